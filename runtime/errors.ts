@@ -1,0 +1,143 @@
+/**
+ * The error hierarchy of Chronos. Every error the engine raises on purpose is a
+ * {@link ChronosError} with a stable {@link ChronosError.code}; callers branch on the subclass
+ * (or on {@link isChronosError} plus `code`, which survives two copies of the package).
+ *
+ * @packageDocumentation
+ */
+
+const CHRONOS_ERROR_BRAND = Symbol.for('chronos-db.error');
+
+/** Stable machine-readable codes, one per error class. */
+export type ChronosErrorCode =
+  | 'CHRONOS_ERROR'
+  | 'CONFIG_INVALID'
+  | 'VALIDATION_FAILED'
+  | 'ROUTE_UNRESOLVED'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'STORAGE_FAILED';
+
+/**
+ * Base class of every error Chronos raises on purpose.
+ *
+ * `instanceof` can lie when a dual ESM/CJS build loads the package twice; use
+ * {@link isChronosError} for a check that survives that.
+ */
+export class ChronosError extends Error {
+  /** A stable code that does not change between releases. */
+  readonly code: ChronosErrorCode;
+
+  constructor(message: string, code: ChronosErrorCode = 'CHRONOS_ERROR', options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    Object.defineProperty(this, CHRONOS_ERROR_BRAND, { value: true, enumerable: false });
+  }
+}
+
+/** One problem found in a piece of input, addressed by its path (as zod reports it). */
+export interface ErrorIssue {
+  /** Where the problem is, e.g. `['databases', 'runtime', 'tenantDatabases', 0, 'dbConnRef']`. */
+  readonly path: ReadonlyArray<string | number>;
+  /** What is wrong and, where possible, how to fix it. */
+  readonly message: string;
+}
+
+/** Renders an issue path the way users write it: `a.b[0].c`. */
+export function formatIssuePath(path: ReadonlyArray<string | number | symbol>): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out === '' ? '(root)' : out;
+}
+
+function describeIssues(headline: string, issues: readonly ErrorIssue[]): string {
+  if (issues.length === 0) return headline;
+  const lines = issues.map((issue) => `  - ${formatIssuePath(issue.path)}: ${issue.message}`);
+  return `${headline}\n${lines.join('\n')}`;
+}
+
+/** The configuration passed to `initChronos` is malformed or inconsistent. Nothing was opened. */
+export class ConfigError extends ChronosError {
+  /** Every problem found, each with its path in the config. */
+  readonly issues: readonly ErrorIssue[];
+
+  constructor(issues: readonly ErrorIssue[], headline = 'Invalid Chronos configuration') {
+    super(describeIssues(headline, issues), 'CONFIG_INVALID');
+    this.issues = issues;
+  }
+}
+
+/** Caller input (a record, an id, a filter, a version number) was refused before anything was written. */
+export class ValidationError extends ChronosError {
+  /** Every problem found, with zod issue paths where the input was validated by a schema. */
+  readonly issues: readonly ErrorIssue[];
+
+  constructor(issues: readonly ErrorIssue[], headline = 'Invalid input') {
+    super(describeIssues(headline, issues), 'VALIDATION_FAILED');
+    this.issues = issues;
+  }
+
+  /** Shorthand for a single problem at one path. */
+  static at(path: ReadonlyArray<string | number>, message: string): ValidationError {
+    return new ValidationError([{ path, message }]);
+  }
+}
+
+/** A context (`databaseType`, `tier`, `tenantId`, `domain`) names nothing that is configured. */
+export class RouteError extends ChronosError {
+  constructor(message: string) {
+    super(message, 'ROUTE_UNRESOLVED');
+  }
+}
+
+/** The record, version or object asked for does not exist. */
+export class NotFoundError extends ChronosError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'NOT_FOUND', options);
+  }
+}
+
+/**
+ * A compare-and-set lost: the record's head is not at the version the caller expected, or
+ * another writer claimed the same version first. Re-read and retry with {@link currentOv}.
+ */
+export class ConflictError extends ChronosError {
+  /** The record's current object version (`-1` when the record does not exist). */
+  readonly currentOv: number;
+  /** The version the caller expected, if it named one. */
+  readonly expectedOv: number | undefined;
+
+  constructor(message: string, currentOv: number, expectedOv?: number) {
+    super(message, 'CONFLICT');
+    this.currentOv = currentOv;
+    this.expectedOv = expectedOv;
+  }
+}
+
+/** An object-storage operation failed for a reason other than a missing key. */
+export class StorageError extends ChronosError {
+  /** True when a retry may succeed (a timeout, a 5xx, a dropped connection). */
+  readonly transient: boolean;
+
+  constructor(message: string, options?: { cause?: unknown; transient?: boolean }) {
+    super(message, 'STORAGE_FAILED', { cause: options?.cause });
+    this.transient = options?.transient ?? false;
+  }
+}
+
+/**
+ * True when `value` is an error raised by Chronos, even one from another copy of the package.
+ *
+ * @example
+ * ```ts
+ * try { await ops.update(id, data, ov); }
+ * catch (e) { if (isChronosError(e) && e.code === 'CONFLICT') retry(); else throw e; }
+ * ```
+ */
+export function isChronosError(value: unknown): value is ChronosError {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[CHRONOS_ERROR_BRAND] === true;
+}

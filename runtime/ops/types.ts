@@ -1,0 +1,165 @@
+/**
+ * The public shapes of the versioned engine: what `chronos.with({...})` returns and what its
+ * methods take and give. The engine in this folder implements {@link CollectionOps}; the typed
+ * repositories that `chronos generate` writes are built on it.
+ */
+
+/** The fields Chronos keeps under `_system` on every record. Callers read them, never write them. */
+export interface SystemFields {
+  /** Object version: 0 for the first version of a record, +1 on every write to it. */
+  ov: number;
+  /** Collection version: increases with every write to the collection, unique per collection. */
+  cv: number;
+  /** ISO-8601 time the record was created. */
+  insertedAt: string;
+  /** ISO-8601 time of this version. */
+  updatedAt: string;
+  /** ISO-8601 time the record was logically deleted, or null. */
+  deletedAt: string | null;
+  /** True when this version is a logical delete. */
+  deleted: boolean;
+  /** Enrichment function ids that have modified the record, each once, in order of first use. */
+  functionIds: string[];
+  /** Lineage: the record this one was derived from. */
+  parentId?: string;
+  parentCollection?: string;
+  /** Lineage: the root record (inherited from the parent, or an explicit origin). */
+  originId?: string;
+  /** `collection`, or `system:collection` for an origin in an external system. */
+  originCollection?: string;
+}
+
+/** A stored record: the application data at the top level, the system fields under `_system`. */
+export type ChronosRecord<T extends object = Record<string, unknown>> = T & { _id: string; _system: SystemFields };
+
+/** Lineage given at creation time. */
+export interface CreateOptions {
+  /** The record this one derives from; its origin is inherited (or the parent becomes the origin). */
+  parentRecord?: { id: string; collection: string };
+  /** An explicit origin, e.g. an id in an external system. */
+  origin?: { id: string; collection: string; system?: string };
+}
+
+/** Result of {@link CollectionOps.create}. */
+export interface CreateResult {
+  id: string;
+  ov: number;
+  cv: number;
+  createdAt: string;
+}
+
+/** Result of {@link CollectionOps.update}, {@link CollectionOps.enrich} and restores. */
+export interface UpdateResult {
+  id: string;
+  ov: number;
+  cv: number;
+  updatedAt: string;
+}
+
+/** Result of {@link CollectionOps.delete}. `hard` is true when logical delete is disabled. */
+export interface DeleteResult {
+  id: string;
+  ov: number;
+  cv: number;
+  deletedAt: string;
+  hard?: boolean;
+}
+
+/** Options of {@link CollectionOps.enrich}. */
+export interface EnrichOptions {
+  /** Recorded once in `_system.functionIds`. */
+  functionId?: string;
+  actor?: string;
+  reason?: string;
+  /** Compare-and-set: fail with ConflictError unless the head is at this ov. */
+  expectedOv?: number;
+}
+
+/** Options of the read methods. */
+export interface ReadOptions {
+  /** Give base64 props as presigned URLs instead of inlining their content. */
+  presign?: boolean;
+  /** Lifetime of presigned URLs; default 3600. */
+  ttlSeconds?: number;
+  /** Only these top-level application props (plus `_id` and `_system`). */
+  projection?: string[];
+  /** Return a logically deleted record instead of null. */
+  includeDeleted?: boolean;
+}
+
+/**
+ * A filter over indexed props and `_system` fields. Values are equality matches or comparison
+ * objects (`$eq $ne $gt $gte $lt $lte $in $nin $exists`). Server-side JavaScript operators are
+ * refused.
+ */
+export type MetaFilter = Record<string, unknown>;
+
+/** Query of {@link CollectionOps.listByMeta}. */
+export interface ListQuery {
+  filter?: MetaFilter;
+  /** Page size; default 50, at most 1,000. */
+  limit?: number;
+  /** Cursor: the `nextCursor` of the previous page (or, with the default sort, the last id). */
+  afterId?: string;
+  /** One indexed prop or `_system` time field, ascending (1) or descending (-1); ties break on id. */
+  sort?: Record<string, 1 | -1>;
+  includeDeleted?: boolean;
+}
+
+/** One page of {@link CollectionOps.listByMeta}. */
+export interface ListPage<T extends object = Record<string, unknown>> {
+  items: ChronosRecord<T>[];
+  /** Pass as `afterId` for the next page; absent on the last page. */
+  nextCursor?: string;
+}
+
+/** Target of {@link CollectionOps.restoreObject}: a version number or an instant. */
+export type RestoreObjectTarget = { ov: number } | { at: string | Date };
+
+/** Target of {@link CollectionOps.restoreCollection}: a collection version or an instant. */
+export type RestoreCollectionTarget = { cv: number } | { at: string | Date };
+
+/** Result of {@link CollectionOps.restoreCollection}. */
+export interface RestoreCollectionResult {
+  /** Records given a new version equal to their state at the target. */
+  restored: number;
+  /** Records created after the target, now logically deleted. */
+  deleted: number;
+  /** Records already in the target state. */
+  unchanged: number;
+}
+
+/** One entry of a record's history. */
+export interface VersionInfo {
+  ov: number;
+  cv: number;
+  at: string;
+  deleted: boolean;
+  actor?: string;
+  reason?: string;
+}
+
+/**
+ * Operations on one collection in one routed database: what `chronos.with({...})` returns.
+ * Every write creates an immutable version; nothing is ever overwritten in place.
+ */
+export interface CollectionOps<T extends object = Record<string, unknown>> {
+  create(data: T, actor?: string, reason?: string, options?: CreateOptions): Promise<CreateResult>;
+  update(id: string, data: T, expectedOv?: number, actor?: string, reason?: string): Promise<UpdateResult>;
+  delete(id: string, expectedOv?: number, actor?: string, reason?: string): Promise<DeleteResult>;
+  enrich(id: string, patch: DeepPartial<T> | DeepPartial<T>[], options?: EnrichOptions): Promise<UpdateResult>;
+  getLatest(id: string, options?: ReadOptions): Promise<ChronosRecord<T> | null>;
+  getVersion(id: string, ov: number, options?: ReadOptions): Promise<ChronosRecord<T> | null>;
+  getAsOf(id: string, at: string | Date, options?: ReadOptions): Promise<ChronosRecord<T> | null>;
+  listByMeta(query?: ListQuery, options?: ReadOptions): Promise<ListPage<T>>;
+  history(id: string): Promise<VersionInfo[]>;
+  restoreObject(id: string, target: RestoreObjectTarget, actor?: string, reason?: string): Promise<UpdateResult>;
+  restoreCollection(target: RestoreCollectionTarget, actor?: string, reason?: string): Promise<RestoreCollectionResult>;
+}
+
+/** Every prop optional, recursively; arrays and scalars as they are. */
+export type DeepPartial<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Starts, stops and reports the real servers the test suite talks to:
+#   - FerretDB v1.24.2 (MongoDB wire protocol, SQLite handler), built from test/servers/ferretdb
+#   - Versity S3 Gateway v1.8.0 (S3-compatible) over a temp folder
+#   - Azurite (Azure Blob), in memory, from node_modules
+# Usage: scripts/test-servers.sh start|stop|status|env
+# Idempotent: `start` leaves running servers alone and starts only what is missing; `stop` stops
+# only the processes this script started (their pids live in .servers/run). Built binaries are
+# cached in .servers/bin, keyed by version, so only the first start on a machine compiles.
+# After `start`, .servers/env holds the addresses as shell exports (MONGODB_URI etc.).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+state="$root/.servers"
+bin="$state/bin"
+run="$state/run"
+data="${CHRONOS_TEST_DATA:-$state/data}"
+mkdir -p "$bin" "$run" "$data"
+
+FERRETDB_VERSION=v1.24.2
+VERSITYGW_VERSION=v1.8.0
+MONGO_PORT=${CHRONOS_MONGO_PORT:-27027}
+S3_PORT=${CHRONOS_S3_PORT:-7070}
+AZURE_PORT=${CHRONOS_AZURE_PORT:-10010}
+S3_ACCESS_KEY=chronos-test
+S3_SECRET_KEY=chronos-test-secret
+# The public, documented Azurite development account (not a secret).
+AZURE_ACCOUNT=devstoreaccount1
+AZURE_KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+
+log() { printf '[test-servers] %s\n' "$*" >&2; }
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_for_port() { # name port seconds
+  local name=$1 port=$2 deadline=$((SECONDS + $3))
+  until port_open "$port"; do
+    if ((SECONDS > deadline)); then
+      log "$name did not answer on port $port; its log:"
+      tail -n 30 "$run/$name.log" >&2 || true
+      return 1
+    fi
+    sleep 0.2
+  done
+}
+
+pid_alive() { [[ -f "$run/$1.pid" ]] && kill -0 "$(cat "$run/$1.pid")" 2>/dev/null; }
+
+build_ferretdb() {
+  local out="$bin/ferretdb-launcher-$FERRETDB_VERSION"
+  if [[ ! -x "$out" ]]; then
+    log "building the FerretDB $FERRETDB_VERSION launcher (minutes on a fresh machine, cached after)"
+    (cd "$root/test/servers/ferretdb" && go build -o "$out" .)
+  fi
+  echo "$out"
+}
+
+build_versitygw() {
+  local out="$bin/versitygw-$VERSITYGW_VERSION"
+  if [[ ! -x "$out" ]]; then
+    log "building Versity S3 Gateway $VERSITYGW_VERSION (minutes on a fresh machine, cached after)"
+    local tmp
+    tmp=$(mktemp -d)
+    GOBIN="$tmp" go install "github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION"
+    mv "$tmp/versitygw" "$out"
+    rmdir "$tmp"
+  fi
+  echo "$out"
+}
+
+start_one() { # name port cmd...
+  local name=$1 port=$2
+  shift 2
+  if pid_alive "$name"; then
+    log "$name already running (pid $(cat "$run/$name.pid"))"
+    return 0
+  fi
+  if port_open "$port"; then
+    log "port $port is taken by a process this script did not start; set CHRONOS_${name^^}_PORT to another port"
+    return 1
+  fi
+  nohup "$@" >"$run/$name.log" 2>&1 &
+  echo $! >"$run/$name.pid"
+  wait_for_port "$name" "$port" 60
+  log "$name answering on 127.0.0.1:$port (pid $(cat "$run/$name.pid"))"
+}
+
+write_env() {
+  cat >"$state/env" <<ENV
+export MONGODB_URI='mongodb://127.0.0.1:$MONGO_PORT/?maxPoolSize=1'
+export CHRONOS_TEST_S3_ENDPOINT='http://127.0.0.1:$S3_PORT'
+export CHRONOS_TEST_S3_ACCESS_KEY='$S3_ACCESS_KEY'
+export CHRONOS_TEST_S3_SECRET_KEY='$S3_SECRET_KEY'
+export CHRONOS_TEST_AZURE_ENDPOINT='http://127.0.0.1:$AZURE_PORT/$AZURE_ACCOUNT'
+export CHRONOS_TEST_AZURE_ACCOUNT='$AZURE_ACCOUNT'
+export CHRONOS_TEST_AZURE_KEY='$AZURE_KEY'
+ENV
+}
+
+start() {
+  local ferretdb versitygw
+  ferretdb=$(build_ferretdb)
+  versitygw=$(build_versitygw)
+  mkdir -p "$data/ferretdb" "$data/s3"
+  # maxPoolSize=1 (in the exported URI) because FerretDB v1 applies an update as read-modify-write
+  # in separate steps: concurrent updates from several connections lose writes.
+  start_one mongo "$MONGO_PORT" "$ferretdb" -listen "127.0.0.1:$MONGO_PORT" -dir "$data/ferretdb"
+  start_one s3 "$S3_PORT" env ROOT_ACCESS_KEY="$S3_ACCESS_KEY" ROOT_SECRET_KEY="$S3_SECRET_KEY" \
+    "$versitygw" --port "127.0.0.1:$S3_PORT" posix "$data/s3"
+  start_one azure "$AZURE_PORT" "$root/node_modules/.bin/azurite-blob" --inMemoryPersistence \
+    --blobHost 127.0.0.1 --blobPort "$AZURE_PORT" --skipApiVersionCheck --loose --silent
+  write_env
+  log "addresses written to .servers/env"
+}
+
+stop() {
+  local name
+  for name in mongo s3 azure; do
+    if pid_alive "$name"; then
+      kill "$(cat "$run/$name.pid")" 2>/dev/null || true
+      log "stopped $name"
+    fi
+    rm -f "$run/$name.pid"
+  done
+}
+
+status() {
+  local name port rc=0
+  for name in mongo s3 azure; do
+    case $name in mongo) port=$MONGO_PORT ;; s3) port=$S3_PORT ;; azure) port=$AZURE_PORT ;; esac
+    if pid_alive "$name" && port_open "$port"; then
+      echo "$name: running on 127.0.0.1:$port (pid $(cat "$run/$name.pid"))"
+    else
+      echo "$name: stopped"
+      rc=1
+    fi
+  done
+  return $rc
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  env) write_env && cat "$state/env" ;;
+  *) echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
+esac

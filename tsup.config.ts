@@ -1,0 +1,21 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig([
+  {
+    entry: { index: 'runtime/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: 'node20',
+    outDir: 'dist',
+  },
+  {
+    entry: { cli: 'codegen/cli.ts' },
+    format: ['esm'],
+    sourcemap: true,
+    target: 'node20',
+    outDir: 'dist',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+]);
