@@ -1,0 +1,64 @@
+/**
+ * The Mongo collections and indexes the engine needs for one Chronos collection. This is the
+ * single source for both the engine (which never builds indexes at start) and `chronos migrate`
+ * / `chronos generate` (which print and apply them).
+ *
+ * Layout (per Chronos collection `c`, in the routed database):
+ * - `c_head`: one document per record, `_id` = record id; `ov`, `cv`, `deleted`, the `_system`
+ *   times, lineage, `functionIds`, and `meta.<prop>` for every indexed prop.
+ * - `c_ver`: one row per version: `id`, `ov`, `cv`, `state` (`pending` | `committed`), `at`.
+ * - `c_counter`: the collection-version counter.
+ * - `c_locks`: short-lived write locks.
+ */
+
+/** Key of an index: field paths with a direction, in order. */
+export type IndexKey = Record<string, 1 | -1>;
+
+/** One index the engine relies on. `name` is stable and starts with `chronos_` so tools can tell ours from hand-made ones. */
+export interface IndexSpec {
+  /** Mongo collection (e.g. `orders_head`). */
+  collection: string;
+  name: string;
+  key: IndexKey;
+  unique?: boolean;
+}
+
+/** What the index set depends on besides the collection name. */
+export interface IndexInputs {
+  /** Indexed props (dot paths allowed); each gets `meta.<prop>` on the head. */
+  indexedProps: readonly string[];
+}
+
+/** Suffixes of the Mongo collections that back one Chronos collection. */
+export const COLLECTION_SUFFIXES = { head: '_head', ver: '_ver', counter: '_counter', locks: '_locks' } as const;
+
+/** Index name for an indexed prop: stable, readable, within Mongo's name limits. */
+export function metaIndexName(prop: string): string {
+  return `chronos_meta_${prop.replace(/[^A-Za-z0-9_]/g, '_')}`;
+}
+
+/**
+ * Every index the engine's queries need on collection `name`, in a deterministic order.
+ * Query shapes served (equality prefix, then sort):
+ * - getLatest: `c_head` by `_id` (built in).
+ * - getVersion: `c_ver` `{ id, ov }` (unique: also the version claim).
+ * - getAsOf: `c_ver` `{ id, state, at: -1 }`.
+ * - restoreCollection / ordered history: `c_ver` `{ cv }` (unique).
+ * - listByMeta on prop p: `c_head` `{ meta.p, _id }`; default order `{ _id }` (built in); by time: `{ updatedAt, _id }`.
+ */
+export function requiredIndexes(name: string, inputs: IndexInputs): IndexSpec[] {
+  const head = name + COLLECTION_SUFFIXES.head;
+  const ver = name + COLLECTION_SUFFIXES.ver;
+  const specs: IndexSpec[] = [
+    { collection: ver, name: 'chronos_id_ov', key: { id: 1, ov: 1 }, unique: true },
+    { collection: ver, name: 'chronos_cv', key: { cv: 1 }, unique: true },
+    { collection: ver, name: 'chronos_id_state_at', key: { id: 1, state: 1, at: -1 } },
+    { collection: ver, name: 'chronos_state', key: { state: 1, at: 1 } },
+    { collection: head, name: 'chronos_updated_at', key: { updatedAt: 1, _id: 1 } },
+    { collection: head, name: 'chronos_inserted_at', key: { insertedAt: 1, _id: 1 } },
+  ];
+  for (const prop of [...inputs.indexedProps].sort()) {
+    specs.push({ collection: head, name: metaIndexName(prop), key: { [`meta.${prop}`]: 1, _id: 1 } });
+  }
+  return specs;
+}
