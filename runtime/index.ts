@@ -7,3 +7,11 @@
 export * from './errors.js';
 export type * from './ops/types.js';
 export type * from './storage/object-store.js';
+export * from './schema/define-collection.js';
+export * from './schema/placement.js';
+export * from './schema/derive-config.js';
+export * from './schema/validate-input.js';
+export * from './schema/entity-support.js';
+export type * from './schema/counter-rule.js';
+export type * from './schema/chronos-like.js';
+export type * from './schema/typed-query.js';
