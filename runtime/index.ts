@@ -15,3 +15,6 @@ export * from './schema/entity-support.js';
 export type * from './schema/counter-rule.js';
 export type * from './schema/chronos-like.js';
 export type * from './schema/typed-query.js';
+export * from './schema/collection-indexes.js';
+export type { IndexKey, IndexSpec } from './ops/indexes.js';
+export * from './schema/typed-results.js';
