@@ -4,19 +4,11 @@
  * database). Kept out of the runtime entry so applications never load ts-morph.
  */
 import { parseArgs } from 'node:util';
-import { runGenerate, watchGenerate } from './generate/run-generate.js';
+import { generateCommandText, runGenerate, watchGenerate } from './generate/run-generate.js';
 
 const USAGE = `Usage:
   chronos generate [--schemas DIR] [--out DIR] [--runtime-import MODULE] [--check] [--watch]
   chronos migrate [--config FILE] [--schemas DIR] [--dry-run] [--drop-extra] [--json]`;
-
-function generateCommandText(schemas: string, out: string, runtimeImport: string): string {
-  const parts = ['chronos generate'];
-  if (schemas !== 'schemas') parts.push(`--schemas ${schemas}`);
-  if (out !== 'generated') parts.push(`--out ${out}`);
-  if (runtimeImport !== 'chronos-db') parts.push(`--runtime-import ${runtimeImport}`);
-  return parts.join(' ');
-}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

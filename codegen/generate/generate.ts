@@ -61,5 +61,5 @@ export function generateFromDeclarations(declarations: readonly LoadedDeclaratio
 
 /** Loads the declarations under `options.schemasDir` and generates every output file. */
 export async function generate(options: GenerateOptions): Promise<Map<string, string>> {
-  return generateFromDeclarations(await loadDeclarations(options.schemasDir), options);
+  return generateFromDeclarations(await loadDeclarations(options.schemasDir, options.outDir), options);
 }

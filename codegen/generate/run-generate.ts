@@ -12,6 +12,15 @@ export interface GenerateCommand extends GenerateOptions {
 
 type Log = (line: string) => void;
 
+/** The command as written in file headers: `chronos generate` plus the options that differ from the defaults. */
+export function generateCommandText(schemas: string, out: string, runtimeImport: string): string {
+  const parts = ['chronos generate'];
+  if (schemas !== 'schemas') parts.push(`--schemas ${schemas}`);
+  if (out !== 'generated') parts.push(`--out ${out}`);
+  if (runtimeImport !== 'chronos-db') parts.push(`--runtime-import ${runtimeImport}`);
+  return parts.join(' ');
+}
+
 /** Runs the command once; resolves to the process exit code (1 when `--check` finds stale files). */
 export async function runGenerate(command: GenerateCommand, log: Log, error: Log): Promise<number> {
   const started = performance.now();

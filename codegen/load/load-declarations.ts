@@ -20,10 +20,11 @@ export interface LoadedDeclaration {
 const MODULE_FILE = /\.(ts|mts|js|mjs)$/;
 const SKIPPED = /\.(d\.ts|test\.ts|spec\.ts)$/;
 
-async function listModules(dir: string): Promise<string[]> {
+async function listModules(dir: string, ignore: string | undefined): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  const inIgnored = (parent: string) => ignore !== undefined && (parent === ignore || parent.startsWith(ignore + path.sep));
   return entries
-    .filter((e) => e.isFile() && MODULE_FILE.test(e.name) && !SKIPPED.test(e.name))
+    .filter((e) => e.isFile() && MODULE_FILE.test(e.name) && !SKIPPED.test(e.name) && !inIgnored(path.resolve(e.parentPath)))
     .map((e) => path.join(e.parentPath, e.name))
     .sort();
 }
@@ -32,15 +33,16 @@ let registered = false;
 
 /**
  * Every declaration exported from the modules under `dir`, sorted by collection name. Refuses two
- * different declarations with one name, and an entity target that no module exports.
+ * different declarations with one name, and an entity target that no module exports. Modules
+ * under `ignore` (the output folder, when it sits inside the schemas folder) are not loaded.
  */
-export async function loadDeclarations(dir: string): Promise<LoadedDeclaration[]> {
+export async function loadDeclarations(dir: string, ignore?: string): Promise<LoadedDeclaration[]> {
   if (!registered) {
     register();
     registered = true;
   }
   const byName = new Map<string, LoadedDeclaration>();
-  for (const file of await listModules(path.resolve(dir))) {
+  for (const file of await listModules(path.resolve(dir), ignore === undefined ? undefined : path.resolve(ignore))) {
     const exports = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     for (const [exportName, value] of Object.entries(exports).sort(([a], [b]) => a.localeCompare(b))) {
       if (!isCollectionDefinition(value)) continue;
