@@ -31,19 +31,24 @@ async function listModules(dir: string, ignore: string | undefined): Promise<str
 
 let registered = false;
 
+/** Imports a TypeScript or JavaScript module by path, through tsx's loader (registered once). */
+export async function importModule(file: string): Promise<Record<string, unknown>> {
+  if (!registered) {
+    register();
+    registered = true;
+  }
+  return (await import(pathToFileURL(path.resolve(file)).href)) as Record<string, unknown>;
+}
+
 /**
  * Every declaration exported from the modules under `dir`, sorted by collection name. Refuses two
  * different declarations with one name, and an entity target that no module exports. Modules
  * under `ignore` (the output folder, when it sits inside the schemas folder) are not loaded.
  */
 export async function loadDeclarations(dir: string, ignore?: string): Promise<LoadedDeclaration[]> {
-  if (!registered) {
-    register();
-    registered = true;
-  }
   const byName = new Map<string, LoadedDeclaration>();
   for (const file of await listModules(path.resolve(dir), ignore === undefined ? undefined : path.resolve(ignore))) {
-    const exports = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    const exports = await importModule(file);
     for (const [exportName, value] of Object.entries(exports).sort(([a], [b]) => a.localeCompare(b))) {
       if (!isCollectionDefinition(value)) continue;
       const seen = byName.get(value.name);

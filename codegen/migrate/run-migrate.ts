@@ -1,1 +1,71 @@
-export async function runMigrateCommand(_a: string[], _l: (s: string) => void, e: (s: string) => void): Promise<number> { e('todo'); return 1; }
+/**
+ * The `chronos migrate` command. The config file (`--config`, default `chronos.config.ts`) is a
+ * module whose default export (or `config` export) is the Chronos configuration; it may also
+ * export `schemas`, the declarations folder relative to the config file. `--schemas DIR`
+ * overrides that; without either, `schemas/` in the current folder is used.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { importModule, loadDeclarations } from '../load/load-declarations.js';
+import { migrate, type IndexResult, type MigrateResult } from './migrate.js';
+import { listDatabaseTargets } from './targets.js';
+
+type Log = (line: string) => void;
+
+const SYMBOL: Record<IndexResult['action'], string> = { create: '+', drop: '-', change: '~', keep: '=', foreign: '!' };
+
+function keyText(key: Record<string, unknown>): string {
+  return `{ ${Object.entries(key).map(([k, v]) => `${k}: ${String(v)}`).join(', ')} }`;
+}
+
+/** The plan and its outcome, grouped by database and collection; unchanged indexes are counted, not listed. */
+export function formatResult(result: MigrateResult): string[] {
+  const lines: string[] = [result.dryRun ? 'chronos migrate: plan (dry run, nothing changed)' : 'chronos migrate: result'];
+  const totals = new Map<string, number>();
+  for (const db of result.databases) {
+    lines.push(`${db.dbConnRef}/${db.dbName} (${db.targets.join(', ')})${db.error ? `: ${db.lock === 'busy' ? 'SKIPPED' : 'FAILED'}: ${db.error}` : ''}`);
+    let collection = '';
+    for (const index of db.indexes) {
+      totals.set(index.status, (totals.get(index.status) ?? 0) + 1);
+      if (index.action === 'keep') continue;
+      if (index.collection !== collection) {
+        collection = index.collection;
+        lines.push(`  ${collection}`);
+      }
+      const suffix = index.error ? `: ${index.error}` : index.action === 'foreign' ? ' (not created by Chronos; left alone, --drop-extra drops it)' : '';
+      lines.push(`    ${SYMBOL[index.action]} ${index.name} ${keyText(index.key)} ${index.status}${suffix}`);
+    }
+  }
+  const summary = [...totals.entries()].sort().map(([status, n]) => `${n} ${status}`).join(', ');
+  lines.push(`${result.ok ? 'ok' : 'FAILED'}: ${result.databases.length} database(s); ${summary || 'no indexes'}`);
+  return lines;
+}
+
+/** Parses the arguments, runs the migration and prints it; resolves to the exit code. */
+export async function runMigrateCommand(args: string[], log: Log, error: Log): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: 'string', default: 'chronos.config.ts' },
+      schemas: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      'drop-extra': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const module = await importModule(values.config);
+  const config = module.default ?? module.config;
+  if (!config) throw new Error(`${values.config} exports no configuration: export it as default or as \`config\``);
+  const schemas = values.schemas ?? (typeof module.schemas === 'string' ? path.resolve(path.dirname(values.config), module.schemas) : 'schemas');
+  const collections = (await loadDeclarations(schemas)).map((d) => d.definition);
+  const result = await migrate({
+    targets: listDatabaseTargets(config),
+    collections,
+    dryRun: values['dry-run'],
+    dropExtra: values['drop-extra'],
+    onProgress: error,
+  });
+  if (values.json) log(JSON.stringify(result, null, 2));
+  else for (const line of formatResult(result)) log(line);
+  return result.ok ? 0 : 1;
+}

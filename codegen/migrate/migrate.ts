@@ -1,0 +1,188 @@
+/**
+ * `chronos migrate`: makes the indexes of every configured database match the declarations.
+ * Returns a result per index (Kysely's `Migrator` style) instead of throwing half-way.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { MongoClient, MongoServerError, type Db } from 'mongodb';
+import { COLLECTION_SUFFIXES, type IndexSpec } from '../../runtime/ops/indexes.js';
+import { collectionIndexes } from '../../runtime/schema/collection-indexes.js';
+import type { AnyCollectionDefinition } from '../../runtime/schema/define-collection.js';
+import { planIndexes, type LiveIndex, type PlannedIndex } from './index-diff.js';
+import { LOCK_COLLECTION, acquireMigrateLock, extendMigrateLock, releaseMigrateLock } from './migrate-lock.js';
+import type { DatabaseTarget } from './targets.js';
+
+/** What to migrate and how. */
+export interface MigrateOptions {
+  targets: readonly DatabaseTarget[];
+  collections: readonly AnyCollectionDefinition[];
+  /** Plan only: read the live indexes, change nothing, take no lock. */
+  dryRun?: boolean;
+  /** Also drop indexes Chronos did not create (on Chronos collections only). */
+  dropExtra?: boolean;
+  /** Who holds the lock (default: host, pid and a random id). */
+  owner?: string;
+  /** Lock lifetime, extended after every index; default 10 minutes. */
+  lockTtlMs?: number;
+  /** Called as work progresses, for long runs. */
+  onProgress?: (message: string) => void;
+}
+
+/** What happened to one index. */
+export type IndexStatus = 'created' | 'dropped' | 'changed' | 'unchanged' | 'reported' | 'planned' | 'failed' | 'skipped';
+
+/** One index's line in the result. */
+export interface IndexResult extends PlannedIndex {
+  status: IndexStatus;
+  error?: string;
+}
+
+/** The outcome for one physical database (targets sharing a database are migrated once). */
+export interface DatabaseResult {
+  /** Connection reference and database name (never the URI: it may hold credentials). */
+  dbConnRef: string;
+  dbName: string;
+  /** The routes that lead here, e.g. `runtime/tenant acme`. */
+  targets: string[];
+  lock: 'acquired' | 'busy' | 'dry-run' | 'failed';
+  error?: string;
+  indexes: IndexResult[];
+}
+
+/** The outcome of a run: `ok` is false when any index failed or a database was locked or unreachable. */
+export interface MigrateResult {
+  ok: boolean;
+  dryRun: boolean;
+  databases: DatabaseResult[];
+}
+
+interface DatabaseGroup {
+  mongoUri: string;
+  dbConnRef: string;
+  dbName: string;
+  targets: DatabaseTarget[];
+}
+
+function label(target: DatabaseTarget): string {
+  const scope = target.tenantId ?? target.domain;
+  return `${target.databaseType}/${target.tier}${scope ? ` ${scope}` : ''}`;
+}
+
+function groupTargets(targets: readonly DatabaseTarget[]): DatabaseGroup[] {
+  const groups = new Map<string, DatabaseGroup>();
+  for (const target of targets) {
+    const id = `${target.mongoUri}\u0000${target.dbName}`;
+    const group = groups.get(id) ?? { mongoUri: target.mongoUri, dbConnRef: target.dbConnRef, dbName: target.dbName, targets: [] };
+    group.targets.push(target);
+    groups.set(id, group);
+  }
+  return [...groups.values()];
+}
+
+function declaredFor(group: DatabaseGroup, collections: readonly AnyCollectionDefinition[]): IndexSpec[] {
+  const placed = collections.filter((c) => group.targets.some((t) => c.locations.some((l) => l.databaseType === t.databaseType && l.tier === t.tier)));
+  return placed.flatMap((c) => collectionIndexes(c).indexes);
+}
+
+const SUFFIXES = Object.values(COLLECTION_SUFFIXES);
+
+async function liveIndexes(db: Db, declared: readonly IndexSpec[]): Promise<Map<string, LiveIndex[]>> {
+  const existing = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+  const relevant = new Set(existing.filter((name) => name !== LOCK_COLLECTION && SUFFIXES.some((s) => name.endsWith(s))));
+  for (const spec of declared) if (existing.includes(spec.collection)) relevant.add(spec.collection);
+  const live = new Map<string, LiveIndex[]>();
+  for (const name of [...relevant].sort()) live.set(name, (await db.collection(name).listIndexes().toArray()) as LiveIndex[]);
+  return live;
+}
+
+async function applyOne(db: Db, step: PlannedIndex): Promise<IndexStatus> {
+  const collection = db.collection(step.collection);
+  const create = () => collection.createIndex(step.key as Record<string, 1 | -1>, { name: step.name, ...(step.unique ? { unique: true } : {}) });
+  switch (step.action) {
+    case 'create':
+      await create();
+      return 'created';
+    case 'drop':
+      await collection.dropIndex(step.name);
+      return 'dropped';
+    case 'change':
+      await collection.dropIndex(step.name);
+      await create();
+      return 'changed';
+    case 'keep':
+      return 'unchanged';
+    case 'foreign':
+      return 'reported';
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof MongoServerError ? `${error.codeName ?? error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+}
+
+async function migrateDatabase(db: Db, group: DatabaseGroup, options: MigrateOptions, owner: string): Promise<DatabaseResult> {
+  const result: DatabaseResult = { dbConnRef: group.dbConnRef, dbName: group.dbName, targets: group.targets.map(label), lock: options.dryRun ? 'dry-run' : 'acquired', indexes: [] };
+  const ttl = options.lockTtlMs ?? 600_000;
+  const declared = declaredFor(group, options.collections);
+  if (!options.dryRun) {
+    const lock = await acquireMigrateLock(db, owner, ttl);
+    if (!lock.acquired) {
+      result.lock = 'busy';
+      result.error = `another migrate holds the lock: ${lock.holder}`;
+      return result;
+    }
+  }
+  try {
+    const plan = planIndexes(declared, await liveIndexes(db, declared), options.dropExtra === true);
+    for (const step of plan) {
+      if (options.dryRun) {
+        result.indexes.push({ ...step, status: step.action === 'keep' ? 'unchanged' : step.action === 'foreign' ? 'reported' : 'planned' });
+        continue;
+      }
+      try {
+        const status = await applyOne(db, step);
+        result.indexes.push({ ...step, status });
+        if (status !== 'unchanged' && status !== 'reported') {
+          options.onProgress?.(`  ${status} ${step.collection}.${step.name}`);
+          await extendMigrateLock(db, owner, ttl);
+        }
+      } catch (error) {
+        result.indexes.push({ ...step, status: 'failed', error: errorText(error) });
+        options.onProgress?.(`  FAILED ${step.collection}.${step.name}: ${errorText(error)}`);
+      }
+    }
+  } finally {
+    if (!options.dryRun) await releaseMigrateLock(db, owner);
+  }
+  return result;
+}
+
+/**
+ * Diffs and applies the declared indexes on every database the targets name. Databases are done
+ * one after another; a failure is recorded and the run goes on, so the result says what was done.
+ */
+export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
+  const owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID()}`;
+  const groups = groupTargets(options.targets);
+  const clients = new Map<string, MongoClient>();
+  const databases: DatabaseResult[] = [];
+  try {
+    for (const [i, group] of groups.entries()) {
+      options.onProgress?.(`[${i + 1}/${groups.length}] ${group.dbConnRef}/${group.dbName} (${group.targets.map(label).join(', ')})`);
+      try {
+        let client = clients.get(group.mongoUri);
+        if (!client) {
+          client = new MongoClient(group.mongoUri);
+          clients.set(group.mongoUri, client);
+        }
+        databases.push(await migrateDatabase(client.db(group.dbName), group, options, owner));
+      } catch (error) {
+        databases.push({ dbConnRef: group.dbConnRef, dbName: group.dbName, targets: group.targets.map(label), lock: 'failed', error: errorText(error), indexes: [] });
+      }
+    }
+  } finally {
+    await Promise.all([...clients.values()].map((c) => c.close()));
+  }
+  const ok = databases.every((d) => !d.error && d.indexes.every((i) => i.status !== 'failed'));
+  return { ok, dryRun: options.dryRun === true, databases };
+}
