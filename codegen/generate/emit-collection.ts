@@ -2,7 +2,8 @@
  * Writes one collection's module: its data, input, record, filter and sort types, and a typed
  * repository over the engine's untyped operations that validates before every write.
  */
-import { Scope, type SourceFile } from 'ts-morph';
+import { Scope } from 'ts-morph';
+import type { StatementCollector } from './statements.js';
 import type { LoadedDeclaration } from '../load/load-declarations.js';
 import { importSpecifier, namesOf } from './naming.js';
 import { ZodTypeRenderer, propertyName } from './zod-to-ts.js';
@@ -19,7 +20,7 @@ function placementText(declaration: LoadedDeclaration): string {
   return declaration.definition.locations.map((l) => `${l.databaseType}/${l.tier}`).join(', ');
 }
 
-function addDataTypes(file: SourceFile, declaration: LoadedDeclaration): void {
+function addDataTypes(file: StatementCollector, declaration: LoadedDeclaration): void {
   const { definition } = declaration;
   const n = namesOf(definition.name);
   const schema = definition.schema as unknown as Schema;
@@ -47,7 +48,7 @@ function addDataTypes(file: SourceFile, declaration: LoadedDeclaration): void {
   file.addTypeAlias({ isExported: true, name: n.record, type: `ChronosRecord<${n.data}>`, docs: [`A stored \`${definition.name}\` version: the data plus \`_id\` and \`_system\`.`] });
 }
 
-function addQueryTypes(file: SourceFile, declaration: LoadedDeclaration): void {
+function addQueryTypes(file: StatementCollector, declaration: LoadedDeclaration): void {
   const { definition } = declaration;
   const n = namesOf(definition.name);
   const renderer = new ZodTypeRenderer(definition.name, 'output');
@@ -70,7 +71,7 @@ function addQueryTypes(file: SourceFile, declaration: LoadedDeclaration): void {
   file.addTypeAlias({ isExported: true, name: n.listQuery, type: `TypedListQuery<${n.filter}, ${n.sort}>`, docs: [`A \`listByMeta\` query on \`${definition.name}\`.`] });
 }
 
-function addEntityTypes(file: SourceFile, declaration: LoadedDeclaration): void {
+function addEntityTypes(file: StatementCollector, declaration: LoadedDeclaration): void {
   const { definition } = declaration;
   const n = namesOf(definition.name);
   const entities = definition.entities;
@@ -120,7 +121,7 @@ function repositoryMethods(declaration: LoadedDeclaration) {
 }
 
 /** Fills `file` with the module of one collection. */
-export function emitCollection(file: SourceFile, declaration: LoadedDeclaration, context: CollectionEmitContext): void {
+export function emitCollection(file: StatementCollector, declaration: LoadedDeclaration, context: CollectionEmitContext): void {
   const { definition } = declaration;
   const n = namesOf(definition.name);
   const hasEntities = definition.entities.length > 0;

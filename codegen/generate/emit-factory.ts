@@ -2,10 +2,10 @@
  * Writes the root factory: `createRepositories(chronos)` gives each collection's repository under
  * the database type and tier it is placed in, so asking for it anywhere else does not compile.
  */
-import type { SourceFile } from 'ts-morph';
 import type { DatabaseType, Location, Tier } from '../../runtime/schema/placement.js';
 import type { LoadedDeclaration } from '../load/load-declarations.js';
 import { namesOf, pascalCase } from './naming.js';
+import type { StatementCollector } from './statements.js';
 
 const DATABASE_ORDER: readonly DatabaseType[] = ['metadata', 'knowledge', 'runtime', 'logs', 'messaging', 'identities'];
 const TIER_ORDER: readonly Tier[] = ['generic', 'domain', 'tenant', 'single'];
@@ -52,7 +52,7 @@ function groupObject(location: Location, collections: readonly string[]): string
 }
 
 /** Fills `file` with the repository groups, the `Repositories` type and `createRepositories`. */
-export function emitFactory(file: SourceFile, declarations: readonly LoadedDeclaration[], runtimeImport: string): void {
+export function emitFactory(file: StatementCollector, declarations: readonly LoadedDeclaration[], runtimeImport: string): void {
   const groups = groupLocations(declarations);
   file.addImportDeclaration({ moduleSpecifier: runtimeImport, isTypeOnly: true, namedImports: ['ChronosLike'] });
   for (const { definition } of declarations) {

@@ -1,11 +1,12 @@
 /** Writes the index-definitions module: every index the engine needs, per collection, with its placement. */
-import { VariableDeclarationKind, type SourceFile } from 'ts-morph';
+import { VariableDeclarationKind } from 'ts-morph';
+import type { StatementCollector } from './statements.js';
 import { collectionIndexes } from '../../runtime/schema/collection-indexes.js';
 import type { LoadedDeclaration } from '../load/load-declarations.js';
 import { literal } from './literal.js';
 
 /** Fills `file` with `indexDefinitions` for the given declarations (already sorted by name). */
-export function emitIndexDefinitions(file: SourceFile, declarations: readonly LoadedDeclaration[], runtimeImport: string): void {
+export function emitIndexDefinitions(file: StatementCollector, declarations: readonly LoadedDeclaration[], runtimeImport: string): void {
   file.addImportDeclaration({ moduleSpecifier: runtimeImport, isTypeOnly: true, namedImports: ['CollectionIndexes'] });
   const entries = declarations.map(({ definition }) => {
     const { collection, locations, indexes } = collectionIndexes(definition);

@@ -5,11 +5,13 @@
  */
 import path from 'node:path';
 import { IndentationText, Project, QuoteKind, type SourceFile } from 'ts-morph';
+import { StatementCollector } from './statements.js';
 import { loadDeclarations, type LoadedDeclaration } from '../load/load-declarations.js';
 import { emitCollection } from './emit-collection.js';
 import { emitFactory } from './emit-factory.js';
 import { emitIndexDefinitions } from './emit-indexes.js';
 import { generatedHeader } from './header.js';
+import { reindent } from './layout.js';
 import { namesOf } from './naming.js';
 
 /** Where to read, where to write, and how the generated code imports the runtime. */
@@ -25,9 +27,9 @@ export interface GenerateOptions {
 const RESERVED_FILES = new Set(['index.ts', 'index-definitions.ts', 'repositories.ts']);
 
 function render(file: SourceFile, header: string): string {
-  file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
   // ts-morph puts no blank line between consecutive statements; hand-written code does before each documented one.
-  return `${header}\n${file.getFullText().replace(/([^\n])\n(\/\*\*)/g, '$1\n\n$2')}`;
+  const text = reindent(file.getFullText()).replace(/([^\n])\n(\/\*\*)/g, '$1\n\n$2');
+  return `${header}\n${text.endsWith('\n') ? text : `${text}\n`}`;
 }
 
 /** Generates every output file from already loaded declarations: file name (relative to outDir) → content. */
@@ -39,10 +41,10 @@ export function generateFromDeclarations(declarations: readonly LoadedDeclaratio
   const outDir = path.resolve(options.outDir);
   const header = generatedHeader(options.command);
   const files = new Map<string, string>();
-  const add = (name: string, fill: (file: SourceFile) => void) => {
-    const file = project.createSourceFile(`/out/${name}`);
-    fill(file);
-    files.set(name, render(file, header));
+  const add = (name: string, fill: (file: StatementCollector) => void) => {
+    const collector = new StatementCollector();
+    fill(collector);
+    files.set(name, render(project.createSourceFile(`/out/${name}`, { statements: collector.statements }), header));
   };
   for (const declaration of declarations) {
     const name = namesOf(declaration.definition.name).file;
