@@ -31,13 +31,23 @@ async function listModules(dir: string, ignore: string | undefined): Promise<str
 
 let registered = false;
 
-/** Imports a TypeScript or JavaScript module by path, through tsx's loader (registered once). */
+/**
+ * Imports a TypeScript or JavaScript module by path. When the process cannot load TypeScript
+ * yet (the built CLI on plain Node), tsx's loader is registered once; when it already can (the
+ * CLI run through tsx), registering a second loader chain would only slow every import.
+ */
 export async function importModule(file: string): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(path.resolve(file)).href;
   if (!registered) {
-    register();
-    registered = true;
+    try {
+      return (await import(url)) as Record<string, unknown>;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
+      register();
+      registered = true;
+    }
   }
-  return (await import(pathToFileURL(path.resolve(file)).href)) as Record<string, unknown>;
+  return (await import(url)) as Record<string, unknown>;
 }
 
 /**

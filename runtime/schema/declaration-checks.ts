@@ -5,7 +5,7 @@
 import { ConfigError, type ErrorIssue } from '../errors.js';
 import type { AnyCollectionDefinition } from './define-collection.js';
 import { TIERS_BY_DATABASE_TYPE, type DatabaseType } from './placement.js';
-import { fieldAt, isZodSchema, unwrap } from './zod-shape.js';
+import { fieldAt, isZodSchema, runtimeSchema, unwrap } from './zod-shape.js';
 
 const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
 
@@ -24,13 +24,13 @@ function checkPlacement(definition: AnyCollectionDefinition, issues: ErrorIssue[
 
 function checkProps(definition: AnyCollectionDefinition, issues: ErrorIssue[]): void {
   definition.indexedProps.forEach((prop, i) => {
-    if (!fieldAt(definition.schema, prop)) issues.push({ path: ['indexedProps', i], message: `"${prop}" is not a field of the schema` });
+    if (!fieldAt(runtimeSchema(definition.schema), prop)) issues.push({ path: ['indexedProps', i], message: `"${prop}" is not a field of the schema` });
   });
   for (const prop of definition.validation.requiredIndexed ?? []) {
     if (!definition.indexedProps.includes(prop)) issues.push({ path: ['validation', 'requiredIndexed'], message: `"${prop}" is not an indexed prop: add it to indexedProps` });
   }
   for (const prop of Object.keys(definition.base64Props)) {
-    const field = fieldAt(definition.schema, prop);
+    const field = fieldAt(runtimeSchema(definition.schema), prop);
     if (!field || unwrap(field)._zod.def.type !== 'string') issues.push({ path: ['base64Props', prop], message: `"${prop}" must be a string field of the schema` });
   }
 }
@@ -38,7 +38,7 @@ function checkProps(definition: AnyCollectionDefinition, issues: ErrorIssue[]): 
 function checkEntities(definition: AnyCollectionDefinition, issues: ErrorIssue[]): void {
   definition.entities.forEach((entity, i) => {
     const path = ['entities', i];
-    if (!fieldAt(definition.schema, entity.property)) issues.push({ path: [...path, 'property'], message: `"${entity.property}" is not a field of the schema` });
+    if (!fieldAt(runtimeSchema(definition.schema), entity.property)) issues.push({ path: [...path, 'property'], message: `"${entity.property}" is not a field of the schema` });
     const target = entity.collection as AnyCollectionDefinition | string;
     if (typeof target !== 'object' || !target || !Array.isArray(target.indexedProps)) {
       issues.push({ path: [...path, 'collection'], message: 'must be a collection object made by defineCollection, not a name' });
@@ -59,7 +59,7 @@ export function checkDeclaration(definition: AnyCollectionDefinition): void {
   if (!NAME_PATTERN.test(definition.name)) {
     issues.push({ path: ['name'], message: 'use letters, digits and _ only, starting with a letter (it prefixes Mongo collections)' });
   }
-  if (!isZodSchema(definition.schema) || definition.schema._zod.def.type !== 'object') {
+  if (!isZodSchema(definition.schema) || runtimeSchema(definition.schema)._zod.def.type !== 'object') {
     issues.push({ path: ['schema'], message: 'must be a zod object schema (z.object({...}))' });
   } else {
     checkProps(definition, issues);

@@ -54,6 +54,16 @@ export interface CollectionDefinition<
   readonly locations: readonly Location[];
 }
 
+/**
+ * The run-time view of a declaration that validation and the entity helpers take. Every
+ * declaration is assignable to it without the compiler comparing zod types (which is slow).
+ */
+export interface CollectionHandle {
+  readonly name: string;
+  readonly schema: object;
+  readonly entities: readonly EntityDefinition[];
+}
+
 /** Any declared collection, whatever its type parameters. */
 export type AnyCollectionDefinition = CollectionDefinition<string, ZodObject, string, unknown>;
 

@@ -4,12 +4,12 @@
  * a compile error in the generated types).
  */
 import type { EntityMapping } from '../ops/types.js';
-import type { AnyCollectionDefinition } from './define-collection.js';
+import type { CollectionHandle } from './define-collection.js';
 
-const mappings = new WeakMap<AnyCollectionDefinition, readonly EntityMapping[]>();
+const mappings = new WeakMap<CollectionHandle, readonly EntityMapping[]>();
 
 /** The engine's {@link EntityMapping}s for a declaration's entities, target names resolved from the collection objects. */
-export function entityMappingsOf(definition: AnyCollectionDefinition): readonly EntityMapping[] {
+export function entityMappingsOf(definition: CollectionHandle): readonly EntityMapping[] {
   let list = mappings.get(definition);
   if (!list) {
     list = definition.entities.map((e) => ({

@@ -3,13 +3,13 @@
  * schema: a failure is a {@link ValidationError} carrying zod's issue paths, and nothing is sent
  * to the engine.
  */
-import type { ZodObject, ZodType, core } from 'zod';
 import { ValidationError, type ErrorIssue } from '../errors.js';
-import type { AnyCollectionDefinition } from './define-collection.js';
+import type { CollectionHandle } from './define-collection.js';
+import { runtimeSchema, type RuntimeIssue, type RuntimeSchema } from './zod-shape.js';
 
 type Path = ReadonlyArray<string | number>;
 
-function toIssues(issues: readonly core.$ZodIssue[], prefix: Path): ErrorIssue[] {
+function toIssues(issues: readonly RuntimeIssue[], prefix: Path): ErrorIssue[] {
   return issues.map((issue) => ({
     path: [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
     message: issue.message,
@@ -23,9 +23,8 @@ function refuseSystemFields(input: unknown, prefix: Path): ErrorIssue[] {
   return [];
 }
 
-function parseInto(schema: ZodType, input: unknown, prefix: Path, issues: ErrorIssue[]): Record<string, unknown> {
-  const system = refuseSystemFields(input, prefix);
-  issues.push(...system);
+function parseInto(schema: RuntimeSchema, input: unknown, prefix: Path, issues: ErrorIssue[]): Record<string, unknown> {
+  issues.push(...refuseSystemFields(input, prefix));
   const result = schema.safeParse(input);
   if (!result.success) {
     issues.push(...toIssues(result.error.issues, prefix));
@@ -34,11 +33,11 @@ function parseInto(schema: ZodType, input: unknown, prefix: Path, issues: ErrorI
   return result.data as Record<string, unknown>;
 }
 
-function entityIssues(definition: AnyCollectionDefinition, data: Record<string, unknown>, prefix: Path): ErrorIssue[] {
+function entityIssues(definition: CollectionHandle, data: Record<string, unknown>, prefix: Path): ErrorIssue[] {
   const issues: ErrorIssue[] = [];
   for (const entity of definition.entities) {
     const value = data[entity.property];
-    if (value !== undefined && value !== null) parseInto(entity.collection.schema, value, [...prefix, entity.property], issues);
+    if (value !== undefined && value !== null) parseInto(runtimeSchema(entity.collection.schema), value, [...prefix, entity.property], issues);
   }
   return issues;
 }
@@ -47,20 +46,21 @@ function entityIssues(definition: AnyCollectionDefinition, data: Record<string, 
  * Validates one record (and each embedded entity against its own collection's schema); returns
  * the parsed data (defaults applied) or throws a {@link ValidationError} listing every issue.
  */
-export function validateRecord(definition: AnyCollectionDefinition, input: unknown): Record<string, unknown> {
+export function validateRecord(definition: CollectionHandle, input: unknown): Record<string, unknown> {
   const issues: ErrorIssue[] = [];
-  const data = parseInto(definition.schema, input, [], issues);
+  const data = parseInto(runtimeSchema(definition.schema), input, [], issues);
   if (issues.length === 0) issues.push(...entityIssues(definition, data, []));
   if (issues.length > 0) throw new ValidationError(issues, `Invalid ${definition.name} record`);
   return data;
 }
 
 /** Validates every record before any is written; issue paths start with the record's index. */
-export function validateRecords(definition: AnyCollectionDefinition, inputs: readonly unknown[]): Record<string, unknown>[] {
+export function validateRecords(definition: CollectionHandle, inputs: readonly unknown[]): Record<string, unknown>[] {
   const issues: ErrorIssue[] = [];
+  const schema = runtimeSchema(definition.schema);
   const out = inputs.map((input, i) => {
     const before = issues.length;
-    const data = parseInto(definition.schema, input, [i], issues);
+    const data = parseInto(schema, input, [i], issues);
     if (issues.length === before) issues.push(...entityIssues(definition, data, [i]));
     return data;
   });
@@ -69,39 +69,37 @@ export function validateRecords(definition: AnyCollectionDefinition, inputs: rea
 }
 
 /** Object schemas made deep-partial, without defaults (an enrichment must not reset untouched fields). */
-function deepPartial(schema: ZodType): ZodType {
-  const def = schema._zod.def as { type: string; innerType?: ZodType; shape?: Record<string, ZodType> };
+function deepPartial(schema: RuntimeSchema): RuntimeSchema {
+  const def = schema._zod.def;
   switch (def.type) {
     case 'default':
     case 'prefault':
     case 'optional':
-      return deepPartial(def.innerType as ZodType);
+      return deepPartial(runtimeSchema(def.innerType));
     case 'nullable':
-      return deepPartial(def.innerType as ZodType).nullable();
+      return deepPartial(runtimeSchema(def.innerType)).nullable();
     case 'object': {
-      const object = schema as ZodObject;
-      const shape: Record<string, ZodType> = {};
-      for (const [key, field] of Object.entries(object.shape)) shape[key] = deepPartial(field as ZodType).optional();
-      return object.extend(shape);
+      const shape: Record<string, RuntimeSchema> = {};
+      for (const [key, field] of Object.entries(def.shape ?? {})) shape[key] = deepPartial(runtimeSchema(field)).optional();
+      return schema.extend(shape);
     }
     default:
       return schema;
   }
 }
 
-const partials = new WeakMap<AnyCollectionDefinition, ZodType>();
+const partials = new WeakMap<CollectionHandle, RuntimeSchema>();
 
 /** Validates an enrichment patch (or list of patches) against the deep-partial schema; returns the parsed patch(es). */
-export function validatePatch<P>(definition: AnyCollectionDefinition, patch: P): P {
+export function validatePatch<P>(definition: CollectionHandle, patch: P): P {
   let schema = partials.get(definition);
   if (!schema) {
-    schema = deepPartial(definition.schema);
+    schema = deepPartial(runtimeSchema(definition.schema));
     partials.set(definition, schema);
   }
+  const partial = schema;
   const issues: ErrorIssue[] = [];
-  const parsed = Array.isArray(patch)
-    ? patch.map((p, i) => parseInto(schema, p, [i], issues))
-    : parseInto(schema, patch, [], issues);
+  const parsed = Array.isArray(patch) ? patch.map((p, i) => parseInto(partial, p, [i], issues)) : parseInto(partial, patch, [], issues);
   if (issues.length > 0) throw new ValidationError(issues, `Invalid ${definition.name} enrichment`);
   return parsed as P;
 }

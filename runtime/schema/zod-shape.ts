@@ -42,3 +42,26 @@ export function fieldAt(schema: ZodSchemaLike, path: string): ZodSchemaLike | un
   }
   return current;
 }
+
+/** One problem zod found, as Chronos reads it. */
+export interface RuntimeIssue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+/** The methods of a zod schema Chronos calls at run time. */
+export interface RuntimeSchema extends ZodSchemaLike {
+  safeParse(input: unknown): { success: true; data: unknown } | { success: false; error: { issues: readonly RuntimeIssue[] } };
+  optional(): RuntimeSchema;
+  nullable(): RuntimeSchema;
+  extend(shape: Record<string, RuntimeSchema>): RuntimeSchema;
+}
+
+/**
+ * Views a zod schema through {@link RuntimeSchema}. Deliberately through `unknown`: having the
+ * compiler relate zod's own types to a structural interface costs seconds of type-checking in
+ * every program that includes Chronos, for no safety the parse itself does not give.
+ */
+export function runtimeSchema(schema: unknown): RuntimeSchema {
+  return schema as RuntimeSchema;
+}
