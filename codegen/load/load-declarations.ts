@@ -3,7 +3,8 @@
  * exported value made by `defineCollection` counts. TypeScript is loaded through tsx's loader,
  * so users need no build step before `chronos generate` or `chronos migrate`.
  */
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { register } from 'tsx/esm/api';
@@ -29,25 +30,36 @@ async function listModules(dir: string, ignore: string | undefined): Promise<str
     .sort();
 }
 
-let registered = false;
+let loaderChecked = false;
+
+/** True when this process can already import `.ts` files (e.g. the CLI was started through tsx). */
+async function canImportTypeScript(): Promise<boolean> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'chronos-probe-'));
+  const probe = path.join(dir, 'probe.ts');
+  try {
+    await writeFile(probe, 'export const probe: number = 1;\n');
+    await import(pathToFileURL(probe).href);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_UNKNOWN_FILE_EXTENSION') return false;
+    throw error;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 /**
- * Imports a TypeScript or JavaScript module by path. When the process cannot load TypeScript
- * yet (the built CLI on plain Node), tsx's loader is registered once; when it already can (the
- * CLI run through tsx), registering a second loader chain would only slow every import.
+ * Imports a TypeScript or JavaScript module by path. tsx's loader is registered only when the
+ * process cannot load TypeScript yet (the built CLI on plain Node): under tsx a second loader
+ * chain would only slow every import down. Probed on a throwaway file, because Node remembers
+ * a failed import of a URL and would not retry it after registering.
  */
 export async function importModule(file: string): Promise<Record<string, unknown>> {
-  const url = pathToFileURL(path.resolve(file)).href;
-  if (!registered) {
-    try {
-      return (await import(url)) as Record<string, unknown>;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
-      register();
-      registered = true;
-    }
+  if (!loaderChecked) {
+    if (!(await canImportTypeScript())) register();
+    loaderChecked = true;
   }
-  return (await import(url)) as Record<string, unknown>;
+  return (await import(pathToFileURL(path.resolve(file)).href)) as Record<string, unknown>;
 }
 
 /**
