@@ -52,7 +52,7 @@ export function objectStoreKindOf(connection: ObjectStoreConnection): ObjectStor
   if (kind !== undefined) {
     throw ValidationError.at(['kind'], `${JSON.stringify(kind)} is not a storage kind; use "s3", "azure" or "local"`);
   }
-  return isAzureEndpoint(connection.endpoint) ? 'azure' : 's3';
+  return isAzureEndpoint((connection as RemoteConnection).endpoint) ? 'azure' : 's3';
 }
 
 /**
