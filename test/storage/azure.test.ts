@@ -19,7 +19,7 @@ function rawService(): BlobServiceClient {
   return new BlobServiceClient(endpoint, new StorageSharedKeyCredential(accountName, accountKey));
 }
 
-describeObjectStoreContract('Azure Blob (Azurite)', { presign: 'http', keepsContentType: true }, async () => {
+describeObjectStoreContract('Azure Blob (Azurite)', { presign: 'http', keepsContentType: true, listOrder: 'utf16' }, async () => {
   const store = createAzureObjectStore(connection());
   const bucket = uniqueBucketName('contract');
   await store.ensureBucket(bucket);

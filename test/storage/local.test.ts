@@ -9,7 +9,7 @@ import type { ObjectStore } from '../../runtime/storage/object-store.js';
 import { uniqueBucketName } from './bucket-names.js';
 import { describeObjectStoreContract } from './object-store.contract.js';
 
-describeObjectStoreContract('local folder', { presign: 'file', keepsContentType: false }, async () => {
+describeObjectStoreContract('local folder', { presign: 'file', keepsContentType: false, listOrder: 'utf8' }, async () => {
   const root = await mkdtemp(path.join(tmpdir(), 'chronos-local-contract-'));
   const store = createLocalObjectStore({ basePath: path.join(root, 'base') });
   const bucket = uniqueBucketName('contract');

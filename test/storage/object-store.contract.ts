@@ -20,6 +20,11 @@ export interface BackendTraits {
   readonly presign: 'http' | 'file';
   /** Whether `head` reports the content type given to `put`. */
   readonly keepsContentType: boolean;
+  /**
+   * How keys compare: by UTF-8 bytes (S3, local) or by UTF-16 code units (Azurite). The two
+   * agree unless keys differ where one has a character beyond U+FFFF and the other U+E000-U+FFFF.
+   */
+  readonly listOrder: 'utf8' | 'utf16';
 }
 
 /** What a backend's test file hands to the contract once connected. */
@@ -52,9 +57,14 @@ async function allKeys(store: ObjectStore, bucket: string, prefix?: string): Pro
   return keys;
 }
 
-/** UTF-8 byte order, the order every backend lists in. */
+/** UTF-8 byte order, the order S3 lists in. */
 function byteOrder(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/** UTF-16 code-unit order, JavaScript's default string order. */
+function codeUnitOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 async function expectRejected<E extends Error>(
@@ -220,6 +230,15 @@ export function describeObjectStoreContract(
         const prefix = testPrefix('partial');
         await putAll(store, bucket, [`${prefix}/ab/1`, `${prefix}/ab-2`, `${prefix}/abc.json`, `${prefix}/b/1`]);
         expect(await allKeys(store, bucket, `${prefix}/ab`)).toEqual([`${prefix}/ab-2`, `${prefix}/ab/1`, `${prefix}/abc.json`]);
+      });
+
+      it('orders keys by its documented character order where UTF-8 and UTF-16 disagree', async () => {
+        const prefix = testPrefix('order');
+        // U+FF21 sorts before U+1F680 in UTF-8 bytes (EF.. < F0..) and after it in UTF-16 (FF21 > D83D).
+        const keys = [`${prefix}/\u{1F680}`, `${prefix}/\u{FF21}`, `${prefix}/z`, `${prefix}/\u00e9`];
+        await putAll(store, bucket, keys);
+        const expected = [...keys].sort(traits.listOrder === 'utf8' ? byteOrder : codeUnitOrder);
+        expect(await allKeys(store, bucket, `${prefix}/`)).toEqual(expected);
       });
 
       it('returns no keys and no token for a prefix nothing starts with', async () => {

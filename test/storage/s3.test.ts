@@ -26,7 +26,7 @@ async function dropBucket(store: ObjectStore, bucket: string): Promise<void> {
   raw.destroy();
 }
 
-describeObjectStoreContract('S3 (Versity gateway)', { presign: 'http', keepsContentType: true }, async () => {
+describeObjectStoreContract('S3 (Versity gateway)', { presign: 'http', keepsContentType: true, listOrder: 'utf8' }, async () => {
   const store = createS3ObjectStore(connection());
   const bucket = uniqueBucketName('contract');
   await store.ensureBucket(bucket);

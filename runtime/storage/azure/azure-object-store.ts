@@ -42,6 +42,9 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Uint8Array> {
  * Batch, 256 deletes per request, and checks every sub-response; `presignGet` signs a blob SAS
  * with read permission that expires after `ttlSeconds` (valid from the moment it is signed).
  *
+ * List order: Azure documents only "alphabetical"; Azurite orders by UTF-16 code units, which
+ * differs from S3's UTF-8 byte order only between characters beyond U+FFFF and U+E000-U+FFFF.
+ *
  * @example
  * ```ts
  * const store = createAzureObjectStore({ endpoint: 'https://acct.blob.core.windows.net', accountName: 'acct', accountKey });
