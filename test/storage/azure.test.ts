@@ -6,6 +6,7 @@ import type { ObjectStore } from '../../runtime/storage/object-store.js';
 import { testServers } from '../support/servers.js';
 import { uniqueBucketName } from './bucket-names.js';
 import { refusedEndpoint, startFaultServer } from './fault-server.js';
+import { expectRejected } from './contract-helpers.js';
 import { describeObjectStoreContract } from './object-store.contract.js';
 
 function connection(): AzureObjectStoreOptions {
@@ -61,10 +62,9 @@ describe('Azure Blob object store', () => {
     });
 
     it('reports a missing container on read as a StorageError that says to create it', async () => {
-      const error = await store.get(uniqueBucketName('absent'), 'x').then(() => undefined, (e: unknown) => e);
-      expect(error).toBeInstanceOf(StorageError);
+      const error = await expectRejected(store.get(uniqueBucketName('absent'), 'x'), StorageError);
       expect(error).not.toBeInstanceOf(NotFoundError);
-      expect((error as StorageError).message).toContain('ensureBucket');
+      expect(error.message).toContain('ensureBucket');
     });
   });
 
@@ -75,10 +75,9 @@ describe('Azure Blob object store', () => {
       const lease = rawService().getContainerClient(bucket).getBlobClient('leased/held').getBlobLeaseClient();
       await lease.acquireLease(-1);
       try {
-        const error = await store.deleteMany(bucket, ['leased/held', 'leased/free']).then(() => undefined, (e: unknown) => e);
-        expect(error).toBeInstanceOf(StorageError);
-        expect((error as StorageError).message).toContain('"leased/held"');
-        expect((error as StorageError).transient).toBe(false);
+        const error = await expectRejected(store.deleteMany(bucket, ['leased/held', 'leased/free']), StorageError);
+        expect(error.message).toContain('"leased/held"');
+        expect(error.transient).toBe(false);
         expect(await store.head(bucket, 'leased/free')).toBeNull();
         expect(await store.head(bucket, 'leased/held')).not.toBeNull();
       } finally {
@@ -90,9 +89,8 @@ describe('Azure Blob object store', () => {
   describe('failures', () => {
     it('reports a refused connection as a transient StorageError', async () => {
       const down = createAzureObjectStore({ ...connection(), endpoint: `${await refusedEndpoint()}/devstoreaccount1`, maxTries: 1 });
-      const error = await down.get('some-container', 'k').then(() => undefined, (e: unknown) => e);
-      expect(error).toBeInstanceOf(StorageError);
-      expect((error as StorageError).transient).toBe(true);
+      const error = await expectRejected(down.get('some-container', 'k'), StorageError);
+      expect(error.transient).toBe(true);
     });
 
     it('reports a 503 as a transient StorageError', async () => {
@@ -101,9 +99,8 @@ describe('Azure Blob object store', () => {
       });
       const flaky = createAzureObjectStore({ ...connection(), endpoint: `${server.endpoint}/devstoreaccount1`, maxTries: 1 });
       try {
-        const error = await flaky.put('some-container', 'k', 'x').then(() => undefined, (e: unknown) => e);
-        expect(error).toBeInstanceOf(StorageError);
-        expect((error as StorageError).transient).toBe(true);
+        const error = await expectRejected(flaky.put('some-container', 'k', 'x'), StorageError);
+        expect(error.transient).toBe(true);
       } finally {
         await server.close();
       }
@@ -111,9 +108,8 @@ describe('Azure Blob object store', () => {
 
     it('reports a refused signature as a permanent StorageError', async () => {
       const wrongKey = createAzureObjectStore({ ...connection(), accountKey: Buffer.from('not the key').toString('base64'), maxTries: 1 });
-      const error = await wrongKey.get(bucket, 'keep.txt').then(() => undefined, (e: unknown) => e);
-      expect(error).toBeInstanceOf(StorageError);
-      expect((error as StorageError).transient).toBe(false);
+      const error = await expectRejected(wrongKey.get(bucket, 'keep.txt'), StorageError);
+      expect(error.transient).toBe(false);
     });
   });
 });

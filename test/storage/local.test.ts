@@ -7,6 +7,7 @@ import { StorageError, ValidationError } from '../../runtime/errors.js';
 import { createLocalObjectStore } from '../../runtime/storage/local/local-object-store.js';
 import type { ObjectStore } from '../../runtime/storage/object-store.js';
 import { uniqueBucketName } from './bucket-names.js';
+import { expectRejected } from './contract-helpers.js';
 import { describeObjectStoreContract } from './object-store.contract.js';
 
 describeObjectStoreContract('local folder', { presign: 'file', keepsContentType: false, listOrder: 'utf8' }, async () => {
@@ -58,9 +59,8 @@ describe('local folder store', () => {
 
     it('refuses bucket names that are not one safe folder name', async () => {
       for (const name of ['..', '../x', 'a/b', '.chronos-tmp', 'UPPER', '', 'a\u0000b']) {
-        const error = await store.ensureBucket(name).then(() => undefined, (e: unknown) => e);
-        expect(error).toBeInstanceOf(ValidationError);
-        expect((error as ValidationError).issues[0]?.path).toEqual(['bucket']);
+        const error = await expectRejected(store.ensureBucket(name), ValidationError);
+        expect(error.issues[0]?.path).toEqual(['bucket']);
       }
       expect(await readdir(base)).toEqual([bucket]);
     });
@@ -88,10 +88,16 @@ describe('local folder store', () => {
   describe('file-system limits', () => {
     it('refuses, with a non-transient StorageError, a key that is also a folder of other keys', async () => {
       await store.put(bucket, 'shape/a/b', 'leaf');
-      const error = await store.put(bucket, 'shape/a', 'file').then(() => undefined, (e: unknown) => e);
-      expect(error).toBeInstanceOf(StorageError);
-      expect((error as StorageError).transient).toBe(false);
+      const error = await expectRejected(store.put(bucket, 'shape/a', 'file'), StorageError);
+      expect(error.transient).toBe(false);
       expect(Buffer.from(await store.get(bucket, 'shape/a/b')).toString()).toBe('leaf');
+    });
+
+    it('refuses, with a non-transient StorageError, a key below an existing object', async () => {
+      await store.put(bucket, 'shape2/a', 'file');
+      const error = await expectRejected(store.put(bucket, 'shape2/a/b', 'leaf'), StorageError);
+      expect(error.transient).toBe(false);
+      expect(Buffer.from(await store.get(bucket, 'shape2/a')).toString()).toBe('file');
     });
 
     it('removes folders emptied by a delete so the path can become a key', async () => {

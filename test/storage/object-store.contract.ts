@@ -6,13 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, StorageError, ValidationError, isChronosError } from '../../runtime/errors.js';
-import { forEachConcurrently } from '../../runtime/storage/bounded-concurrency.js';
-import { listAllKeys } from '../../runtime/storage/list-all-keys.js';
 import type { ObjectStore } from '../../runtime/storage/object-store.js';
 import { uniqueBucketName } from './bucket-names.js';
+import { allKeys, byteOrder, codeUnitOrder, expectRejected, putAll, statusOnceExpired, testPrefix } from './contract-helpers.js';
 
 /** What a backend documents about itself, known before the suite connects. */
 export interface BackendTraits {
@@ -35,59 +33,6 @@ export interface ContractTarget {
   readonly bucket: string;
   /** Releases what the setup made (connections, temp folders). */
   readonly teardown: () => Promise<void>;
-}
-
-/** Keys created at once when a test needs many. */
-const PUT_CONCURRENCY = 32;
-
-let prefixCounter = 0;
-/** A key prefix of its own for each test, so tests never see each other's objects. */
-function testPrefix(label: string): string {
-  prefixCounter += 1;
-  return `${label}-${prefixCounter}`;
-}
-
-async function putAll(store: ObjectStore, bucket: string, keys: readonly string[]): Promise<void> {
-  await forEachConcurrently(keys, PUT_CONCURRENCY, (key) => store.put(bucket, key, key));
-}
-
-async function allKeys(store: ObjectStore, bucket: string, prefix?: string): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const key of listAllKeys(store, bucket, prefix === undefined ? {} : { prefix })) keys.push(key);
-  return keys;
-}
-
-/** UTF-8 byte order, the order S3 lists in. */
-function byteOrder(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
-}
-
-/** UTF-16 code-unit order, JavaScript's default string order. */
-function codeUnitOrder(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-async function expectRejected<E extends Error>(
-  promise: Promise<unknown>,
-  type: new (...args: never[]) => E,
-): Promise<E> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(type);
-  return error as E;
-}
-
-/** Fetches `url` until it stops answering 200, for at most `withinMs`; returns the last status. */
-async function statusOnceExpired(url: string, withinMs: number): Promise<number> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const response = await fetch(url);
-    await response.arrayBuffer();
-    if (response.status !== 200 || Date.now() > deadline) return response.status;
-    await delay(250);
-  }
 }
 
 /** Defines the shared `describe` blocks for one backend. */

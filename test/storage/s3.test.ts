@@ -8,6 +8,7 @@ import { createS3ObjectStore, type S3ObjectStoreOptions } from '../../runtime/st
 import { testServers } from '../support/servers.js';
 import { uniqueBucketName } from './bucket-names.js';
 import { refusedEndpoint, startFaultServer } from './fault-server.js';
+import { expectRejected } from './contract-helpers.js';
 import { describeObjectStoreContract } from './object-store.contract.js';
 
 function connection(): S3ObjectStoreOptions {
@@ -68,10 +69,9 @@ describe('S3 object store', () => {
     });
 
     it('reports a missing bucket on read as a StorageError that says to create it', async () => {
-      const error = await store.get(uniqueBucketName('absent'), 'x').then(() => undefined, (e: unknown) => e);
-      expect(error).toBeInstanceOf(StorageError);
+      const error = await expectRejected(store.get(uniqueBucketName('absent'), 'x'), StorageError);
       expect(error).not.toBeInstanceOf(NotFoundError);
-      expect((error as StorageError).message).toContain('ensureBucket');
+      expect(error.message).toContain('ensureBucket');
     });
   });
 
@@ -93,9 +93,8 @@ describe('S3 object store', () => {
   describe('failures', () => {
     it('reports a refused connection as a transient StorageError', async () => {
       const down = createS3ObjectStore({ ...connection(), endpoint: await refusedEndpoint(), maxAttempts: 1 });
-      const error = await down.get('some-bucket', 'k').then(() => undefined, (e: unknown) => e);
-      expect(error).toBeInstanceOf(StorageError);
-      expect((error as StorageError).transient).toBe(true);
+      const error = await expectRejected(down.get('some-bucket', 'k'), StorageError);
+      expect(error.transient).toBe(true);
       await down.close();
     });
 
@@ -103,9 +102,8 @@ describe('S3 object store', () => {
       const server = await startFaultServer(503, '<Error><Code>ServiceUnavailable</Code><Message>busy</Message></Error>');
       const flaky = createS3ObjectStore({ ...connection(), endpoint: server.endpoint, maxAttempts: 2 });
       try {
-        const error = await flaky.put('some-bucket', 'k', 'x').then(() => undefined, (e: unknown) => e);
-        expect(error).toBeInstanceOf(StorageError);
-        expect((error as StorageError).transient).toBe(true);
+        const error = await expectRejected(flaky.put('some-bucket', 'k', 'x'), StorageError);
+        expect(error.transient).toBe(true);
         expect(server.requests()).toBe(2);
       } finally {
         await flaky.close();
@@ -117,10 +115,9 @@ describe('S3 object store', () => {
       const server = await startFaultServer(403, '<Error><Code>AccessDenied</Code><Message>no</Message></Error>');
       const denied = createS3ObjectStore({ ...connection(), endpoint: server.endpoint, maxAttempts: 1 });
       try {
-        const error = await denied.get('some-bucket', 'k').then(() => undefined, (e: unknown) => e);
-        expect(error).toBeInstanceOf(StorageError);
-        expect((error as StorageError).transient).toBe(false);
-        expect((error as StorageError).message).toContain('AccessDenied');
+        const error = await expectRejected(denied.get('some-bucket', 'k'), StorageError);
+        expect(error.transient).toBe(false);
+        expect(error.message).toContain('AccessDenied');
       } finally {
         await denied.close();
         await server.close();
@@ -133,10 +130,9 @@ describe('S3 object store', () => {
       const server = await startFaultServer(200, body);
       const partial = createS3ObjectStore({ ...connection(), endpoint: server.endpoint, maxAttempts: 1 });
       try {
-        const error = await partial.deleteMany('some-bucket', ['k1', 'k2']).then(() => undefined, (e: unknown) => e);
-        expect(error).toBeInstanceOf(StorageError);
-        expect((error as StorageError).message).toContain('"k1": AccessDenied');
-        expect((error as StorageError).transient).toBe(false);
+        const error = await expectRejected(partial.deleteMany('some-bucket', ['k1', 'k2']), StorageError);
+        expect(error.message).toContain('"k1": AccessDenied');
+        expect(error.transient).toBe(false);
       } finally {
         await partial.close();
         await server.close();

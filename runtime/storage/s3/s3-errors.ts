@@ -61,13 +61,14 @@ export function isTransientS3Failure(error: unknown): boolean {
 
 /**
  * The Chronos error for a failed call on `key` (or on the bucket when `key` is undefined).
- * `NoSuchKey` becomes a NotFoundError; `NoSuchBucket` a permanent StorageError that says to
+ * `NoSuchKey` (or a bare `NotFound`) becomes a NotFoundError; `NoSuchBucket` a permanent StorageError that says to
  * call `ensureBucket`.
  */
 export function toChronosError(action: string, bucket: string, key: string | undefined, error: unknown): ChronosError {
   const name = nameOf(error);
   const where = key === undefined ? `bucket "${bucket}"` : `"${key}" in bucket "${bucket}"`;
-  if (name === 'NoSuchKey' && key !== undefined) {
+  // Some S3-compatible servers answer a missing key with a bare 404 (`NotFound`) even on GET.
+  if ((name === 'NoSuchKey' || name === 'NotFound') && key !== undefined) {
     return new NotFoundError(`S3: no object "${key}" in bucket "${bucket}"`, { cause: error });
   }
   if (name === 'NoSuchBucket') {
