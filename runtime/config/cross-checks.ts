@@ -3,9 +3,10 @@
  * within a tier, bucket names, and the two ways of declaring counter rules. Each problem is
  * reported with its path and the fix.
  */
-import type { ErrorIssue } from '../errors.js';
+import { isChronosError, type ErrorIssue } from '../errors.js';
 import type { ParsedChronosConfig } from './schema.js';
-import { isAzureEndpoint } from './storage-kind.js';
+import { assertAzureContainerName, assertS3BucketName } from '../storage/bucket-name.js';
+import { isAzureEndpoint } from '../storage/create-object-store.js';
 
 type Path = Array<string | number>;
 
@@ -81,26 +82,18 @@ function checkReferences(config: ParsedChronosConfig, issues: ErrorIssue[]): voi
   }
 }
 
-const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const AZURE_CONTAINER = /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/;
-
 function checkBucket(config: ParsedChronosConfig, entry: DatabaseEntry, issues: ErrorIssue[]): void {
-  const bucket = entry.bucket as string;
   const refs = entry.spaceConnRef === undefined ? [] : asList(entry.spaceConnRef);
   const azure = refs.some((ref) => {
     const conn = config.spacesConnections[ref];
     return conn !== undefined && (conn.kind === 'azure' || (conn.kind === undefined && isAzureEndpoint(conn.endpoint)));
   });
-  if (azure && !AZURE_CONTAINER.test(bucket)) {
-    issues.push({
-      path: [...entry.path, 'bucket'],
-      message: `"${bucket}" is not a valid Azure container name (3-63 lowercase letters, digits and single hyphens)`,
-    });
-  } else if (!S3_BUCKET.test(bucket) || /^\d+\.\d+\.\d+\.\d+$/.test(bucket) || bucket.includes('..')) {
-    issues.push({
-      path: [...entry.path, 'bucket'],
-      message: `"${bucket}" is not a valid bucket name (3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit)`,
-    });
+  try {
+    if (azure) assertAzureContainerName(entry.bucket);
+    else assertS3BucketName(entry.bucket);
+  } catch (error) {
+    if (!isChronosError(error) || !('issues' in error)) throw error;
+    for (const issue of error.issues as ErrorIssue[]) issues.push({ path: [...entry.path, 'bucket'], message: issue.message });
   }
 }
 
