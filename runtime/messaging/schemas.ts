@@ -23,8 +23,10 @@ const count = (what: string) =>
 /** A tenant id as the API handle takes it. */
 export const tenantIdSchema = name('tenantId');
 
+/** `latest` or `append`. */
 export const strategySchema = z.enum(['latest', 'append'], { error: "strategy must be 'latest' or 'append'" });
 
+/** Input of `m.shared.save`. */
 export const sharedSaveSchema = z.strictObject({
   namespace: name('namespace'),
   key: name('key'),
@@ -32,6 +34,7 @@ export const sharedSaveSchema = z.strictObject({
   strategy: strategySchema,
 });
 
+/** Input of `m.shared.load`; a version only makes sense for `append`. */
 export const sharedLoadSchema = z
   .strictObject({
     namespace: name('namespace'),
@@ -44,6 +47,7 @@ export const sharedLoadSchema = z
     message: "version applies to strategy 'append' only; a 'latest' key has one value",
   });
 
+/** Input of `m.shared.tombstone`. */
 export const sharedTombstoneSchema = z.strictObject({
   namespace: name('namespace'),
   key: name('key'),
@@ -51,13 +55,16 @@ export const sharedTombstoneSchema = z.strictObject({
   actor: z.string().optional(),
 });
 
+/** Input of `m.topics.ensure`. */
 export const topicEnsureSchema = z.strictObject({
   topic: name('topic'),
   shards: z.number().int('shards must be an integer').min(1, 'shards must be >= 1').optional(),
 });
 
+/** Input of `m.topics.get`. */
 export const topicGetSchema = z.strictObject({ topic: name('topic') });
 
+/** Input of `m.messages.save`. */
 export const messageSaveSchema = z.strictObject({
   topic: name('topic'),
   msgId: name('msgId'),
@@ -67,8 +74,10 @@ export const messageSaveSchema = z.strictObject({
   size: count('size').optional(),
 });
 
+/** Input of `m.messages.get`. */
 export const messageGetSchema = z.strictObject({ topic: name('topic'), msgId: name('msgId') });
 
+/** Input of the `list` methods: a topic, an optional cursor and a bounded page size. */
 export const listSchema = z.strictObject({
   topic: name('topic'),
   after: name('after').optional(),
@@ -80,6 +89,7 @@ export const listSchema = z.strictObject({
     .optional(),
 });
 
+/** Input of `m.deliveries.append`. */
 export const deliveryAppendSchema = z.strictObject({
   topic: name('topic'),
   subscription: name('subscription'),
@@ -91,12 +101,14 @@ export const deliveryAppendSchema = z.strictObject({
   ts: time.optional(),
 });
 
+/** Input of `m.deliveries.listByMessage`. */
 export const deliveryListSchema = z.strictObject({
   topic: name('topic'),
   msgId: name('msgId'),
   subscription: name('subscription').optional(),
 });
 
+/** Input of `m.deadLetters.save`; `deliveries` is the number of attempts made. */
 export const deadLetterSaveSchema = z.strictObject({
   topic: name('topic'),
   subscription: name('subscription').optional(),
@@ -108,8 +120,12 @@ export const deadLetterSaveSchema = z.strictObject({
   failedAt: time.optional(),
 });
 
-export const messagingOptionsSchema = z.strictObject({
-  captureDeliveries: z.boolean(),
+/**
+ * Options of `createMessagingApi`. Not strict, so the router may pass the whole
+ * `databases.messaging` entry (its `dbConnRef`/`dbName` are ignored here).
+ */
+export const messagingOptionsSchema = z.object({
+  captureDeliveries: z.boolean().default(false),
   maxPayloadBytes: z.number().int().min(1, 'maxPayloadBytes must be >= 1').optional(),
 });
 

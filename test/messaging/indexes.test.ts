@@ -56,6 +56,11 @@ describe('messaging API construction', () => {
     expect(() => createMessagingApi(base.db, 't', { captureDeliveries: false, maxPayloadBytes: 0 })).toThrow(/maxPayloadBytes/);
   });
 
+  it('accepts the whole databases.messaging config entry, captureDeliveries defaulting to false', () => {
+    const entry = { dbConnRef: 'mongo-primary', dbName: 'chronos_messaging' };
+    expect(createMessagingApi(base.db, 't', entry as never).deliveries).toBeUndefined();
+  });
+
   it('uses the documented collection names', () => {
     expect(Object.values(MESSAGING_COLLECTIONS)).toEqual([
       'shared_memory',
