@@ -59,12 +59,20 @@ export function deliveriesApi(ctx: MessagingContext): DeliveriesApi {
 
     async listByMessage(input) {
       const { topic, msgId, subscription } = parseInput(deliveryListSchema, input);
-      return deliveries
+      const rows = await deliveries
         .find<DeliveryRecord>(
           { tenantId, topic, msgId, ...(subscription === undefined ? {} : { subscription }) },
-          { projection: DELIVERY_FIELDS, sort: { subscription: 1, attempt: 1, ts: 1 }, limit: MAX_DELIVERIES_LISTED },
+          { projection: DELIVERY_FIELDS, sort: { subscription: 1, attempt: 1 }, limit: MAX_DELIVERIES_LISTED },
         )
         .toArray();
+      // The index orders by subscription and attempt; the few statuses of one attempt are put
+      // in time order here rather than by a server sort on a field the index does not hold.
+      return rows.sort(
+        (x, y) =>
+          (x.subscription < y.subscription ? -1 : x.subscription > y.subscription ? 1 : 0) ||
+          x.attempt - y.attempt ||
+          x.ts.getTime() - y.ts.getTime(),
+      );
     },
   };
 }
