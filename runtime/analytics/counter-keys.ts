@@ -6,7 +6,15 @@ import { createHash } from 'node:crypto';
 
 /** Mongo collection of counter documents in the analytics database. */
 export const TOTALS_COLLECTION = 'cnt_total';
-/** Mongo collection of seen unique values (one small document per distinct value). */
+/**
+ * Mongo collection of seen unique values: one small document per distinct value per counter
+ * document, so no counter document grows with the number of values. A running-total row is
+ * `{ _id }` (37 bytes of BSON); a bucket row adds `g` and `start` (63 bytes) and is pruned with
+ * its bucket. Measured on FerretDB 1.24 (SQLite): 100,000 rows take 8.9 MB of data plus 3.6 MB of
+ * `_id` index, i.e. about 125 MB per million uniques in the running total (plus up to three
+ * bucket rows per value while the buckets are retained); on MongoDB expect roughly the BSON size
+ * plus the `_id` index entry.
+ */
 export const UNIQUE_COLLECTION = 'cnt_unique';
 
 /** Time buckets counters are also kept in. `all` is the running total. */

@@ -35,7 +35,8 @@ function failedIndices(error: unknown): Map<number, number> | undefined {
 async function claimUniques(db: Db, docs: readonly PendingDoc[]): Promise<unknown> {
   const claims = docs.flatMap((doc) => [...doc.uniques].map(([id, candidate]) => ({ doc, id, candidate })));
   if (claims.length === 0) return undefined;
-  const rows = claims.map(({ doc, id }) => ({ _id: id, c: doc.id, g: doc.identity.granularity, ...(doc.identity.start ? { start: doc.identity.start } : {}) }));
+  // Only what retention needs: bucket rows carry granularity and start; running-total rows just the id.
+  const rows = claims.map(({ doc, id }) => (doc.identity.start ? { _id: id, g: doc.identity.granularity, start: doc.identity.start } : { _id: id }));
   let failures = new Map<number, number>();
   let stop: unknown;
   try {
