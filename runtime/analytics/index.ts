@@ -23,19 +23,16 @@ export {
   type CrossTenantRule,
   type CrossTenantRuleInput,
 } from './analytics-rules.js';
+export { createAdvancedAnalytics, type AdvancedAnalytics, type AdvancedAnalyticsOptions, type TenantDbs } from './advanced-analytics.js';
 export {
-  createAdvancedAnalytics,
   TIME_BASED_RESULTS,
   CROSS_TENANT_RESULTS,
-  type AdvancedAnalytics,
-  type AdvancedAnalyticsOptions,
-  type TenantDbs,
   type TimeBasedResult,
   type CrossTenantResult,
   type SlaveResult,
   type ResultWindow,
   type TimeBasedResultQuery,
   type CrossTenantResultQuery,
-} from './advanced-analytics.js';
+} from './analytics-results.js';
 export type { RelativeTime } from './head-filter.js';
 export type { Operation } from './head-aggregate.js';
