@@ -2,7 +2,7 @@
  * The in-memory side of debounced counters: increments aggregated per counter document until the
  * next flush, so N writes to one collection cost one `$inc` per document instead of N.
  */
-import type { Db } from 'mongodb';
+import type { Db, MongoClient } from 'mongodb';
 import type { WriteEvent } from '../ops/write-event.js';
 import { bucketKey, bucketOf, GRANULARITIES, totalsKey, uniqueValueId, type CounterScope, type Granularity } from './counter-keys.js';
 import type { RuleHit } from './counter-rule.js';
@@ -41,9 +41,13 @@ export interface PendingDoc {
 
 const FIELD_OF_KIND = { CREATE: 'created', UPDATE: 'updated', DELETE: 'deleted' } as const;
 
-/** Pending documents grouped by analytics database, then by `_id`. */
+/**
+ * Pending documents grouped by analytics database, then by `_id`. Databases are told apart by
+ * client and name, not by `Db` object: `client.db(name)` returns a new object on every call, and
+ * one key must still get one `$inc`.
+ */
 export class CounterBatch {
-  private readonly byDb = new Map<Db, Map<string, PendingDoc>>();
+  private readonly byDb = new Map<MongoClient, Map<string, { db: Db; docs: Map<string, PendingDoc> }>>();
 
   /** True when nothing is pending. */
   get isEmpty(): boolean {
@@ -83,15 +87,25 @@ export class CounterBatch {
 
   /** Every pending document, grouped by database. */
   groups(): Array<{ db: Db; docs: PendingDoc[] }> {
-    return [...this.byDb].map(([db, docs]) => ({ db, docs: [...docs.values()] }));
+    return [...this.byDb.values()].flatMap((byName) => [...byName.values()].map(({ db, docs }) => ({ db, docs: [...docs.values()] })));
+  }
+
+  private docsOf(db: Db): Map<string, PendingDoc> {
+    let byName = this.byDb.get(db.client);
+    if (!byName) {
+      byName = new Map();
+      this.byDb.set(db.client, byName);
+    }
+    let group = byName.get(db.databaseName);
+    if (!group) {
+      group = { db, docs: new Map() };
+      byName.set(db.databaseName, group);
+    }
+    return group.docs;
   }
 
   private docFor(db: Db, id: string, identity: CounterIdentity, at: Date): PendingDoc {
-    let docs = this.byDb.get(db);
-    if (!docs) {
-      docs = new Map();
-      this.byDb.set(db, docs);
-    }
+    const docs = this.docsOf(db);
     let doc = docs.get(id);
     if (!doc) {
       doc = { db, id, identity, inc: new Map(), lastAt: at, uniques: new Map() };

@@ -76,15 +76,24 @@ export function createCounterRecorder(options: CounterRecorderOptions): CounterR
     return run;
   };
 
+  // After a failed background flush, wait longer each time (up to a minute) instead of hammering a sick server.
+  let failures = 0;
   const schedule = (): void => {
     if (timer || closed) return;
+    const delay = failures === 0 ? options.debounceMs : Math.min(60_000, Math.max(options.debounceMs, 100) * 2 ** failures);
     timer = setTimeout(() => {
       timer = undefined;
-      flush().catch((error: unknown) => {
-        options.onError?.(error);
-        schedule();
-      });
-    }, options.debounceMs);
+      flush().then(
+        () => {
+          failures = 0;
+        },
+        (error: unknown) => {
+          failures += 1;
+          options.onError?.(error);
+          schedule();
+        },
+      );
+    }, delay);
     timer.unref();
   };
 

@@ -83,6 +83,16 @@ describe('totals of a known event set', () => {
     expect((await getTotals(db, scope)).created).toBe(0);
   });
 
+  it('finds the tenant from the database when getTotals is not given one, and asks for it when two tenants share it', async () => {
+    const db = freshDb();
+    const recorder = createCounterRecorder({ resolveAnalyticsDb: () => db, debounceMs: 0, rules: [] });
+    await recorder.observe(event('CREATE', {}));
+    expect(await getTotals(db, { dbName: 'rt_a', collection: 'events' })).toMatchObject({ _id: 'tenant:a|db:rt_a|coll:events', created: 1 });
+    await recorder.observe(event('CREATE', {}, { tenantId: 'b' }));
+    await expect(getTotals(db, { dbName: 'rt_a', collection: 'events' })).rejects.toThrow(/pass the tenantId/);
+    expect((await getTotals(db, { ...scope, tenantId: 'b' })).created).toBe(1);
+  });
+
   it('counts nothing when the event has no analytics database', async () => {
     const db = freshDb();
     const recorder = createCounterRecorder({ resolveAnalyticsDb: (e) => (e.tenantId === 'a' ? db : undefined), debounceMs: 0, rules: [] });

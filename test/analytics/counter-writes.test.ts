@@ -35,10 +35,35 @@ function view(productId: string): WriteEvent {
   return { kind: 'CREATE', ...scope, id: `r${seq}`, ov: 0, cv: seq, at: new Date('2026-11-25T10:00:00Z'), meta: { productId }, data: {} };
 }
 
+/** Fault injection: the first bulk write of counters through the returned Db fails before reaching the server. */
+function failingOnce(db: Db): Db {
+  let failures = 1;
+  return new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop !== 'collection') return Reflect.get(target, prop, receiver) as unknown;
+      return (name: string) => {
+        const collection = target.collection(name);
+        if (name !== 'cnt_total') return collection;
+        return new Proxy(collection, {
+          get(c, p, r) {
+            if (p === 'bulkWrite' && failures > 0) {
+              failures -= 1;
+              return () => Promise.reject(new MongoNetworkError('injected: connection reset'));
+            }
+            const value = Reflect.get(c, p, r) as unknown;
+            return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(c) : value;
+          },
+        });
+      };
+    },
+  });
+}
+
 describe('what a flush sends', () => {
   it('claims distinct values with one unordered insert and writes one $inc per counter document', async () => {
     const db = freshDb();
-    const recorder = createCounterRecorder({ resolveAnalyticsDb: () => db, debounceMs: 60_000, rules });
+    // A new Db object per event, as client.db(name) gives: still one database to the batch.
+    const recorder = createCounterRecorder({ resolveAnalyticsDb: () => client.db(db.databaseName), debounceMs: 60_000, rules });
     for (let i = 0; i < 30; i += 1) await recorder.observe(view(`p${i % 3}`));
     sent.length = 0;
     await recorder.flush();
@@ -61,27 +86,7 @@ describe('what a flush sends', () => {
 describe('a failed flush', () => {
   it('keeps the increments pending and writes them exactly once on the next flush', async () => {
     const db = freshDb();
-    let failures = 1;
-    // Fault injection: the first bulk write of counters fails before reaching the server.
-    const faulty = new Proxy(db, {
-      get(target, prop, receiver) {
-        if (prop !== 'collection') return Reflect.get(target, prop, receiver) as unknown;
-        return (name: string) => {
-          const collection = target.collection(name);
-          if (name !== 'cnt_total') return collection;
-          return new Proxy(collection, {
-            get(c, p, r) {
-              if (p === 'bulkWrite' && failures > 0) {
-                failures -= 1;
-                return () => Promise.reject(new MongoNetworkError('injected: connection reset'));
-              }
-              const value = Reflect.get(c, p, r) as unknown;
-              return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(c) : value;
-            },
-          });
-        };
-      },
-    });
+    const faulty = failingOnce(db);
     const recorder = createCounterRecorder({ resolveAnalyticsDb: () => faulty, debounceMs: 60_000, rules });
     for (const p of ['a', 'b', 'a']) await recorder.observe(view(p));
     await expect(recorder.flush()).rejects.toThrow(/injected/);
@@ -90,5 +95,17 @@ describe('a failed flush', () => {
     await recorder.flush();
     const totals = await getTotals(db, scope);
     expect([totals.created, totals.rules.views?.unique.productId]).toEqual([4, 3]);
+  });
+
+  it('reports a failed background flush and keeps its increments for the next one', async () => {
+    const db = freshDb();
+    let reported!: (error: unknown) => void;
+    const failed = new Promise<unknown>((resolve) => (reported = resolve));
+    const recorder = createCounterRecorder({ resolveAnalyticsDb: () => failingOnce(db), debounceMs: 1, rules, onError: (e) => reported(e) });
+    await recorder.observe(view('a'));
+    expect(String(await failed)).toMatch(/injected/);
+    await recorder.close();
+    const totals = await getTotals(db, scope);
+    expect([totals.created, totals.rules.views?.unique.productId]).toEqual([1, 1]);
   });
 });
