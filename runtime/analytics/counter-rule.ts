@@ -7,8 +7,8 @@ import type { WriteEvent, WriteKind } from '../ops/write-event.js';
 import { matchesPredicate, predicateSchema, readPath, type Predicate } from './predicate.js';
 
 /** Rule names and unique props become Mongo field names, so they must be plain identifiers. */
-const RULE_NAME = /^[A-Za-z0-9_-]+$/;
-const PROP_PATH = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+const RULE_NAME = /^(?!__proto__$)[A-Za-z0-9_-]+$/;
+const PROP_PATH = /^(?!(?:.*\.)?__proto__(?:\.|$))[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
 /**
  * The kinds a rule counts when `on` is absent. The reference's examples always say

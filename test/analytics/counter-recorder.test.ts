@@ -159,6 +159,8 @@ describe('rule semantics', () => {
     expect(counterRuleSchema.safeParse({ name: 'a.b', when: {} }).success).toBe(false);
     expect(counterRuleSchema.safeParse({ name: 'u', when: {}, countUnique: ['user', 'user.id'] }).success).toBe(false);
     expect(counterRuleSchema.safeParse({ name: 'x', when: {}, extra: 1 }).success).toBe(false);
+    expect(counterRuleSchema.safeParse({ name: '__proto__', when: {} }).success).toBe(false);
+    expect(counterRuleSchema.safeParse({ name: 'p', when: {}, countUnique: ['a.__proto__'] }).success).toBe(false);
   });
 });
 
@@ -224,6 +226,16 @@ describe('debounce', () => {
     await done;
     expect((await getTotals(db, scope)).created).toBe(1);
     await recorder.close();
+  });
+
+  it('keeps the newest lastAt when an older event is flushed later', async () => {
+    const db = freshDb();
+    const recorder = createCounterRecorder({ resolveAnalyticsDb: () => db, debounceMs: 60_000, rules: [] });
+    await recorder.observe(event('CREATE', {}, { at: new Date('2026-11-25T12:00:00Z') }));
+    await recorder.flush();
+    await recorder.observe(event('CREATE', {}, { at: new Date('2026-11-25T09:00:00Z') }));
+    await recorder.flush();
+    expect(await getTotals(db, scope)).toMatchObject({ created: 2, lastAt: '2026-11-25T12:00:00.000Z' });
   });
 
   it('ignores events after close', async () => {
