@@ -121,6 +121,22 @@ describe('cross-tenant results', () => {
   });
 });
 
+describe('time-based rules without a tenant', () => {
+  it('run for every configured tenant, each result in its own analytics database, and read back across them', async () => {
+    const results = await analytics.executeTimeBasedRule({ name: 'paid_everywhere', collection: 'orders', query: { status: 'paid' }, operation: 'count' });
+    expect(results.map((r) => [r.tenantId, r.value])).toEqual([
+      ['s1', 2],
+      ['s2', 0],
+      ['s3', 4],
+      ['m', 0],
+    ]);
+    expect(await tenants.get('s3')!.analyticsDb.collection('timeBasedResults').countDocuments({ ruleName: 'paid_everywhere' })).toBe(1);
+    const stored = await analytics.getTimeBasedResults({ ruleName: 'paid_everywhere' });
+    expect(stored.map((r) => r._id).sort()).toEqual(['paid_everywhere|m|global', 'paid_everywhere|s1|global', 'paid_everywhere|s2|global', 'paid_everywhere|s3|global']);
+    expect((await analytics.getTimeBasedResults({ ruleName: 'paid_everywhere', tenantId: 's1' })).map((r) => r.value)).toEqual([2]);
+  });
+});
+
 describe('analytics config block', () => {
   it('accepts counter, time-based and cross-tenant rules with tenants', () => {
     const config = analyticsConfigSchema.parse({
