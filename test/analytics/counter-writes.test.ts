@@ -108,4 +108,15 @@ describe('a failed flush', () => {
     const totals = await getTotals(db, scope);
     expect([totals.created, totals.rules.views?.unique.productId]).toEqual([1, 1]);
   });
+
+  it('never rejects from observe without debounce, reporting the failure and keeping the increments', async () => {
+    const db = freshDb();
+    const errors: unknown[] = [];
+    const faulty = failingOnce(db);
+    const recorder = createCounterRecorder({ resolveAnalyticsDb: () => faulty, debounceMs: 0, rules, onError: (e) => errors.push(e) });
+    await expect(recorder.observe(view('a'))).resolves.toBeUndefined();
+    expect(String(errors[0])).toMatch(/injected/);
+    await recorder.close();
+    expect((await getTotals(db, scope)).created).toBe(1);
+  });
 });
