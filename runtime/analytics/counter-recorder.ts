@@ -63,9 +63,15 @@ export function createCounterRecorder(options: CounterRecorderOptions): CounterR
     pending = new CounterBatch();
     const errors: unknown[] = [];
     for (const { db, docs } of batch.groups()) {
-      const outcome = await writeCounters(db, docs);
-      if (outcome.leftover.length > 0) pending.restore(outcome.leftover);
-      if (outcome.error !== undefined) errors.push(outcome.error);
+      try {
+        const outcome = await writeCounters(db, docs);
+        if (outcome.leftover.length > 0) pending.restore(outcome.leftover);
+        if (outcome.error !== undefined) errors.push(outcome.error);
+      } catch (error) {
+        // writeCounters reports write failures itself; anything thrown happened before a write.
+        pending.restore(docs);
+        errors.push(error);
+      }
     }
     if (errors.length > 0) throw errors[0];
   };
@@ -103,11 +109,17 @@ export function createCounterRecorder(options: CounterRecorderOptions): CounterR
 
   const observe: WriteObserver = (event) => {
     if (closed) return;
-    const db = options.resolveAnalyticsDb(event);
-    if (!db) return;
-    const at = event.at instanceof Date && !Number.isNaN(event.at.getTime()) ? event.at : clock();
-    const counted = at === event.at ? event : { ...event, at };
-    pending.add(db, counted, evaluateRules(counted, options.rules));
+    try {
+      const db = options.resolveAnalyticsDb(event);
+      if (!db) return;
+      const at = event.at instanceof Date && !Number.isNaN(event.at.getTime()) ? event.at : clock();
+      const counted = at === event.at ? event : { ...event, at };
+      pending.add(db, counted, evaluateRules(counted, options.rules));
+    } catch (error) {
+      // The write has committed; a counter that cannot be routed is reported, never thrown at the engine.
+      options.onError?.(error);
+      return;
+    }
     if (options.debounceMs > 0) {
       schedule();
       return;

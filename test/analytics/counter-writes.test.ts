@@ -119,4 +119,18 @@ describe('a failed flush', () => {
     await recorder.close();
     expect((await getTotals(db, scope)).created).toBe(1);
   });
+
+  it('reports an event it cannot route instead of throwing at the engine', async () => {
+    const errors: unknown[] = [];
+    const recorder = createCounterRecorder({
+      resolveAnalyticsDb: () => {
+        throw new Error('no analytics database for tenant t');
+      },
+      debounceMs: 0,
+      rules,
+      onError: (e) => errors.push(e),
+    });
+    expect(() => recorder.observe(view('a'))).not.toThrow();
+    expect(String(errors[0])).toMatch(/no analytics database/);
+  });
 });
