@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { counterRuleSchema } from './counter-rule.js';
 import { parseDuration } from './duration.js';
-import { checkRuleQuery } from './head-filter.js';
+import { checkRuleProps } from './head-filter.js';
 import { predicateSchema } from './predicate.js';
 
 const RULE_NAME = /^[A-Za-z0-9_-]+$/;
@@ -25,12 +25,9 @@ const common = {
   relativeTime: relativeTimeSchema.optional(),
 };
 
-/** Refuses unsafe or unknown operators in `query`, and `_system` fields other than the times. */
+/** Refuses `_system` fields other than the times in `query` and `field` (operators are checked by the predicate schema). */
 function refineQuery(rule: { query: Record<string, unknown>; field?: string | undefined }, ctx: z.RefinementCtx): void {
-  // Operator problems are reported by predicateSchema already; add only the field-name ones.
-  for (const issue of checkRuleQuery(rule.query, rule.field, undefined)) {
-    if (issue.path[0] === 'field' || issue.message.startsWith('only ')) ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
-  }
+  for (const issue of checkRuleProps(rule.query, rule.field, undefined)) ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
 }
 
 /**
