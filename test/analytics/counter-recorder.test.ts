@@ -7,7 +7,6 @@ import type { WriteEvent, WriteKind } from '../../runtime/ops/write-event.js';
 import { testServers, uniqueName } from '../support/servers.js';
 
 let client: MongoClient;
-const created: Db[] = [];
 
 beforeAll(async () => {
   client = new MongoClient(testServers().mongoUri);
@@ -15,13 +14,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const db of created) await db.dropDatabase();
   await client.close();
 });
 
 function freshDb(): Db {
   const db = client.db(uniqueName('cnt'));
-  created.push(db);
   return db;
 }
 

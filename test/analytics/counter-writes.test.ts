@@ -8,7 +8,6 @@ import { testServers, uniqueName } from '../support/servers.js';
 
 let client: MongoClient;
 const sent: CommandStartedEvent[] = [];
-const created: Db[] = [];
 
 beforeAll(async () => {
   client = new MongoClient(testServers().mongoUri, { monitorCommands: true });
@@ -17,13 +16,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const db of created) await db.dropDatabase();
   await client.close();
 });
 
 function freshDb(): Db {
   const db = client.db(uniqueName('cntw'));
-  created.push(db);
   return db;
 }
 

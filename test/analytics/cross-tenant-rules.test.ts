@@ -6,7 +6,6 @@ import { RouteError, ValidationError } from '../../runtime/errors.js';
 import { testServers, uniqueName } from '../support/servers.js';
 
 let client: MongoClient;
-const created: Db[] = [];
 const tenants = new Map<string, TenantDbs>();
 const NOW = new Date('2026-11-25T14:30:00Z');
 const ago = (hours: number) => new Date(NOW.getTime() - hours * 3_600_000);
@@ -39,7 +38,6 @@ beforeAll(async () => {
   await client.connect();
   for (const [tenantId, docs] of Object.entries(DATA)) {
     const dbs = { db: client.db(uniqueName(`ct_${tenantId}`)), analyticsDb: client.db(uniqueName(`cta_${tenantId}`)) };
-    created.push(dbs.db, dbs.analyticsDb);
     if (docs.length > 0) await dbs.db.collection('orders_head').insertMany(docs as never[]);
     tenants.set(tenantId, dbs);
   }
@@ -55,7 +53,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const db of created) await db.dropDatabase();
   await client.close();
 });
 
