@@ -1,0 +1,61 @@
+/**
+ * Timing helpers for the benchmarks: run an operation N times in sequence and summarise
+ * latency. Ratios against a raw-driver floor measured in the same run are the result; absolute
+ * numbers on a shared machine are noise.
+ */
+
+/** Summary of one measured operation. */
+export interface Measurement {
+  name: string;
+  count: number;
+  opsPerSecond: number;
+  medianMs: number;
+  p99Ms: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)] as number;
+}
+
+/** Runs `op(i)` for i in [0, count) one after another, after `warmup` untimed runs. */
+export async function measure(name: string, count: number, op: (i: number) => Promise<unknown>, warmup = 5): Promise<Measurement> {
+  for (let i = 0; i < warmup; i += 1) await op(count + i);
+  const latencies: number[] = [];
+  const started = performance.now();
+  for (let i = 0; i < count; i += 1) {
+    const t0 = performance.now();
+    await op(i);
+    latencies.push(performance.now() - t0);
+  }
+  const elapsed = performance.now() - started;
+  latencies.sort((a, b) => a - b);
+  return { name, count, opsPerSecond: (count / elapsed) * 1000, medianMs: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+}
+
+const fmt = (n: number, digits = 2): string => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+
+/** Prints engine vs raw floor side by side, with the ratio of median latencies. */
+export function printComparison(rows: Array<{ engine: Measurement; floor: Measurement; floorDescription: string }>): void {
+  const header = ['operation', 'ops/s', 'median ms', 'p99 ms', 'floor ops/s', 'floor median', 'floor p99', 'ratio (median)', 'floor = raw calls'];
+  const lines = rows.map(({ engine, floor, floorDescription }) => [
+    engine.name,
+    fmt(engine.opsPerSecond, 0),
+    fmt(engine.medianMs),
+    fmt(engine.p99Ms),
+    fmt(floor.opsPerSecond, 0),
+    fmt(floor.medianMs),
+    fmt(floor.p99Ms),
+    `${fmt(engine.medianMs / floor.medianMs)}x`,
+    floorDescription,
+  ]);
+  printTable(header, lines);
+}
+
+/** Prints rows as a Markdown table (pasteable into notes). */
+export function printTable(header: string[], rows: string[][]): void {
+  console.log(`| ${header.join(' | ')} |`);
+  console.log(`| ${header.map(() => '---').join(' | ')} |`);
+  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+}

@@ -1,0 +1,33 @@
+/**
+ * Turns what a user passes to `initChronos` into a validated config, or a {@link ConfigError}
+ * listing every problem with its path and fix. Nothing is opened before this succeeds.
+ */
+import type { z } from 'zod';
+import { ConfigError, type ErrorIssue } from '../errors.js';
+import { crossCheckConfig } from './cross-checks.js';
+import { chronosConfigSchema, type ChronosConfig, type ParsedChronosConfig } from './schema.js';
+
+function toIssue(issue: z.core.$ZodIssue): ErrorIssue {
+  const path = issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part));
+  if (issue.code === 'unrecognized_keys') {
+    return { path, message: `unknown option(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}: remove or correct the spelling` };
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) {
+    return { path, message: `is required (expected ${issue.expected})` };
+  }
+  return { path, message: issue.message };
+}
+
+/**
+ * Validates a Chronos configuration and fills in the reference's defaults.
+ *
+ * @throws {@link ConfigError} with one issue per problem (shape problems first, then cross-checks
+ *   such as unknown connection references, duplicate tenants and invalid bucket names).
+ */
+export function parseConfig(input: ChronosConfig): ParsedChronosConfig {
+  const parsed = chronosConfigSchema.safeParse(input);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map(toIssue));
+  const issues = crossCheckConfig(parsed.data);
+  if (issues.length > 0) throw new ConfigError(issues);
+  return parsed.data;
+}

@@ -1,0 +1,194 @@
+/**
+ * The zod schema of {@link ChronosConfig}: every option of the reference's Configuration
+ * Reference, with the defaults it states, plus the `messaging`, `identities` and `analytics`
+ * sections. Objects are strict, so a misspelt option is an error rather than silently ignored.
+ */
+import { z } from 'zod';
+
+const nonEmpty = z.string().trim().min(1, { error: 'must be a non-empty string' });
+
+/** A connection string for one MongoDB deployment. */
+export const dbConnectionSchema = z.strictObject({
+  mongoUri: nonEmpty.refine((uri) => /^mongodb(\+srv)?:\/\//.test(uri), {
+    error: 'must start with mongodb:// or mongodb+srv://',
+  }),
+});
+
+/**
+ * Credentials for one object-storage account. `kind` is inferred from the endpoint when absent:
+ * `*.blob.core.windows.net` is Azure Blob, everything else S3-compatible. For Azure, `accessKey`
+ * is the account name and `secretKey` the account key, as in the reference.
+ */
+export const spacesConnectionSchema = z.strictObject({
+  endpoint: nonEmpty.refine((endpoint) => URL.canParse(endpoint), { error: 'must be an absolute URL' }),
+  region: nonEmpty.default('us-east-1'),
+  accessKey: nonEmpty,
+  secretKey: nonEmpty,
+  forcePathStyle: z.boolean().optional(),
+  kind: z.enum(['s3', 'azure']).optional(),
+});
+
+/** One or several backends: several spread collections over them by `routing.hashAlgo`. */
+const connRefs = z.union([nonEmpty, z.array(nonEmpty).min(1, { error: 'must list at least one connection' })]);
+
+const storageFields = {
+  dbConnRef: connRefs,
+  /** Optional when `localStorage.enabled` (payloads then go to the local folder). */
+  spaceConnRef: connRefs.optional(),
+  /** Defaults to a name derived from `dbName` when storage is the local folder. */
+  bucket: nonEmpty.optional(),
+  dbName: nonEmpty,
+};
+
+/** The shared database of a databaseType (no tenant or domain). */
+export const genericDatabaseSchema = z.strictObject({ ...storageFields });
+
+/** A database shared within one domain. */
+export const domainDatabaseSchema = z.strictObject({ domain: nonEmpty, ...storageFields });
+
+/** A database of one tenant. */
+export const tenantDatabaseSchema = z.strictObject({ tenantId: nonEmpty, ...storageFields });
+
+/** A runtime database of one tenant, with the tenant's analytics database beside it. */
+export const runtimeTenantDatabaseSchema = z.strictObject({
+  tenantId: nonEmpty,
+  ...storageFields,
+  analyticsDbName: nonEmpty.optional(),
+});
+
+/** The single logs database. */
+export const logsDatabaseSchema = z.strictObject({ ...storageFields });
+
+const tieredDatabasesSchema = z.strictObject({
+  genericDatabase: genericDatabaseSchema.optional(),
+  domainsDatabases: z.array(domainDatabaseSchema).default([]),
+  tenantDatabases: z.array(tenantDatabaseSchema).default([]),
+});
+
+/** The messaging database: MongoDB only, one database shared by all tenants. */
+export const messagingDatabaseSchema = z.strictObject({
+  dbConnRef: nonEmpty,
+  dbName: nonEmpty,
+  captureDeliveries: z.boolean().default(false),
+});
+
+/** The identities database: MongoDB only, one database, tenant-scoped by `tenantId`. */
+export const identitiesDatabaseSchema = z.strictObject({ dbConnRef: nonEmpty, dbName: nonEmpty });
+
+const filterOperators = ['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists'] as const;
+
+/** A `when` predicate of a counter rule: equality or one of the comparison operators. */
+const predicateSchema = z.union([
+  z.strictObject(Object.fromEntries(filterOperators.map((op) => [op, z.unknown().optional()]))),
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.null(),
+  z.array(z.unknown()),
+]);
+
+/** A counter rule: which writes it counts, and which props it counts distinct values of. */
+export const counterRuleSchema = z.strictObject({
+  name: nonEmpty.regex(/^[A-Za-z0-9_-]+$/, { error: 'may hold letters, digits, _ and - only' }),
+  on: z.array(z.enum(['CREATE', 'UPDATE', 'DELETE'])).min(1).optional(),
+  scope: z.enum(['meta', 'payload']).default('meta'),
+  when: z.record(z.string(), predicateSchema).default({}),
+  countUnique: z.array(nonEmpty).optional(),
+});
+
+const base64PropSchema = z.strictObject({
+  contentType: nonEmpty,
+  preferredText: z.boolean().optional(),
+  textCharset: nonEmpty.optional(),
+});
+
+/** Per-collection settings: indexed props, base64 props and validation. */
+export const collectionMapSchema = z.strictObject({
+  indexedProps: z.array(nonEmpty).default([]),
+  base64Props: z.record(z.string(), base64PropSchema).default({}),
+  validation: z.strictObject({ requiredIndexed: z.array(nonEmpty).default([]) }).optional(),
+});
+
+const positiveInt = z.number().int().positive();
+
+const analyticsSchema = z.strictObject({
+  counterRules: z.array(counterRuleSchema).optional(),
+  timeBasedRules: z.array(z.looseObject({ name: nonEmpty, collection: nonEmpty })).default([]),
+  crossTenantRules: z.array(z.looseObject({ name: nonEmpty, collection: nonEmpty })).default([]),
+  tenants: z.array(nonEmpty).default([]),
+});
+
+/** Chooses the routing key of a context, for databases listing several backends. */
+export type ChooseKey = string | ((ctx: Record<string, unknown>) => string);
+
+/** The whole configuration accepted by `initChronos`. */
+export const chronosConfigSchema = z.strictObject({
+  dbConnections: z.record(z.string(), dbConnectionSchema),
+  spacesConnections: z.record(z.string(), spacesConnectionSchema).default({}),
+  databases: z.strictObject({
+    metadata: tieredDatabasesSchema.optional(),
+    knowledge: tieredDatabasesSchema.optional(),
+    runtime: z.strictObject({ tenantDatabases: z.array(runtimeTenantDatabaseSchema).default([]) }).optional(),
+    logs: logsDatabaseSchema.optional(),
+    messaging: messagingDatabaseSchema.optional(),
+    identities: identitiesDatabaseSchema.optional(),
+  }),
+  localStorage: z.strictObject({ basePath: nonEmpty, enabled: z.boolean() }).optional(),
+  routing: z
+    .strictObject({
+      hashAlgo: z.enum(['rendezvous', 'jump']).default('rendezvous'),
+      chooseKey: z.union([nonEmpty, z.custom<(ctx: Record<string, unknown>) => string>((v) => typeof v === 'function')]).optional(),
+    })
+    .default({ hashAlgo: 'rendezvous' }),
+  retention: z
+    .strictObject({
+      ver: z.strictObject({ days: positiveInt.optional(), maxPerItem: positiveInt.optional() }).optional(),
+      counters: z
+        .strictObject({ days: positiveInt.optional(), weeks: positiveInt.optional(), months: positiveInt.optional() })
+        .optional(),
+    })
+    .default({}),
+  collectionMaps: z.record(z.string(), collectionMapSchema).default({}),
+  counterRules: z.strictObject({ rules: z.array(counterRuleSchema).default([]) }).optional(),
+  analytics: analyticsSchema.optional(),
+  devShadow: z
+    .strictObject({
+      enabled: z.boolean(),
+      ttlHours: z.number().positive(),
+      maxBytesPerDoc: positiveInt.optional(),
+    })
+    .optional(),
+  logicalDelete: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
+  versioning: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
+  writeOptimization: z
+    .strictObject({
+      batchSize: positiveInt.optional(),
+      debounceMs: z.number().int().nonnegative().optional(),
+      compressionEnabled: z.boolean().optional(),
+    })
+    .default({}),
+  fallback: z
+    .strictObject({
+      enabled: z.boolean(),
+      maxRetries: z.number().int().nonnegative().default(3),
+      retryDelayMs: positiveInt.default(1000),
+      maxDelayMs: positiveInt.default(60_000),
+      deadLetterCollection: nonEmpty.default('chronos_fallback_dead'),
+    })
+    .optional(),
+  transactions: z
+    .strictObject({ enabled: z.boolean().default(true), autoDetect: z.boolean().default(true) })
+    .default({ enabled: true, autoDetect: true }),
+});
+
+/** What callers pass to `initChronos` (defaults may be omitted). */
+export type ChronosConfig = z.input<typeof chronosConfigSchema>;
+
+/** The configuration after parsing: defaults filled in. */
+export type ParsedChronosConfig = z.output<typeof chronosConfigSchema>;
+
+/** A counter rule as configured. */
+export type CounterRuleConfig = z.input<typeof counterRuleSchema>;
+
+/** Per-collection settings as configured. */
+export type CollectionMapConfig = z.input<typeof collectionMapSchema>;
