@@ -12,7 +12,6 @@ export * from './schema/placement.js';
 export * from './schema/derive-config.js';
 export * from './schema/validate-input.js';
 export * from './schema/entity-support.js';
-export type * from './schema/counter-rule.js';
 export type * from './schema/chronos-like.js';
 export type * from './schema/typed-query.js';
 export * from './schema/collection-indexes.js';

@@ -5,11 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { MongoClient, MongoServerError, type Db } from 'mongodb';
-import { COLLECTION_SUFFIXES, type IndexSpec } from '../../runtime/ops/indexes.js';
+import { counterIndexes } from '../../runtime/analytics/counter-indexes.js';
+import { messagingIndexes } from '../../runtime/messaging/indexes.js';
+import type { IndexSpec } from '../../runtime/ops/indexes.js';
 import { collectionIndexes } from '../../runtime/schema/collection-indexes.js';
 import type { AnyCollectionDefinition } from '../../runtime/schema/define-collection.js';
 import { planIndexes, type LiveIndex, type PlannedIndex } from './index-diff.js';
-import { LOCK_COLLECTION, acquireMigrateLock, extendMigrateLock, releaseMigrateLock } from './migrate-lock.js';
+import { acquireMigrateLock, extendMigrateLock, releaseMigrateLock } from './migrate-lock.js';
 import type { DatabaseTarget } from './targets.js';
 
 /** What to migrate and how. */
@@ -79,19 +81,35 @@ function groupTargets(targets: readonly DatabaseTarget[]): DatabaseGroup[] {
   return [...groups.values()];
 }
 
-function declaredFor(group: DatabaseGroup, collections: readonly AnyCollectionDefinition[]): IndexSpec[] {
-  const placed = collections.filter((c) => group.targets.some((t) => c.locations.some((l) => l.databaseType === t.databaseType && l.tier === t.tier)));
-  return placed.flatMap((c) => collectionIndexes(c).indexes);
+/** Indexes the database's own subsystem needs, whatever collections are declared. */
+function subsystemIndexes(target: DatabaseTarget): IndexSpec[] {
+  if (target.databaseType === 'messaging') return messagingIndexes();
+  if (target.databaseType === 'analytics') return counterIndexes();
+  return [];
 }
 
-const SUFFIXES = Object.values(COLLECTION_SUFFIXES);
+function declaredFor(group: DatabaseGroup, collections: readonly AnyCollectionDefinition[]): IndexSpec[] {
+  const placed = collections.filter((c) => group.targets.some((t) => c.locations.some((l) => l.databaseType === t.databaseType && l.tier === t.tier)));
+  const specs = [...group.targets.flatMap(subsystemIndexes), ...placed.flatMap((c) => collectionIndexes(c).indexes)];
+  const seen = new Set<string>();
+  return specs.filter((s) => {
+    const id = `${s.collection}\u0000${s.name}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
 
+/**
+ * Live indexes of the collections that have declared indexes, and only those: other collections
+ * in the same database (another subsystem's, the application's own) are never looked at, let
+ * alone changed.
+ */
 async function liveIndexes(db: Db, declared: readonly IndexSpec[]): Promise<Map<string, LiveIndex[]>> {
-  const existing = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
-  const relevant = new Set(existing.filter((name) => name !== LOCK_COLLECTION && SUFFIXES.some((s) => name.endsWith(s))));
-  for (const spec of declared) if (existing.includes(spec.collection)) relevant.add(spec.collection);
+  const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+  const relevant = [...new Set(declared.map((spec) => spec.collection))].filter((name) => existing.has(name)).sort();
   const live = new Map<string, LiveIndex[]>();
-  for (const name of [...relevant].sort()) live.set(name, (await db.collection(name).listIndexes().toArray()) as LiveIndex[]);
+  for (const name of relevant) live.set(name, (await db.collection(name).listIndexes().toArray()) as LiveIndex[]);
   return live;
 }
 

@@ -6,6 +6,8 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseConfig } from '../../runtime/config/parse-config.js';
+import type { ChronosConfig } from '../../runtime/config/schema.js';
 import { importModule, loadDeclarations } from '../load/load-declarations.js';
 import { migrate, type IndexResult, type MigrateResult } from './migrate.js';
 import { listDatabaseTargets } from './targets.js';
@@ -59,7 +61,7 @@ export async function runMigrateCommand(args: string[], log: Log, error: Log): P
   const schemas = values.schemas ?? (typeof module.schemas === 'string' ? path.resolve(path.dirname(values.config), module.schemas) : 'schemas');
   const collections = (await loadDeclarations(schemas)).map((d) => d.definition);
   const result = await migrate({
-    targets: listDatabaseTargets(config),
+    targets: listDatabaseTargets(parseConfig(config as ChronosConfig)),
     collections,
     dryRun: values['dry-run'],
     dropExtra: values['drop-extra'],

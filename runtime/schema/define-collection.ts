@@ -5,7 +5,7 @@
  */
 import type { ZodObject, z } from 'zod';
 import { checkDeclaration } from './declaration-checks.js';
-import type { CounterRule } from './counter-rule.js';
+import type { CounterRuleConfig } from '../config/schema.js';
 import { locationsOf, type Location, type LocationsOf, type Placement } from './placement.js';
 
 const COLLECTION_BRAND = Symbol.for('chronos-db.collection');
@@ -47,7 +47,7 @@ export interface CollectionDefinition<
   readonly indexedProps: readonly Indexed[];
   readonly base64Props: Readonly<Record<string, Base64Prop>>;
   readonly entities: readonly EntityDefinition[];
-  readonly counterRules: readonly CounterRule[];
+  readonly counterRules: readonly CounterRuleConfig[];
   readonly validation: { readonly requiredIndexed?: readonly Indexed[] };
   readonly placement: P;
   /** Every database type / tier pair the placement allows, in declaration order. */
@@ -104,7 +104,7 @@ export interface CollectionDeclaration<
   base64Props?: { readonly [K in StringKeys<z.output<Schema>>]?: Base64Prop };
   /** Props that hold entities of other collections, saved and fetched by `insertWithEntities` / `getWithEntities`. */
   entities?: { readonly [K in keyof Targets]: EntityDeclaration<z.output<Schema>, Targets[K]> };
-  counterRules?: readonly CounterRule[];
+  counterRules?: readonly CounterRuleConfig[];
   validation?: { readonly requiredIndexed?: readonly NoInfer<Indexed>[] };
   /** The database type(s) and tier(s) the collection lives in. */
   placement: P;

@@ -3,15 +3,9 @@
  * the declarations, so they are never written twice.
  */
 import { ConfigError, type ErrorIssue } from '../errors.js';
-import type { CounterRule } from './counter-rule.js';
-import type { AnyCollectionDefinition, Base64Prop } from './define-collection.js';
+import type { CollectionMapConfig, CounterRuleConfig } from '../config/schema.js';
+import type { AnyCollectionDefinition } from './define-collection.js';
 
-/** One entry of `collectionMaps`, as `initChronos` takes it. */
-export interface CollectionMap {
-  indexedProps: string[];
-  base64Props?: Record<string, Base64Prop>;
-  validation?: { requiredIndexed?: string[] };
-}
 
 function refuseDuplicates(names: readonly string[], what: string, path: string): void {
   const seen = new Set<string>();
@@ -31,11 +25,11 @@ function refuseDuplicates(names: readonly string[], what: string, path: string):
  * const chronos = initChronos({ ...config, collectionMaps: collectionMapsFrom([orders, customers]) });
  * ```
  */
-export function collectionMapsFrom(collections: readonly AnyCollectionDefinition[]): Record<string, CollectionMap> {
+export function collectionMapsFrom(collections: readonly AnyCollectionDefinition[]): Record<string, CollectionMapConfig> {
   refuseDuplicates(collections.map((c) => c.name), 'collection', 'collections');
-  const maps: Record<string, CollectionMap> = {};
+  const maps: Record<string, CollectionMapConfig> = {};
   for (const c of collections) {
-    const map: CollectionMap = { indexedProps: [...c.indexedProps] };
+    const map: CollectionMapConfig = { indexedProps: [...c.indexedProps] };
     if (Object.keys(c.base64Props).length > 0) map.base64Props = { ...c.base64Props };
     if (c.validation.requiredIndexed) map.validation = { requiredIndexed: [...c.validation.requiredIndexed] };
     maps[c.name] = map;
@@ -44,8 +38,8 @@ export function collectionMapsFrom(collections: readonly AnyCollectionDefinition
 }
 
 /** `counterRules` for `initChronos`: the rules of every declaration, in order; a rule name used twice is refused. */
-export function counterRulesFrom(collections: readonly AnyCollectionDefinition[]): { rules: CounterRule[] } {
-  const rules = collections.flatMap((c) => c.counterRules);
+export function counterRulesFrom(collections: readonly AnyCollectionDefinition[]): { rules: CounterRuleConfig[] } {
+  const rules = collections.flatMap((c) => [...c.counterRules]);
   refuseDuplicates(rules.map((r) => r.name), 'counter rule', 'counterRules');
   return { rules };
 }

@@ -12,7 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, type IndexStatus, type MigrateResult } from '../../codegen/migrate/migrate.js';
 import { LOCK_COLLECTION } from '../../codegen/migrate/migrate-lock.js';
 import type { DatabaseTarget } from '../../codegen/migrate/targets.js';
+import { counterIndexes } from '../../runtime/analytics/counter-indexes.js';
 import { collectionIndexes } from '../../runtime/index.js';
+import { messagingIndexes } from '../../runtime/messaging/indexes.js';
 import { auditEvents } from '../../schemas/audit-events.js';
 import { customers } from '../../schemas/customers.js';
 import { orders } from '../../schemas/orders.js';
@@ -128,6 +130,15 @@ describe('migrate changes only what it manages', () => {
     expect(await liveIndexNames(db, 'orders_head')).not.toContain('ops_dashboard');
   });
 
+  it('never looks at collections that have no declared indexes, even with dropExtra', async () => {
+    const db = freshDb('mig_other');
+    await client.db(db).collection('app_things').createIndex({ sku: 1 }, { name: 'chronos_looks_managed' });
+    const result = await migrate({ targets: [target('runtime', 'tenant', db, { tenantId: 'acme' })], collections, dropExtra: true });
+    expect(result.ok).toBe(true);
+    expect(result.databases[0]?.indexes.some((i) => i.collection === 'app_things')).toBe(false);
+    expect(await liveIndexNames(db, 'app_things')).toEqual(['_id_', 'chronos_looks_managed']);
+  });
+
   it('drops a managed index that is no longer declared and rebuilds one whose options changed', async () => {
     const db = freshDb('mig_change');
     const targets = [target('runtime', 'tenant', db, { tenantId: 'acme' })];
@@ -196,22 +207,33 @@ describe('chronos migrate on the command line', () => {
     await rm(scratch, { recursive: true, force: true });
   });
 
-  it('reads the config file, prints a JSON result and exits 0 on success', async () => {
+  it('reads the config file, migrates every routed database with its subsystem indexes, and prints JSON', async () => {
     const tenantDb = freshDb('mig_cli');
+    const analyticsDb = freshDb('mig_cli_an');
+    const messagingDb = freshDb('mig_cli_msg');
     const config = path.join(scratch, 'chronos.config.ts');
     await writeFile(
       config,
       `export const schemas = '../schemas';\nexport default ${JSON.stringify({
         dbConnections: { main: { mongoUri } },
-        spacesConnections: {},
-        databases: { runtime: { tenantDatabases: [{ tenantId: 'acme', dbConnRef: 'main', dbName: tenantDb }] } },
+        localStorage: { enabled: true, basePath: path.join(scratch, 'blobs') },
+        databases: {
+          runtime: { tenantDatabases: [{ tenantId: 'acme', dbConnRef: 'main', dbName: tenantDb, analyticsDbName: analyticsDb }] },
+          messaging: { dbConnRef: 'main', dbName: messagingDb },
+        },
       })};\n`,
     );
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'codegen/cli.ts'), 'migrate', '--config', config, '--json'], { cwd: root });
     const result = JSON.parse(stdout) as MigrateResult;
     expect(result.ok).toBe(true);
-    expect(result.databases.map((d) => [d.dbName, d.targets])).toEqual([[tenantDb, ['runtime/tenant acme']]]);
+    expect(result.databases.map((d) => [d.dbName, d.targets])).toEqual([
+      [tenantDb, ['runtime/tenant acme']],
+      [analyticsDb, ['analytics/tenant acme']],
+      [messagingDb, ['messaging/single']],
+    ]);
     expect(statuses(result, tenantDb)).toEqual({ created: ordersIndexCount });
+    expect(statuses(result, analyticsDb)).toEqual({ created: counterIndexes().length });
+    expect(statuses(result, messagingDb)).toEqual({ created: messagingIndexes().length });
     expect(stdout).not.toContain(mongoUri);
   });
 });
