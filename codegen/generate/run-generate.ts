@@ -50,11 +50,20 @@ export function watchGenerate(command: GenerateCommand, argv: readonly string[],
   const args = [...process.execArgv, process.argv[1]!, ...argv.filter((a) => a !== '--watch')];
   let timer: NodeJS.Timeout | undefined;
   let running = false;
+  let changedMeanwhile = false;
   const rerun = () => {
-    if (running) return;
+    // A change while a run is going is not lost: it triggers one more run when this one ends.
+    if (running) {
+      changedMeanwhile = true;
+      return;
+    }
     running = true;
     spawn(process.execPath, args, { stdio: 'inherit' }).on('exit', () => {
       running = false;
+      if (changedMeanwhile) {
+        changedMeanwhile = false;
+        rerun();
+      }
     });
   };
   rerun();
