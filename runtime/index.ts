@@ -17,3 +17,4 @@ export type * from './schema/typed-query.js';
 export * from './schema/collection-indexes.js';
 export type { IndexKey, IndexSpec } from './ops/indexes.js';
 export * from './schema/typed-results.js';
+export * from './schema/collection-repository.js';

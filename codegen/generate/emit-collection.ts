@@ -2,7 +2,6 @@
  * Writes one collection's module: its data, input, record, filter and sort types, and a typed
  * repository over the engine's untyped operations that validates before every write.
  */
-import { Scope } from 'ts-morph';
 import type { StatementCollector } from './statements.js';
 import type { LoadedDeclaration } from '../load/load-declarations.js';
 import { importSpecifier, namesOf } from './naming.js';
@@ -96,28 +95,27 @@ function addEntityTypes(file: StatementCollector, declaration: LoadedDeclaration
 
 const p = (name: string, type: string, optional = false) => ({ name, type, hasQuestionToken: optional });
 
-function repositoryMethods(declaration: LoadedDeclaration) {
+/** The entity methods, typed by the declared mappings; the base class does the work. */
+function entityMethods(declaration: LoadedDeclaration) {
   const n = namesOf(declaration.definition.name);
-  const methods = [
-    { name: 'create', docs: ['Creates a record (ov 0) after validating it; throws ValidationError and writes nothing when it does not match the schema.'], parameters: [p('input', n.input), p('actor', 'string', true), p('reason', 'string', true), p('options', 'CreateOptions', true)], returnType: 'Promise<CreateResult>', statements: 'return this.ops.create(validateRecord(declaration, input), actor, reason, options);' },
-    { name: 'createMany', docs: ['Creates several records; all are validated before the first is written.'], parameters: [p('inputs', `readonly ${n.input}[]`), p('actor', 'string', true), p('reason', 'string', true)], returnType: 'Promise<CreateResult[]>', statements: 'return this.ops.createMany(validateRecords(declaration, inputs), actor, reason);' },
-    { name: 'update', docs: ["Replaces a record's data with a new version; with `expectedOv`, only if the head is still at that version."], parameters: [p('id', 'string'), p('input', n.input), p('expectedOv', 'number', true), p('actor', 'string', true), p('reason', 'string', true)], returnType: 'Promise<UpdateResult>', statements: 'return this.ops.update(id, validateRecord(declaration, input), expectedOv, actor, reason);' },
-    { name: 'enrich', docs: ['Deep-merges a partial record (or several, in order) into a new version.'], parameters: [p('id', 'string'), p('patch', `DeepPartial<${n.data}> | DeepPartial<${n.data}>[]`), p('options', 'EnrichOptions', true)], returnType: 'Promise<UpdateResult>', statements: 'return this.ops.enrich(id, validatePatch(declaration, patch), options);' },
-    { name: 'delete', docs: ['Deletes a record (logically, unless the configuration says otherwise).'], parameters: [p('id', 'string'), p('expectedOv', 'number', true), p('actor', 'string', true), p('reason', 'string', true)], returnType: 'Promise<DeleteResult>', statements: 'return this.ops.delete(id, expectedOv, actor, reason);' },
-    { name: 'getLatest', docs: ['The latest version, or null.'], parameters: [p('id', 'string'), p('options', 'ReadOptions', true)], returnType: `Promise<${n.record} | null>`, statements: `return (await this.ops.getLatest(id, options)) as ${n.record} | null;` },
-    { name: 'getVersion', docs: ['One version by its ov, or null.'], parameters: [p('id', 'string'), p('ov', 'number'), p('options', 'ReadOptions', true)], returnType: `Promise<${n.record} | null>`, statements: `return (await this.ops.getVersion(id, ov, options)) as ${n.record} | null;` },
-    { name: 'getAsOf', docs: ['The version that was current at `at`, or null.'], parameters: [p('id', 'string'), p('at', 'string | Date'), p('options', 'ReadOptions', true)], returnType: `Promise<${n.record} | null>`, statements: `return (await this.ops.getAsOf(id, at, options)) as ${n.record} | null;` },
-    { name: 'listByMeta', docs: ['One page of records matching a filter on indexed props.'], parameters: [p('query', n.listQuery, true), p('options', 'ReadOptions', true)], returnType: `Promise<ListPage<${n.data}>>`, statements: `return typedPage<${n.data}>(await this.ops.listByMeta(query, options));` },
-    { name: 'history', docs: ["Every version of a record, oldest first."], parameters: [p('id', 'string')], returnType: 'Promise<VersionInfo[]>', statements: 'return this.ops.history(id);' },
-    { name: 'restore', docs: ['Makes an earlier version (by ov or instant) the latest, as a new version.'], parameters: [p('id', 'string'), p('target', 'RestoreObjectTarget'), p('actor', 'string', true), p('reason', 'string', true)], returnType: 'Promise<UpdateResult>', statements: 'return this.ops.restoreObject(id, target, actor, reason);' },
+  return [
+    {
+      name: 'insertWithEntities',
+      isAsync: true,
+      docs: ['Validates the record and its entities, saves each entity to its own collection, then creates the record.'],
+      parameters: [p('input', n.input), p('actor', 'string', true), p('reason', 'string', true)],
+      returnType: `Promise<{ mainRecordId: string; entityResults: ${n.entityResults} }>`,
+      statements: 'return this.saveWithEntities(input, actor, reason);',
+    },
+    {
+      name: 'getWithEntities',
+      isAsync: true,
+      docs: ['Reads a record and the latest version of each entity it references.'],
+      parameters: [p('id', 'string'), p('options', 'ReadOptions', true)],
+      returnType: `Promise<{ mainRecord: ${n.record} | null; entityRecords: ${n.entityRecords} }>`,
+      statements: `const result = await this.readWithEntities(id, options);\nreturn { mainRecord: result.mainRecord, entityRecords: result.entityRecords as ${n.entityRecords} };`,
+    },
   ];
-  if (declaration.definition.entities.length > 0) {
-    methods.push(
-      { name: 'insertWithEntities', docs: ['Validates the record and its entities, saves each entity to its own collection, then creates the record.'], parameters: [p('input', n.input), p('actor', 'string', true), p('reason', 'string', true)], returnType: `Promise<{ mainRecordId: string; entityResults: ${n.entityResults} }>`, statements: 'const result = await this.ops.insertWithEntities(validateRecord(declaration, input), entityMappingsOf(declaration), actor, reason);\nreturn { mainRecordId: result.mainRecordId, entityResults: entityObject(result.entityResults) };' },
-      { name: 'getWithEntities', docs: ['Reads a record and the latest version of each entity it references.'], parameters: [p('id', 'string'), p('options', 'ReadOptions', true)], returnType: `Promise<{ mainRecord: ${n.record} | null; entityRecords: ${n.entityRecords} }>`, statements: `const result = await this.ops.getWithEntities(id, entityMappingsOf(declaration), options);\nreturn { mainRecord: result.mainRecord as ${n.record} | null, entityRecords: entityObject(result.entityRecords) as ${n.entityRecords} };` },
-    );
-  }
-  return methods.map((m) => ({ ...m, isAsync: true }));
 }
 
 /** Fills `file` with the module of one collection. */
@@ -125,10 +123,9 @@ export function emitCollection(file: StatementCollector, declaration: LoadedDecl
   const { definition } = declaration;
   const n = namesOf(definition.name);
   const hasEntities = definition.entities.length > 0;
-  const typeImports = ['ChronosRecord', 'CollectionOps', 'CreateOptions', 'CreateResult', 'DeepPartial', 'DeleteResult', 'EnrichOptions', 'FieldFilter', 'ListPage', 'ReadOptions', 'RestoreObjectTarget', 'SortDirection', 'SystemSort', 'TypedListQuery', 'UpdateResult', 'VersionInfo'];
-  if (hasEntities) typeImports.push('EntityResult');
-  const valueImports = ['typedPage', 'validatePatch', 'validateRecord', 'validateRecords', ...(hasEntities ? ['entityMappingsOf', 'entityObject'] : [])].sort();
-  file.addImportDeclaration({ moduleSpecifier: context.runtimeImport, namedImports: valueImports });
+  const typeImports = ['ChronosRecord', 'CollectionOps', 'FieldFilter', 'SortDirection', 'SystemSort', 'TypedListQuery'];
+  if (hasEntities) typeImports.push('EntityResult', 'ReadOptions');
+  file.addImportDeclaration({ moduleSpecifier: context.runtimeImport, namedImports: ['CollectionRepository'] });
   file.addImportDeclaration({ moduleSpecifier: context.runtimeImport, isTypeOnly: true, namedImports: typeImports.sort() });
   file.addImportDeclaration({
     moduleSpecifier: importSpecifier(context.outDir, declaration.file),
@@ -144,12 +141,14 @@ export function emitCollection(file: StatementCollector, declaration: LoadedDecl
   file.addClass({
     isExported: true,
     name: n.repository,
+    extends: `CollectionRepository<${n.data}, ${n.input}, ${n.filter}, ${n.sort}>`,
     docs: [
-      `Typed repository of \`${definition.name}\` (${placementText(declaration)}), over the engine's untyped operations.\n` +
-        'Every write is validated with the declared zod schema first: bad input throws a ValidationError naming the field, and nothing is written.',
+      `Typed repository of \`${definition.name}\` (${placementText(declaration)}): create, createMany, update, enrich, delete,\n` +
+        'getLatest, getVersion, getAsOf, listByMeta, history and restore with this collection\'s types' +
+        (hasEntities ? ', plus its entity methods' : '') +
+        '.\nEvery write is validated with the declared zod schema first: bad input throws a ValidationError naming the field, and nothing is written.',
     ],
-    properties: [{ name: 'ops', type: 'CollectionOps', scope: Scope.Private, isReadonly: true }],
-    ctors: [{ parameters: [{ name: 'ops', type: 'CollectionOps' }], statements: 'this.ops = ops;', docs: [`@param ops - the engine's operations on \`${definition.name}\` in one routed database.`] }],
-    methods: repositoryMethods(declaration),
+    ctors: [{ parameters: [{ name: 'ops', type: 'CollectionOps' }], statements: 'super(ops, declaration);', docs: [`@param ops - the engine's operations on \`${definition.name}\` in one routed database.`] }],
+    methods: hasEntities ? entityMethods(declaration) : [],
   });
 }

@@ -1,0 +1,114 @@
+/**
+ * The base of every generated repository: the typed operations over the engine's untyped
+ * {@link CollectionOps}, validating with the declaration's zod schema before every write. It is
+ * written (and type-checked) once here; a generated repository only names its types, which keeps
+ * both generation and the application's type-check cheap however many collections there are.
+ */
+import type {
+  ChronosRecord,
+  CollectionOps,
+  CreateOptions,
+  CreateResult,
+  DeepPartial,
+  DeleteResult,
+  EnrichOptions,
+  EntityResult,
+  ListPage,
+  MetaFilter,
+  ReadOptions,
+  RestoreObjectTarget,
+  UpdateResult,
+  VersionInfo,
+} from '../ops/types.js';
+import type { CollectionHandle } from './define-collection.js';
+import { entityMappingsOf, entityObject } from './entity-support.js';
+import type { TypedListQuery } from './typed-query.js';
+import { validatePatch, validateRecord, validateRecords } from './validate-input.js';
+
+/** The engine's record, typed as the collection's: every write was validated with its schema. */
+function typed<T extends object>(record: ChronosRecord | null): ChronosRecord<T> | null {
+  return record as unknown as ChronosRecord<T> | null;
+}
+
+/**
+ * Typed operations on one collection in one routed database. `Data` is the stored data,
+ * `Input` what writes accept, `Filter` and `Sort` the collection's closed `listByMeta` types.
+ * Bad input throws a ValidationError naming the field, and nothing is written.
+ */
+export class CollectionRepository<Data extends object, Input, Filter extends MetaFilter, Sort extends Record<string, 1 | -1>> {
+  /**
+   * @param ops - the engine's operations on the collection in one routed database.
+   * @param declaration - the collection's declaration (its schema validates every write).
+   */
+  constructor(
+    protected readonly ops: CollectionOps,
+    protected readonly declaration: CollectionHandle,
+  ) {}
+
+  /** Creates a record (ov 0) after validating it. */
+  async create(input: Input, actor?: string, reason?: string, options?: CreateOptions): Promise<CreateResult> {
+    return this.ops.create(validateRecord(this.declaration, input), actor, reason, options);
+  }
+
+  /** Creates several records; all are validated before the first is written. */
+  async createMany(inputs: readonly Input[], actor?: string, reason?: string): Promise<CreateResult[]> {
+    return this.ops.createMany(validateRecords(this.declaration, inputs), actor, reason);
+  }
+
+  /** Replaces a record's data with a new version; with `expectedOv`, only if the head is still at that version. */
+  async update(id: string, input: Input, expectedOv?: number, actor?: string, reason?: string): Promise<UpdateResult> {
+    return this.ops.update(id, validateRecord(this.declaration, input), expectedOv, actor, reason);
+  }
+
+  /** Deep-merges a partial record (or several, in order) into a new version. */
+  async enrich(id: string, patch: DeepPartial<Data> | DeepPartial<Data>[], options?: EnrichOptions): Promise<UpdateResult> {
+    return this.ops.enrich(id, validatePatch(this.declaration, patch) as DeepPartial<Record<string, unknown>>, options);
+  }
+
+  /** Deletes a record (logically, unless the configuration says otherwise). */
+  async delete(id: string, expectedOv?: number, actor?: string, reason?: string): Promise<DeleteResult> {
+    return this.ops.delete(id, expectedOv, actor, reason);
+  }
+
+  /** The latest version, or null. */
+  async getLatest(id: string, options?: ReadOptions): Promise<ChronosRecord<Data> | null> {
+    return typed<Data>(await this.ops.getLatest(id, options));
+  }
+
+  /** One version by its ov, or null. */
+  async getVersion(id: string, ov: number, options?: ReadOptions): Promise<ChronosRecord<Data> | null> {
+    return typed<Data>(await this.ops.getVersion(id, ov, options));
+  }
+
+  /** The version that was current at `at`, or null. */
+  async getAsOf(id: string, at: string | Date, options?: ReadOptions): Promise<ChronosRecord<Data> | null> {
+    return typed<Data>(await this.ops.getAsOf(id, at, options));
+  }
+
+  /** One page of records matching a filter on indexed props (sent as a plain find filter). */
+  async listByMeta(query?: TypedListQuery<Filter, Sort>, options?: ReadOptions): Promise<ListPage<Data>> {
+    return (await this.ops.listByMeta(query, options)) as unknown as ListPage<Data>;
+  }
+
+  /** Every version of a record, oldest first. */
+  async history(id: string): Promise<VersionInfo[]> {
+    return this.ops.history(id);
+  }
+
+  /** Makes an earlier version (by ov or instant) the latest, as a new version. */
+  async restore(id: string, target: RestoreObjectTarget, actor?: string, reason?: string): Promise<UpdateResult> {
+    return this.ops.restoreObject(id, target, actor, reason);
+  }
+
+  /** Validates the record and its entities, then `insertWithEntities` with the declared mappings; results keyed by property. */
+  protected async saveWithEntities(input: Input, actor?: string, reason?: string): Promise<{ mainRecordId: string; entityResults: Record<string, EntityResult> }> {
+    const result = await this.ops.insertWithEntities(validateRecord(this.declaration, input), entityMappingsOf(this.declaration), actor, reason);
+    return { mainRecordId: result.mainRecordId, entityResults: entityObject(result.entityResults) };
+  }
+
+  /** `getWithEntities` with the declared mappings; entity records keyed by property. */
+  protected async readWithEntities(id: string, options?: ReadOptions): Promise<{ mainRecord: ChronosRecord<Data> | null; entityRecords: Record<string, ChronosRecord> }> {
+    const result = await this.ops.getWithEntities(id, entityMappingsOf(this.declaration), options);
+    return { mainRecord: typed<Data>(result.mainRecord), entityRecords: entityObject(result.entityRecords) };
+  }
+}
