@@ -3,25 +3,33 @@
  * (`chronos generate`), the index migrations (`chronos migrate`) and the `collectionMaps` /
  * `counterRules` of `initChronos`.
  */
-import type { ZodObject, z } from 'zod';
+import type { ZodObject } from 'zod';
 import { checkDeclaration } from './declaration-checks.js';
 import type { CounterRuleConfig } from '../config/schema.js';
 import { locationsOf, type Location, type LocationsOf, type Placement } from './placement.js';
 
 const COLLECTION_BRAND = Symbol.for('chronos-db.collection');
 
-type PlainObject<T> = T extends readonly unknown[] ? never : T extends Date ? never : T extends object ? T : never;
+/** The schema under optional / nullable / default wrappers (each keeps its inner schema in `def.innerType`). */
+type Unwrapped<S> = S extends { _zod: { def: { innerType: infer I } } } ? Unwrapped<I> : S;
+
+/** The field schemas of an object schema; `{}` for any other schema. */
+type ShapeOf<S> = S extends { shape: infer Shape extends object } ? Shape : {};
 
 /**
- * The props of a record type that can be indexed: top-level keys, plus explicit `parent.child`
- * paths one level into nested objects. Deliberately not recursive (see DESIGN: closed types).
+ * The props of an object schema that can be indexed: top-level keys, plus explicit
+ * `parent.child` paths one level into nested objects. Read from the schema's shape, not from its
+ * inferred output type, which is much cheaper to compile. Deliberately not recursive (DESIGN:
+ * closed types).
  */
-export type IndexablePath<T> = {
-  [K in keyof T & string]: K | `${K}.${keyof PlainObject<NonNullable<T[K]>> & string}`;
-}[keyof T & string];
+export type IndexablePath<Shape> = {
+  [K in keyof Shape & string]: K | `${K}.${keyof ShapeOf<Unwrapped<Shape[K]>> & string}`;
+}[keyof Shape & string];
 
-/** Keys of a record type whose value is a string: only those can hold base64 content. */
-export type StringKeys<T> = { [K in keyof T & string]-?: NonNullable<T[K]> extends string ? K : never }[keyof T & string];
+/** Keys of an object schema whose field is a string: only those can hold base64 content. */
+export type StringKeys<Shape> = {
+  [K in keyof Shape & string]-?: Unwrapped<Shape[K]> extends { _zod: { def: { type: 'string' } } } ? K : never;
+}[keyof Shape & string];
 
 /** How a base64 prop is externalised to object storage. */
 export interface Base64Prop {
@@ -81,9 +89,9 @@ export interface EntityDefinition {
  * `collection` (another declaration), found by its indexed `keyProperty`, in one of the target's
  * placed database type / tier pairs.
  */
-export type EntityDeclaration<Data, Target> =
+export type EntityDeclaration<Shape, Target> =
   Target extends CollectionDefinition<string, ZodObject, infer Indexed, infer P>
-    ? { readonly property: keyof Data & string; readonly collection: Target; readonly keyProperty: Indexed } & LocationsOf<P>
+    ? { readonly property: keyof Shape & string; readonly collection: Target; readonly keyProperty: Indexed } & LocationsOf<P>
     : never;
 
 /** What {@link defineCollection} takes. */
@@ -101,9 +109,9 @@ export interface CollectionDeclaration<
   /** Props copied to the head document and indexed: the only props `listByMeta` filters and sorts on. */
   indexedProps: readonly Indexed[];
   /** String props holding base64 content, externalised to object storage. */
-  base64Props?: { readonly [K in StringKeys<z.output<Schema>>]?: Base64Prop };
+  base64Props?: { readonly [K in StringKeys<Schema['shape']>]?: Base64Prop };
   /** Props that hold entities of other collections, saved and fetched by `insertWithEntities` / `getWithEntities`. */
-  entities?: { readonly [K in keyof Targets]: EntityDeclaration<z.output<Schema>, Targets[K]> };
+  entities?: { readonly [K in keyof Targets]: EntityDeclaration<Schema['shape'], Targets[K]> };
   counterRules?: readonly CounterRuleConfig[];
   validation?: { readonly requiredIndexed?: readonly NoInfer<Indexed>[] };
   /** The database type(s) and tier(s) the collection lives in. */
@@ -128,7 +136,7 @@ export interface CollectionDeclaration<
 export function defineCollection<
   const Name extends string,
   Schema extends ZodObject,
-  const Indexed extends IndexablePath<z.output<Schema>>,
+  const Indexed extends IndexablePath<Schema['shape']>,
   const P extends Placement | readonly Placement[],
   const Targets extends readonly AnyCollectionDefinition[] = [],
 >(
