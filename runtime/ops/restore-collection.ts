@@ -4,6 +4,7 @@
  */
 import { ConflictError, ValidationError } from '../errors.js';
 import type { Engine } from './engine.js';
+import { InjectedCrash } from './engine.js';
 import type { RestoreCollectionResult, RestoreCollectionTarget } from './types.js';
 import { checkCv, checkNote, checkTime } from './input-validation.js';
 import { definedNotes } from './create.js';
@@ -62,6 +63,7 @@ export async function restoreCollection(
     try {
       result[await restoreRecord(engine, first, atTarget.get(first._id), notes)] += 1;
     } catch (e) {
+      if (e instanceof InjectedCrash) throw e;
       result.failed.push({ id: first._id, message: e instanceof Error ? e.message : String(e) });
     }
   }
