@@ -15,8 +15,8 @@ import type { HeadDoc } from './head-store.js';
 import type { VersionRow } from './version-index.js';
 
 function checkCollectionTarget(target: unknown): { cv: number } | { at: Date } {
-  if (typeof target === 'object' && target !== null && 'cv' in target) return { cv: checkCv((target as { cv: unknown }).cv, 'target.cv') };
-  if (typeof target === 'object' && target !== null && 'at' in target) return { at: checkTime((target as { at: unknown }).at, 'target.at') };
+  if (typeof target === 'object' && target !== null && 'cv' in target) return { cv: checkCv((target as { cv: unknown }).cv, ['target', 'cv']) };
+  if (typeof target === 'object' && target !== null && 'at' in target) return { at: checkTime((target as { at: unknown }).at, ['target', 'at']) };
   throw ValidationError.at(['target'], 'expected { cv: number } or { at: ISO time or Date }');
 }
 
