@@ -9,6 +9,7 @@ import type { BenchFixture, BenchStorage } from './bench-fixture.js';
 import { benchDocument } from './operation-suite.js';
 import type { Measurement } from './stats.js';
 import { measure, summarise } from './stats.js';
+import { checkInterrupted } from './interrupt.js';
 
 /** getLatest at one history length, and what writing the history up to it cost. */
 export interface HistoryRow {
@@ -30,6 +31,7 @@ export async function runHistorySuite(fx: BenchFixture, storage: BenchStorage, o
     const t0 = performance.now();
     const recent: number[] = [];
     while (versions < target) {
+      checkInterrupted();
       const t = performance.now();
       await ops.update(id, benchDocument(versions), versions - 1);
       recent.push(performance.now() - t);

@@ -4,6 +4,8 @@
  * numbers on a shared machine are noise.
  */
 
+import { checkInterrupted } from './interrupt.js';
+
 /** Summary of one measured operation. */
 export interface Measurement {
   name: string;
@@ -25,6 +27,7 @@ export async function measure(name: string, count: number, op: (i: number) => Pr
   const latencies: number[] = [];
   const started = performance.now();
   for (let i = 0; i < count; i += 1) {
+    checkInterrupted();
     const t0 = performance.now();
     await op(i);
     latencies.push(performance.now() - t0);
@@ -49,6 +52,7 @@ export async function measureInterleaved(
   }
   const times = entries.map((): number[] => []);
   for (let i = 0; i < count; i += 1) {
+    checkInterrupted();
     for (const [side, { op }] of entries.entries()) {
       const t0 = performance.now();
       await op(i);
