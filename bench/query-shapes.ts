@@ -37,7 +37,8 @@ export interface ServerKind {
 export async function serverKind(db: Db): Promise<ServerKind> {
   const info = await db.admin().command({ buildInfo: 1 });
   const ferret = JSON.stringify(info).toLowerCase().includes('ferretdb');
-  const version = ferret ? `${String(info.ferretdbVersion ?? info.ferretdb?.version ?? '?')} (reports MongoDB ${String(info.version)})` : String(info.version);
+  const ferretVersion = String(info.ferretdbVersion ?? info.ferretdb?.version ?? 'unknown');
+  const version = ferret ? `${ferretVersion === 'unknown' ? '(version not reported)' : ferretVersion}, wire-compatible with MongoDB ${String(info.version)}` : String(info.version);
   return { ferret, version };
 }
 
