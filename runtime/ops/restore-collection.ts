@@ -2,8 +2,10 @@
  * `restoreCollection`: append-only restore of every record of a collection to its state at a
  * collection version or an instant.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { ConflictError, ValidationError } from '../errors.js';
 import type { Engine } from './engine.js';
+import { InjectedCrash } from './engine.js';
 import type { RestoreCollectionResult, RestoreCollectionTarget } from './types.js';
 import { checkCv, checkNote, checkTime } from './input-validation.js';
 import { definedNotes } from './create.js';
@@ -14,8 +16,8 @@ import type { HeadDoc } from './head-store.js';
 import type { VersionRow } from './version-index.js';
 
 function checkCollectionTarget(target: unknown): { cv: number } | { at: Date } {
-  if (typeof target === 'object' && target !== null && 'cv' in target) return { cv: checkCv((target as { cv: unknown }).cv, 'target.cv') };
-  if (typeof target === 'object' && target !== null && 'at' in target) return { at: checkTime((target as { at: unknown }).at, 'target.at') };
+  if (typeof target === 'object' && target !== null && 'cv' in target) return { cv: checkCv((target as { cv: unknown }).cv, ['target', 'cv']) };
+  if (typeof target === 'object' && target !== null && 'at' in target) return { at: checkTime((target as { at: unknown }).at, ['target', 'at']) };
   throw ValidationError.at(['target'], 'expected { cv: number } or { at: ISO time or Date }');
 }
 
@@ -34,7 +36,8 @@ async function versionsAtTarget(engine: Engine, where: { cv: number } | { at: Da
  * Brings every record back to its state at `target`, by writing new versions (history only
  * grows): a record changed since gets a version equal to its version at the target; a record
  * created after the target gets a logical-delete version (whatever `logicalDelete` says, since a
- * restore never erases history); a record already in its target state is left alone.
+ * restore never erases history); a record already in its target state (same deletion state and
+ * same data, e.g. after an earlier restore) is left alone, so running it twice changes nothing.
  * Hard-deleted records cannot come back.
  *
  * The target state is the committed versions with `cv <= target.cv` (or time `<= target.at`)
@@ -62,10 +65,20 @@ export async function restoreCollection(
     try {
       result[await restoreRecord(engine, first, atTarget.get(first._id), notes)] += 1;
     } catch (e) {
+      if (e instanceof InjectedCrash) throw e;
       result.failed.push({ id: first._id, message: e instanceof Error ? e.message : String(e) });
     }
   }
   return result.failed.length > 0 ? result : { restored: result.restored, deleted: result.deleted, unchanged: result.unchanged };
+}
+
+/** True when the head already equals the target version: same version, or same deletion state and same data (e.g. after an earlier restore). */
+async function sameState(engine: Engine, head: HeadDoc, target: VersionRow): Promise<boolean> {
+  if (head.ov === target.ov) return true;
+  if (head.deleted !== target.deleted) return false;
+  if (head.deleted) return true;
+  const [now, then] = await Promise.all([engine.payloads.readData(head._id, head.ov), engine.payloads.readData(head._id, target.ov)]);
+  return isDeepStrictEqual(now, then);
 }
 
 async function restoreRecord(
@@ -84,7 +97,7 @@ async function restoreRecord(
         await logicalDelete(engine, head, notes);
         return 'deleted';
       }
-      if (head.ov === targetRow.ov || (head.deleted && targetRow.deleted)) return 'unchanged';
+      if (await sameState(engine, head, targetRow)) return 'unchanged';
       await restoreOnto(engine, head, targetRow, notes);
       return 'restored';
     } catch (e) {
