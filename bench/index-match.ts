@@ -1,9 +1,13 @@
 /**
- * Which declared index serves a query shape, decided the way MongoDB's planner would on a real
- * server: equality fields first (as an index prefix), then the sort, then a range. This is how
- * index use is shown on FerretDB, which answers every query with a scan (DESIGN.md §3).
+ * Which declared index serves a query, and how. The choice is the engine's own
+ * `servingIndex` (runtime/ops/query-shape.ts, also used by test/ops/index-use.test.ts: equality
+ * prefix, then sort), so the bench and the test agree; this file adds the detail a reader of the
+ * table wants: which fields the index bounds (equality, range), whether it gives the sort, and
+ * what the server still checks per document. This is how index use is shown on FerretDB, which
+ * answers every query with a scan (DESIGN.md §3).
  */
 import type { IndexKey, IndexSpec } from '../runtime/ops/indexes.js';
+import { servingIndex, shapeOf } from '../runtime/ops/query-shape.js';
 
 /** A query as sent to one Mongo collection: its filter and sort. */
 export interface QueryShape {
@@ -56,60 +60,48 @@ export function classifyFilter(filter: Record<string, unknown>): { equality: Set
   return out;
 }
 
-function evaluate(spec: Pick<IndexSpec, 'name' | 'key'>, shape: QueryShape): IndexMatch & { score: number[] } {
+/** How index `key` serves `shape`: equality prefix, then the sort (same or reversed), then a range. */
+function usage(name: string, key: IndexKey, shape: QueryShape): IndexMatch {
   const { equality, range, other } = classifyFilter(shape.filter);
-  const keys = Object.entries(spec.key);
+  const keys = Object.entries(key);
   let i = 0;
   const eqUsed: string[] = [];
   while (i < keys.length && equality.has((keys[i] as [string, number])[0])) eqUsed.push((keys[i++] as [string, number])[0]);
   // Sorting on a field fixed by equality is free, so only the other sort fields must follow the prefix.
   const sort = Object.entries(shape.sort ?? {}).filter(([f]) => !equality.has(f));
   let sortFromIndex = sort.length === 0;
-  if (sort.length > 0 && i + sort.length <= keys.length) {
-    const flip = (keys[i] as [string, number])[1] === sort[0]?.[1] ? 1 : -1;
-    sortFromIndex = sort.every(([f, d], j) => keys[i + j]?.[0] === f && keys[i + j]?.[1] === d * flip);
+  let start = i;
+  if (!sortFromIndex) {
+    // As the engine's matcher does, a shorter equality prefix may be given up so the sort can follow it.
+    for (let prefix = i; prefix >= 0 && !sortFromIndex; prefix -= 1) {
+      const rest = keys.slice(prefix, prefix + sort.length);
+      if (rest.length < sort.length) continue;
+      const flip = rest[0]?.[1] === sort[0]?.[1] ? 1 : -1;
+      if (sort.every(([f, d], j) => rest[j]?.[0] === f && rest[j]?.[1] === d * flip)) {
+        sortFromIndex = true;
+        start = prefix;
+      }
+    }
+    if (sortFromIndex) eqUsed.splice(start);
   }
-  const rangeUsed: string[] = [];
-  const next = sortFromIndex ? i + sort.length : i;
-  for (const [f] of keys.slice(i, sortFromIndex && sort.length > 0 ? next : next + 1)) if (range.has(f)) rangeUsed.push(f);
+  const bounded = sortFromIndex && sort.length > 0 ? keys.slice(start, start + sort.length) : keys.slice(i, i + 1);
+  const rangeUsed = bounded.map(([f]) => f).filter((f) => range.has(f));
   const residual = [...equality, ...range].filter((f) => !eqUsed.includes(f) && !rangeUsed.includes(f)).concat([...other]);
-  const useful = eqUsed.length > 0 || rangeUsed.length > 0 || (sort.length > 0 && sortFromIndex);
-  return {
-    index: useful ? spec.name : null,
-    equality: eqUsed,
-    sortFromIndex,
-    range: rangeUsed,
-    residual,
-    score: useful ? [eqUsed.length, sortFromIndex ? 1 : 0, rangeUsed.length, -residual.length] : [-1],
-  };
+  return { index: name, equality: eqUsed, sortFromIndex, range: rangeUsed, residual };
 }
 
 /**
- * The best declared index for a shape among `specs` (plus the built-in `_id_` index every
- * collection has): most equality fields, then a served sort, then a bounded range, then fewest
- * residual fields. `index` is null when none helps.
+ * The declared index that serves a query (the engine's `servingIndex` over `specs` and the
+ * built-in `_id_`), with how it is used; `index` is null when none serves it (a collection scan).
  */
 export function matchIndex(shape: QueryShape, specs: readonly IndexSpec[]): IndexMatch {
-  const candidates = [{ name: '_id_', key: { _id: 1 } as IndexKey }, ...specs.filter((s) => s.collection === shape.collection)];
-  let best: (IndexMatch & { score: number[] }) | undefined;
-  for (const spec of candidates) {
-    const m = evaluate(spec, shape);
-    if (!best || compare(m.score, best.score) > 0) best = m;
-  }
-  const { score: _score, ...match } = best as IndexMatch & { score: number[] };
-  if (match.index === null) {
+  const name = servingIndex(shapeOf(shape.collection, shape.filter, shape.sort ?? {}), specs);
+  const key = name === '_id_' ? ({ _id: 1 } as IndexKey) : specs.find((s) => s.collection === shape.collection && s.name === name)?.key;
+  if (name === null || key === undefined) {
     const { equality, range, other } = classifyFilter(shape.filter);
     return { index: null, equality: [], sortFromIndex: Object.keys(shape.sort ?? {}).length === 0, range: [], residual: [...equality, ...range, ...other] };
   }
-  return match;
-}
-
-function compare(a: number[], b: number[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i += 1) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
+  return usage(name, key, shape);
 }
 
 /** A filter with its values replaced by `?`, operators kept: what the shape looks like in a table. */
