@@ -23,11 +23,12 @@ export function isEntityKeyValue(value: unknown): value is EntityKeyValue {
 
 /**
  * The record id an entity gets when `insertWithEntities` creates it: the first 24 hex characters
- * of sha256 over (collection, keyProperty, key). Every writer that creates the same entity
- * derives the same id, so the engine's unique claim on (id, ov 0) lets exactly one of them win.
- * The key's JSON type is part of the hash: `1` and `"1"` are different entities, as they are to
- * a Mongo equality filter.
+ * of sha256 over (scope, collection, keyProperty, key), where `scope` names the target database.
+ * Every writer that creates the same entity derives the same id, so the engine's unique claim on
+ * (id, ov 0) lets exactly one of them win. The key's JSON type is part of the hash: `1` and `"1"`
+ * are different entities, as they are to a Mongo equality filter. 96 bits of a hash make an
+ * accidental collision between two keys negligible (about 2^-48 at 2^24 entities per collection).
  */
-export function entityId(collection: string, keyProperty: string, key: EntityKeyValue): string {
-  return createHash('sha256').update(JSON.stringify([collection, keyProperty, key])).digest('hex').slice(0, 24);
+export function entityId(scope: string, collection: string, keyProperty: string, key: EntityKeyValue): string {
+  return createHash('sha256').update(JSON.stringify([scope, collection, keyProperty, key])).digest('hex').slice(0, 24);
 }

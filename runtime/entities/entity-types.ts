@@ -62,4 +62,11 @@ export type EntityOps = Pick<CollectionOps, 'create' | 'update' | 'getLatest' | 
 export interface EntityResolver {
   main: EntityOps;
   opsFor(mapping: EntityMapping): EntityOps;
+  /**
+   * A string that identifies the database the mapping's entity lands in (its routed database
+   * name, say). It is mixed into the id derived for a new entity: payload keys are
+   * `<collection>/<id>/...` inside a bucket, so two databases that share a bucket must never
+   * derive the same id for the same key (random ids cannot collide; derived ones would).
+   */
+  scopeOf(mapping: EntityMapping): string;
 }

@@ -4,7 +4,7 @@
  */
 import { ValidationError, isChronosError } from '../errors.js';
 import type { ChronosRecord, ReadOptions } from '../ops/types.js';
-import { entityId, type EntityKeyValue } from './entity-key.js';
+import type { EntityKeyValue } from './entity-key.js';
 import type { EntityMapping, EntityOps } from './entity-types.js';
 
 /**
@@ -12,7 +12,7 @@ import type { EntityMapping, EntityOps } from './entity-types.js';
  *
  * When two records share the key (e.g. one was created with a plain `create`), the one with the
  * id `insertWithEntities` derives wins; with no such record the key is ambiguous and a
- * ValidationError names it. A key prop that is not indexed in the entity collection is refused
+ * ValidationError names it. `derivedId` is that id (see `entityId`). A key prop that is not indexed in the entity collection is refused
  * by the engine; the error is re-raised at `mappings[index].keyProperty` with the fix.
  */
 export async function findEntity(
@@ -20,6 +20,7 @@ export async function findEntity(
   mapping: EntityMapping,
   index: number,
   key: EntityKeyValue,
+  derivedId: string,
   options?: ReadOptions,
 ): Promise<ChronosRecord | null> {
   let items: ChronosRecord[];
@@ -36,8 +37,7 @@ export async function findEntity(
     throw e;
   }
   if (items.length <= 1) return items[0] ?? null;
-  const derived = entityId(mapping.collection, mapping.keyProperty, key);
-  const preferred = items.find((item) => item._id === derived);
+  const preferred = items.find((item) => item._id === derivedId);
   if (preferred) return preferred;
   throw ValidationError.at(
     ['mappings', index, 'keyProperty'],

@@ -2,7 +2,7 @@
  * `getWithEntities`: reads a record and the latest version of each entity it references.
  */
 import type { ChronosRecord, ReadOptions } from '../ops/types.js';
-import { isEntityKeyValue, readKeyPath } from './entity-key.js';
+import { entityId, isEntityKeyValue, readKeyPath } from './entity-key.js';
 import type { EntityMapping, EntityResolver, GetWithEntitiesResult } from './entity-types.js';
 import { findEntity } from './find-entity.js';
 import { checkMappings, isPlainObject } from './plan-entities.js';
@@ -37,7 +37,8 @@ export async function getWithEntities(
       if (!isPlainObject(embedded)) return null;
       const key = readKeyPath(embedded, mapping.keyProperty);
       if (!isEntityKeyValue(key)) return null;
-      return findEntity(resolver.opsFor(mapping), mapping, index, key, entityOptions);
+      const derivedId = entityId(resolver.scopeOf(mapping), mapping.collection, mapping.keyProperty, key);
+      return findEntity(resolver.opsFor(mapping), mapping, index, key, derivedId, entityOptions);
     }),
   );
   checked.forEach((mapping, i) => {

@@ -21,7 +21,7 @@ import { upsertEntity } from './upsert-entity.js';
  * - `_id` and `_system` inside an embedded entity are ignored, so a record read back with its
  *   entities can be saved again.
  * - Concurrent calls that share a new entity create it once: it gets an id derived from
- *   (collection, keyProperty, key), and the losers of that create re-read it and update it only
+ *   (`resolver.scopeOf(mapping)`, collection, keyProperty, key), and the losers of that create re-read it and update it only
  *   if their copy differs.
  *
  * Order and failure: entities first, one at a time in mapping order, the main record last, so a
@@ -35,7 +35,7 @@ import { upsertEntity } from './upsert-entity.js';
  * @example
  * ```ts
  * const { mainRecordId, entityResults } = await insertWithEntities(
- *   { main: orders, opsFor: (m) => chronos.with({ ...ctx, databaseType: m.databaseType, tier: m.tier, collection: m.collection }) },
+ *   { main: orders, opsFor: (m) => chronos.with(entityCtx(m)), scopeOf: (m) => routedDbName(entityCtx(m)) },
  *   { orderId: 'ORD-123', customer: { customerId: 'CUST-456', name: 'John Doe' }, quantity: 2 },
  *   [{ property: 'customer', collection: 'customers', keyProperty: 'customerId' }],
  *   'order-system', 'new order created',
@@ -52,7 +52,7 @@ export async function insertWithEntities(
 ): Promise<InsertWithEntitiesResult> {
   const plans = planEntities(resolver, record, mappings);
   // All lookups before the first write: a key that cannot be looked up must fail with nothing written.
-  const found = await Promise.all(plans.map((plan) => findEntity(plan.ops, plan.mapping, plan.index, plan.key)));
+  const found = await Promise.all(plans.map((plan) => findEntity(plan.ops, plan.mapping, plan.index, plan.key, plan.id)));
   const entityResults = new Map<string, EntityResult>();
   for (const [i, plan] of plans.entries()) {
     entityResults.set(plan.mapping.property, await upsertEntity(plan, found[i] ?? null, actor, reason));

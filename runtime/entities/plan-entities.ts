@@ -99,7 +99,7 @@ export function planEntities(resolver: EntityResolver, record: unknown, mappings
       ops: resolver.opsFor(mapping),
       data,
       key,
-      id: entityId(mapping.collection, mapping.keyProperty, key),
+      id: entityId(resolver.scopeOf(mapping), mapping.collection, mapping.keyProperty, key),
     });
   });
   return plans;

@@ -11,11 +11,20 @@ import { sameContent } from './app-data.js';
 import type { EntityResult } from './entity-types.js';
 import type { EntityPlan } from './plan-entities.js';
 
-/** Rounds of re-read and retry before giving up on an entity other writers keep changing. */
-const MAX_ROUNDS = 10;
+/**
+ * How long one entity may keep losing to concurrent writers (re-reading and retrying) before the
+ * call gives up with a ConflictError. Time, not a round count: a loser can re-read while the
+ * winner is still mid-write and lose again without anyone having made progress.
+ */
+const CONTENTION_BUDGET_MS = 10_000;
 
 /** How long to wait for a concurrent creator's record to become readable before giving up. */
 const VISIBLE_WITHIN_MS = 5_000;
+
+/** Pause before retry `attempt` (0-based): exponential from 5 ms, capped at 250 ms, with full jitter so losers spread out. */
+function backoff(attempt: number): Promise<void> {
+  return delay(Math.random() * Math.min(5 * 2 ** attempt, 250));
+}
 
 function isConflict(e: unknown): boolean {
   return isChronosError(e) && e.code === 'CONFLICT';
@@ -27,7 +36,7 @@ function isConflict(e: unknown): boolean {
  */
 async function waitUntilVisible(plan: EntityPlan): Promise<ChronosRecord> {
   const deadline = Date.now() + VISIBLE_WITHIN_MS;
-  for (let pause = 5; ; pause = Math.min(pause * 2, 250)) {
+  for (let attempt = 0; ; attempt += 1) {
     const record = await plan.ops.getLatest(plan.id, { includeDeleted: true });
     if (record) return record;
     if (Date.now() >= deadline) {
@@ -36,14 +45,14 @@ async function waitUntilVisible(plan: EntityPlan): Promise<ChronosRecord> {
         -1,
       );
     }
-    await delay(pause);
+    await backoff(attempt);
   }
 }
 
 /**
  * Brings the entity of `plan` to `plan.data`, starting from `found` (the record the key lookup
  * returned, or null). Throws ConflictError when the entity is logically deleted (restore it
- * first) or when other writers keep winning for {@link MAX_ROUNDS} rounds.
+ * first) or when other writers keep winning for {@link CONTENTION_BUDGET_MS}.
  */
 export async function upsertEntity(
   plan: EntityPlan,
@@ -52,7 +61,8 @@ export async function upsertEntity(
   reason?: string,
 ): Promise<EntityResult> {
   let current = found;
-  for (let round = 0; round < MAX_ROUNDS; round += 1) {
+  const deadline = Date.now() + CONTENTION_BUDGET_MS;
+  for (let round = 0; Date.now() < deadline; round += 1) {
     if (current === null) {
       try {
         const created = await plan.ops.create(plan.data, actor, reason, { id: plan.id });
@@ -74,12 +84,13 @@ export async function upsertEntity(
       return { id: current._id, operation: 'updated' };
     } catch (e) {
       if (!isConflict(e)) throw e;
-      // Someone else wrote it since we read it: decide again on what is there now.
+      // Someone else wrote it since we read it: decide again on what is there once they are done.
+      await backoff(round);
       current = await plan.ops.getLatest(current._id, { includeDeleted: true });
     }
   }
   throw new ConflictError(
-    `entity ${plan.mapping.collection} with ${plan.mapping.keyProperty} = ${JSON.stringify(plan.key)} kept changing under concurrent writers for ${MAX_ROUNDS} rounds: retry`,
+    `entity ${plan.mapping.collection} with ${plan.mapping.keyProperty} = ${JSON.stringify(plan.key)} kept changing under concurrent writers for ${CONTENTION_BUDGET_MS} ms: retry`,
     -1,
   );
 }
