@@ -10,10 +10,11 @@ import type { EntityMapping, EntityOps } from './entity-types.js';
 /**
  * The live record of `mapping.collection` whose `keyProperty` equals `key`, or null.
  *
- * When two records share the key (e.g. one was created with a plain `create`), the one with the
- * id `insertWithEntities` derives wins; with no such record the key is ambiguous and a
- * ValidationError names it. `derivedId` is that id (see `entityId`). A key prop that is not indexed in the entity collection is refused
- * by the engine; the error is re-raised at `mappings[index].keyProperty` with the fix.
+ * When two records share the key (e.g. one was created with a plain `create`), the one with
+ * `derivedId` (the id `insertWithEntities` gives a new entity, see `entityId`) wins; with no such
+ * record the key is ambiguous and a ValidationError names it. A key prop that is not indexed in
+ * the entity collection is refused by the engine; the error is re-raised at
+ * `mappings[index].keyProperty` with the fix.
  */
 export async function findEntity(
   ops: EntityOps,

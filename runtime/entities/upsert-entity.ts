@@ -33,6 +33,8 @@ function isConflict(e: unknown): boolean {
 /**
  * Waits until the record another writer is creating becomes readable. A create that lost the
  * claim on (id, ov 0) only means the winner has started; its version is visible once it commits.
+ * If that writer died holding the claim, nothing becomes visible until the engine's reconciler
+ * releases it; until then this gives up after {@link VISIBLE_WITHIN_MS} with a ConflictError.
  */
 async function waitUntilVisible(plan: EntityPlan): Promise<ChronosRecord> {
   const deadline = Date.now() + VISIBLE_WITHIN_MS;
