@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RouteError, ValidationError } from '../../runtime/errors.js';
+import type { EntityResolver } from '../../runtime/entities/entity-types.js';
 import { insertWithEntities } from '../../runtime/entities/insert-with-entities.js';
 import { openHarness, type EngineHarness } from './engine-harness.js';
 import { allRecords, ENTITY_DATABASES, entityFixture } from './entity-fixture.js';
@@ -76,6 +77,25 @@ describe('saving each entity by its key', () => {
     expect(stored).toMatchObject({ since: '2024-01-01T00:00:00.000Z' });
     expect(again.entityResults.get('customer')?.operation).toBe('unchanged');
     expect(readBack.entityResults.get('customer')?.operation).toBe('unchanged');
+  });
+
+  it('looks each entity up with one equality filter on its key prop, the shape the key index serves', async () => {
+    const f = entityFixture(h);
+    const sent: unknown[] = [];
+    const base = f.resolver();
+    const recording: EntityResolver = {
+      ...base,
+      opsFor(mapping) {
+        const ops = base.opsFor(mapping);
+        return { ...ops, listByMeta: (query, options) => (sent.push(query), ops.listByMeta(query, options)) };
+      },
+    };
+    await insertWithEntities(recording, { orderId: 'A', customer: john, product: widget }, f.mappings);
+
+    expect(sent).toEqual([
+      { filter: { customerId: 'CUST-456' }, limit: 2 },
+      { filter: { productId: 'PROD-789' }, limit: 2 },
+    ]);
   });
 
   it('skips a mapping whose property the record does not have', async () => {
