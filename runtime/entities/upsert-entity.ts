@@ -6,6 +6,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { ConflictError, isChronosError } from '../errors.js';
+import { DEFAULT_LEASE_MS } from '../ops/context.js';
 import type { ChronosRecord } from '../ops/types.js';
 import { sameContent } from './app-data.js';
 import type { EntityResult } from './entity-types.js';
@@ -18,8 +19,12 @@ import type { EntityPlan } from './plan-entities.js';
  */
 const CONTENTION_BUDGET_MS = 10_000;
 
-/** How long to wait for a concurrent creator's record to become readable before giving up. */
-const VISIBLE_WITHIN_MS = 5_000;
+/**
+ * How long to wait for a concurrent creator's record to become readable before giving up: the
+ * engine's default writer lease. Within it the winner may still commit (a busy server can take
+ * seconds when many writers share one connection); past it, it never will.
+ */
+const VISIBLE_WITHIN_MS = DEFAULT_LEASE_MS;
 
 /** Pause before retry `attempt` (0-based): exponential from 5 ms, capped at 250 ms, with full jitter so losers spread out. */
 function backoff(attempt: number): Promise<void> {
