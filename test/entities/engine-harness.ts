@@ -2,7 +2,8 @@
  * Real engine handles for the entity and tiered suites: one MongoClient on MONGODB_URI, one
  * local-folder object store in a fresh temp folder, and per logical database (a tier or database
  * type of the test's imagined config) a fresh Mongo database and its own bucket, as routing
- * would give them. Drops only what it created.
+ * would give them. Databases are never dropped (a drop racing another suite's query crashed
+ * FerretDB's SQLite handler here); their names are unique, so nothing is shared.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -59,7 +60,6 @@ export async function openHarness(prefix: string, databases: readonly string[]):
       });
     },
     async close() {
-      for (const name of names.values()) await client.db(name).dropDatabase();
       await client.close();
       await store.close();
       await rm(folder, { recursive: true, force: true });
