@@ -45,6 +45,17 @@ export interface CreateOptions {
    * (creating an id that already exists, deleted or not, is always a ConflictError).
    */
   id?: string;
+  /** See {@link WriteOptions.opId}. */
+  opId?: string;
+}
+
+/**
+ * Options every write accepts. `opId` tags the version the write produces, so a retried write
+ * (the fallback queue's replay) can tell whether an earlier attempt already committed: a
+ * committed version row with this `opId` means the write happened. At most 200 characters.
+ */
+export interface WriteOptions {
+  opId?: string;
 }
 
 /** Result of {@link CollectionOps.create}. */
@@ -80,6 +91,8 @@ export interface EnrichOptions {
   reason?: string;
   /** Compare-and-set: fail with ConflictError unless the head is at this ov. */
   expectedOv?: number;
+  /** See {@link WriteOptions.opId}. */
+  opId?: string;
 }
 
 /** Options of the read methods. */
@@ -166,12 +179,12 @@ export interface CollectionOps<T extends object = Record<string, unknown>> {
    * without, it lands on the latest version, retrying lost races. A logically deleted record is
    * refused with NotFoundError: restore it first.
    */
-  update(id: string, data: T, expectedOv?: number, actor?: string, reason?: string): Promise<UpdateResult>;
+  update(id: string, data: T, expectedOv?: number, actor?: string, reason?: string, options?: WriteOptions): Promise<UpdateResult>;
   /**
    * Logical delete by default (a new version with `_system.deleted`, data kept for time travel);
    * with `logicalDelete` off, removes every version's rows and payloads (`hard: true`).
    */
-  delete(id: string, expectedOv?: number, actor?: string, reason?: string): Promise<DeleteResult>;
+  delete(id: string, expectedOv?: number, actor?: string, reason?: string, options?: WriteOptions): Promise<DeleteResult>;
   /**
    * Deep-merges a patch (or a batch, as one version): objects merge, arrays union without
    * duplicates (deep equality), scalars replace; `functionId` joins `_system.functionIds` once.
