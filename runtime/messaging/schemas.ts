@@ -1,0 +1,136 @@
+/**
+ * Zod schemas of the messaging API's input. Objects are strict, so a misspelt option is an
+ * error instead of being silently ignored; `tenantId` is not a field of any of them because the
+ * tenant comes from the API handle, never from the caller's data.
+ */
+import { z } from 'zod';
+
+/** Page size of the `list` methods when the caller names none. */
+export const DEFAULT_LIST_LIMIT = 100;
+/** Largest page the `list` methods give. */
+export const MAX_LIST_LIMIT = 1000;
+
+const name = (what: string) => z.string({ error: `${what} must be a string` }).min(1, `${what} must be a non-empty string`);
+const time = z.union([z.date(), z.iso.datetime({ offset: true })], {
+  error: 'must be a Date or an ISO-8601 date-time string',
+});
+const definedValue = (field: string) =>
+  z.unknown().refine((v) => v !== undefined, `${field} is required (store null for "no value")`);
+const headers = z.record(z.string(), z.unknown(), { error: 'headers must be an object of header name to value' });
+const count = (what: string) =>
+  z.number({ error: `${what} must be a number` }).int(`${what} must be an integer`).nonnegative(`${what} must be >= 0`);
+
+/** A tenant id as the API handle takes it. */
+export const tenantIdSchema = name('tenantId');
+
+/** `latest` or `append`. */
+export const strategySchema = z.enum(['latest', 'append'], { error: "strategy must be 'latest' or 'append'" });
+
+/** Input of `m.shared.save`. */
+export const sharedSaveSchema = z.strictObject({
+  namespace: name('namespace'),
+  key: name('key'),
+  val: definedValue('val'),
+  strategy: strategySchema,
+});
+
+/** Input of `m.shared.load`; a version only makes sense for `append`. */
+export const sharedLoadSchema = z
+  .strictObject({
+    namespace: name('namespace'),
+    key: name('key'),
+    strategy: strategySchema,
+    version: count('version').optional(),
+  })
+  .refine((v) => v.version === undefined || v.strategy === 'append', {
+    path: ['version'],
+    message: "version applies to strategy 'append' only; a 'latest' key has one value",
+  });
+
+/** Input of `m.shared.tombstone`. */
+export const sharedTombstoneSchema = z.strictObject({
+  namespace: name('namespace'),
+  key: name('key'),
+  reason: z.string().optional(),
+  actor: z.string().optional(),
+});
+
+/** Input of `m.topics.ensure`. */
+export const topicEnsureSchema = z.strictObject({
+  topic: name('topic'),
+  shards: z.number().int('shards must be an integer').min(1, 'shards must be >= 1').optional(),
+});
+
+/** Input of `m.topics.get`. */
+export const topicGetSchema = z.strictObject({ topic: name('topic') });
+
+/** Input of `m.messages.save`. */
+export const messageSaveSchema = z.strictObject({
+  topic: name('topic'),
+  msgId: name('msgId'),
+  headers: headers.optional(),
+  payload: definedValue('payload'),
+  firstSeenAt: time.optional(),
+  size: count('size').optional(),
+});
+
+/** Input of `m.messages.get`. */
+export const messageGetSchema = z.strictObject({ topic: name('topic'), msgId: name('msgId') });
+
+/** Input of the `list` methods: a topic, an optional cursor and a bounded page size. */
+export const listSchema = z.strictObject({
+  topic: name('topic'),
+  after: name('after').optional(),
+  limit: z
+    .number()
+    .int('limit must be an integer')
+    .min(1, 'limit must be >= 1')
+    .max(MAX_LIST_LIMIT, `limit must be <= ${MAX_LIST_LIMIT}; page with after`)
+    .optional(),
+});
+
+/** Input of `m.deliveries.append`. */
+export const deliveryAppendSchema = z.strictObject({
+  topic: name('topic'),
+  subscription: name('subscription'),
+  msgId: name('msgId'),
+  attempt: count('attempt'),
+  status: z.enum(['pending', 'ack', 'nack', 'dead'], { error: "status must be 'pending', 'ack', 'nack' or 'dead'" }),
+  consumerId: z.string().optional(),
+  reason: z.string().optional(),
+  ts: time.optional(),
+});
+
+/** Input of `m.deliveries.listByMessage`. */
+export const deliveryListSchema = z.strictObject({
+  topic: name('topic'),
+  msgId: name('msgId'),
+  subscription: name('subscription').optional(),
+});
+
+/** Input of `m.deadLetters.save`; `deliveries` is the number of attempts made. */
+export const deadLetterSaveSchema = z.strictObject({
+  topic: name('topic'),
+  subscription: name('subscription').optional(),
+  msgId: name('msgId'),
+  headers: headers.optional(),
+  payload: definedValue('payload'),
+  deliveries: count('deliveries'),
+  reason: z.string().optional(),
+  failedAt: time.optional(),
+});
+
+/**
+ * Options of `createMessagingApi`. Not strict, so the router may pass the whole
+ * `databases.messaging` entry (its `dbConnRef`/`dbName` are ignored here).
+ */
+export const messagingOptionsSchema = z.object({
+  captureDeliveries: z.boolean().default(false),
+  maxPayloadBytes: z.number().int().min(1, 'maxPayloadBytes must be >= 1').optional(),
+});
+
+/** Accepts a Date or an ISO string (already validated) and gives a Date. */
+export function toDate(value: Date | string | undefined, fallback: Date): Date {
+  if (value === undefined) return fallback;
+  return value instanceof Date ? value : new Date(value);
+}
