@@ -1,0 +1,121 @@
+/**
+ * Config schemas of scheduled analytics rules (`analytics.timeBasedRules`,
+ * `analytics.crossTenantRules`) and of the whole `analytics` block, reused by the config schema.
+ */
+import { z } from 'zod';
+import { counterRuleSchema } from './counter-rule.js';
+import { parseDuration } from './duration.js';
+import { checkRuleQuery } from './head-filter.js';
+import { predicateSchema } from './predicate.js';
+
+const RULE_NAME = /^[A-Za-z0-9_-]+$/;
+
+const durationSchema = z.string().refine((text) => parseDuration(text) !== undefined, {
+  message: 'use an ISO-8601 duration such as PT1H, P1D, P1W or P1M',
+});
+
+/** `relativeTime`: a window on the records' `_system.updatedAt`; both bounds apply together. */
+export const relativeTimeSchema = z.object({ newerThan: durationSchema.optional(), olderThan: durationSchema.optional() }).strict();
+
+const common = {
+  name: z.string().regex(RULE_NAME, 'use letters, digits, "_" or "-"'),
+  collection: z.string().min(1, 'name the Chronos collection whose records the rule reads'),
+  query: predicateSchema.default({}),
+  field: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'use an indexed prop as a dot path such as "amount" or "totals.net"').optional(),
+  relativeTime: relativeTimeSchema.optional(),
+};
+
+/** Refuses unsafe or unknown operators in `query`, and `_system` fields other than the times. */
+function refineQuery(rule: { query: Record<string, unknown>; field?: string | undefined }, ctx: z.RefinementCtx): void {
+  // Operator problems are reported by predicateSchema already; add only the field-name ones.
+  for (const issue of checkRuleQuery(rule.query, rule.field, undefined)) {
+    if (issue.path[0] === 'field' || issue.message.startsWith('only ')) ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
+  }
+}
+
+/**
+ * A time-based rule: one value (count, sum, average, max, min or median of `field`) over the
+ * latest non-deleted records of `collection` matching `query`, saved once per rule (`global`) or
+ * once per hour / day / month of execution (`timeframe`).
+ */
+export const timeBasedRuleSchema = z
+  .object({
+    ...common,
+    operation: z.enum(['count', 'sum', 'average', 'max', 'min', 'median']),
+    saveMode: z.enum(['global', 'timeframe']).default('global'),
+    timeframe: z.enum(['hourly', 'daily', 'monthly']).optional(),
+    /** Free-form arguments, stored with each result for the worker that scheduled the rule. */
+    arguments: z.array(z.unknown()).optional(),
+    /** The tenant whose records are read and whose analytics database stores the result; absent = every configured tenant. */
+    tenantId: z.string().min(1).optional(),
+  })
+  .strict()
+  .superRefine((rule, ctx) => {
+    if (rule.operation !== 'count' && rule.field === undefined) ctx.addIssue({ code: 'custom', path: ['field'], message: `operation "${rule.operation}" needs a field (an indexed prop holding numbers)` });
+    if (rule.saveMode === 'timeframe' && rule.timeframe === undefined) ctx.addIssue({ code: 'custom', path: ['timeframe'], message: 'saveMode "timeframe" needs timeframe: hourly, daily or monthly' });
+    refineQuery(rule, ctx);
+  });
+
+/** A time-based rule as written in the config. */
+export type TimeBasedRuleInput = z.input<typeof timeBasedRuleSchema>;
+/** A validated time-based rule. */
+export type TimeBasedRule = z.output<typeof timeBasedRuleSchema>;
+
+/**
+ * A cross-tenant rule: the same query run in each slave tenant, combined in the master tenant.
+ * `boolean` counts the slaves with at least one match; `sum`, `max`, `min` and `median` combine
+ * one value per slave (the sum / max / min of `field`, or the match count without a field).
+ */
+export const crossTenantRuleSchema = z
+  .object({
+    ...common,
+    mode: z.enum(['boolean', 'sum', 'max', 'min', 'median']),
+    masterTenantId: z.string().min(1),
+    slaveTenantIds: z.array(z.string().min(1)).min(1, 'name at least one slave tenant'),
+  })
+  .strict()
+  .superRefine((rule, ctx) => refineQuery(rule, ctx));
+
+/** A cross-tenant rule as written in the config. */
+export type CrossTenantRuleInput = z.input<typeof crossTenantRuleSchema>;
+/** A validated cross-tenant rule. */
+export type CrossTenantRule = z.output<typeof crossTenantRuleSchema>;
+
+/**
+ * The `analytics` config block. `tenants` lists the tenants rules without a `tenantId` run for
+ * (and whose results the readers search); every tenant a rule names must be in it when it is set.
+ */
+export const analyticsConfigSchema = z
+  .object({
+    counterRules: z.array(counterRuleSchema).default([]),
+    timeBasedRules: z.array(timeBasedRuleSchema).default([]),
+    crossTenantRules: z.array(crossTenantRuleSchema).default([]),
+    tenants: z.array(z.string().min(1)).optional(),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const names = new Map<string, string>();
+    const checkName = (kind: string, name: string, path: Array<string | number>): void => {
+      const previous = names.get(`${kind}:${name}`);
+      if (previous) ctx.addIssue({ code: 'custom', path, message: `rule name "${name}" is used twice (also at ${previous}); names key the stored results` });
+      names.set(`${kind}:${name}`, path.join('.'));
+    };
+    config.counterRules.forEach((rule, i) => checkName('counter', rule.name, ['counterRules', i, 'name']));
+    config.timeBasedRules.forEach((rule, i) => checkName('time', rule.name, ['timeBasedRules', i, 'name']));
+    config.crossTenantRules.forEach((rule, i) => checkName('cross', rule.name, ['crossTenantRules', i, 'name']));
+    if (!config.tenants) return;
+    const known = new Set(config.tenants);
+    const checkTenant = (tenant: string | undefined, path: Array<string | number>): void => {
+      if (tenant !== undefined && !known.has(tenant)) ctx.addIssue({ code: 'custom', path, message: `tenant "${tenant}" is not in analytics.tenants` });
+    };
+    config.timeBasedRules.forEach((rule, i) => checkTenant(rule.tenantId, ['timeBasedRules', i, 'tenantId']));
+    config.crossTenantRules.forEach((rule, i) => {
+      checkTenant(rule.masterTenantId, ['crossTenantRules', i, 'masterTenantId']);
+      rule.slaveTenantIds.forEach((slave, j) => checkTenant(slave, ['crossTenantRules', i, 'slaveTenantIds', j]));
+    });
+  });
+
+/** The `analytics` block as written in the config. */
+export type AnalyticsConfigInput = z.input<typeof analyticsConfigSchema>;
+/** The validated `analytics` block. */
+export type AnalyticsConfig = z.output<typeof analyticsConfigSchema>;

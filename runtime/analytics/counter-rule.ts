@@ -1,0 +1,76 @@
+/**
+ * Counter rules: which committed writes a named counter counts, and which props it counts
+ * unique values of. Evaluated in memory on every {@link WriteEvent}; no database is read.
+ */
+import { z } from 'zod';
+import type { WriteEvent, WriteKind } from '../ops/write-event.js';
+import { matchesPredicate, predicateSchema, readPath, type Predicate } from './predicate.js';
+
+/** Rule names and unique props become Mongo field names, so they must be plain identifiers. */
+const RULE_NAME = /^[A-Za-z0-9_-]+$/;
+const PROP_PATH = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
+/**
+ * The kinds a rule counts when `on` is absent. The reference's examples always say
+ * `on: ['CREATE']` and its totals count `rules.<name>.created`; we default to CREATE only, so an
+ * omitted `on` never counts a record twice as it is updated.
+ */
+export const DEFAULT_RULE_KINDS: readonly WriteKind[] = ['CREATE'];
+
+/**
+ * Zod schema of one counter rule, reused by the config schema. Refuses `$where`, `$function`,
+ * `$accumulator` and unknown operators in `when`, names that cannot be field names, and
+ * `countUnique` props where one is a prefix of another (their counters would collide).
+ */
+export const counterRuleSchema = z
+  .object({
+    name: z.string().regex(RULE_NAME, 'use letters, digits, "_" or "-" (it becomes a field name in cnt_total)'),
+    on: z.array(z.enum(['CREATE', 'UPDATE', 'DELETE'])).min(1, 'name at least one of CREATE, UPDATE, DELETE, or omit it for CREATE').optional(),
+    scope: z.enum(['meta', 'payload']).default('meta'),
+    when: predicateSchema.default({}),
+    countUnique: z.array(z.string().regex(PROP_PATH, 'use a dot path such as "customer.id"')).optional(),
+  })
+  .strict()
+  .superRefine((rule, ctx) => {
+    const props = rule.countUnique ?? [];
+    props.forEach((prop, i) => {
+      if (props.some((other, j) => j !== i && (other === prop ? j < i : prop.startsWith(`${other}.`)))) {
+        ctx.addIssue({ code: 'custom', path: ['countUnique', i], message: `"${prop}" repeats or lies inside another countUnique prop; list each once` });
+      }
+    });
+  });
+
+/** A counter rule as written in the config. */
+export type CounterRuleInput = z.input<typeof counterRuleSchema>;
+
+/** A counter rule after validation, with defaults applied. */
+export type CounterRule = z.output<typeof counterRuleSchema>;
+
+/** What one rule counts for one event: the rule and the unique values it saw. */
+export interface RuleHit {
+  rule: string;
+  /** prop → value, only for countUnique props the event has (not undefined or null). */
+  uniques: Array<{ prop: string; value: unknown }>;
+}
+
+/** The source a rule's `when` and `countUnique` read: `meta` (indexed props) or `payload` (data). */
+function sourceOf(event: WriteEvent, scope: CounterRule['scope']): Record<string, unknown> {
+  return scope === 'payload' ? event.data : event.meta;
+}
+
+/** Every rule that counts `event`, with the unique values to record for it. */
+export function evaluateRules(event: WriteEvent, rules: readonly CounterRule[]): RuleHit[] {
+  const hits: RuleHit[] = [];
+  for (const rule of rules) {
+    if (!(rule.on ?? DEFAULT_RULE_KINDS).includes(event.kind)) continue;
+    const source = sourceOf(event, rule.scope);
+    if (!matchesPredicate(source, rule.when as Predicate)) continue;
+    const uniques: RuleHit['uniques'] = [];
+    for (const prop of rule.countUnique ?? []) {
+      const value = readPath(source, prop);
+      if (value !== undefined && value !== null) uniques.push({ prop, value });
+    }
+    hits.push({ rule: rule.name, uniques });
+  }
+  return hits;
+}

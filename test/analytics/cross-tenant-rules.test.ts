@@ -1,0 +1,158 @@
+import { MongoClient, type Db } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdvancedAnalytics, type AdvancedAnalytics, type TenantDbs } from '../../runtime/analytics/advanced-analytics.js';
+import { analyticsConfigSchema } from '../../runtime/analytics/analytics-rules.js';
+import { RouteError, ValidationError } from '../../runtime/errors.js';
+import { testServers, uniqueName } from '../support/servers.js';
+
+let client: MongoClient;
+const created: Db[] = [];
+const tenants = new Map<string, TenantDbs>();
+const NOW = new Date('2026-11-25T14:30:00Z');
+const ago = (hours: number) => new Date(NOW.getTime() - hours * 3_600_000);
+
+function head(id: string, meta: Record<string, unknown>, updatedAt = ago(1), deleted = false) {
+  return { _id: id, ov: 0, cv: 1, deleted, insertedAt: updatedAt, updatedAt, deletedAt: deleted ? updatedAt : null, meta };
+}
+
+/**
+ * Paid orders per slave: s1 10 and 20 (count 2, sum 30, max 20, min 10); s2 none (one open);
+ * s3 5, 7 and 100 (count 3, sum 112, max 100, min 5), plus a deleted 1000 and an old 9 (48 h).
+ */
+const DATA: Record<string, object[]> = {
+  s1: [head('a', { status: 'paid', amount: 10 }), head('b', { status: 'paid', amount: 20 })],
+  s2: [head('c', { status: 'open', amount: 50 })],
+  s3: [
+    head('d', { status: 'paid', amount: 5 }),
+    head('e', { status: 'paid', amount: 7 }),
+    head('f', { status: 'paid', amount: 100 }),
+    head('g', { status: 'paid', amount: 1000 }, ago(1), true),
+    head('h', { status: 'paid', amount: 9 }, ago(48)),
+  ],
+  m: [],
+};
+
+let analytics: AdvancedAnalytics;
+
+beforeAll(async () => {
+  client = new MongoClient(testServers().mongoUri);
+  await client.connect();
+  for (const [tenantId, docs] of Object.entries(DATA)) {
+    const dbs = { db: client.db(uniqueName(`ct_${tenantId}`)), analyticsDb: client.db(uniqueName(`cta_${tenantId}`)) };
+    created.push(dbs.db, dbs.analyticsDb);
+    if (docs.length > 0) await dbs.db.collection('orders_head').insertMany(docs as never[]);
+    tenants.set(tenantId, dbs);
+  }
+  analytics = createAdvancedAnalytics({
+    clock: () => NOW,
+    tenants: [...tenants.keys()],
+    resolveTenantDb: (tenantId) => {
+      const dbs = tenantId === undefined ? undefined : tenants.get(tenantId);
+      if (!dbs) throw new RouteError(`unknown tenant ${String(tenantId)}`);
+      return dbs;
+    },
+  });
+});
+
+afterAll(async () => {
+  for (const db of created) await db.dropDatabase();
+  await client.close();
+});
+
+const base = { collection: 'orders', query: { status: 'paid' }, masterTenantId: 'm', slaveTenantIds: ['s1', 's2', 's3'], relativeTime: { newerThan: 'P1D' } };
+
+describe('cross-tenant modes over three slaves', () => {
+  it('boolean counts the slaves with at least one match', async () => {
+    const r = await analytics.executeCrossTenantRule({ ...base, name: 'any_paid', mode: 'boolean' });
+    expect(r.value).toBe(2);
+    expect(r.slaveResults).toEqual([
+      { tenantId: 's1', value: 1, count: 2 },
+      { tenantId: 's2', value: 0, count: 0 },
+      { tenantId: 's3', value: 1, count: 3 },
+    ]);
+  });
+
+  it('sum adds the per-slave sums of the field', async () => {
+    const r = await analytics.executeCrossTenantRule({ ...base, name: 'paid_total', mode: 'sum', field: 'amount' });
+    expect([r.value, r.slaveResults.map((s) => s.value)]).toEqual([142, [30, 0, 112]]);
+  });
+
+  it('max and min take the extremes of the slaves that have numbers', async () => {
+    const max = await analytics.executeCrossTenantRule({ ...base, name: 'paid_max', mode: 'max', field: 'amount' });
+    const min = await analytics.executeCrossTenantRule({ ...base, name: 'paid_min', mode: 'min', field: 'amount' });
+    expect([max.value, max.slaveResults.map((s) => s.value)]).toEqual([100, [20, null, 100]]);
+    expect([min.value, min.slaveResults.map((s) => s.value)]).toEqual([5, [10, null, 5]]);
+  });
+
+  it('median is the true median of the per-slave values, odd and even', async () => {
+    const sums = await analytics.executeCrossTenantRule({ ...base, name: 'median_sum', mode: 'median', field: 'amount' });
+    expect(sums.value).toBe(30); // of 0, 30, 112
+    const counts = await analytics.executeCrossTenantRule({ ...base, name: 'median_count', mode: 'median' });
+    expect(counts.value).toBe(2); // of 0, 2, 3
+    const even = await analytics.executeCrossTenantRule({ ...base, name: 'median_even', mode: 'median', field: 'amount', slaveTenantIds: ['s1', 's3'] });
+    expect(even.value).toBe(71); // (30 + 112) / 2
+  });
+
+  it('counts the old record when the window is wider', async () => {
+    const r = await analytics.executeCrossTenantRule({ ...base, name: 'paid_week', mode: 'sum', field: 'amount', relativeTime: { newerThan: 'P1W' } });
+    expect(r.slaveResults.map((s) => s.value)).toEqual([30, 0, 121]);
+  });
+});
+
+describe('cross-tenant results', () => {
+  it('are stored once per rule in the master tenant analytics database only', async () => {
+    await analytics.executeCrossTenantRule({ ...base, name: 'stored', mode: 'boolean' });
+    await analytics.executeCrossTenantRule({ ...base, name: 'stored', mode: 'boolean', slaveTenantIds: ['s2'] });
+    const results = await analytics.getCrossTenantResults({ ruleName: 'stored', masterTenantId: 'm' });
+    expect(results.map((r) => [r._id, r.value, r.slaveResults.length, r.timestamp.toISOString()])).toEqual([['stored|m', 0, 1, NOW.toISOString()]]);
+    expect(await tenants.get('s1')!.analyticsDb.collection('crossTenantResults').countDocuments()).toBe(0);
+    expect((await analytics.getCrossTenantResults({ collection: 'orders' })).length).toBeGreaterThan(1);
+    expect(await analytics.getCrossTenantResults({ collection: 'invoices' })).toEqual([]);
+  });
+
+  it('refuses unsafe filters and unknown tenants before storing anything', async () => {
+    const master = tenants.get('m')!.analyticsDb.collection('crossTenantResults');
+    const before = await master.countDocuments();
+    await expect(analytics.executeCrossTenantRule({ ...base, name: 'bad', mode: 'boolean', query: { $where: 'true' } })).rejects.toThrow(ValidationError);
+    await expect(analytics.executeCrossTenantRule({ ...base, name: 'bad', mode: 'boolean', query: { amount: { $function: {} } } })).rejects.toThrow(/query\.amount\.\$function/);
+    await expect(analytics.executeCrossTenantRule({ ...base, name: 'bad', mode: 'boolean', slaveTenantIds: [] })).rejects.toThrow(/slaveTenantIds/);
+    await expect(analytics.executeCrossTenantRule({ ...base, name: 'bad', mode: 'boolean', slaveTenantIds: ['s1', 'nope'] })).rejects.toThrow(RouteError);
+    expect(await master.countDocuments()).toBe(before);
+  });
+});
+
+describe('analytics config block', () => {
+  it('accepts counter, time-based and cross-tenant rules with tenants', () => {
+    const config = analyticsConfigSchema.parse({
+      counterRules: [{ name: 'logins', when: { action: 'login' }, countUnique: ['user'] }],
+      timeBasedRules: [{ name: 'paid', collection: 'orders', query: { status: 'paid' }, operation: 'count', tenantId: 'a' }],
+      crossTenantRules: [{ name: 'x', collection: 'orders', mode: 'boolean', masterTenantId: 'a', slaveTenantIds: ['b'] }],
+      tenants: ['a', 'b'],
+    });
+    expect(config.timeBasedRules[0]?.saveMode).toBe('global');
+    expect(config.counterRules[0]?.scope).toBe('meta');
+  });
+
+  it('refuses a tenant not listed, a repeated rule name and an unsafe query, naming each path', () => {
+    const parsed = analyticsConfigSchema.safeParse({
+      timeBasedRules: [
+        { name: 'paid', collection: 'orders', operation: 'count', tenantId: 'zz' },
+        { name: 'paid', collection: 'orders', operation: 'count', query: { $where: '1' } },
+      ],
+      crossTenantRules: [{ name: 'x', collection: 'orders', mode: 'boolean', masterTenantId: 'a', slaveTenantIds: ['c'] }],
+      tenants: ['a', 'b'],
+    });
+    expect(parsed.success).toBe(false);
+    const paths = parsed.error!.issues.map((i) => i.path.join('.'));
+    expect(paths).toEqual(expect.arrayContaining(['timeBasedRules.1.query.$where']));
+    const second = analyticsConfigSchema.safeParse({
+      timeBasedRules: [
+        { name: 'paid', collection: 'orders', operation: 'count', tenantId: 'zz' },
+        { name: 'paid', collection: 'orders', operation: 'count' },
+      ],
+      crossTenantRules: [{ name: 'x', collection: 'orders', mode: 'boolean', masterTenantId: 'a', slaveTenantIds: ['c'] }],
+      tenants: ['a', 'b'],
+    });
+    expect(second.error!.issues.map((i) => i.path.join('.'))).toEqual(['timeBasedRules.1.name', 'timeBasedRules.0.tenantId', 'crossTenantRules.0.slaveTenantIds.0']);
+  });
+});
