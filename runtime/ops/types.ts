@@ -38,6 +38,13 @@ export interface CreateOptions {
   parentRecord?: { id: string; collection: string };
   /** An explicit origin, e.g. an id in an external system. */
   origin?: { id: string; collection: string; system?: string };
+  /**
+   * The id to give the new record (24 lowercase hex characters) instead of a generated one.
+   * It lets a caller derive the id from a natural key, so concurrent creators of the same thing
+   * meet on one id: the first wins, every other gets a ConflictError carrying the current `ov`
+   * (creating an id that already exists, deleted or not, is always a ConflictError).
+   */
+  id?: string;
 }
 
 /** Result of {@link CollectionOps.create}. */
