@@ -152,7 +152,20 @@ export interface VersionInfo {
  * Operations on one collection in one routed database: what `chronos.with({...})` returns.
  * Every write creates an immutable version; nothing is ever overwritten in place.
  */
-export interface CollectionOps<T extends object = Record<string, unknown>> {
+export interface CollectionOps<T extends object = Record<string, unknown>> extends VersionedOps<T> {
+  /** Creates several records; every record is validated before the first is written. Results are in input order. */
+  createMany(records: T[], actor?: string, reason?: string): Promise<CreateResult[]>;
+  /**
+   * Saves the entities embedded in `record` (per `mappings`) to their own collections, creating
+   * or updating each by its key, then creates the record itself.
+   */
+  insertWithEntities(record: T, mappings: readonly EntityMapping[], actor?: string, reason?: string): Promise<InsertWithEntitiesResult>;
+  /** Reads a record and the latest version of each entity it references (per `mappings`). */
+  getWithEntities(id: string, mappings: readonly EntityMapping[], options?: ReadOptions): Promise<GetWithEntitiesResult<T>>;
+}
+
+/** The versioned engine's own operations on one collection; {@link CollectionOps} adds the calls composed from them. */
+export interface VersionedOps<T extends object = Record<string, unknown>> {
   create(data: T, actor?: string, reason?: string, options?: CreateOptions): Promise<CreateResult>;
   update(id: string, data: T, expectedOv?: number, actor?: string, reason?: string): Promise<UpdateResult>;
   delete(id: string, expectedOv?: number, actor?: string, reason?: string): Promise<DeleteResult>;
@@ -164,15 +177,6 @@ export interface CollectionOps<T extends object = Record<string, unknown>> {
   history(id: string): Promise<VersionInfo[]>;
   restoreObject(id: string, target: RestoreObjectTarget, actor?: string, reason?: string): Promise<UpdateResult>;
   restoreCollection(target: RestoreCollectionTarget, actor?: string, reason?: string): Promise<RestoreCollectionResult>;
-  /** Creates several records; every record is validated before the first is written. Results are in input order. */
-  createMany(records: T[], actor?: string, reason?: string): Promise<CreateResult[]>;
-  /**
-   * Saves the entities embedded in `record` (per `mappings`) to their own collections, creating
-   * or updating each by its key, then creates the record itself.
-   */
-  insertWithEntities(record: T, mappings: readonly EntityMapping[], actor?: string, reason?: string): Promise<InsertWithEntitiesResult>;
-  /** Reads a record and the latest version of each entity it references (per `mappings`). */
-  getWithEntities(id: string, mappings: readonly EntityMapping[], options?: ReadOptions): Promise<GetWithEntitiesResult<T>>;
 }
 
 /**
