@@ -4,6 +4,7 @@
  */
 import { ConflictError, ValidationError } from '../errors.js';
 import type { Engine } from './engine.js';
+import { InjectedCrash } from './engine.js';
 import type { RestoreCollectionResult, RestoreCollectionTarget } from './types.js';
 import { checkCv, checkNote, checkTime } from './input-validation.js';
 import { definedNotes } from './create.js';
@@ -14,8 +15,8 @@ import type { HeadDoc } from './head-store.js';
 import type { VersionRow } from './version-index.js';
 
 function checkCollectionTarget(target: unknown): { cv: number } | { at: Date } {
-  if (typeof target === 'object' && target !== null && 'cv' in target) return { cv: checkCv((target as { cv: unknown }).cv, 'target.cv') };
-  if (typeof target === 'object' && target !== null && 'at' in target) return { at: checkTime((target as { at: unknown }).at, 'target.at') };
+  if (typeof target === 'object' && target !== null && 'cv' in target) return { cv: checkCv((target as { cv: unknown }).cv, ['target', 'cv']) };
+  if (typeof target === 'object' && target !== null && 'at' in target) return { at: checkTime((target as { at: unknown }).at, ['target', 'at']) };
   throw ValidationError.at(['target'], 'expected { cv: number } or { at: ISO time or Date }');
 }
 
@@ -62,6 +63,7 @@ export async function restoreCollection(
     try {
       result[await restoreRecord(engine, first, atTarget.get(first._id), notes)] += 1;
     } catch (e) {
+      if (e instanceof InjectedCrash) throw e;
       result.failed.push({ id: first._id, message: e instanceof Error ? e.message : String(e) });
     }
   }

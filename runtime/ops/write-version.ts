@@ -66,7 +66,7 @@ export async function writeVersion(engine: Engine, input: VersionInput): Promise
   const ov = input.head ? input.head.ov + 1 : 0;
   const at = nextVersionTime(engine.now(), input.head?.updatedAt);
   const meta = extractMeta(input.data, engine.ctx.settings);
-  const started = performance.now();
+  const started = engine.now().getTime();
   const partial = input.system(at);
   const row = await claimVersion(engine, {
     ...partial,
@@ -92,7 +92,7 @@ export async function writeVersion(engine: Engine, input: VersionInput): Promise
     await engine.step('payload-written', kind, id, ov);
     checkLease(engine, started, id, ov);
     const commit = await engine.commit();
-    if (!(await commit({ id, claim: row.claim, state, meta, op: kind }))) {
+    if (!(await commit({ id, claim: row.claim, state, meta, op: kind })) && !(await rolledForwardForUs(engine, row))) {
       const head = await engine.heads.get(id);
       throw new ConflictError(`the claim on ${id} v${ov} was rolled back by reconcile before it committed: retry`, head?.ov ?? -1);
     }
@@ -152,9 +152,23 @@ async function conflictOn(engine: Engine, id: string, holder: VersionRow): Promi
   );
 }
 
-/** Gives up rather than write a payload or commit after the lease: past it the reconciler may roll the claim back. */
+/**
+ * True when the reconciler found our complete payload and committed our claim for us (a slow
+ * writer): the write did happen, so make sure the head is there and report success.
+ */
+async function rolledForwardForUs(engine: Engine, claimed: VersionRow): Promise<boolean> {
+  const row = await engine.ver.row(claimed.id, claimed.ov);
+  if (!row || row.state !== 'committed' || row.claim !== claimed.claim) return false;
+  await engine.heads.moveTo(row.id, pickSystem(row), row.meta);
+  return true;
+}
+
+/**
+ * Gives up rather than write a payload or commit after the lease: past it the reconciler may roll
+ * the claim back. Measured on the context clock (the process's own clock, so no cross-server skew).
+ */
 function checkLease(engine: Engine, started: number, id: string, ov: number): void {
-  if (performance.now() - started > engine.leaseMs) {
+  if (engine.now().getTime() - started > engine.leaseMs) {
     throw new StorageError(`the write of ${id} v${ov} took longer than its ${engine.leaseMs} ms lease; it was abandoned, retry`, { transient: true });
   }
 }

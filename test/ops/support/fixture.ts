@@ -22,7 +22,8 @@ import { uniqueBucketName } from '../../storage/bucket-names.js';
 
 /** Storage backends every engine suite runs against. */
 export type Backend = 'local' | 's3';
-export const BACKENDS: Backend[] = ['local', 's3'];
+/** Both by default; `CHRONOS_ENGINE_BACKENDS=local` narrows a local run (CI always runs both). */
+export const BACKENDS: Backend[] = (process.env.CHRONOS_ENGINE_BACKENDS?.split(',') as Backend[] | undefined) ?? ['local', 's3'];
 
 /** One suite's database, bucket and store. */
 export interface Fixture {
