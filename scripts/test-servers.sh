@@ -101,6 +101,10 @@ start() {
   local ferretdb versitygw
   ferretdb=$(build_ferretdb)
   versitygw=$(build_versitygw)
+  # Test data is throwaway: a server started afresh starts empty, so what a crashed run left
+  # (FerretDB's SQLite files can be left unreadable by a crash) never blocks the next one.
+  pid_alive mongo || rm -rf "$data/ferretdb"
+  pid_alive s3 || rm -rf "$data/s3"
   mkdir -p "$data/ferretdb" "$data/s3"
   # maxPoolSize=1 (in the exported URI) because FerretDB v1 applies an update as read-modify-write
   # in separate steps: concurrent updates from several connections lose writes.

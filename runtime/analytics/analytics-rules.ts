@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { counterRuleSchema } from './counter-rule.js';
 import { parseDuration } from './duration.js';
-import { checkRuleQuery } from './head-filter.js';
+import { checkRuleProps } from './head-filter.js';
 import { predicateSchema } from './predicate.js';
 
 const RULE_NAME = /^[A-Za-z0-9_-]+$/;
@@ -15,7 +15,7 @@ const durationSchema = z.string().refine((text) => parseDuration(text) !== undef
 });
 
 /** `relativeTime`: a window on the records' `_system.updatedAt`; both bounds apply together. */
-export const relativeTimeSchema = z.object({ newerThan: durationSchema.optional(), olderThan: durationSchema.optional() }).strict();
+export const relativeTimeSchema = z.strictObject({ newerThan: durationSchema.optional(), olderThan: durationSchema.optional() });
 
 const common = {
   name: z.string().regex(RULE_NAME, 'use letters, digits, "_" or "-"'),
@@ -25,12 +25,9 @@ const common = {
   relativeTime: relativeTimeSchema.optional(),
 };
 
-/** Refuses unsafe or unknown operators in `query`, and `_system` fields other than the times. */
+/** Refuses `_system` fields other than the times in `query` and `field` (operators are checked by the predicate schema). */
 function refineQuery(rule: { query: Record<string, unknown>; field?: string | undefined }, ctx: z.RefinementCtx): void {
-  // Operator problems are reported by predicateSchema already; add only the field-name ones.
-  for (const issue of checkRuleQuery(rule.query, rule.field, undefined)) {
-    if (issue.path[0] === 'field' || issue.message.startsWith('only ')) ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
-  }
+  for (const issue of checkRuleProps(rule.query, rule.field, undefined)) ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
 }
 
 /**
@@ -39,7 +36,7 @@ function refineQuery(rule: { query: Record<string, unknown>; field?: string | un
  * once per hour / day / month of execution (`timeframe`).
  */
 export const timeBasedRuleSchema = z
-  .object({
+  .strictObject({
     ...common,
     operation: z.enum(['count', 'sum', 'average', 'max', 'min', 'median']),
     saveMode: z.enum(['global', 'timeframe']).default('global'),
@@ -49,7 +46,6 @@ export const timeBasedRuleSchema = z
     /** The tenant whose records are read and whose analytics database stores the result; absent = every configured tenant. */
     tenantId: z.string().min(1).optional(),
   })
-  .strict()
   .superRefine((rule, ctx) => {
     if (rule.operation !== 'count' && rule.field === undefined) ctx.addIssue({ code: 'custom', path: ['field'], message: `operation "${rule.operation}" needs a field (an indexed prop holding numbers)` });
     if (rule.saveMode === 'timeframe' && rule.timeframe === undefined) ctx.addIssue({ code: 'custom', path: ['timeframe'], message: 'saveMode "timeframe" needs timeframe: hourly, daily or monthly' });
@@ -67,13 +63,12 @@ export type TimeBasedRule = z.output<typeof timeBasedRuleSchema>;
  * one value per slave (the sum / max / min of `field`, or the match count without a field).
  */
 export const crossTenantRuleSchema = z
-  .object({
+  .strictObject({
     ...common,
     mode: z.enum(['boolean', 'sum', 'max', 'min', 'median']),
     masterTenantId: z.string().min(1),
     slaveTenantIds: z.array(z.string().min(1)).min(1, 'name at least one slave tenant'),
   })
-  .strict()
   .superRefine((rule, ctx) => refineQuery(rule, ctx));
 
 /** A cross-tenant rule as written in the config. */
@@ -86,13 +81,12 @@ export type CrossTenantRule = z.output<typeof crossTenantRuleSchema>;
  * (and whose results the readers search); every tenant a rule names must be in it when it is set.
  */
 export const analyticsConfigSchema = z
-  .object({
+  .strictObject({
     counterRules: z.array(counterRuleSchema).default([]),
     timeBasedRules: z.array(timeBasedRuleSchema).default([]),
     crossTenantRules: z.array(crossTenantRuleSchema).default([]),
     tenants: z.array(z.string().min(1)).optional(),
   })
-  .strict()
   .superRefine((config, ctx) => {
     const names = new Map<string, string>();
     const checkName = (kind: string, name: string, path: Array<string | number>): void => {

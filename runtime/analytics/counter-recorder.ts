@@ -16,7 +16,7 @@ export interface CounterRecorderOptions {
   rules: readonly CounterRule[];
   /** How long increments wait in memory before one write; 0 writes on every event (`writeOptimization.debounceMs`). */
   debounceMs: number;
-  /** Called when a background (timer) flush fails; the increments stay pending and are retried at the next flush. */
+  /** Called when a background or per-event write fails; the increments stay pending and are retried with backoff. */
   onError?: (error: unknown) => void;
   /** Time source for events without a valid commit time; defaults to the system clock. */
   clock?: () => Date;
@@ -24,7 +24,11 @@ export interface CounterRecorderOptions {
 
 /** A running recorder: feed `observe` to the engine, call `flush` before reading exact totals. */
 export interface CounterRecorder {
-  /** The {@link WriteObserver} to register with the engine. */
+  /**
+   * The {@link WriteObserver} to register with the engine. Counting is in memory; with
+   * `debounceMs: 0` the returned promise resolves once the write is durable (or has failed and
+   * been reported to `onError`). It never rejects.
+   */
   observe: WriteObserver;
   /** Writes everything observed so far; resolves when it is durable, rejects (keeping it pending) when a write failed. */
   flush(): Promise<void>;
@@ -59,9 +63,15 @@ export function createCounterRecorder(options: CounterRecorderOptions): CounterR
     pending = new CounterBatch();
     const errors: unknown[] = [];
     for (const { db, docs } of batch.groups()) {
-      const outcome = await writeCounters(db, docs);
-      if (outcome.leftover.length > 0) pending.restore(outcome.leftover);
-      if (outcome.error !== undefined) errors.push(outcome.error);
+      try {
+        const outcome = await writeCounters(db, docs);
+        if (outcome.leftover.length > 0) pending.restore(outcome.leftover);
+        if (outcome.error !== undefined) errors.push(outcome.error);
+      } catch (error) {
+        // writeCounters reports write failures itself; anything thrown happened before a write.
+        pending.restore(docs);
+        errors.push(error);
+      }
     }
     if (errors.length > 0) throw errors[0];
   };
@@ -99,13 +109,28 @@ export function createCounterRecorder(options: CounterRecorderOptions): CounterR
 
   const observe: WriteObserver = (event) => {
     if (closed) return;
-    const db = options.resolveAnalyticsDb(event);
-    if (!db) return;
-    const at = event.at instanceof Date && !Number.isNaN(event.at.getTime()) ? event.at : clock();
-    const counted = at === event.at ? event : { ...event, at };
-    pending.add(db, counted, evaluateRules(counted, options.rules));
-    if (options.debounceMs <= 0) return flush();
-    schedule();
+    try {
+      const db = options.resolveAnalyticsDb(event);
+      if (!db) return;
+      const at = event.at instanceof Date && !Number.isNaN(event.at.getTime()) ? event.at : clock();
+      const counted = at === event.at ? event : { ...event, at };
+      pending.add(db, counted, evaluateRules(counted, options.rules));
+    } catch (error) {
+      // The write has committed; a counter that cannot be routed is reported, never thrown at the engine.
+      options.onError?.(error);
+      return;
+    }
+    if (options.debounceMs > 0) {
+      schedule();
+      return;
+    }
+    // Never rejects: an engine that forgets to catch must not crash on a counter write. The
+    // increments stay pending and a background retry (with backoff) picks them up.
+    return flush().catch((error: unknown) => {
+      failures += 1;
+      options.onError?.(error);
+      schedule();
+    });
   };
 
   const close = async (): Promise<void> => {

@@ -7,8 +7,8 @@ import type { WriteEvent, WriteKind } from '../ops/write-event.js';
 import { matchesPredicate, predicateSchema, readPath, type Predicate } from './predicate.js';
 
 /** Rule names and unique props become Mongo field names, so they must be plain identifiers. */
-const RULE_NAME = /^[A-Za-z0-9_-]+$/;
-const PROP_PATH = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+const RULE_NAME = /^(?!__proto__$)[A-Za-z0-9_-]+$/;
+const PROP_PATH = /^(?!(?:.*\.)?__proto__(?:\.|$))[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
 /**
  * The kinds a rule counts when `on` is absent. The reference's examples always say
@@ -23,14 +23,13 @@ export const DEFAULT_RULE_KINDS: readonly WriteKind[] = ['CREATE'];
  * `countUnique` props where one is a prefix of another (their counters would collide).
  */
 export const counterRuleSchema = z
-  .object({
+  .strictObject({
     name: z.string().regex(RULE_NAME, 'use letters, digits, "_" or "-" (it becomes a field name in cnt_total)'),
     on: z.array(z.enum(['CREATE', 'UPDATE', 'DELETE'])).min(1, 'name at least one of CREATE, UPDATE, DELETE, or omit it for CREATE').optional(),
     scope: z.enum(['meta', 'payload']).default('meta'),
     when: predicateSchema.default({}),
     countUnique: z.array(z.string().regex(PROP_PATH, 'use a dot path such as "customer.id"')).optional(),
   })
-  .strict()
   .superRefine((rule, ctx) => {
     const props = rule.countUnique ?? [];
     props.forEach((prop, i) => {

@@ -6,7 +6,7 @@
 import type { Document } from 'mongodb';
 import { ValidationError, type ErrorIssue } from '../errors.js';
 import { parseDuration, subtractDuration } from './duration.js';
-import { checkPredicate, type Predicate } from './predicate.js';
+import type { Predicate } from './predicate.js';
 
 /** `_system` time fields a rule may filter on, and where the head keeps them. */
 const SYSTEM_TIME_FIELDS: Record<string, string> = {
@@ -45,12 +45,12 @@ function asDates(value: unknown): unknown {
 export type PropCheck = ((prop: string) => boolean) | undefined;
 
 /**
- * Every problem in a rule's query and field, with paths from the rule (`query.amount.$where`).
- * Server-side code and unknown operators are refused as in user filters; `_system` fields other
- * than the times, and props the collection does not index (when known), are refused too.
+ * Problems with the props a rule's query and field name, with paths from the rule
+ * (`query.secret`, `field`): `_system` fields other than the times, and props the collection
+ * does not index (when known). Operators are checked by the rule schema's predicate check.
  */
-export function checkRuleQuery(query: Predicate, field: string | undefined, isIndexed: PropCheck): ErrorIssue[] {
-  const issues: ErrorIssue[] = checkPredicate(query).map((p) => ({ path: ['query', ...p.path], message: p.message }));
+export function checkRuleProps(query: Predicate, field: string | undefined, isIndexed: PropCheck): ErrorIssue[] {
+  const issues: ErrorIssue[] = [];
   const checkProp = (prop: string, path: Array<string | number>): void => {
     if (prop in SYSTEM_TIME_FIELDS) return;
     if (prop.startsWith('_')) {

@@ -118,7 +118,8 @@ export function readPath(source: Record<string, unknown>, path: string): unknown
   if (Object.prototype.hasOwnProperty.call(source, path)) return source[path];
   let current: unknown = source;
   for (const part of path.split('.')) {
-    if (!isPlainObject(current)) return undefined;
+    // Own props only: a path such as "__proto__.x" must not read the prototype chain.
+    if (!isPlainObject(current) || !Object.prototype.hasOwnProperty.call(current, part)) return undefined;
     current = current[part];
   }
   return current;

@@ -7,7 +7,7 @@ import type { Collection, Db, Document } from 'mongodb';
 import type { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import { COLLECTION_SUFFIXES } from '../ops/indexes.js';
-import { checkRuleQuery } from './head-filter.js';
+import { checkRuleProps } from './head-filter.js';
 
 /** A tenant's runtime database (where `<collection>_head` lives) and its analytics database. */
 export interface TenantDbs {
@@ -37,7 +37,7 @@ export function parseRule<S extends z.ZodType>(schema: S, input: unknown): z.out
 /** Refuses a rule whose query or field names a prop the collection does not index (when the context knows them). */
 export function checkIndexedProps(context: RuleContext, rule: { collection: string; query: Record<string, unknown>; field?: string | undefined }): void {
   const props = context.indexedPropsOf?.(rule.collection);
-  const issues = checkRuleQuery(rule.query, rule.field, props ? (p) => props.includes(p) : undefined);
+  const issues = checkRuleProps(rule.query, rule.field, props ? (p) => props.includes(p) : undefined);
   if (issues.length > 0) throw new ValidationError(issues, 'Invalid analytics rule');
 }
 

@@ -10,7 +10,6 @@ import type { WriteEvent } from '../../runtime/ops/write-event.js';
 import { testServers, uniqueName } from '../support/servers.js';
 
 let client: MongoClient;
-const created: Db[] = [];
 
 beforeAll(async () => {
   client = new MongoClient(testServers().mongoUri);
@@ -18,13 +17,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const db of created) await db.dropDatabase();
   await client.close();
 });
 
 function freshDb(): Db {
   const db = client.db(uniqueName('cntb'));
-  created.push(db);
   return db;
 }
 

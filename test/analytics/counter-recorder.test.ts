@@ -7,7 +7,6 @@ import type { WriteEvent, WriteKind } from '../../runtime/ops/write-event.js';
 import { testServers, uniqueName } from '../support/servers.js';
 
 let client: MongoClient;
-const created: Db[] = [];
 
 beforeAll(async () => {
   client = new MongoClient(testServers().mongoUri);
@@ -15,13 +14,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const db of created) await db.dropDatabase();
   await client.close();
 });
 
 function freshDb(): Db {
   const db = client.db(uniqueName('cnt'));
-  created.push(db);
   return db;
 }
 
@@ -159,6 +156,8 @@ describe('rule semantics', () => {
     expect(counterRuleSchema.safeParse({ name: 'a.b', when: {} }).success).toBe(false);
     expect(counterRuleSchema.safeParse({ name: 'u', when: {}, countUnique: ['user', 'user.id'] }).success).toBe(false);
     expect(counterRuleSchema.safeParse({ name: 'x', when: {}, extra: 1 }).success).toBe(false);
+    expect(counterRuleSchema.safeParse({ name: '__proto__', when: {} }).success).toBe(false);
+    expect(counterRuleSchema.safeParse({ name: 'p', when: {}, countUnique: ['a.__proto__'] }).success).toBe(false);
   });
 });
 
@@ -224,6 +223,16 @@ describe('debounce', () => {
     await done;
     expect((await getTotals(db, scope)).created).toBe(1);
     await recorder.close();
+  });
+
+  it('keeps the newest lastAt when an older event is flushed later', async () => {
+    const db = freshDb();
+    const recorder = createCounterRecorder({ resolveAnalyticsDb: () => db, debounceMs: 60_000, rules: [] });
+    await recorder.observe(event('CREATE', {}, { at: new Date('2026-11-25T12:00:00Z') }));
+    await recorder.flush();
+    await recorder.observe(event('CREATE', {}, { at: new Date('2026-11-25T09:00:00Z') }));
+    await recorder.flush();
+    expect(await getTotals(db, scope)).toMatchObject({ created: 2, lastAt: '2026-11-25T12:00:00.000Z' });
   });
 
   it('ignores events after close', async () => {

@@ -8,7 +8,6 @@ import { testServers, uniqueName } from '../support/servers.js';
 
 let client: MongoClient;
 const sent: CommandStartedEvent[] = [];
-const created: Db[] = [];
 
 beforeAll(async () => {
   client = new MongoClient(testServers().mongoUri, { monitorCommands: true });
@@ -17,13 +16,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const db of created) await db.dropDatabase();
   await client.close();
 });
 
 function freshDb(): Db {
   const db = client.db(uniqueName('cntw'));
-  created.push(db);
   return db;
 }
 
@@ -107,5 +104,30 @@ describe('a failed flush', () => {
     await recorder.close();
     const totals = await getTotals(db, scope);
     expect([totals.created, totals.rules.views?.unique.productId]).toEqual([1, 1]);
+  });
+
+  it('never rejects from observe without debounce, reporting the failure and keeping the increments', async () => {
+    const db = freshDb();
+    const errors: unknown[] = [];
+    const faulty = failingOnce(db);
+    const recorder = createCounterRecorder({ resolveAnalyticsDb: () => faulty, debounceMs: 0, rules, onError: (e) => errors.push(e) });
+    await expect(recorder.observe(view('a'))).resolves.toBeUndefined();
+    expect(String(errors[0])).toMatch(/injected/);
+    await recorder.close();
+    expect((await getTotals(db, scope)).created).toBe(1);
+  });
+
+  it('reports an event it cannot route instead of throwing at the engine', async () => {
+    const errors: unknown[] = [];
+    const recorder = createCounterRecorder({
+      resolveAnalyticsDb: () => {
+        throw new Error('no analytics database for tenant t');
+      },
+      debounceMs: 0,
+      rules,
+      onError: (e) => errors.push(e),
+    });
+    expect(() => recorder.observe(view('a'))).not.toThrow();
+    expect(String(errors[0])).toMatch(/no analytics database/);
   });
 });

@@ -6,7 +6,6 @@ import { RouteError, ValidationError } from '../../runtime/errors.js';
 import { testServers, uniqueName } from '../support/servers.js';
 
 let client: MongoClient;
-const created: Db[] = [];
 const tenants = new Map<string, TenantDbs>();
 const NOW = new Date('2026-11-25T14:30:00Z');
 const ago = (hours: number) => new Date(NOW.getTime() - hours * 3_600_000);
@@ -39,7 +38,6 @@ beforeAll(async () => {
   await client.connect();
   for (const [tenantId, docs] of Object.entries(DATA)) {
     const dbs = { db: client.db(uniqueName(`ct_${tenantId}`)), analyticsDb: client.db(uniqueName(`cta_${tenantId}`)) };
-    created.push(dbs.db, dbs.analyticsDb);
     if (docs.length > 0) await dbs.db.collection('orders_head').insertMany(docs as never[]);
     tenants.set(tenantId, dbs);
   }
@@ -55,7 +53,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const db of created) await db.dropDatabase();
   await client.close();
 });
 
@@ -118,6 +115,22 @@ describe('cross-tenant results', () => {
     await expect(analytics.executeCrossTenantRule({ ...base, name: 'bad', mode: 'boolean', slaveTenantIds: [] })).rejects.toThrow(/slaveTenantIds/);
     await expect(analytics.executeCrossTenantRule({ ...base, name: 'bad', mode: 'boolean', slaveTenantIds: ['s1', 'nope'] })).rejects.toThrow(RouteError);
     expect(await master.countDocuments()).toBe(before);
+  });
+});
+
+describe('time-based rules without a tenant', () => {
+  it('run for every configured tenant, each result in its own analytics database, and read back across them', async () => {
+    const results = await analytics.executeTimeBasedRule({ name: 'paid_everywhere', collection: 'orders', query: { status: 'paid' }, operation: 'count' });
+    expect(results.map((r) => [r.tenantId, r.value])).toEqual([
+      ['s1', 2],
+      ['s2', 0],
+      ['s3', 4],
+      ['m', 0],
+    ]);
+    expect(await tenants.get('s3')!.analyticsDb.collection('timeBasedResults').countDocuments({ ruleName: 'paid_everywhere' })).toBe(1);
+    const stored = await analytics.getTimeBasedResults({ ruleName: 'paid_everywhere' });
+    expect(stored.map((r) => r._id).sort()).toEqual(['paid_everywhere|m|global', 'paid_everywhere|s1|global', 'paid_everywhere|s2|global', 'paid_everywhere|s3|global']);
+    expect((await analytics.getTimeBasedResults({ ruleName: 'paid_everywhere', tenantId: 's1' })).map((r) => r.value)).toEqual([2]);
   });
 });
 

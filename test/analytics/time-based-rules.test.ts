@@ -6,7 +6,6 @@ import { ValidationError } from '../../runtime/errors.js';
 import { testServers, uniqueName } from '../support/servers.js';
 
 let client: MongoClient;
-const created: Db[] = [];
 let tenant: TenantDbs;
 const NOW = new Date('2026-11-25T14:30:00Z');
 const ago = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000);
@@ -33,7 +32,6 @@ const ORDERS = [
 
 function freshDb(prefix: string): Db {
   const db = client.db(uniqueName(prefix));
-  created.push(db);
   return db;
 }
 
@@ -45,7 +43,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const db of created) await db.dropDatabase();
   await client.close();
 });
 

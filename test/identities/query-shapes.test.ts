@@ -14,7 +14,6 @@ beforeAll(async () => {
   dbName = uniqueName('ident_shapes');
 });
 afterAll(async () => {
-  await client.db(dbName).dropDatabase();
   await client.close();
 });
 

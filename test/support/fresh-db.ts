@@ -1,7 +1,8 @@
 /**
  * A fresh database on the test MongoDB-wire server for one suite: its own name (from
- * {@link uniqueName}), dropped afterwards, so suites never share state or drop what they did not
- * create. `poolSize` opens a client with another `maxPoolSize` than the URI's (FerretDB's
+ * {@link uniqueName}), so suites never share state. Databases are not dropped afterwards: on
+ * FerretDB (SQLite) a drop while another connection still has a query on that database crashed
+ * the server here (SIGBUS in SQLite's WAL); the test servers start with empty data instead. `poolSize` opens a client with another `maxPoolSize` than the URI's (FerretDB's
  * updates are only atomic at `maxPoolSize=1`; suites use 10 to show what rests on unique indexes).
  */
 import { MongoClient, type Db } from 'mongodb';
@@ -11,7 +12,7 @@ import { testServers, uniqueName } from './servers.js';
 export interface FreshDb {
   client: MongoClient;
   db: Db;
-  /** Drops the database and closes the client. */
+  /** Closes the client (the database is left for the next fresh server start to discard). */
   dispose(): Promise<void>;
 }
 
@@ -33,7 +34,6 @@ export async function freshDb(prefix: string, options: { poolSize?: number } = {
     client,
     db,
     async dispose() {
-      await db.dropDatabase();
       await client.close();
     },
   };
