@@ -60,7 +60,7 @@ export function createChronosAdmin(inputs: { config: ParsedChronosConfig; pool: 
       const ver = config.retention.ver;
       if (ver?.days !== undefined || ver?.maxPerItem !== undefined) {
         await forEachVersionedCollection(config, pool, async (ctx) => {
-          const removed = await applyVersionRetention(ctx, { ...ver, now });
+          const removed = await applyVersionRetention({ ...ctx, clock: () => now }, ver);
           report.versions.push({ dbName: ctx.routeInfo.dbName, collection: ctx.collection, report: removed });
         });
       }

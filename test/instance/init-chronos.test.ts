@@ -2,29 +2,22 @@
  * The instance as users meet it: `initChronos(config)` over the real servers, contexts routed
  * to their databases, connections shared, counters and admin reachable.
  */
-import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initChronos, type Chronos } from '../../runtime/chronos.js';
 import { ConfigError, RouteError, ValidationError } from '../../runtime/errors.js';
 import { testServers } from '../support/servers.js';
-import { databaseNames, testConfig, type TestStorage } from '../support/chronos-config.js';
+import { testConfig, type TestStorage } from '../support/chronos-config.js';
 
-const opened: Array<{ chronos: Chronos; dbs: string[] }> = [];
+const opened: Chronos[] = [];
 
 function open(storage: TestStorage, overrides = {}): Chronos {
-  const config = testConfig(storage, overrides);
-  const chronos = initChronos(config);
-  opened.push({ chronos, dbs: databaseNames(config) });
+  const chronos = initChronos(testConfig(storage, overrides));
+  opened.push(chronos);
   return chronos;
 }
 
 afterAll(async () => {
-  const client = new MongoClient(testServers().mongoUri);
-  for (const { chronos, dbs } of opened) {
-    await chronos.admin.shutdown();
-    for (const db of dbs) await client.db(db).dropDatabase();
-  }
-  await client.close();
+  for (const chronos of opened) await chronos.admin.shutdown();
 });
 
 describe.each(['local', 's3'] as const)('initChronos over %s storage', (storage) => {
@@ -116,7 +109,7 @@ describe('connections', () => {
       },
     };
     const chronos = initChronos(config);
-    opened.push({ chronos, dbs: databaseNames(config) });
+    opened.push(chronos);
     await Promise.all(
       ['acme', 'globex', 'initech'].map((tenantId) => chronos.with({ databaseType: 'runtime', tenantId, collection: 'users' }).create({ email: `${tenantId}@x.test` })),
     );

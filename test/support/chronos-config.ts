@@ -64,19 +64,3 @@ export function testConfig(storage: TestStorage, overrides: Partial<ChronosConfi
     ...overrides,
   };
 }
-
-/** Every database name a test config uses, to drop them afterwards. */
-export function databaseNames(config: ChronosConfig): string[] {
-  const names = new Set<string>();
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(visit);
-    else if (value && typeof value === 'object') {
-      for (const [key, inner] of Object.entries(value)) {
-        if ((key === 'dbName' || key === 'analyticsDbName') && typeof inner === 'string') names.add(inner);
-        else visit(inner);
-      }
-    }
-  };
-  visit(config.databases);
-  return [...names];
-}
