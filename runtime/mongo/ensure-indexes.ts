@@ -1,12 +1,28 @@
 /**
  * Creates declared indexes on a live database: once per database and index set per process on
  * the first write (for the Mongo-only databases, whose idempotency rests on unique indexes), and
- * on demand for `chronos migrate`. `createIndexes` is idempotent, so repeating it is safe.
+ * on demand. Only missing indexes are created, so repeating it is cheap and safe.
  */
 import type { Db, MongoClient } from 'mongodb';
 import type { IndexSpec } from '../ops/indexes.js';
 
-/** Creates every index in `specs`, grouped by collection; already present indexes are left alone. */
+/** Names of the indexes a collection has; none when the collection does not exist yet. */
+async function existingIndexNames(db: Db, collection: string): Promise<Set<string>> {
+  try {
+    const indexes = await db.collection(collection).listIndexes().toArray();
+    return new Set(indexes.map((index) => String(index['name'])));
+  } catch (error) {
+    if ((error as { codeName?: string }).codeName === 'NamespaceNotFound') return new Set();
+    throw error;
+  }
+}
+
+/**
+ * Creates the indexes of `specs` that are missing, one `createIndex` per index. Present ones are
+ * left alone (a changed definition is `chronos migrate`'s business). One index per command
+ * because FerretDB v1.24 drops the connection (a panic in its handler, reproduced here) when one
+ * `createIndexes` command names several indexes that all exist already.
+ */
 export async function applyIndexes(db: Db, specs: readonly IndexSpec[]): Promise<void> {
   const byCollection = new Map<string, IndexSpec[]>();
   for (const spec of specs) {
@@ -15,9 +31,11 @@ export async function applyIndexes(db: Db, specs: readonly IndexSpec[]): Promise
     byCollection.set(spec.collection, list);
   }
   for (const [collection, list] of byCollection) {
-    await db.collection(collection).createIndexes(
-      list.map((spec) => ({ key: spec.key, name: spec.name, ...(spec.unique ? { unique: true } : {}) })),
-    );
+    const existing = await existingIndexNames(db, collection);
+    for (const spec of list) {
+      if (existing.has(spec.name)) continue;
+      await db.collection(collection).createIndex(spec.key, { name: spec.name, ...(spec.unique ? { unique: true } : {}) });
+    }
   }
 }
 
