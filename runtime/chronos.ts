@@ -104,7 +104,7 @@ export function initChronos(input: ChronosConfig): Chronos {
 
   const handleFor = (ctx: RouteContext): unknown => {
     const route = resolveRoute(config, ctx);
-    const key = JSON.stringify([route.databaseType, route.tier, route.tenantId, route.domain, route.mongo.uri, route.mongo.dbName, route.collection]);
+    const key = JSON.stringify([route.databaseType, route.tier, ctx.tenantId, ctx.domain, route.mongo.uri, route.mongo.dbName, route.collection]);
     let handle = handles.get(key);
     if (!handle) {
       const db = pool.db(route.mongo.uri, route.mongo.dbName);
@@ -113,7 +113,7 @@ export function initChronos(input: ChronosConfig): Chronos {
           indexedProps: config.collectionMaps[route.collection]?.indexedProps ?? [],
         });
       } else {
-        handle = createCollectionHandle({ config, pool, route, db, observers: [recorder.observe], withContext: (c) => chronos.with(c) });
+        handle = createCollectionHandle({ config, pool, route, context: ctx, db, observers: [recorder.observe], withContext: (c) => chronos.with(c) });
       }
       handles.set(key, handle);
     }

@@ -22,6 +22,8 @@ export interface CollectionHandleInputs {
   config: ParsedChronosConfig;
   pool: ConnectionPool;
   route: ResolvedRoute;
+  /** The context as the caller gave it: its tenantId and domain place entities in other tiers. */
+  context: RouteContext;
   db: Db;
   observers: WriteObserver[];
   /** Opens another handle of the same instance (entities live in other collections). */
@@ -29,7 +31,7 @@ export interface CollectionHandleInputs {
 }
 
 /** The engine context of a routed versioned collection. */
-export function engineContextFor(inputs: Omit<CollectionHandleInputs, 'withContext'>): EngineContext {
+export function engineContextFor(inputs: Omit<CollectionHandleInputs, 'withContext' | 'context'>): EngineContext {
   const { config, pool, route, db, observers } = inputs;
   const { storage } = route;
   if (storage.kind === 'none') throw new RouteError(`${route.databaseType} database "${route.mongo.dbName}" has no payload storage configured`);
@@ -49,15 +51,20 @@ export function engineContextFor(inputs: Omit<CollectionHandleInputs, 'withConte
   };
 }
 
-function entityContext(route: ResolvedRoute, mapping: EntityMapping): RouteContext {
-  const databaseType = (mapping.databaseType ?? route.databaseType) as RouteContext['databaseType'];
-  const tier = mapping.tier ?? (route.tier === 'single' ? undefined : route.tier);
+/**
+ * Where an entity of a mapping lives: the mapping's database type and tier (the main record's
+ * when absent), in the tenant and domain the caller's context named. A runtime context may name
+ * a `domain` for exactly this: its entities in domain tiers.
+ */
+function entityContext(context: RouteContext, mapping: EntityMapping): RouteContext {
+  const databaseType = (mapping.databaseType ?? context.databaseType) as RouteContext['databaseType'];
+  const tier = mapping.tier ?? context.tier;
   return {
     databaseType,
     collection: mapping.collection,
-    ...(tier !== undefined && tier !== 'single' && { tier }),
-    ...(route.tenantId !== undefined && { tenantId: route.tenantId }),
-    ...(route.domain !== undefined && { domain: route.domain }),
+    ...(tier !== undefined && { tier }),
+    ...(context.tenantId !== undefined && { tenantId: context.tenantId }),
+    ...(context.domain !== undefined && { domain: context.domain }),
   };
 }
 
@@ -65,12 +72,12 @@ function entityContext(route: ResolvedRoute, mapping: EntityMapping): RouteConte
 export function createCollectionHandle(inputs: CollectionHandleInputs): CollectionOps {
   const ctx = engineContextFor(inputs);
   const engineOps = createCollectionOps(ctx);
-  const { route, withContext } = inputs;
+  const { context, withContext } = inputs;
   const entities = (): EntityResolver => ({
     main: engineOps,
-    opsFor: (mapping) => withContext(entityContext(route, mapping)),
+    opsFor: (mapping) => withContext(entityContext(context, mapping)),
     // Derived entity ids are scoped by the database the entity lands in.
-    scopeOf: (mapping) => resolveRoute(inputs.config, entityContext(route, mapping)).mongo.dbName,
+    scopeOf: (mapping) => resolveRoute(inputs.config, entityContext(context, mapping)).mongo.dbName,
   });
   return {
     ...engineOps,
