@@ -4,7 +4,7 @@
  */
 import type { EngineContext } from './context.js';
 import { createEngine } from './engine.js';
-import type { CollectionOps, RestoreObjectTarget } from './types.js';
+import type { RestoreObjectTarget, VersionedOps } from './types.js';
 import { createRecord } from './create.js';
 import { updateRecord } from './update.js';
 import { deleteRecord } from './delete.js';
@@ -15,10 +15,10 @@ import { restoreObject } from './restore-object.js';
 import type { RestoreObjectOptions } from './restore-object.js';
 import { restoreCollection } from './restore-collection.js';
 
-/** {@link CollectionOps} plus the options this engine adds to the reference's signatures. */
-export interface EngineCollectionOps<T extends object = Record<string, unknown>> extends CollectionOps<T> {
+/** {@link VersionedOps} plus the options this engine adds to the reference's signatures. */
+export interface EngineCollectionOps<T extends object = Record<string, unknown>> extends VersionedOps<T> {
   /** As {@link CollectionOps.restoreObject}, with an optional compare-and-set on the current version. */
-  restoreObject(id: string, target: RestoreObjectTarget, actor?: string, reason?: string, options?: RestoreObjectOptions): ReturnType<CollectionOps<T>['restoreObject']>;
+  restoreObject(id: string, target: RestoreObjectTarget, actor?: string, reason?: string, options?: RestoreObjectOptions): ReturnType<VersionedOps<T>['restoreObject']>;
 }
 
 /**

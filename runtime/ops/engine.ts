@@ -12,6 +12,7 @@ import { CvAllocator } from './cv-allocator.js';
 import { PayloadStore } from './payload-store.js';
 import type { CommitStrategy } from './commit-strategy.js';
 import { detectTransactions, protocolCommit, transactionCommit } from './commit-strategy.js';
+import { ensureIndexesOnce } from '../mongo/ensure-indexes.js';
 import { requiredIndexes } from './indexes.js';
 
 /** An error thrown by the fault hook: the write stops there as if the process had died, with no cleanup. */
@@ -79,32 +80,13 @@ async function chooseStrategy(ctx: EngineContext): Promise<boolean> {
   return autoDetect ? detectTransactions(ctx.db) : true;
 }
 
-const built = new WeakMap<Db, Map<string, Promise<void>>>();
-
 /**
  * Creates the indexes of {@link requiredIndexes} if missing. The engine's correctness rests on
  * the unique ones (`(id, ov)` claims, unique `cv`), so a handle never writes before they exist,
  * even when `chronos migrate` was not run (the untyped API must keep working without it).
+ * Runs once per client, database and index set per process.
  */
 export function ensureIndexes(db: Db, collection: string, indexedProps: readonly string[]): Promise<void> {
-  let perDb = built.get(db);
-  if (!perDb) built.set(db, (perDb = new Map()));
-  const key = `${collection}\u0000${[...indexedProps].sort().join(',')}`;
-  let done = perDb.get(key);
-  if (!done) {
-    done = (async () => {
-      const byColl = new Map<string, ReturnType<typeof requiredIndexes>>();
-      for (const spec of requiredIndexes(collection, { indexedProps })) {
-        byColl.set(spec.collection, [...(byColl.get(spec.collection) ?? []), spec]);
-      }
-      for (const [coll, specs] of byColl) {
-        await db.collection(coll).createIndexes(
-          specs.map((s) => ({ key: s.key, name: s.name, ...(s.unique ? { unique: true } : {}) })),
-        );
-      }
-    })();
-    done.catch(() => perDb.delete(key));
-    perDb.set(key, done);
-  }
-  return done;
+  const setKey = `engine\u0000${collection}\u0000${[...indexedProps].sort().join(',')}`;
+  return ensureIndexesOnce(db, setKey, () => requiredIndexes(collection, { indexedProps }));
 }

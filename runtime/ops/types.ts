@@ -165,7 +165,20 @@ export interface VersionInfo {
  * Operations on one collection in one routed database: what `chronos.with({...})` returns.
  * Every write creates an immutable version; nothing is ever overwritten in place.
  */
-export interface CollectionOps<T extends object = Record<string, unknown>> {
+export interface CollectionOps<T extends object = Record<string, unknown>> extends VersionedOps<T> {
+  /** Creates several records; every record is validated before the first is written. Results are in input order. */
+  createMany(records: T[], actor?: string, reason?: string): Promise<CreateResult[]>;
+  /**
+   * Saves the entities embedded in `record` (per `mappings`) to their own collections, creating
+   * or updating each by its key, then creates the record itself.
+   */
+  insertWithEntities(record: T, mappings: readonly EntityMapping[], actor?: string, reason?: string): Promise<InsertWithEntitiesResult>;
+  /** Reads a record and the latest version of each entity it references (per `mappings`). */
+  getWithEntities(id: string, mappings: readonly EntityMapping[], options?: ReadOptions): Promise<GetWithEntitiesResult<T>>;
+}
+
+/** The versioned engine's own operations on one collection; {@link CollectionOps} adds the calls composed from them. */
+export interface VersionedOps<T extends object = Record<string, unknown>> {
   /**
    * Creates a record (version 0) with a new 24-hex id. `_system` or `_id` in `data` is refused
    * with a ValidationError (not stripped). Lineage: `parentRecord` sets parentId/parentCollection
@@ -217,6 +230,37 @@ export interface CollectionOps<T extends object = Record<string, unknown>> {
    * still in flight with a lower cv is not part of the target state).
    */
   restoreCollection(target: RestoreCollectionTarget, actor?: string, reason?: string): Promise<RestoreCollectionResult>;
+}
+
+/**
+ * Where an embedded entity of a record is kept: `record[property]` is saved to `collection`,
+ * found by its `keyProperty` (an indexed prop there), in the given database type and tier
+ * (the record's own when absent).
+ */
+export interface EntityMapping {
+  property: string;
+  collection: string;
+  keyProperty: string;
+  databaseType?: 'metadata' | 'knowledge' | 'runtime' | 'logs' | 'messaging' | 'identities';
+  tier?: 'generic' | 'domain' | 'tenant' | 'single';
+}
+
+/** What {@link CollectionOps.insertWithEntities} did to one entity. */
+export interface EntityResult {
+  id: string;
+  operation: 'created' | 'updated' | 'unchanged';
+}
+
+/** Result of {@link CollectionOps.insertWithEntities}; `entityResults` is keyed by mapping `property`. */
+export interface InsertWithEntitiesResult {
+  mainRecordId: string;
+  entityResults: Map<string, EntityResult>;
+}
+
+/** Result of {@link CollectionOps.getWithEntities}; `entityRecords` is keyed by mapping `property` (absent when not found). */
+export interface GetWithEntitiesResult<T extends object = Record<string, unknown>> {
+  mainRecord: ChronosRecord<T> | null;
+  entityRecords: Map<string, ChronosRecord>;
 }
 
 /** Every prop optional, recursively; arrays and scalars as they are. */

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { MongoClient, type Db } from 'mongodb';
 import { createCollectionOps } from '../../runtime/ops/collection-ops.js';
 import { resolveCollectionSettings, type CollectionSettings, type FaultHook } from '../../runtime/ops/context.js';
-import type { CollectionOps } from '../../runtime/ops/types.js';
+import type { VersionedOps } from '../../runtime/ops/types.js';
 import { createLocalObjectStore } from '../../runtime/storage/local/local-object-store.js';
 import { testServers, uniqueName } from '../support/servers.js';
 
@@ -26,7 +26,7 @@ export interface HandleOptions {
 
 /** Fresh databases and buckets, and engine handles on them. */
 export interface EngineHarness {
-  ops(options: HandleOptions): CollectionOps;
+  ops(options: HandleOptions): VersionedOps;
   /** The Mongo database behind a logical name (to check where things landed). */
   db(database: string): Db;
   close(): Promise<void>;

@@ -6,7 +6,7 @@
  */
 import { RouteError } from '../../runtime/errors.js';
 import type { FaultHook } from '../../runtime/ops/context.js';
-import type { ChronosRecord, CollectionOps } from '../../runtime/ops/types.js';
+import type { ChronosRecord, VersionedOps } from '../../runtime/ops/types.js';
 import type { EntityMapping, EntityResolver } from '../../runtime/entities/entity-types.js';
 import type { EngineHarness } from './engine-harness.js';
 
@@ -17,14 +17,14 @@ let sequence = 0;
 
 /** Collections and a resolver that no other test shares. */
 export interface EntityFixture {
-  orders: CollectionOps;
-  customers: CollectionOps;
-  products: CollectionOps;
+  orders: VersionedOps;
+  customers: VersionedOps;
+  products: VersionedOps;
   /** customer → customers by customerId (same database as the orders); product → products by productId in knowledge/domain. */
   mappings: EntityMapping[];
-  resolver(main?: CollectionOps): EntityResolver;
+  resolver(main?: VersionedOps): EntityResolver;
   /** The orders handle with a fault hook, for crash injection. */
-  ordersWithFaults(faults: FaultHook): CollectionOps;
+  ordersWithFaults(faults: FaultHook): VersionedOps;
 }
 
 function logicalDatabase(mapping: Pick<EntityMapping, 'databaseType' | 'tier'>): string {
@@ -40,8 +40,8 @@ export function entityFixture(h: EngineHarness, options: { customerIndexedProps?
     [names.customers]: { indexedProps: options.customerIndexedProps ?? ['customerId'] },
     [names.products]: { indexedProps: ['productId'] },
   };
-  const handles = new Map<string, CollectionOps>();
-  const handle = (database: string, collection: string): CollectionOps => {
+  const handles = new Map<string, VersionedOps>();
+  const handle = (database: string, collection: string): VersionedOps => {
     const key = `${database}/${collection}`;
     let ops = handles.get(key);
     if (!ops) handles.set(key, (ops = h.ops({ database, collection, settings: settings[collection] ?? { indexedProps: [] } })));
@@ -76,6 +76,6 @@ export function entityFixture(h: EngineHarness, options: { customerIndexedProps?
 }
 
 /** Every live record of a collection (the suites keep them under one page). */
-export async function allRecords(ops: CollectionOps): Promise<ChronosRecord[]> {
+export async function allRecords(ops: VersionedOps): Promise<ChronosRecord[]> {
   return (await ops.listByMeta({ limit: 1000 })).items;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RouteError, ValidationError } from '../../runtime/errors.js';
-import type { CollectionOps } from '../../runtime/ops/types.js';
+import type { VersionedOps } from '../../runtime/ops/types.js';
 import { fetchTiered } from '../../runtime/tiered/fetch-tiered.js';
 import type { FetchTier, TierResolver } from '../../runtime/tiered/tiered-types.js';
 import { openHarness, type EngineHarness } from '../entities/engine-harness.js';
@@ -22,8 +22,8 @@ let sequence = 0;
 function tiers(options: { domainTierConfigured?: boolean } = {}) {
   sequence += 1;
   const collection = `appconfig${sequence}`;
-  const ops = (database: string): CollectionOps => h.ops({ database, collection, settings: { indexedProps: ['key'] } });
-  const byTier: Record<FetchTier, CollectionOps> = {
+  const ops = (database: string): VersionedOps => h.ops({ database, collection, settings: { indexedProps: ['key'] } });
+  const byTier: Record<FetchTier, VersionedOps> = {
     generic: ops('generic'),
     domain: ops('domain-production'),
     tenant: ops('tenant-tenanta'),

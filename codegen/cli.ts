@@ -1,0 +1,58 @@
+/**
+ * The `chronos` command line: `chronos generate` (typed repositories and index definitions from
+ * the declarations) and `chronos migrate` (apply the declared indexes to every configured
+ * database). Kept out of the runtime entry so applications never load ts-morph.
+ */
+import { parseArgs } from 'node:util';
+import { generateCommandText, runGenerate, watchGenerate } from './generate/run-generate.js';
+
+const USAGE = `Usage:
+  chronos generate [--schemas DIR] [--out DIR] [--runtime-import MODULE] [--check] [--watch]
+  chronos migrate [--config FILE] [--schemas DIR] [--dry-run] [--drop-extra] [--json]`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const error = (line: string) => process.stderr.write(`${line}\n`);
+  if (command === 'generate') {
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        schemas: { type: 'string', default: 'schemas' },
+        out: { type: 'string', default: 'generated' },
+        'runtime-import': { type: 'string', default: 'chronos-db' },
+        check: { type: 'boolean', default: false },
+        watch: { type: 'boolean', default: false },
+      },
+    });
+    const options = {
+      schemasDir: values.schemas,
+      outDir: values.out,
+      runtimeImport: values['runtime-import'],
+      command: generateCommandText(values.schemas, values.out, values['runtime-import']),
+      check: values.check,
+      watch: values.watch,
+    };
+    if (options.watch) {
+      watchGenerate(options, argv, log);
+      return new Promise<number>(() => {});
+    }
+    return runGenerate(options, log, error);
+  }
+  if (command === 'migrate') {
+    const { runMigrateCommand } = await import('./migrate/run-migrate.js');
+    return runMigrateCommand(rest, log, error);
+  }
+  error(USAGE);
+  return command === undefined || command === '--help' ? 0 : 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`chronos: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,109 @@
+/**
+ * Writes the root factory: `createRepositories(chronos)` gives each collection's repository under
+ * the database type and tier it is placed in, so asking for it anywhere else does not compile.
+ */
+import type { SourceFile } from 'ts-morph';
+import type { DatabaseType, Location, Tier } from '../../runtime/schema/placement.js';
+import type { LoadedDeclaration } from '../load/load-declarations.js';
+import { namesOf, pascalCase } from './naming.js';
+
+const DATABASE_ORDER: readonly DatabaseType[] = ['metadata', 'knowledge', 'runtime', 'logs', 'messaging', 'identities'];
+const TIER_ORDER: readonly Tier[] = ['generic', 'domain', 'tenant', 'single'];
+
+/** The scope argument each tier takes, or null for tiers with one database. */
+const SCOPE: Record<Tier, { param: string; key: string } | null> = {
+  generic: null,
+  single: null,
+  domain: { param: 'domain', key: 'domain' },
+  tenant: { param: 'tenantId', key: 'tenantId' },
+};
+
+function groupName(location: Location): string {
+  return location.tier === 'single' ? `${pascalCase(location.databaseType)}Repositories` : `${pascalCase(location.databaseType)}${pascalCase(location.tier)}Repositories`;
+}
+
+function groupLocations(declarations: readonly LoadedDeclaration[]): Map<string, { location: Location; collections: string[] }> {
+  const groups = new Map<string, { location: Location; collections: string[] }>();
+  for (const databaseType of DATABASE_ORDER) {
+    for (const tier of TIER_ORDER) {
+      const collections = declarations
+        .filter(({ definition }) => definition.locations.some((l) => l.databaseType === databaseType && l.tier === tier))
+        .map(({ definition }) => definition.name);
+      if (collections.length > 0) groups.set(`${databaseType}/${tier}`, { location: { databaseType, tier } as Location, collections });
+    }
+  }
+  return groups;
+}
+
+function tierMember(location: Location): string {
+  const scope = SCOPE[location.tier];
+  const type = groupName(location);
+  return scope ? `${location.tier}(${scope.param}: string): ${type};` : `readonly ${location.tier}: ${type};`;
+}
+
+function groupObject(location: Location, collections: readonly string[]): string {
+  const scope = SCOPE[location.tier];
+  const scopeField = scope ? (scope.key === scope.param ? ` ${scope.key},` : ` ${scope.key}: ${scope.param},`) : '';
+  const getters = collections.map((c) => {
+    const ctx = `{ databaseType: '${location.databaseType}', tier: '${location.tier}',${scopeField} collection: '${c}' }`;
+    return `get ${c}() {\nreturn new ${namesOf(c).repository}(chronos.with(${ctx}));\n},`;
+  });
+  return `{\n${getters.join('\n')}\n}`;
+}
+
+/** Fills `file` with the repository groups, the `Repositories` type and `createRepositories`. */
+export function emitFactory(file: SourceFile, declarations: readonly LoadedDeclaration[], runtimeImport: string): void {
+  const groups = groupLocations(declarations);
+  file.addImportDeclaration({ moduleSpecifier: runtimeImport, isTypeOnly: true, namedImports: ['ChronosLike'] });
+  for (const { definition } of declarations) {
+    file.addImportDeclaration({ moduleSpecifier: namesOf(definition.name).module, namedImports: [namesOf(definition.name).repository] });
+  }
+  for (const { location, collections } of groups.values()) {
+    file.addInterface({
+      isExported: true,
+      name: groupName(location),
+      docs: [`The collections placed in ${location.databaseType}/${location.tier}.`],
+      properties: collections.map((c) => ({ name: c, type: namesOf(c).repository, isReadonly: true })),
+    });
+  }
+  const byDatabase = DATABASE_ORDER.map((db) => ({ db, tiers: [...groups.values()].filter((g) => g.location.databaseType === db) })).filter((d) => d.tiers.length > 0);
+  file.addInterface({
+    isExported: true,
+    name: 'Repositories',
+    docs: ['Typed repositories by database type and tier; a collection is reachable only where it is placed.'],
+    properties: byDatabase.map(({ db, tiers }) => {
+      const single = tiers.find((t) => t.location.tier === 'single');
+      return { name: db, isReadonly: true, type: single ? groupName(single.location) : `{\n${tiers.map((t) => tierMember(t.location)).join('\n')}\n}` };
+    }),
+  });
+  const body = byDatabase.map(({ db, tiers }) => {
+    const single = tiers.find((t) => t.location.tier === 'single');
+    if (single) return `${db}: ${groupObject(single.location, single.collections)},`;
+    const members = tiers.map(({ location, collections }) => {
+      const scope = SCOPE[location.tier];
+      return scope ? `${location.tier}: (${scope.param}: string) => (${groupObject(location, collections)}),` : `${location.tier}: ${groupObject(location, collections)},`;
+    });
+    return `${db}: {\n${members.join('\n')}\n},`;
+  });
+  file.addFunction({
+    isExported: true,
+    name: 'createRepositories',
+    docs: [
+      'Typed access to every declared collection through a Chronos instance (anything with `with(context)`).\n' +
+        'Repositories are created on access; each wraps `chronos.with(...)` for its database type, tier and tenant or domain.\n\n' +
+        '@example\n```ts\nconst repos = createRepositories(chronos);\n' +
+        (byDatabase[0] ? exampleLine(byDatabase[0].tiers[0]!.location, byDatabase[0].tiers[0]!.collections[0]!) : '') +
+        '```',
+    ],
+    parameters: [{ name: 'chronos', type: 'ChronosLike' }],
+    returnType: 'Repositories',
+    statements: `return {\n${body.join('\n')}\n};`,
+  });
+}
+
+function exampleLine(location: Location, collection: string): string {
+  const scope = SCOPE[location.tier];
+  if (location.tier === 'single') return `const ${collection} = repos.${location.databaseType}.${collection};\n`;
+  const access = scope ? `${location.tier}('${scope.param === 'tenantId' ? 'acme' : 'retail'}')` : location.tier;
+  return `const ${collection} = repos.${location.databaseType}.${access}.${collection};\n`;
+}

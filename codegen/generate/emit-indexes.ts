@@ -1,0 +1,20 @@
+/** Writes the index-definitions module: every index the engine needs, per collection, with its placement. */
+import { VariableDeclarationKind, type SourceFile } from 'ts-morph';
+import { collectionIndexes } from '../../runtime/schema/collection-indexes.js';
+import type { LoadedDeclaration } from '../load/load-declarations.js';
+import { literal } from './literal.js';
+
+/** Fills `file` with `indexDefinitions` for the given declarations (already sorted by name). */
+export function emitIndexDefinitions(file: SourceFile, declarations: readonly LoadedDeclaration[], runtimeImport: string): void {
+  file.addImportDeclaration({ moduleSpecifier: runtimeImport, isTypeOnly: true, namedImports: ['CollectionIndexes'] });
+  const entries = declarations.map(({ definition }) => {
+    const { collection, locations, indexes } = collectionIndexes(definition);
+    return `{\ncollection: ${literal(collection)},\nlocations: ${literal(locations)},\nindexes: [\n${indexes.map((i) => `${literal(i)},`).join('\n')}\n],\n},`;
+  });
+  file.addVariableStatement({
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    docs: ['Every index the engine needs for the declared collections, and where each collection lives. `chronos migrate` applies these; the application never builds indexes at start.'],
+    declarations: [{ name: 'indexDefinitions', type: 'readonly CollectionIndexes[]', initializer: `[\n${entries.join('\n')}\n]` }],
+  });
+}

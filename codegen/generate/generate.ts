@@ -1,0 +1,65 @@
+/**
+ * `chronos generate`: declarations in, formatted TypeScript modules out. Produces the files in
+ * memory (deterministically: sorted, no timestamps) so `--check` can compare them with what is
+ * on disk without writing.
+ */
+import path from 'node:path';
+import { IndentationText, Project, QuoteKind, type SourceFile } from 'ts-morph';
+import { loadDeclarations, type LoadedDeclaration } from '../load/load-declarations.js';
+import { emitCollection } from './emit-collection.js';
+import { emitFactory } from './emit-factory.js';
+import { emitIndexDefinitions } from './emit-indexes.js';
+import { generatedHeader } from './header.js';
+import { namesOf } from './naming.js';
+
+/** Where to read, where to write, and how the generated code imports the runtime. */
+export interface GenerateOptions {
+  schemasDir: string;
+  outDir: string;
+  /** Module the generated code imports the runtime from; `chronos-db` for applications. */
+  runtimeImport: string;
+  /** The command named in the header of every file. */
+  command: string;
+}
+
+const RESERVED_FILES = new Set(['index.ts', 'index-definitions.ts', 'repositories.ts']);
+
+function render(file: SourceFile, header: string): string {
+  file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
+  // ts-morph puts no blank line between consecutive statements; hand-written code does before each documented one.
+  return `${header}\n${file.getFullText().replace(/([^\n])\n(\/\*\*)/g, '$1\n\n$2')}`;
+}
+
+/** Generates every output file from already loaded declarations: file name (relative to outDir) → content. */
+export function generateFromDeclarations(declarations: readonly LoadedDeclaration[], options: GenerateOptions): Map<string, string> {
+  const project = new Project({
+    useInMemoryFileSystem: true,
+    manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single },
+  });
+  const outDir = path.resolve(options.outDir);
+  const header = generatedHeader(options.command);
+  const files = new Map<string, string>();
+  const add = (name: string, fill: (file: SourceFile) => void) => {
+    const file = project.createSourceFile(`/out/${name}`);
+    fill(file);
+    files.set(name, render(file, header));
+  };
+  for (const declaration of declarations) {
+    const name = namesOf(declaration.definition.name).file;
+    if (RESERVED_FILES.has(name)) throw new Error(`collection "${declaration.definition.name}" would overwrite generated ${name}: rename it`);
+    add(name, (file) => emitCollection(file, declaration, { outDir, runtimeImport: options.runtimeImport }));
+  }
+  add('index-definitions.ts', (file) => emitIndexDefinitions(file, declarations, options.runtimeImport));
+  add('repositories.ts', (file) => emitFactory(file, declarations, options.runtimeImport));
+  add('index.ts', (file) => {
+    for (const { definition } of declarations) file.addExportDeclaration({ moduleSpecifier: namesOf(definition.name).module });
+    file.addExportDeclaration({ moduleSpecifier: './index-definitions.js' });
+    file.addExportDeclaration({ moduleSpecifier: './repositories.js' });
+  });
+  return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** Loads the declarations under `options.schemasDir` and generates every output file. */
+export async function generate(options: GenerateOptions): Promise<Map<string, string>> {
+  return generateFromDeclarations(await loadDeclarations(options.schemasDir, options.outDir), options);
+}

@@ -1,0 +1,187 @@
+/**
+ * Renders a zod 4 schema as TypeScript type text by walking its definition (`schema._zod.def`).
+ * The generated types are plain, closed object types, so the compiler checks them cheaply;
+ * `mode` picks the parsed (`output`, defaults applied) or the accepted (`input`) shape.
+ */
+import { formatIssuePath } from '../../runtime/errors.js';
+
+/** Which side of the schema to render: what `parse` returns, or what it accepts. */
+export type TypeMode = 'input' | 'output';
+
+/** A zod definition as the walker reads it (structural: the declarations' zod may be another copy). */
+interface Def {
+  type: string;
+  innerType?: Schema;
+  shape?: Record<string, Schema>;
+  element?: Schema;
+  items?: Schema[];
+  rest?: Schema | null;
+  options?: Schema[];
+  left?: Schema;
+  right?: Schema;
+  keyType?: Schema;
+  valueType?: Schema;
+  values?: unknown[];
+  entries?: Record<string, string | number>;
+}
+
+interface Schema {
+  _zod: { def: Def; values?: Set<unknown> };
+  description?: string;
+}
+
+/** A zod construct the generator cannot turn into a stored type; names where it is and what to use instead. */
+export class UnsupportedSchemaError extends Error {
+  constructor(
+    readonly collection: string,
+    readonly path: ReadonlyArray<string | number>,
+    readonly construct: string,
+    hint: string,
+  ) {
+    super(`${collection}: unsupported zod construct "${construct}" at ${formatIssuePath(path)}: ${hint}`);
+    this.name = 'UnsupportedSchemaError';
+  }
+}
+
+const HINTS: Record<string, string> = {
+  date: 'records are stored as JSON, so dates come back as strings: use z.iso.datetime() (or z.iso.date())',
+  bigint: 'records are stored as JSON, which has no bigint: use z.string() or z.number()',
+  pipe: 'transforms change the type between input and storage: validate with checks (.refine, .min) instead',
+  transform: 'transforms change the type between input and storage: validate with checks (.refine, .min) instead',
+  lazy: 'recursive schemas have no closed type: nest a fixed number of levels',
+  map: 'records are stored as JSON: use z.record()',
+  set: 'records are stored as JSON: use z.array()',
+  any: 'give the field a type (z.unknown() if it is really free-form)',
+};
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** A property name as it must be written in a type: bare when it is an identifier, quoted otherwise. */
+export function propertyName(name: string): string {
+  return IDENTIFIER.test(name) ? name : `'${name.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+function literal(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  return String(value);
+}
+
+function union(parts: string[]): string {
+  const unique = [...new Set(parts)];
+  return unique.length === 0 ? 'never' : unique.join(' | ');
+}
+
+function indent(text: string, by: string): string {
+  return text.replace(/\n/g, `\n${by}`);
+}
+
+/** Walks one collection's schema; `render` is the entry point. */
+export class ZodTypeRenderer {
+  constructor(
+    private readonly collection: string,
+    private readonly mode: TypeMode,
+  ) {}
+
+  /** Is the key optional in an object of this mode? */
+  private optionalKey(schema: Schema): boolean {
+    const def = schema._zod.def;
+    if (def.type === 'optional') return true;
+    if (def.type === 'default' || def.type === 'prefault') return this.mode === 'input';
+    if ((def.type === 'nullable' || def.type === 'readonly') && def.innerType) return this.optionalKey(def.innerType);
+    return false;
+  }
+
+  /** The type of a value (wrappers that only make a key optional are looked through). */
+  render(schema: Schema, path: ReadonlyArray<string | number>): string {
+    const def = schema._zod.def;
+    switch (def.type) {
+      case 'string':
+      case 'template_literal':
+        return 'string';
+      case 'number':
+        return 'number';
+      case 'boolean':
+        return 'boolean';
+      case 'null':
+        return 'null';
+      case 'unknown':
+        return 'unknown';
+      case 'literal':
+        return union((def.values ?? []).map(literal));
+      case 'enum':
+        return union([...(schema._zod.values ?? new Set(Object.values(def.entries ?? {})))].map(literal));
+      case 'optional':
+      case 'default':
+      case 'prefault':
+      case 'readonly':
+      case 'nonoptional':
+      case 'catch':
+        return this.render(def.innerType as Schema, path);
+      case 'nullable':
+        return union([this.render(def.innerType as Schema, path), 'null']);
+      case 'union':
+        return union((def.options ?? []).map((o, i) => this.wrapUnion(this.render(o, [...path, `(option ${i})`]))));
+      case 'intersection':
+        return `${this.wrapUnion(this.render(def.left as Schema, path))} & ${this.wrapUnion(this.render(def.right as Schema, path))}`;
+      case 'array':
+        return `${this.wrapUnion(this.render(def.element as Schema, [...path, 0]))}[]`;
+      case 'tuple': {
+        const items = (def.items ?? []).map((item, i) => this.render(item, [...path, i]));
+        if (def.rest) items.push(`...${this.wrapUnion(this.render(def.rest, [...path, items.length]))}[]`);
+        return `[${items.join(', ')}]`;
+      }
+      case 'record':
+        return `Record<${this.render(def.keyType as Schema, path)}, ${this.render(def.valueType as Schema, [...path, '*'])}>`;
+      case 'object':
+        return this.renderObject(def.shape ?? {}, path);
+      default:
+        throw new UnsupportedSchemaError(this.collection, path, def.type, HINTS[def.type] ?? 'use plain JSON types (string, number, boolean, object, array, enum, union)');
+    }
+  }
+
+  private wrapUnion(text: string): string {
+    return /[|&]/.test(text) && !/^[[{]/.test(text) ? `(${text})` : text;
+  }
+
+  /** An object type, one property per line, with the schema's `.describe()` text as TSDoc. */
+  renderObject(shape: Record<string, Schema>, path: ReadonlyArray<string | number>): string {
+    const lines = Object.entries(shape).map(([key, field]) => {
+      const doc = field.description ? `/** ${field.description.replace(/\*\//g, '* /')} */\n` : '';
+      const optional = this.optionalKey(field) ? '?' : '';
+      return `${doc}${propertyName(key)}${optional}: ${this.render(field, [...path, key])};`;
+    });
+    if (lines.length === 0) return 'Record<string, never>';
+    return `{\n  ${lines.map((l) => indent(l, '  ')).join('\n  ')}\n}`;
+  }
+
+  /** The members of a top-level object schema, for an interface body. */
+  members(schema: Schema): { name: string; type: string; optional: boolean; doc?: string }[] {
+    const shape = schema._zod.def.shape ?? {};
+    return Object.entries(shape).map(([key, field]) => ({
+      name: propertyName(key),
+      type: this.render(field, [key]),
+      optional: this.optionalKey(field),
+      ...(field.description ? { doc: field.description } : {}),
+    }));
+  }
+
+  /** The type of the field at a dot path (for indexed props), null included when nullable, undefined never. */
+  typeAt(schema: Schema, dotPath: string): string {
+    let current: Schema = schema;
+    const path: string[] = [];
+    for (const part of dotPath.split('.')) {
+      let def = current._zod.def;
+      while (def.innerType && def.type !== 'object') {
+        current = def.innerType;
+        def = current._zod.def;
+      }
+      const next = def.shape?.[part];
+      if (!next) throw new UnsupportedSchemaError(this.collection, path, 'missing field', `indexed prop "${dotPath}" is not in the schema`);
+      current = next;
+      path.push(part);
+    }
+    return this.render(current, path);
+  }
+}

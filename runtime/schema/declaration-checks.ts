@@ -1,0 +1,70 @@
+/**
+ * Run-time checks of a collection declaration: the same rules the compiler enforces for
+ * TypeScript callers, for declarations written in JavaScript or built dynamically.
+ */
+import { ConfigError, type ErrorIssue } from '../errors.js';
+import type { AnyCollectionDefinition } from './define-collection.js';
+import { TIERS_BY_DATABASE_TYPE, type DatabaseType } from './placement.js';
+import { fieldAt, isZodSchema, unwrap } from './zod-shape.js';
+
+const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+function checkPlacement(definition: AnyCollectionDefinition, issues: ErrorIssue[]): void {
+  if (definition.locations.length === 0) {
+    issues.push({ path: ['placement'], message: 'no database type and tier given: say where the collection lives, e.g. { databaseType: "runtime", tiers: ["tenant"] }' });
+  }
+  definition.locations.forEach((location, i) => {
+    const allowed = TIERS_BY_DATABASE_TYPE[location.databaseType as DatabaseType] as readonly string[] | undefined;
+    if (!allowed) issues.push({ path: ['placement', i, 'databaseType'], message: `unknown database type "${location.databaseType}"` });
+    else if (!allowed.includes(location.tier)) {
+      issues.push({ path: ['placement', i, 'tiers'], message: `${location.databaseType} has no "${location.tier}" tier (it has ${allowed.join(', ')})` });
+    }
+  });
+}
+
+function checkProps(definition: AnyCollectionDefinition, issues: ErrorIssue[]): void {
+  definition.indexedProps.forEach((prop, i) => {
+    if (!fieldAt(definition.schema, prop)) issues.push({ path: ['indexedProps', i], message: `"${prop}" is not a field of the schema` });
+  });
+  for (const prop of definition.validation.requiredIndexed ?? []) {
+    if (!definition.indexedProps.includes(prop)) issues.push({ path: ['validation', 'requiredIndexed'], message: `"${prop}" is not an indexed prop: add it to indexedProps` });
+  }
+  for (const prop of Object.keys(definition.base64Props)) {
+    const field = fieldAt(definition.schema, prop);
+    if (!field || unwrap(field)._zod.def.type !== 'string') issues.push({ path: ['base64Props', prop], message: `"${prop}" must be a string field of the schema` });
+  }
+}
+
+function checkEntities(definition: AnyCollectionDefinition, issues: ErrorIssue[]): void {
+  definition.entities.forEach((entity, i) => {
+    const path = ['entities', i];
+    if (!fieldAt(definition.schema, entity.property)) issues.push({ path: [...path, 'property'], message: `"${entity.property}" is not a field of the schema` });
+    const target = entity.collection as AnyCollectionDefinition | string;
+    if (typeof target !== 'object' || !target || !Array.isArray(target.indexedProps)) {
+      issues.push({ path: [...path, 'collection'], message: 'must be a collection object made by defineCollection, not a name' });
+      return;
+    }
+    if (!target.indexedProps.includes(entity.keyProperty)) {
+      issues.push({ path: [...path, 'keyProperty'], message: `"${entity.keyProperty}" is not an indexed prop of ${target.name}: entities are looked up by it, so index it there` });
+    }
+    if (!target.locations.some((l) => l.databaseType === entity.databaseType && l.tier === entity.tier)) {
+      issues.push({ path: [...path, 'tier'], message: `${target.name} is not placed in ${entity.databaseType}/${entity.tier}` });
+    }
+  });
+}
+
+/** Throws a {@link ConfigError} listing every problem of a declaration; returns when there is none. */
+export function checkDeclaration(definition: AnyCollectionDefinition): void {
+  const issues: ErrorIssue[] = [];
+  if (!NAME_PATTERN.test(definition.name)) {
+    issues.push({ path: ['name'], message: 'use letters, digits and _ only, starting with a letter (it prefixes Mongo collections)' });
+  }
+  if (!isZodSchema(definition.schema) || definition.schema._zod.def.type !== 'object') {
+    issues.push({ path: ['schema'], message: 'must be a zod object schema (z.object({...}))' });
+  } else {
+    checkProps(definition, issues);
+    checkEntities(definition, issues);
+  }
+  checkPlacement(definition, issues);
+  if (issues.length > 0) throw new ConfigError(issues, `Invalid declaration of collection "${definition.name}"`);
+}

@@ -1,0 +1,146 @@
+/**
+ * The schema DSL: one declaration per collection, the single source for the typed repositories
+ * (`chronos generate`), the index migrations (`chronos migrate`) and the `collectionMaps` /
+ * `counterRules` of `initChronos`.
+ */
+import type { ZodObject, z } from 'zod';
+import { checkDeclaration } from './declaration-checks.js';
+import type { CounterRule } from './counter-rule.js';
+import { locationsOf, type Location, type LocationsOf, type Placement } from './placement.js';
+
+const COLLECTION_BRAND = Symbol.for('chronos-db.collection');
+
+type PlainObject<T> = T extends readonly unknown[] ? never : T extends Date ? never : T extends object ? T : never;
+
+/**
+ * The props of a record type that can be indexed: top-level keys, plus explicit `parent.child`
+ * paths one level into nested objects. Deliberately not recursive (see DESIGN: closed types).
+ */
+export type IndexablePath<T> = {
+  [K in keyof T & string]: K | `${K}.${keyof PlainObject<NonNullable<T[K]>> & string}`;
+}[keyof T & string];
+
+/** Keys of a record type whose value is a string: only those can hold base64 content. */
+export type StringKeys<T> = { [K in keyof T & string]-?: NonNullable<T[K]> extends string ? K : never }[keyof T & string];
+
+/** How a base64 prop is externalised to object storage. */
+export interface Base64Prop {
+  readonly contentType: string;
+  /** Store decoded text (`text.txt`) rather than bytes (`blob.bin`). */
+  readonly preferredText?: boolean;
+  readonly textCharset?: string;
+}
+
+/**
+ * A declared collection. Produced by {@link defineCollection} only; the type parameters carry
+ * what the compiler checks other declarations against (entity keys, tiers).
+ */
+export interface CollectionDefinition<
+  Name extends string = string,
+  Schema extends ZodObject = ZodObject,
+  Indexed extends string = string,
+  P = Placement | readonly Placement[],
+> {
+  readonly [COLLECTION_BRAND]: true;
+  readonly name: Name;
+  readonly schema: Schema;
+  readonly indexedProps: readonly Indexed[];
+  readonly base64Props: Readonly<Record<string, Base64Prop>>;
+  readonly entities: readonly EntityDefinition[];
+  readonly counterRules: readonly CounterRule[];
+  readonly validation: { readonly requiredIndexed?: readonly Indexed[] };
+  readonly placement: P;
+  /** Every database type / tier pair the placement allows, in declaration order. */
+  readonly locations: readonly Location[];
+}
+
+/** Any declared collection, whatever its type parameters. */
+export type AnyCollectionDefinition = CollectionDefinition<string, ZodObject, string, unknown>;
+
+/** An entity mapping after declaration: the target is the collection object itself. */
+export interface EntityDefinition {
+  readonly property: string;
+  readonly collection: AnyCollectionDefinition;
+  readonly keyProperty: string;
+  readonly databaseType: Location['databaseType'];
+  readonly tier: Location['tier'];
+}
+
+/**
+ * One entity mapping as written in a declaration: `property` of this record holds an entity of
+ * `collection` (another declaration), found by its indexed `keyProperty`, in one of the target's
+ * placed database type / tier pairs.
+ */
+export type EntityDeclaration<Data, Target> =
+  Target extends CollectionDefinition<string, ZodObject, infer Indexed, infer P>
+    ? { readonly property: keyof Data & string; readonly collection: Target; readonly keyProperty: Indexed } & LocationsOf<P>
+    : never;
+
+/** What {@link defineCollection} takes. */
+export interface CollectionDeclaration<
+  Name extends string,
+  Schema extends ZodObject,
+  Indexed extends string,
+  P extends Placement | readonly Placement[],
+  Targets extends readonly AnyCollectionDefinition[],
+> {
+  /** Collection name: letters, digits and `_`, starting with a letter (it prefixes Mongo collections and names a property). */
+  name: Name;
+  /** The record's zod object schema: the type of the data and the validation before every write. */
+  schema: Schema;
+  /** Props copied to the head document and indexed: the only props `listByMeta` filters and sorts on. */
+  indexedProps: readonly Indexed[];
+  /** String props holding base64 content, externalised to object storage. */
+  base64Props?: { readonly [K in StringKeys<z.output<Schema>>]?: Base64Prop };
+  /** Props that hold entities of other collections, saved and fetched by `insertWithEntities` / `getWithEntities`. */
+  entities?: { readonly [K in keyof Targets]: EntityDeclaration<z.output<Schema>, Targets[K]> };
+  counterRules?: readonly CounterRule[];
+  validation?: { readonly requiredIndexed?: readonly NoInfer<Indexed>[] };
+  /** The database type(s) and tier(s) the collection lives in. */
+  placement: P;
+}
+
+/**
+ * Declares a collection. Indexed props, base64 props, entity properties and key properties are
+ * checked against the schema at compile time, and again at run time for JavaScript callers
+ * (a {@link ConfigError} naming the field).
+ *
+ * @example
+ * ```ts
+ * export const customers = defineCollection({
+ *   name: 'customers',
+ *   schema: z.object({ customerId: z.string(), name: z.string() }),
+ *   indexedProps: ['customerId'],
+ *   placement: { databaseType: 'metadata', tiers: ['tenant'] },
+ * });
+ * ```
+ */
+export function defineCollection<
+  const Name extends string,
+  Schema extends ZodObject,
+  const Indexed extends IndexablePath<z.output<Schema>>,
+  const P extends Placement | readonly Placement[],
+  const Targets extends readonly AnyCollectionDefinition[] = [],
+>(
+  declaration: CollectionDeclaration<Name, Schema, Indexed, P, Targets>,
+): CollectionDefinition<Name, Schema, Indexed, P> {
+  const definition: CollectionDefinition<Name, Schema, Indexed, P> = {
+    [COLLECTION_BRAND]: true,
+    name: declaration.name,
+    schema: declaration.schema,
+    indexedProps: [...declaration.indexedProps],
+    base64Props: { ...(declaration.base64Props as Record<string, Base64Prop> | undefined) },
+    entities: ((declaration.entities ?? []) as readonly EntityDefinition[]).map((e) => ({ ...e })),
+    counterRules: [...(declaration.counterRules ?? [])],
+    validation: { ...declaration.validation },
+    placement: declaration.placement,
+    locations: locationsOf(declaration.placement as Placement | readonly Placement[]),
+  };
+  checkDeclaration(definition);
+  return Object.freeze(definition);
+}
+
+/** True when `value` was made by {@link defineCollection} (in any copy of the package). */
+export function isCollectionDefinition(value: unknown): value is AnyCollectionDefinition {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[COLLECTION_BRAND] === true;
+}

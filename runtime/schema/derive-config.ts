@@ -1,0 +1,51 @@
+/**
+ * Derives the `collectionMaps` and `counterRules` parts of an `initChronos` configuration from
+ * the declarations, so they are never written twice.
+ */
+import { ConfigError, type ErrorIssue } from '../errors.js';
+import type { CounterRule } from './counter-rule.js';
+import type { AnyCollectionDefinition, Base64Prop } from './define-collection.js';
+
+/** One entry of `collectionMaps`, as `initChronos` takes it. */
+export interface CollectionMap {
+  indexedProps: string[];
+  base64Props?: Record<string, Base64Prop>;
+  validation?: { requiredIndexed?: string[] };
+}
+
+function refuseDuplicates(names: readonly string[], what: string, path: string): void {
+  const seen = new Set<string>();
+  const issues: ErrorIssue[] = [];
+  names.forEach((name, i) => {
+    if (seen.has(name)) issues.push({ path: [path, i], message: `${what} "${name}" is declared twice: names must be unique` });
+    seen.add(name);
+  });
+  if (issues.length > 0) throw new ConfigError(issues, 'Conflicting collection declarations');
+}
+
+/**
+ * `collectionMaps` for `initChronos`, keyed by collection name.
+ *
+ * @example
+ * ```ts
+ * const chronos = initChronos({ ...config, collectionMaps: collectionMapsFrom([orders, customers]) });
+ * ```
+ */
+export function collectionMapsFrom(collections: readonly AnyCollectionDefinition[]): Record<string, CollectionMap> {
+  refuseDuplicates(collections.map((c) => c.name), 'collection', 'collections');
+  const maps: Record<string, CollectionMap> = {};
+  for (const c of collections) {
+    const map: CollectionMap = { indexedProps: [...c.indexedProps] };
+    if (Object.keys(c.base64Props).length > 0) map.base64Props = { ...c.base64Props };
+    if (c.validation.requiredIndexed) map.validation = { requiredIndexed: [...c.validation.requiredIndexed] };
+    maps[c.name] = map;
+  }
+  return maps;
+}
+
+/** `counterRules` for `initChronos`: the rules of every declaration, in order; a rule name used twice is refused. */
+export function counterRulesFrom(collections: readonly AnyCollectionDefinition[]): { rules: CounterRule[] } {
+  const rules = collections.flatMap((c) => c.counterRules);
+  refuseDuplicates(rules.map((r) => r.name), 'counter rule', 'counterRules');
+  return { rules };
+}

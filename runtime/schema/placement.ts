@@ -1,0 +1,58 @@
+/**
+ * Where a collection lives: which database types and tiers. The tiers each database type has
+ * follow the configuration's shape (`metadata` and `knowledge` have generic, domain and tenant
+ * databases; `runtime` only tenant ones; `logs`, `messaging` and `identities` one database each).
+ */
+
+/** The kinds of database a Chronos configuration routes to. */
+export type DatabaseType = 'metadata' | 'knowledge' | 'runtime' | 'logs' | 'messaging' | 'identities';
+
+/** The tier of a database inside its database type. `single` is the one database of `logs`, `messaging`, `identities`. */
+export type Tier = 'generic' | 'domain' | 'tenant' | 'single';
+
+/** The tiers each database type has; a placement or entity mapping naming another is a compile error. */
+export interface TiersByDatabaseType {
+  metadata: 'generic' | 'domain' | 'tenant';
+  knowledge: 'generic' | 'domain' | 'tenant';
+  runtime: 'tenant';
+  logs: 'single';
+  messaging: 'single';
+  identities: 'single';
+}
+
+/** Runtime mirror of {@link TiersByDatabaseType}, for declarations written in plain JavaScript. */
+export const TIERS_BY_DATABASE_TYPE: { readonly [D in DatabaseType]: readonly TiersByDatabaseType[D][] } = {
+  metadata: ['generic', 'domain', 'tenant'],
+  knowledge: ['generic', 'domain', 'tenant'],
+  runtime: ['tenant'],
+  logs: ['single'],
+  messaging: ['single'],
+  identities: ['single'],
+};
+
+/** One database type and the tiers of it a collection is placed in. */
+export type Placement = {
+  [D in DatabaseType]: { readonly databaseType: D; readonly tiers: readonly TiersByDatabaseType[D][] };
+}[DatabaseType];
+
+/** One database type and one of its tiers: a single place a collection can be reached. */
+export type Location = {
+  [D in DatabaseType]: { readonly databaseType: D; readonly tier: TiersByDatabaseType[D] };
+}[DatabaseType];
+
+type LocationsOfOne<P> = P extends { databaseType: infer D; tiers: readonly (infer T)[] }
+  ? { readonly databaseType: D; readonly tier: T }
+  : never;
+
+/** Every {@link Location} a placement (or list of placements) allows. */
+export type LocationsOf<P> = P extends readonly (infer E)[] ? LocationsOfOne<E> : LocationsOfOne<P>;
+
+/** Normalises a placement (one or many) into the list of {@link Location}s it allows, in declaration order. */
+export function locationsOf(placement: Placement | readonly Placement[]): Location[] {
+  const list: readonly Placement[] = Array.isArray(placement) ? placement : [placement as Placement];
+  const out: Location[] = [];
+  for (const p of list) {
+    for (const tier of p.tiers) out.push({ databaseType: p.databaseType, tier } as Location);
+  }
+  return out;
+}

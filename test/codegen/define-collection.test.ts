@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  ConfigError,
+  collectionMapsFrom,
+  counterRulesFrom,
+  defineCollection,
+  isCollectionDefinition,
+  type AnyCollectionDefinition,
+} from '../../runtime/index.js';
+import { customers } from '../../schemas/customers.js';
+import { orders } from '../../schemas/orders.js';
+import { products } from '../../schemas/products.js';
+
+/** Declares as a JavaScript caller would: no compile-time checks, so the run-time ones must catch it. */
+const declareUntyped = defineCollection as unknown as (declaration: Record<string, unknown>) => AnyCollectionDefinition;
+
+function configIssues(run: () => unknown): { path: string; message: string }[] {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const schema = z.object({ ref: z.string(), amount: z.number(), buyer: customers.schema });
+const placement = { databaseType: 'runtime', tiers: ['tenant'] };
+
+describe('defineCollection refuses declarations that do not match their schema', () => {
+  it('names an indexed prop the schema lacks, including a nested one', () => {
+    const issues = configIssues(() => declareUntyped({ name: 'a', schema, indexedProps: ['ref', 'reference', 'buyer.phone'], placement }));
+    expect(issues).toEqual([
+      { path: 'indexedProps.1', message: '"reference" is not a field of the schema' },
+      { path: 'indexedProps.2', message: '"buyer.phone" is not a field of the schema' },
+    ]);
+  });
+
+  it('names a base64 prop that is not a string field', () => {
+    const issues = configIssues(() => declareUntyped({ name: 'a', schema, indexedProps: [], base64Props: { amount: { contentType: 'x' } }, placement }));
+    expect(issues).toEqual([{ path: 'base64Props.amount', message: '"amount" must be a string field of the schema' }]);
+  });
+
+  it('names a tier the database type does not have', () => {
+    const issues = configIssues(() => declareUntyped({ name: 'a', schema, indexedProps: [], placement: { databaseType: 'runtime', tiers: ['generic'] } }));
+    expect(issues[0]?.path).toBe('placement.0.tiers');
+    expect(issues[0]?.message).toContain('runtime has no "generic" tier');
+  });
+
+  it('refuses an entity key that the target does not index, and a tier it is not placed in', () => {
+    const issues = configIssues(() =>
+      declareUntyped({
+        name: 'a', schema, indexedProps: [], placement,
+        entities: [{ property: 'buyer', collection: customers, keyProperty: 'name', databaseType: 'metadata', tier: 'generic' }],
+      }),
+    );
+    expect(issues.map((i) => i.path)).toEqual(['entities.0.keyProperty', 'entities.0.tier']);
+    expect(issues[0]?.message).toContain('index it there');
+  });
+
+  it('refuses an entity mapping that names its target by string', () => {
+    const issues = configIssues(() =>
+      declareUntyped({ name: 'a', schema, indexedProps: [], placement, entities: [{ property: 'buyer', collection: 'customers', keyProperty: 'customerId', databaseType: 'metadata', tier: 'tenant' }] }),
+    );
+    expect(issues).toEqual([{ path: 'entities.0.collection', message: 'must be a collection object made by defineCollection, not a name' }]);
+  });
+
+  it('refuses a name that cannot prefix Mongo collections', () => {
+    const issues = configIssues(() => declareUntyped({ name: 'my-orders', schema, indexedProps: [], placement }));
+    expect(issues.map((i) => i.path)).toEqual(['name']);
+  });
+});
+
+describe('declarations are recognisable and frozen', () => {
+  it('marks definitions so loaders can find them among other exports', () => {
+    expect(isCollectionDefinition(orders)).toBe(true);
+    expect(isCollectionDefinition({ name: 'orders' })).toBe(false);
+    expect(Object.isFrozen(orders)).toBe(true);
+  });
+
+  it('normalises placement into locations', () => {
+    expect(orders.locations).toEqual([{ databaseType: 'runtime', tier: 'tenant' }]);
+  });
+});
+
+describe('initChronos config is derived from the declarations', () => {
+  it('derives collectionMaps with indexed props, base64 props and required indexed props', () => {
+    expect(collectionMapsFrom([customers, orders, products])).toEqual({
+      customers: { indexedProps: ['customerId', 'email'], validation: { requiredIndexed: ['customerId'] } },
+      orders: {
+        indexedProps: ['orderId', 'status', 'total', 'placedAt', 'customer.customerId'],
+        base64Props: { invoicePdf: { contentType: 'application/pdf' } },
+      },
+      products: { indexedProps: ['productId', 'price'], base64Props: { image: { contentType: 'image/png' } } },
+    });
+  });
+
+  it('collects counter rules of every declaration in order', () => {
+    expect(counterRulesFrom([customers, orders]).rules.map((r) => r.name)).toEqual(['orders_paid', 'orders_large']);
+  });
+
+  it('refuses two collections with one name and two counter rules with one name', () => {
+    expect(() => collectionMapsFrom([orders, orders])).toThrow(/collection "orders" is declared twice/);
+    const twin = defineCollection({
+      name: 'twin', schema, indexedProps: ['ref'], placement: { databaseType: 'runtime', tiers: ['tenant'] },
+      counterRules: [{ name: 'orders_paid', when: { ref: 'x' } }],
+    });
+    expect(() => counterRulesFrom([orders, twin])).toThrow(/counter rule "orders_paid" is declared twice/);
+  });
+});

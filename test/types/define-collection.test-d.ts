@@ -1,0 +1,76 @@
+/**
+ * Type tests of the schema DSL, checked by `tsc --noEmit`: a declaration that names a field the
+ * schema lacks, a non-indexed entity key or a tier the target is not placed in does not compile.
+ */
+import { describe, expectTypeOf, it } from 'vitest';
+import { z } from 'zod';
+import { defineCollection, type CollectionDefinition } from '../../runtime/index.js';
+import { customers } from '../../schemas/customers.js';
+import { products } from '../../schemas/products.js';
+
+const schema = z.object({ ref: z.string(), amount: z.number(), note: z.string().optional(), buyer: customers.schema, item: products.schema });
+
+describe('defineCollection checks names against the schema', () => {
+  it('infers the name, indexed props and placement', () => {
+    const invoices = defineCollection({ name: 'invoices', schema, indexedProps: ['ref', 'buyer.email'], placement: { databaseType: 'metadata', tiers: ['tenant', 'domain'] } });
+    expectTypeOf(invoices.name).toEqualTypeOf<'invoices'>();
+    expectTypeOf(invoices.indexedProps).toEqualTypeOf<readonly ('ref' | 'buyer.email')[]>();
+    expectTypeOf(invoices).toMatchTypeOf<CollectionDefinition<'invoices'>>();
+  });
+
+  it('refuses an indexed prop the schema does not have', () => {
+    // @ts-expect-error `reference` is not a field
+    defineCollection({ name: 'a', schema, indexedProps: ['reference'], placement: { databaseType: 'runtime', tiers: ['tenant'] } });
+  });
+
+  it('refuses a base64 prop that is not a string field', () => {
+    // @ts-expect-error amount is a number
+    defineCollection({ name: 'a', schema, indexedProps: [], base64Props: { amount: { contentType: 'x' } }, placement: { databaseType: 'runtime', tiers: ['tenant'] } });
+  });
+
+  it('refuses a tier the database type does not have', () => {
+    // @ts-expect-error runtime has tenant databases only
+    defineCollection({ name: 'a', schema, indexedProps: [], placement: { databaseType: 'runtime', tiers: ['generic'] } });
+  });
+});
+
+describe('entity mappings point at declared collections', () => {
+  it('accepts a mapping to an indexed key in a tier the target lives in', () => {
+    defineCollection({
+      name: 'a', schema, indexedProps: [], placement: { databaseType: 'runtime', tiers: ['tenant'] },
+      entities: [{ property: 'buyer', collection: customers, keyProperty: 'customerId', databaseType: 'metadata', tier: 'tenant' }],
+    });
+  });
+
+  it('refuses a property the record does not have', () => {
+    defineCollection({
+      name: 'a', schema, indexedProps: [], placement: { databaseType: 'runtime', tiers: ['tenant'] },
+      // @ts-expect-error `customer` is not a field of this schema
+      entities: [{ property: 'customer', collection: customers, keyProperty: 'customerId', databaseType: 'metadata', tier: 'tenant' }],
+    });
+  });
+
+  it('refuses a key property the target does not index', () => {
+    defineCollection({
+      name: 'a', schema, indexedProps: [], placement: { databaseType: 'runtime', tiers: ['tenant'] },
+      // @ts-expect-error customers index customerId and email, not name
+      entities: [{ property: 'buyer', collection: customers, keyProperty: 'name', databaseType: 'metadata', tier: 'tenant' }],
+    });
+  });
+
+  it('refuses a tier the target is not placed in', () => {
+    defineCollection({
+      name: 'a', schema, indexedProps: [], placement: { databaseType: 'runtime', tiers: ['tenant'] },
+      // @ts-expect-error products live in knowledge/domain only
+      entities: [{ property: 'item', collection: products, keyProperty: 'productId', databaseType: 'knowledge', tier: 'generic' }],
+    });
+  });
+
+  it('refuses a collection name instead of the collection object', () => {
+    defineCollection({
+      name: 'a', schema, indexedProps: [], placement: { databaseType: 'runtime', tiers: ['tenant'] },
+      // @ts-expect-error the mapping takes the declared collection, not its name
+      entities: [{ property: 'buyer', collection: 'customers', keyProperty: 'customerId', databaseType: 'metadata', tier: 'tenant' }],
+    });
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * Type tests of the generated repositories, checked by `tsc --noEmit` (and by `vitest --typecheck`).
+ * Each `@ts-expect-error` line must fail to compile; each `expectTypeOf` must hold.
+ */
+import { describe, expectTypeOf, it } from 'vitest';
+import type { ChronosRecord, CreateResult, EntityResult, ListPage } from '../../runtime/index.js';
+import type {
+  CustomersRecord,
+  OrdersData,
+  OrdersInput,
+  OrdersRecord,
+  OrdersRepository,
+  ProductsRecord,
+  Repositories,
+} from '../../generated/index.js';
+
+declare const repos: Repositories;
+declare const orders: OrdersRepository;
+declare const input: OrdersInput;
+
+describe('typed access by database type and tier', () => {
+  it('gives a tenant-tier collection per tenant', () => {
+    expectTypeOf(repos.runtime.tenant('acme').orders).toEqualTypeOf<OrdersRepository>();
+  });
+
+  it('does not offer a tenant-only collection in the generic tier', () => {
+    // @ts-expect-error runtime has no generic tier with orders
+    void repos.runtime.generic;
+    // @ts-expect-error customers are placed in metadata/tenant only
+    void repos.metadata.generic;
+    // @ts-expect-error products live in knowledge, not metadata
+    void repos.metadata.tenant('acme').products;
+  });
+
+  it('requires the scope of a scoped tier', () => {
+    // @ts-expect-error a tenant tier needs the tenant id
+    void repos.runtime.tenant().orders;
+  });
+});
+
+describe('writes accept only the declared shape', () => {
+  it('accepts an input with defaults left out', () => {
+    expectTypeOf(orders.create).parameter(0).toEqualTypeOf<OrdersInput>();
+    expectTypeOf(orders.create(input)).resolves.toEqualTypeOf<CreateResult>();
+  });
+
+  it('refuses an unknown field', () => {
+    // @ts-expect-error `colour` is not a field of orders
+    void orders.create({ ...input, colour: 'red' });
+  });
+
+  it('refuses a wrong value type', () => {
+    // @ts-expect-error quantity is a number
+    void orders.create({ ...input, quantity: '2' });
+    // @ts-expect-error status is one of the declared values
+    void orders.create({ ...input, status: 'lost' });
+  });
+
+  it('takes a deep-partial enrichment but not a wrong type inside it', () => {
+    void orders.enrich('id', { customer: { name: 'New name' } });
+    // @ts-expect-error customer.name is a string
+    void orders.enrich('id', { customer: { name: 42 } });
+  });
+});
+
+describe('listByMeta filters and sorts on indexed props only', () => {
+  it('accepts indexed props with their types, including declared nested paths', () => {
+    void orders.listByMeta({ filter: { status: 'paid', total: { $gte: 100 }, 'customer.customerId': 'c1' }, sort: { total: -1 } });
+    void orders.listByMeta({ sort: { updatedAt: 1 } });
+  });
+
+  it('refuses a non-indexed field in a filter', () => {
+    // @ts-expect-error quantity is not indexed
+    void orders.listByMeta({ filter: { quantity: 2 } });
+  });
+
+  it('refuses a wrong value type in a filter', () => {
+    // @ts-expect-error total is a number
+    void orders.listByMeta({ filter: { total: { $gte: 'many' } } });
+  });
+
+  it('refuses a non-indexed field in a sort', () => {
+    // @ts-expect-error quantity is not indexed
+    void orders.listByMeta({ sort: { quantity: 1 } });
+  });
+
+  it('refuses server-side JavaScript operators', () => {
+    // @ts-expect-error $where is not a filter operator
+    void orders.listByMeta({ filter: { status: { $where: 'sleep(1000)' } } });
+  });
+});
+
+describe('reads infer precise record types', () => {
+  it('types getLatest, getAsOf and listByMeta results', async () => {
+    expectTypeOf(orders.getLatest('id')).resolves.toEqualTypeOf<OrdersRecord | null>();
+    expectTypeOf(orders.getAsOf('id', new Date())).resolves.toEqualTypeOf<OrdersRecord | null>();
+    expectTypeOf(orders.listByMeta()).resolves.toEqualTypeOf<ListPage<OrdersData>>();
+    const record = await orders.getLatest('id');
+    if (record) {
+      expectTypeOf(record.status).toEqualTypeOf<'placed' | 'paid' | 'shipped' | 'cancelled'>();
+      expectTypeOf(record.customer.tier).toEqualTypeOf<'standard' | 'premium'>();
+      expectTypeOf(record._system.ov).toEqualTypeOf<number>();
+      expectTypeOf(record).toMatchTypeOf<ChronosRecord<OrdersData>>();
+    }
+  });
+});
+
+describe('entity methods follow the declared mappings', () => {
+  it('types entity results and records by property', async () => {
+    const saved = await orders.insertWithEntities(input);
+    expectTypeOf(saved.entityResults.customer).toEqualTypeOf<EntityResult | undefined>();
+    const read = await orders.getWithEntities('id');
+    expectTypeOf(read.entityRecords.customer).toEqualTypeOf<CustomersRecord | undefined>();
+    expectTypeOf(read.entityRecords.product).toEqualTypeOf<ProductsRecord | undefined>();
+  });
+
+  it('refuses a property that is not a declared entity', async () => {
+    const read = await orders.getWithEntities('id');
+    // @ts-expect-error orders has no `shipping` entity
+    void read.entityRecords.shipping;
+    const saved = await orders.insertWithEntities(input);
+    // @ts-expect-error `custmer` is misspelt
+    void saved.entityResults.custmer;
+  });
+});
