@@ -4,6 +4,8 @@
  * numbers on a shared machine are noise.
  */
 
+import { checkInterrupted } from './interrupt.js';
+
 /** Summary of one measured operation. */
 export interface Measurement {
   name: string;
@@ -25,6 +27,7 @@ export async function measure(name: string, count: number, op: (i: number) => Pr
   const latencies: number[] = [];
   const started = performance.now();
   for (let i = 0; i < count; i += 1) {
+    checkInterrupted();
     const t0 = performance.now();
     await op(i);
     latencies.push(performance.now() - t0);
@@ -34,7 +37,40 @@ export async function measure(name: string, count: number, op: (i: number) => Pr
   return { name, count, opsPerSecond: (count / elapsed) * 1000, medianMs: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
 }
 
-const fmt = (n: number, digits = 2): string => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+/**
+ * Measures several operations side by side, alternating them call by call (a, b, a, b, …) after
+ * `warmup` untimed rounds, so all see the same machine load and the same data growth; running
+ * all of one and then all of the other would hand whichever runs second a bigger collection.
+ */
+export async function measureInterleaved(
+  entries: ReadonlyArray<{ name: string; op: (i: number) => Promise<unknown> }>,
+  count: number,
+  warmup = 5,
+): Promise<Measurement[]> {
+  for (let i = 0; i < warmup; i += 1) {
+    for (const { op } of entries) await op(count + i);
+  }
+  const times = entries.map((): number[] => []);
+  for (let i = 0; i < count; i += 1) {
+    checkInterrupted();
+    for (const [side, { op }] of entries.entries()) {
+      const t0 = performance.now();
+      await op(i);
+      times[side]?.push(performance.now() - t0);
+    }
+  }
+  return entries.map(({ name }, side) => summarise(name, times[side] ?? []));
+}
+
+/** Median, p99 and throughput of a list of latencies (ms); throughput counts only the timed calls. */
+export function summarise(name: string, latencies: number[]): Measurement {
+  const sorted = [...latencies].sort((x, y) => x - y);
+  const total = sorted.reduce((sum, t) => sum + t, 0);
+  return { name, count: sorted.length, opsPerSecond: total > 0 ? (sorted.length / total) * 1000 : Number.NaN, medianMs: percentile(sorted, 50), p99Ms: percentile(sorted, 99) };
+}
+
+/** Fixed-point formatting that prints `-` for NaN and infinities. */
+export const fmt = (n: number, digits = 2): string => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
 /** Prints engine vs raw floor side by side, with the ratio of median latencies. */
 export function printComparison(rows: Array<{ engine: Measurement; floor: Measurement; floorDescription: string }>): void {

@@ -30,13 +30,16 @@ export interface LogsRepositories {
 /** Typed repositories by database type and tier; a collection is reachable only where it is placed. */
 export interface Repositories {
   readonly metadata: {
-    tenant(tenantId: string): MetadataTenantRepositories;
+    /** The tenant database of `tenantId`; `scope.domain` routes entities placed in a domain tier. */
+    tenant(tenantId: string, scope?: { domain?: string }): MetadataTenantRepositories;
   };
   readonly knowledge: {
-    domain(domain: string): KnowledgeDomainRepositories;
+    /** The domain database of `domain`; `scope.tenantId` routes entities placed in a tenant tier. */
+    domain(domain: string, scope?: { tenantId?: string }): KnowledgeDomainRepositories;
   };
   readonly runtime: {
-    tenant(tenantId: string): RuntimeTenantRepositories;
+    /** The tenant database of `tenantId`; `scope.domain` routes entities placed in a domain tier. */
+    tenant(tenantId: string, scope?: { domain?: string }): RuntimeTenantRepositories;
   };
   readonly logs: LogsRepositories;
 }
@@ -54,23 +57,23 @@ export interface Repositories {
 export function createRepositories(chronos: ChronosLike): Repositories {
   return {
     metadata: {
-      tenant: (tenantId: string) => ({
+      tenant: (tenantId: string, scope: { domain?: string } = {}) => ({
         get customers() {
-          return new CustomersRepository(chronos.with({ databaseType: 'metadata', tier: 'tenant', tenantId, collection: 'customers' }));
+          return new CustomersRepository(chronos.with({ databaseType: 'metadata', tier: 'tenant', tenantId, ...scope, collection: 'customers' }));
         },
       }),
     },
     knowledge: {
-      domain: (domain: string) => ({
+      domain: (domain: string, scope: { tenantId?: string } = {}) => ({
         get products() {
-          return new ProductsRepository(chronos.with({ databaseType: 'knowledge', tier: 'domain', domain, collection: 'products' }));
+          return new ProductsRepository(chronos.with({ databaseType: 'knowledge', tier: 'domain', domain, ...scope, collection: 'products' }));
         },
       }),
     },
     runtime: {
-      tenant: (tenantId: string) => ({
+      tenant: (tenantId: string, scope: { domain?: string } = {}) => ({
         get orders() {
-          return new OrdersRepository(chronos.with({ databaseType: 'runtime', tier: 'tenant', tenantId, collection: 'orders' }));
+          return new OrdersRepository(chronos.with({ databaseType: 'runtime', tier: 'tenant', tenantId, ...scope, collection: 'orders' }));
         },
       }),
     },

@@ -2,20 +2,24 @@
  * Writes the root factory: `createRepositories(chronos)` gives each collection's repository under
  * the database type and tier it is placed in, so asking for it anywhere else does not compile.
  */
-import type { DatabaseType, Location, Tier } from '../../runtime/schema/placement.js';
+import type { CollectionDatabaseType, Location, CollectionTier } from '../../runtime/schema/placement.js';
 import type { LoadedDeclaration } from '../load/load-declarations.js';
 import { namesOf, pascalCase } from './naming.js';
 import type { StatementCollector } from './statements.js';
 
-const DATABASE_ORDER: readonly DatabaseType[] = ['metadata', 'knowledge', 'runtime', 'logs', 'messaging', 'identities'];
-const TIER_ORDER: readonly Tier[] = ['generic', 'domain', 'tenant', 'single'];
+const DATABASE_ORDER: readonly CollectionDatabaseType[] = ['metadata', 'knowledge', 'runtime', 'logs'];
+const TIER_ORDER: readonly CollectionTier[] = ['generic', 'domain', 'tenant', 'single'];
 
-/** The scope argument each tier takes, or null for tiers with one database. */
-const SCOPE: Record<Tier, { param: string; key: string } | null> = {
+/**
+ * The scope argument each tier takes (null for tiers with one database), and the other scope a
+ * caller may add: the engine routes entity targets with the caller's tenant and domain, so an
+ * order in a tenant database whose product lives in a domain database needs that domain too.
+ */
+const SCOPE: Record<CollectionTier, { param: string; key: string; extra: string } | null> = {
   generic: null,
   single: null,
-  domain: { param: 'domain', key: 'domain' },
-  tenant: { param: 'tenantId', key: 'tenantId' },
+  domain: { param: 'domain', key: 'domain', extra: 'tenantId' },
+  tenant: { param: 'tenantId', key: 'tenantId', extra: 'domain' },
 };
 
 function groupName(location: Location): string {
@@ -38,12 +42,13 @@ function groupLocations(declarations: readonly LoadedDeclaration[]): Map<string,
 function tierMember(location: Location): string {
   const scope = SCOPE[location.tier];
   const type = groupName(location);
-  return scope ? `${location.tier}(${scope.param}: string): ${type};` : `readonly ${location.tier}: ${type};`;
+  if (!scope) return `readonly ${location.tier}: ${type};`;
+  return `/** The ${location.tier} database of \`${scope.param}\`; \`scope.${scope.extra}\` routes entities placed in ${scope.extra === 'domain' ? 'a domain' : 'a tenant'} tier. */\n${location.tier}(${scope.param}: string, scope?: { ${scope.extra}?: string }): ${type};`;
 }
 
 function groupObject(location: Location, collections: readonly string[]): string {
   const scope = SCOPE[location.tier];
-  const scopeField = scope ? (scope.key === scope.param ? ` ${scope.key},` : ` ${scope.key}: ${scope.param},`) : '';
+  const scopeField = scope ? ` ${scope.key}${scope.key === scope.param ? '' : `: ${scope.param}`}, ...scope,` : '';
   const getters = collections.map((c) => {
     const ctx = `{ databaseType: '${location.databaseType}', tier: '${location.tier}',${scopeField} collection: '${c}' }`;
     return `get ${c}() {\nreturn new ${namesOf(c).repository}(chronos.with(${ctx}));\n},`;
@@ -81,7 +86,9 @@ export function emitFactory(file: StatementCollector, declarations: readonly Loa
     if (single) return `${db}: ${groupObject(single.location, single.collections)},`;
     const members = tiers.map(({ location, collections }) => {
       const scope = SCOPE[location.tier];
-      return scope ? `${location.tier}: (${scope.param}: string) => (${groupObject(location, collections)}),` : `${location.tier}: ${groupObject(location, collections)},`;
+      return scope
+        ? `${location.tier}: (${scope.param}: string, scope: { ${scope.extra}?: string } = {}) => (${groupObject(location, collections)}),`
+        : `${location.tier}: ${groupObject(location, collections)},`;
     });
     return `${db}: {\n${members.join('\n')}\n},`;
   });

@@ -119,7 +119,9 @@ function checkDuplicates(config: ParsedChronosConfig, issues: ErrorIssue[]): voi
 function checkCounterRules(config: ParsedChronosConfig, issues: ErrorIssue[]): void {
   const topLevel = config.counterRules?.rules;
   const nested = config.analytics?.counterRules;
-  if (topLevel !== undefined && nested !== undefined && JSON.stringify(topLevel) !== JSON.stringify(nested)) {
+  // Both blocks default to no rules, so only two non-empty, different sets conflict.
+  const bothSet = (topLevel?.length ?? 0) > 0 && (nested?.length ?? 0) > 0;
+  if (bothSet && JSON.stringify(topLevel) !== JSON.stringify(nested)) {
     issues.push({
       path: ['analytics', 'counterRules'],
       message: 'differs from counterRules.rules: set the rules in one place (both are accepted, but not two different sets)',

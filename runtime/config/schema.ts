@@ -4,6 +4,8 @@
  * sections. Objects are strict, so a misspelt option is an error rather than silently ignored.
  */
 import { z } from 'zod';
+import { analyticsConfigSchema } from '../analytics/analytics-rules.js';
+import { counterRuleSchema } from '../analytics/counter-rule.js';
 
 const nonEmpty = z.string().trim().min(1, { error: 'must be a non-empty string' });
 
@@ -75,27 +77,6 @@ export const messagingDatabaseSchema = z.strictObject({
 /** The identities database: MongoDB only, one database, tenant-scoped by `tenantId`. */
 export const identitiesDatabaseSchema = z.strictObject({ dbConnRef: nonEmpty, dbName: nonEmpty });
 
-const filterOperators = ['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists'] as const;
-
-/** A `when` predicate of a counter rule: equality or one of the comparison operators. */
-const predicateSchema = z.union([
-  z.strictObject(Object.fromEntries(filterOperators.map((op) => [op, z.unknown().optional()]))),
-  z.string(),
-  z.number(),
-  z.boolean(),
-  z.null(),
-  z.array(z.unknown()),
-]);
-
-/** A counter rule: which writes it counts, and which props it counts distinct values of. */
-export const counterRuleSchema = z.strictObject({
-  name: nonEmpty.regex(/^[A-Za-z0-9_-]+$/, { error: 'may hold letters, digits, _ and - only' }),
-  on: z.array(z.enum(['CREATE', 'UPDATE', 'DELETE'])).min(1).optional(),
-  scope: z.enum(['meta', 'payload']).default('meta'),
-  when: z.record(z.string(), predicateSchema).default({}),
-  countUnique: z.array(nonEmpty).optional(),
-});
-
 const base64PropSchema = z.strictObject({
   contentType: nonEmpty,
   preferredText: z.boolean().optional(),
@@ -110,13 +91,6 @@ export const collectionMapSchema = z.strictObject({
 });
 
 const positiveInt = z.number().int().positive();
-
-const analyticsSchema = z.strictObject({
-  counterRules: z.array(counterRuleSchema).optional(),
-  timeBasedRules: z.array(z.looseObject({ name: nonEmpty, collection: nonEmpty })).default([]),
-  crossTenantRules: z.array(z.looseObject({ name: nonEmpty, collection: nonEmpty })).default([]),
-  tenants: z.array(nonEmpty).default([]),
-});
 
 /** Chooses the routing key of a context, for databases listing several backends. */
 export type ChooseKey = string | ((ctx: Record<string, unknown>) => string);
@@ -150,7 +124,7 @@ export const chronosConfigSchema = z.strictObject({
     .default({}),
   collectionMaps: z.record(z.string(), collectionMapSchema).default({}),
   counterRules: z.strictObject({ rules: z.array(counterRuleSchema).default([]) }).optional(),
-  analytics: analyticsSchema.optional(),
+  analytics: analyticsConfigSchema.optional(),
   devShadow: z
     .strictObject({
       enabled: z.boolean(),
@@ -186,9 +160,6 @@ export type ChronosConfig = z.input<typeof chronosConfigSchema>;
 
 /** The configuration after parsing: defaults filled in. */
 export type ParsedChronosConfig = z.output<typeof chronosConfigSchema>;
-
-/** A counter rule as configured. */
-export type CounterRuleConfig = z.input<typeof counterRuleSchema>;
 
 /** Per-collection settings as configured. */
 export type CollectionMapConfig = z.input<typeof collectionMapSchema>;

@@ -14,11 +14,14 @@ export type DatabaseType = 'metadata' | 'knowledge' | 'runtime' | 'logs' | 'iden
 /** The tiers of the tiered database types. */
 export type Tier = 'generic' | 'domain' | 'tenant';
 
+/** What a context may name as its tier: one of the {@link Tier}s, or `single` for the one-database types (logs, identities). */
+export type ContextTier = Tier | 'single';
+
 /** What `chronos.with(...)` takes. */
 export interface RouteContext {
   databaseType: DatabaseType;
-  /** Required for metadata and knowledge; runtime is always `tenant`; logs and identities have none. */
-  tier?: Tier;
+  /** Required for metadata and knowledge; runtime is always `tenant`; logs and identities have one database (`single`, or omit it). */
+  tier?: ContextTier;
   tenantId?: string;
   domain?: string;
   collection: string;
@@ -49,7 +52,7 @@ const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,99}$/;
 
 const routeContextSchema = z.strictObject({
   databaseType: z.enum(['metadata', 'knowledge', 'runtime', 'logs', 'identities']),
-  tier: z.enum(['generic', 'domain', 'tenant']).optional(),
+  tier: z.enum(['generic', 'domain', 'tenant', 'single']).optional(),
   tenantId: z.string().min(1).optional(),
   domain: z.string().min(1).optional(),
   collection: z.string().regex(COLLECTION_NAME, {
@@ -135,7 +138,7 @@ function resolveTiered(config: ParsedChronosConfig, ctx: RouteContext & { databa
       return toRoute(config, ctx, 'tenant', entry);
     }
     default:
-      throw new RouteError(`${ctx.databaseType} needs a tier: generic, domain or tenant`);
+      throw new RouteError(`${ctx.databaseType} needs a tier: generic, domain or tenant${ctx.tier === 'single' ? ' (it has no single database)' : ''}`);
   }
 }
 
@@ -151,6 +154,9 @@ function resolveRuntime(config: ParsedChronosConfig, ctx: RouteContext): Resolve
 }
 
 function resolveSingle(config: ParsedChronosConfig, ctx: RouteContext): ResolvedRoute {
+  if (ctx.tier !== undefined && ctx.tier !== 'single') {
+    throw new RouteError(`${ctx.databaseType} has one database; tier "${ctx.tier}" does not exist for it (use "single" or omit tier)`);
+  }
   if (ctx.databaseType === 'logs') {
     const logs = config.databases.logs;
     if (!logs) throw new RouteError('databases.logs is not configured');

@@ -3,12 +3,12 @@
  * structurally so generated code depends on the contract, not on the engine's class.
  */
 import type { CollectionOps } from '../ops/types.js';
-import type { DatabaseType, Tier } from './placement.js';
+import type { CollectionDatabaseType, CollectionTier } from './placement.js';
 
 /** A routed context: which database (type, tier, tenant or domain) and which collection. */
 export interface RouteContextLike {
-  databaseType: DatabaseType;
-  tier: Tier;
+  databaseType: CollectionDatabaseType;
+  tier: CollectionTier;
   tenantId?: string;
   domain?: string;
   collection: string;

@@ -4,7 +4,7 @@
  */
 import { ConfigError, type ErrorIssue } from '../errors.js';
 import type { AnyCollectionDefinition } from './define-collection.js';
-import { TIERS_BY_DATABASE_TYPE, type DatabaseType } from './placement.js';
+import { TIERS_BY_DATABASE_TYPE, type CollectionDatabaseType } from './placement.js';
 import { fieldAt, isZodSchema, runtimeSchema, unwrap } from './zod-shape.js';
 
 const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -14,7 +14,7 @@ function checkPlacement(definition: AnyCollectionDefinition, issues: ErrorIssue[
     issues.push({ path: ['placement'], message: 'no database type and tier given: say where the collection lives, e.g. { databaseType: "runtime", tiers: ["tenant"] }' });
   }
   definition.locations.forEach((location, i) => {
-    const allowed = TIERS_BY_DATABASE_TYPE[location.databaseType as DatabaseType] as readonly string[] | undefined;
+    const allowed = TIERS_BY_DATABASE_TYPE[location.databaseType as CollectionDatabaseType] as readonly string[] | undefined;
     if (!allowed) issues.push({ path: ['placement', i, 'databaseType'], message: `unknown database type "${location.databaseType}"` });
     else if (!allowed.includes(location.tier)) {
       issues.push({ path: ['placement', i, 'tiers'], message: `${location.databaseType} has no "${location.tier}" tier (it has ${allowed.join(', ')})` });

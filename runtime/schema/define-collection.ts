@@ -5,7 +5,7 @@
  */
 import type { ZodObject } from 'zod';
 import { checkDeclaration } from './declaration-checks.js';
-import type { CounterRuleConfig } from '../config/schema.js';
+import type { CounterRuleInput } from '../analytics/counter-rule.js';
 import { locationsOf, type Location, type LocationsOf, type Placement } from './placement.js';
 
 const COLLECTION_BRAND = Symbol.for('chronos-db.collection');
@@ -55,7 +55,7 @@ export interface CollectionDefinition<
   readonly indexedProps: readonly Indexed[];
   readonly base64Props: Readonly<Record<string, Base64Prop>>;
   readonly entities: readonly EntityDefinition[];
-  readonly counterRules: readonly CounterRuleConfig[];
+  readonly counterRules: readonly CounterRuleInput[];
   readonly validation: { readonly requiredIndexed?: readonly Indexed[] };
   readonly placement: P;
   /** Every database type / tier pair the placement allows, in declaration order. */
@@ -112,7 +112,7 @@ export interface CollectionDeclaration<
   base64Props?: { readonly [K in StringKeys<Schema['shape']>]?: Base64Prop };
   /** Props that hold entities of other collections, saved and fetched by `insertWithEntities` / `getWithEntities`. */
   entities?: { readonly [K in keyof Targets]: EntityDeclaration<Schema['shape'], Targets[K]> };
-  counterRules?: readonly CounterRuleConfig[];
+  counterRules?: readonly CounterRuleInput[];
   validation?: { readonly requiredIndexed?: readonly NoInfer<Indexed>[] };
   /** The database type(s) and tier(s) the collection lives in. */
   placement: P;

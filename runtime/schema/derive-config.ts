@@ -3,7 +3,8 @@
  * the declarations, so they are never written twice.
  */
 import { ConfigError, type ErrorIssue } from '../errors.js';
-import type { CollectionMapConfig, CounterRuleConfig } from '../config/schema.js';
+import type { CounterRuleInput } from '../analytics/counter-rule.js';
+import type { CollectionMapConfig } from '../config/schema.js';
 import type { AnyCollectionDefinition } from './define-collection.js';
 
 
@@ -38,7 +39,7 @@ export function collectionMapsFrom(collections: readonly AnyCollectionDefinition
 }
 
 /** `counterRules` for `initChronos`: the rules of every declaration, in order; a rule name used twice is refused. */
-export function counterRulesFrom(collections: readonly AnyCollectionDefinition[]): { rules: CounterRuleConfig[] } {
+export function counterRulesFrom(collections: readonly AnyCollectionDefinition[]): { rules: CounterRuleInput[] } {
   const rules = collections.flatMap((c) => [...c.counterRules]);
   refuseDuplicates(rules.map((r) => r.name), 'counter rule', 'counterRules');
   return { rules };

@@ -1,14 +1,15 @@
 /**
  * Where a collection lives: which database types and tiers. The tiers each database type has
  * follow the configuration's shape (`metadata` and `knowledge` have generic, domain and tenant
- * databases; `runtime` only tenant ones; `logs`, `messaging` and `identities` one database each).
+ * databases; `runtime` only tenant ones; `logs` one database). Messaging and identities are not
+ * here: they have their own APIs rather than versioned collections.
  */
 
-/** The kinds of database a Chronos configuration routes to. */
-export type DatabaseType = 'metadata' | 'knowledge' | 'runtime' | 'logs' | 'messaging' | 'identities';
+/** The database types that hold versioned collections (what `chronos.with(...)` returns operations for). */
+export type CollectionDatabaseType = 'metadata' | 'knowledge' | 'runtime' | 'logs';
 
-/** The tier of a database inside its database type. `single` is the one database of `logs`, `messaging`, `identities`. */
-export type Tier = 'generic' | 'domain' | 'tenant' | 'single';
+/** The tier of a database inside its database type. `single` is the one database of `logs`. */
+export type CollectionTier = 'generic' | 'domain' | 'tenant' | 'single';
 
 /** The tiers each database type has; a placement or entity mapping naming another is a compile error. */
 export interface TiersByDatabaseType {
@@ -16,29 +17,25 @@ export interface TiersByDatabaseType {
   knowledge: 'generic' | 'domain' | 'tenant';
   runtime: 'tenant';
   logs: 'single';
-  messaging: 'single';
-  identities: 'single';
 }
 
 /** Runtime mirror of {@link TiersByDatabaseType}, for declarations written in plain JavaScript. */
-export const TIERS_BY_DATABASE_TYPE: { readonly [D in DatabaseType]: readonly TiersByDatabaseType[D][] } = {
+export const TIERS_BY_DATABASE_TYPE: { readonly [D in CollectionDatabaseType]: readonly TiersByDatabaseType[D][] } = {
   metadata: ['generic', 'domain', 'tenant'],
   knowledge: ['generic', 'domain', 'tenant'],
   runtime: ['tenant'],
   logs: ['single'],
-  messaging: ['single'],
-  identities: ['single'],
 };
 
 /** One database type and the tiers of it a collection is placed in. */
 export type Placement = {
-  [D in DatabaseType]: { readonly databaseType: D; readonly tiers: readonly TiersByDatabaseType[D][] };
-}[DatabaseType];
+  [D in CollectionDatabaseType]: { readonly databaseType: D; readonly tiers: readonly TiersByDatabaseType[D][] };
+}[CollectionDatabaseType];
 
 /** One database type and one of its tiers: a single place a collection can be reached. */
 export type Location = {
-  [D in DatabaseType]: { readonly databaseType: D; readonly tier: TiersByDatabaseType[D] };
-}[DatabaseType];
+  [D in CollectionDatabaseType]: { readonly databaseType: D; readonly tier: TiersByDatabaseType[D] };
+}[CollectionDatabaseType];
 
 type LocationsOfOne<P> = P extends { databaseType: infer D; tiers: readonly (infer T)[] }
   ? { readonly databaseType: D; readonly tier: T }

@@ -87,10 +87,13 @@ describe('what the repositories send', () => {
     await repos.runtime.tenant('acme').orders.getLatest('o1');
     await repos.knowledge.domain('retail').products.history('p1');
     await repos.logs.auditEvents.delete('e1', 3);
+    await repos.runtime.tenant('acme', { domain: 'retail' }).orders.getLatest('o2');
     expect(calls.map((c) => c.context)).toEqual([
       { databaseType: 'runtime', tier: 'tenant', tenantId: 'acme', collection: 'orders' },
       { databaseType: 'knowledge', tier: 'domain', domain: 'retail', collection: 'products' },
       { databaseType: 'logs', tier: 'single', collection: 'auditEvents' },
+      // The extra scope routes the order's entities (its product lives in knowledge/domain).
+      { databaseType: 'runtime', tier: 'tenant', tenantId: 'acme', domain: 'retail', collection: 'orders' },
     ]);
   });
 

@@ -98,3 +98,14 @@ describe('listDatabaseTargets', () => {
     ]);
   });
 });
+
+describe('resolveRoute: single-database types', () => {
+  it('routes logs with tier "single" or no tier, and refuses another tier', () => {
+    expect(resolveRoute(config, { databaseType: 'logs', tier: 'single', collection: 'audit' }).mongo.dbName).toBe('chronos_logs');
+    expect(() => resolveRoute(config, { databaseType: 'logs', tier: 'tenant', collection: 'audit' })).toThrow(/one database/);
+  });
+
+  it('refuses tier "single" for a tiered database type', () => {
+    expect(() => resolveRoute(config, { databaseType: 'metadata', tier: 'single', collection: 'c' })).toThrow(/no single database/);
+  });
+});

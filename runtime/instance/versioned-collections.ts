@@ -1,0 +1,41 @@
+/**
+ * Walks every versioned collection that exists in the configured databases, for instance-wide
+ * maintenance (reconcile, retention). A collection is found by its `<name>_ver` Mongo collection.
+ */
+import type { ParsedChronosConfig } from '../config/schema.js';
+import type { ConnectionPool } from '../connections/connection-pool.js';
+import type { EngineContext } from '../ops/context.js';
+import { COLLECTION_SUFFIXES } from '../ops/indexes.js';
+import { listDatabaseTargets } from '../router/database-targets.js';
+import { resolveRoute, type RouteContext } from '../router/resolve-route.js';
+import { engineContextFor } from './collection-handle.js';
+
+const VERSIONED_TYPES = new Set(['metadata', 'knowledge', 'runtime', 'logs']);
+
+/** Calls `visit` with the engine context of each versioned collection, one at a time. */
+export async function forEachVersionedCollection(
+  config: ParsedChronosConfig,
+  pool: ConnectionPool,
+  visit: (ctx: EngineContext) => Promise<void>,
+): Promise<void> {
+  for (const target of listDatabaseTargets(config)) {
+    if (!VERSIONED_TYPES.has(target.databaseType)) continue;
+    const db = pool.db(target.mongoUri, target.dbName);
+    const names = await db.listCollections({}, { nameOnly: true }).toArray();
+    for (const { name } of names) {
+      if (!name.endsWith(COLLECTION_SUFFIXES.ver)) continue;
+      const collection = name.slice(0, -COLLECTION_SUFFIXES.ver.length);
+      const ctx = {
+        databaseType: target.databaseType,
+        collection,
+        ...(target.tier !== 'single' && { tier: target.tier }),
+        ...(target.tenantId !== undefined && { tenantId: target.tenantId }),
+        ...(target.domain !== undefined && { domain: target.domain }),
+      } as RouteContext;
+      const route = resolveRoute(config, ctx);
+      // With several backends, a collection belongs to the one its routing key picks.
+      if (route.mongo.connRef !== target.dbConnRef) continue;
+      await visit(engineContextFor({ config, pool, route, db, observers: [] }));
+    }
+  }
+}

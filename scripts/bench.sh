@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# `npm run bench`: start the test servers, then measure the engine next to the raw driver and SDK
+# calls on the same servers. Prints tables; writes no result files.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/test-servers.sh start
+# shellcheck disable=SC1091
+source .servers/env
+npx tsx bench/run.ts "$@"

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The README's first command (`npm run demo`): start the test servers (building them the first
+# time), then run the example app end to end against them with local-folder storage.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/test-servers.sh start
+# shellcheck disable=SC1091
+source .servers/env
+npx tsx examples/app.ts
