@@ -1,0 +1,100 @@
+/**
+ * The generated repositories on the real engine (FerretDB and a local storage folder), after
+ * `migrate` has built the indexes: validation happens before anything is written, and what
+ * comes back has the declared shape.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate } from '../../codegen/migrate/migrate.js';
+import { listDatabaseTargets } from '../../codegen/migrate/targets.js';
+import { parseConfig } from '../../runtime/config/parse-config.js';
+import type { ChronosConfig } from '../../runtime/config/schema.js';
+import { ValidationError, collectionMapsFrom, counterRulesFrom, initChronos, type Chronos } from '../../runtime/index.js';
+import { createRepositories, type OrdersInput, type Repositories } from '../../generated/index.js';
+import { auditEvents } from '../../schemas/audit-events.js';
+import { customers } from '../../schemas/customers.js';
+import { orders } from '../../schemas/orders.js';
+import { products } from '../../schemas/products.js';
+import { testServers, uniqueName } from '../support/servers.js';
+
+const collections = [auditEvents, customers, orders, products];
+let chronos: Chronos;
+let repos: Repositories;
+
+beforeAll(async () => {
+  const config: ChronosConfig = {
+    dbConnections: { main: { mongoUri: testServers().mongoUri } },
+    localStorage: { enabled: true, basePath: mkdtempSync(join(tmpdir(), 'chronos-codegen-')) },
+    databases: {
+      metadata: { tenantDatabases: [{ tenantId: 'acme', dbConnRef: 'main', dbName: uniqueName('cg_md') }] },
+      knowledge: { domainsDatabases: [{ domain: 'retail', dbConnRef: 'main', dbName: uniqueName('cg_kn') }] },
+      runtime: { tenantDatabases: [{ tenantId: 'acme', dbConnRef: 'main', dbName: uniqueName('cg_rt') }] },
+    },
+    collectionMaps: collectionMapsFrom(collections),
+    counterRules: counterRulesFrom(collections),
+  };
+  const migrated = await migrate({ targets: listDatabaseTargets(parseConfig(config)), collections });
+  expect(migrated.ok).toBe(true);
+  chronos = initChronos(config);
+  repos = createRepositories(chronos);
+});
+
+afterAll(async () => {
+  await chronos?.admin.shutdown();
+});
+
+const order = (orderId: string): OrdersInput => ({
+  orderId,
+  status: 'placed',
+  quantity: 1,
+  total: 25,
+  placedAt: '2026-11-25T10:00:00.000Z',
+  customer: { customerId: `C-${orderId}`, name: 'Ada', email: 'ada@example.com' },
+  product: { productId: 'P-1', name: 'Widget', price: 25 },
+});
+
+describe('typed repositories on the engine', () => {
+  it('stores the parsed record and reads it back with its declared shape', async () => {
+    const shop = repos.runtime.tenant('acme', { domain: 'retail' }).orders;
+    const { id } = await shop.create(order('ORD-1'), 'test');
+    const latest = await shop.getLatest(id);
+    expect(latest?.customer.tier).toBe('standard');
+    expect(latest?.product.tags).toEqual([]);
+    expect(latest?._system.ov).toBe(0);
+  });
+
+  it('writes nothing when the input is invalid', async () => {
+    const shop = repos.runtime.tenant('acme').orders;
+    const error = await shop.create({ ...order('ORD-BAD'), total: -1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((i) => i.path.join('.'))).toEqual(['total']);
+    expect((await shop.listByMeta({ filter: { orderId: 'ORD-BAD' } })).items).toEqual([]);
+  });
+
+  it('leaves the record unchanged when an enrichment is invalid', async () => {
+    const shop = repos.runtime.tenant('acme').orders;
+    const { id } = await shop.create(order('ORD-2'));
+    await expect(shop.enrich(id, { customer: { email: 'nope' } })).rejects.toBeInstanceOf(ValidationError);
+    expect((await shop.getLatest(id))?._system.ov).toBe(0);
+  });
+
+  it('finds records by indexed props, nested ones included', async () => {
+    const shop = repos.runtime.tenant('acme').orders;
+    await shop.create(order('ORD-3'));
+    const page = await shop.listByMeta({ filter: { 'customer.customerId': 'C-ORD-3', status: 'placed' } });
+    expect(page.items.map((o) => o.orderId)).toEqual(['ORD-3']);
+  });
+
+  it('saves and fetches entities in their own tiers', async () => {
+    const shop = repos.runtime.tenant('acme', { domain: 'retail' }).orders;
+    const saved = await shop.insertWithEntities(order('ORD-4'), 'test');
+    expect(saved.entityResults.customer?.operation).toBe('created');
+    const read = await shop.getWithEntities(saved.mainRecordId);
+    expect(read.entityRecords.customer?.customerId).toBe('C-ORD-4');
+    expect(read.entityRecords.product?.productId).toBe('P-1');
+    const stored = await repos.metadata.tenant('acme').customers.listByMeta({ filter: { customerId: 'C-ORD-4' } });
+    expect(stored.items.map((c) => c.name)).toEqual(['Ada']);
+  });
+});
