@@ -43,8 +43,12 @@ async function main(argv: string[]): Promise<number> {
     const { runMigrateCommand } = await import('./migrate/run-migrate.js');
     return runMigrateCommand(rest, log, error);
   }
-  error(USAGE);
-  return command === undefined || command === '--help' ? 0 : 2;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    log(USAGE);
+    return 0;
+  }
+  error(`unknown command "${command}"\n${USAGE}`);
+  return 2;
 }
 
 main(process.argv.slice(2)).then(
