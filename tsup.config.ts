@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: { index: 'runtime/index.ts' },
+    entry: { index: 'runtime/index.ts', schema: 'runtime/schema/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,

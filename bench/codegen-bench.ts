@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   // Inside the repository so the fixture resolves zod and the runtime like an application would.
   const dir = await mkdtemp(path.join(root, '.bench-codegen-'));
   try {
-    const rel = (from: string) => path.relative(from, path.join(root, 'runtime/index.js')).split(path.sep).join('/');
+    const rel = (from: string) => path.relative(from, path.join(root, 'runtime/schema/index.js')).split(path.sep).join('/');
     await writeFixture(dir, COUNT, rel(path.join(dir, 'schemas')), `./${rel(dir)}`.replace('./../', '../'));
     const schemasDir = path.join(dir, 'schemas');
     const outDir = path.join(dir, 'generated');

@@ -7,15 +7,7 @@
 export * from './errors.js';
 export type * from './ops/types.js';
 export type * from './storage/object-store.js';
-export * from './schema/define-collection.js';
-export * from './schema/placement.js';
-export * from './schema/derive-config.js';
-export * from './schema/validate-input.js';
-export type * from './schema/chronos-like.js';
-export type * from './schema/typed-query.js';
-export * from './schema/collection-indexes.js';
-export type { IndexKey, IndexSpec } from './ops/indexes.js';
-export * from './schema/collection-repository.js';
+export * from './schema/index.js';
 export { initChronos, type Chronos, type IdentitiesContext, type TieredOptions, type TotalsQuery } from './chronos.js';
 export type { ChronosConfig, ParsedChronosConfig, CollectionMapConfig } from './config/schema.js';
 export type { RouteContext, DatabaseType, Tier, ContextTier } from './router/resolve-route.js';

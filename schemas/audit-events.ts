@@ -1,6 +1,6 @@
 /** Audit events: one shared logs database. */
 import { z } from 'zod';
-import { defineCollection } from '../runtime/index.js';
+import { defineCollection } from '../runtime/schema/index.js';
 
 /** The `auditEvents` collection: logs database (its single tier). */
 export const auditEvents = defineCollection({

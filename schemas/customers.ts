@@ -1,6 +1,6 @@
 /** Customers: tenant-owned metadata, saved as entities of orders. */
 import { z } from 'zod';
-import { defineCollection } from '../runtime/index.js';
+import { defineCollection } from '../runtime/schema/index.js';
 
 /** A customer as embedded in an order and stored on its own. */
 export const customerSchema = z.object({

@@ -1,6 +1,6 @@
 /** Orders: tenant runtime data referencing a customer (tenant metadata) and a product (domain knowledge). */
 import { z } from 'zod';
-import { defineCollection } from '../runtime/index.js';
+import { defineCollection } from '../runtime/schema/index.js';
 import { customerSchema, customers } from './customers.js';
 import { productSchema, products } from './products.js';
 

@@ -1,6 +1,6 @@
 /** Products: a domain's shared catalogue knowledge, saved as entities of orders. */
 import { z } from 'zod';
-import { defineCollection } from '../runtime/index.js';
+import { defineCollection } from '../runtime/schema/index.js';
 
 /** A product as embedded in an order and stored on its own. */
 export const productSchema = z.object({

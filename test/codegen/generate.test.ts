@@ -12,8 +12,8 @@ const run = promisify(execFile);
 const repoOptions: GenerateOptions = {
   schemasDir: path.join(root, 'schemas'),
   outDir: path.join(root, 'generated'),
-  runtimeImport: '../runtime/index.js',
-  command: 'chronos generate --runtime-import ../runtime/index.js',
+  runtimeImport: '../runtime/schema/index.js',
+  command: 'chronos generate --runtime-import ../runtime/schema/index.js',
 };
 
 let scratch: string;
@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 async function writeSchema(dir: string, name: string, body: string): Promise<void> {
-  const runtime = path.relative(dir, path.join(root, 'runtime/index.js')).split(path.sep).join('/');
+  const runtime = path.relative(dir, path.join(root, 'runtime/schema/index.js')).split(path.sep).join('/');
   await writeFile(path.join(dir, name), `import { z } from 'zod';\nimport { defineCollection } from '${runtime}';\n${body}\n`);
 }
 
