@@ -1,14 +1,21 @@
 /**
  * The Mongo collections and indexes the engine needs for one Chronos collection. This is the
- * single source for both the engine (which never builds indexes at start) and `chronos migrate`
- * / `chronos generate` (which print and apply them).
+ * single source for the engine, `chronos migrate` and `chronos generate` (which print and apply
+ * them). The engine does not wait for a migration: before a handle's first write it creates any
+ * of these that are missing (once per process), because its correctness rests on the unique ones.
  *
  * Layout (per Chronos collection `c`, in the routed database):
  * - `c_head`: one document per record, `_id` = record id; `ov`, `cv`, `deleted`, the `_system`
  *   times, lineage, `functionIds`, and `meta.<prop>` for every indexed prop.
- * - `c_ver`: one row per version: `id`, `ov`, `cv`, `state` (`pending` | `committed`), `at`.
- * - `c_counter`: the collection-version counter.
- * - `c_locks`: short-lived write locks.
+ * - `c_ver`: one row per version: `id`, `ov`, `cv`, `state` (`pending` | `committed`), `at`
+ *   (= updatedAt), `claim`/`claimedAt` (the writer's claim), `kind`, the `_system` state and
+ *   `meta` of that version. The unique `(id, ov)` index is the write claim (see
+ *   `write-protocol.md`); the unique `cv` index keeps collection versions unique.
+ * - `c_counter`: the collection-version counter (`{ _id: 'cv', value }`).
+ * - `c_locks`: reserved; the engine's claims live in `c_ver`, not here.
+ *
+ * `test/ops/index-use.test.ts` records every query the engine sends and checks each against
+ * these keys with `query-shape.ts` (FerretDB scans everything, so `explain` cannot show it).
  */
 
 /** Key of an index: field paths with a direction, in order. */
@@ -40,11 +47,14 @@ export function metaIndexName(prop: string): string {
 /**
  * Every index the engine's queries need on collection `name`, in a deterministic order.
  * Query shapes served (equality prefix, then sort):
- * - getLatest: `c_head` by `_id` (built in).
- * - getVersion: `c_ver` `{ id, ov }` (unique: also the version claim).
+ * - getLatest, head compare-and-set: `c_head` by `_id` (built in).
+ * - getVersion, claim commit/release, history (sort ov), hard delete, retention: `c_ver` `{ id, ov }`
+ *   (unique: also the version claim).
  * - getAsOf: `c_ver` `{ id, state, at: -1 }`.
- * - restoreCollection / ordered history: `c_ver` `{ cv }` (unique).
- * - listByMeta on prop p: `c_head` `{ meta.p, _id }`; default order `{ _id }` (built in); by time: `{ updatedAt, _id }`.
+ * - cv re-sync (highest cv): `c_ver` `{ cv }` (unique).
+ * - restoreCollection, reconcile (pending / committed rows): `c_ver` `{ state, at }`.
+ * - listByMeta: on prop p `c_head` `{ meta.p, _id }`; default order `{ deleted, _id }`; by time
+ *   `{ updatedAt, _id }` / `{ insertedAt, _id }`.
  */
 export function requiredIndexes(name: string, inputs: IndexInputs): IndexSpec[] {
   const head = name + COLLECTION_SUFFIXES.head;
@@ -56,6 +66,7 @@ export function requiredIndexes(name: string, inputs: IndexInputs): IndexSpec[] 
     { collection: ver, name: 'chronos_state', key: { state: 1, at: 1 } },
     { collection: head, name: 'chronos_updated_at', key: { updatedAt: 1, _id: 1 } },
     { collection: head, name: 'chronos_inserted_at', key: { insertedAt: 1, _id: 1 } },
+    { collection: head, name: 'chronos_deleted_id', key: { deleted: 1, _id: 1 } },
   ];
   for (const prop of [...inputs.indexedProps].sort()) {
     specs.push({ collection: head, name: metaIndexName(prop), key: { [`meta.${prop}`]: 1, _id: 1 } });

@@ -127,6 +127,8 @@ export interface RestoreCollectionResult {
   deleted: number;
   /** Records already in the target state. */
   unchanged: number;
+  /** Records that could not be restored (e.g. still contended after retries); absent when none. */
+  failed?: Array<{ id: string; message: string }>;
 }
 
 /** One entry of a record's history. */

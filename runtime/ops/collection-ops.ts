@@ -1,0 +1,53 @@
+/**
+ * The factory behind `chronos.with({...})`: binds the operations of this folder to one
+ * {@link EngineContext} (one database, one bucket, one collection).
+ */
+import type { EngineContext } from './context.js';
+import { createEngine } from './engine.js';
+import type { CollectionOps, RestoreObjectTarget } from './types.js';
+import { createRecord } from './create.js';
+import { updateRecord } from './update.js';
+import { deleteRecord } from './delete.js';
+import { enrichRecord } from './enrich.js';
+import { getAsOf, getLatest, getVersion, history } from './read.js';
+import { listByMeta } from './list-by-meta.js';
+import { restoreObject } from './restore-object.js';
+import type { RestoreObjectOptions } from './restore-object.js';
+import { restoreCollection } from './restore-collection.js';
+
+/** {@link CollectionOps} plus the options this engine adds to the reference's signatures. */
+export interface EngineCollectionOps<T extends object = Record<string, unknown>> extends CollectionOps<T> {
+  /** As {@link CollectionOps.restoreObject}, with an optional compare-and-set on the current version. */
+  restoreObject(id: string, target: RestoreObjectTarget, actor?: string, reason?: string, options?: RestoreObjectOptions): ReturnType<CollectionOps<T>['restoreObject']>;
+}
+
+/**
+ * Creates the operations of one collection in one routed database. Cheap and synchronous: the
+ * first write checks the indexes exist and detects transaction support, once per process.
+ *
+ * @example
+ * ```ts
+ * const ops = createCollectionOps({ db, store, bucket: 'acme', collection: 'orders',
+ *   routeInfo: { dbName: 'acme_runtime', tenantId: 'acme', databaseType: 'runtime', tier: 'tenant' },
+ *   settings: resolveCollectionSettings({ indexedProps: ['status'] }), observers: [] });
+ * const { id, ov } = await ops.create({ status: 'new' }, 'api', 'signup');
+ * await ops.update(id, { status: 'paid' }, ov);
+ * ```
+ */
+export function createCollectionOps<T extends object = Record<string, unknown>>(ctx: EngineContext): EngineCollectionOps<T> {
+  const engine = createEngine(ctx);
+  const ops: EngineCollectionOps = {
+    create: (data, actor, reason, options) => createRecord(engine, data, actor, reason, options),
+    update: (id, data, expectedOv, actor, reason) => updateRecord(engine, id, data, expectedOv, actor, reason),
+    delete: (id, expectedOv, actor, reason) => deleteRecord(engine, id, expectedOv, actor, reason),
+    enrich: (id, patch, options) => enrichRecord(engine, id, patch, options),
+    getLatest: (id, options) => getLatest(engine, id, options),
+    getVersion: (id, ov, options) => getVersion(engine, id, ov, options),
+    getAsOf: (id, at, options) => getAsOf(engine, id, at, options),
+    listByMeta: (query, options) => listByMeta(engine, query, options),
+    history: (id) => history(engine, id),
+    restoreObject: (id, target, actor, reason, options) => restoreObject(engine, id, target, actor, reason, options),
+    restoreCollection: (target, actor, reason) => restoreCollection(engine, target, actor, reason),
+  };
+  return ops as unknown as EngineCollectionOps<T>;
+}

@@ -1,0 +1,129 @@
+/**
+ * What one ops handle is bound to: the routed database and bucket, the collection, its settings,
+ * the observers, and two test seams (clock and fault hook). The lead's `chronos.with(ctx)` builds
+ * an {@link EngineContext} and passes it to `createCollectionOps`.
+ */
+import type { Db } from 'mongodb';
+import type { ObjectStore } from '../storage/object-store.js';
+import type { WriteObserver } from './write-event.js';
+import { COLLECTION_SUFFIXES } from './indexes.js';
+import { ValidationError } from '../errors.js';
+
+/** How one base64 prop is stored beside its version (`blob.bin`, or `text.txt` when `preferredText`). */
+export interface Base64PropSettings {
+  /** Content type recorded with the object and given back with presigned URLs. */
+  contentType: string;
+  /** Store as `text.txt` (the decoded bytes are text in `textCharset`). */
+  preferredText?: boolean;
+  /** Charset of the decoded text; default `utf-8`. */
+  textCharset?: string;
+}
+
+/**
+ * The per-collection settings the engine honours, already validated by the config layer.
+ * Use {@link resolveCollectionSettings} to fill defaults from a partial object.
+ */
+export interface CollectionSettings {
+  /** Props copied to the head (`meta.<prop>`) and filterable in `listByMeta`; empty = every top-level scalar prop. */
+  indexedProps: string[];
+  /** Props holding base64 content, externalised to their own object per version. */
+  base64Props: Record<string, Base64PropSettings>;
+  /** Indexed props a write must carry (not undefined or null), checked before anything is stored. */
+  requiredIndexed: string[];
+  /** `delete` writes a version with `_system.deleted = true` (true) or removes every version (false). */
+  logicalDelete: boolean;
+  /** Keep every version (true) or only the newest one (false: older versions are pruned after each write). */
+  versioning: boolean;
+  /** Use multi-document transactions for the commit step where the server has them. */
+  transactions: { enabled: boolean; autoDetect: boolean };
+  /** Largest accepted document, as UTF-8 bytes of its JSON (base64 props included); see {@link DEFAULT_MAX_PAYLOAD_BYTES}. */
+  maxPayloadBytes: number;
+}
+
+/** Default document size limit: 8 MiB of JSON. Large enough for documents with attachments, small enough to refuse runaway input before it reaches storage. */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 8 * 1024 * 1024;
+
+/** Fills the defaults of {@link CollectionSettings} (logical delete and versioning on, transactions auto-detected). */
+export function resolveCollectionSettings(partial: Partial<CollectionSettings> = {}): CollectionSettings {
+  return {
+    indexedProps: partial.indexedProps ?? [],
+    base64Props: partial.base64Props ?? {},
+    requiredIndexed: partial.requiredIndexed ?? [],
+    logicalDelete: partial.logicalDelete ?? true,
+    versioning: partial.versioning ?? true,
+    transactions: partial.transactions ?? { enabled: true, autoDetect: true },
+    maxPayloadBytes: partial.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+  };
+}
+
+/** Where a handle routes to, copied into every {@link WriteEvent}. */
+export interface RouteInfo {
+  dbName: string;
+  tenantId?: string;
+  databaseType: string;
+  tier: string;
+}
+
+/**
+ * The steps of a write, in order. A fault hook is called after each one; tests throw from it to
+ * simulate a process that dies at that point (see `write-protocol.md`).
+ */
+export type WriteStep =
+  | 'validated'
+  | 'head-read'
+  | 'cv-allocated'
+  | 'claimed'
+  | 'payload-written'
+  | 'row-committed'
+  | 'head-moved';
+
+/** Internal test seam: called after each {@link WriteStep}; an error thrown here acts as a crash (no cleanup runs). */
+export type FaultHook = (step: WriteStep, info: { op: string; id: string; ov: number }) => void | Promise<void>;
+
+/** Everything an ops handle needs; one handle reaches exactly this database and this bucket. */
+export interface EngineContext {
+  /** The routed database (tenant, domain or generic). */
+  db: Db;
+  /** The storage client for the routed bucket. */
+  store: ObjectStore;
+  bucket: string;
+  /** Chronos collection name; the Mongo collections are `<collection>_head`, `_ver`, `_counter`. */
+  collection: string;
+  routeInfo: RouteInfo;
+  settings: CollectionSettings;
+  /** Told about each committed write, after the commit; their failures never undo it. */
+  observers: WriteObserver[];
+  /** Time source (tests pin it); default `() => new Date()`. */
+  clock?: () => Date;
+  /** Internal: fault injection for tests. */
+  faults?: FaultHook;
+  /**
+   * How long a writer may hold a claim before it gives up instead of writing its payload or
+   * committing (ms, measured on the writer's own monotonic clock); default 60 s. Must stay well
+   * under the reconciler's grace period (default 10 min) so a rolled-back claim is never used.
+   */
+  leaseMs?: number;
+}
+
+/** Default lease of a writer on its claimed version. */
+export const DEFAULT_LEASE_MS = 60_000;
+
+/** Default age before the reconciler touches a pending version (10 minutes). */
+export const DEFAULT_GRACE_MS = 10 * 60_000;
+
+const COLLECTION_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
+
+/** The Mongo collection names behind a Chronos collection, after checking the name is safe. */
+export function mongoNames(collection: string): { head: string; ver: string; counter: string } {
+  if (!COLLECTION_NAME.test(collection) || collection.startsWith('system.')) {
+    throw ValidationError.at(
+      ['collection'],
+      `"${collection}" is not a valid collection name: use letters, digits, "_", "." or "-" (at most 100), not starting with "system."`,
+    );
+  }
+  return {
+    head: collection + COLLECTION_SUFFIXES.head,
+    ver: collection + COLLECTION_SUFFIXES.ver,
+    counter: collection + COLLECTION_SUFFIXES.counter,
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * `delete`: logical by default (a new version marked deleted, history kept), hard when the
+ * collection's `logicalDelete` is off (every version's rows and payloads removed).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Engine } from './engine.js';
+import type { DeleteResult } from './types.js';
+import { checkId, checkNote, checkOv } from './input-validation.js';
+import { onHead } from './on-head.js';
+import { claimVersion, writeVersion } from './write-version.js';
+import type { WrittenVersion } from './write-version.js';
+import { definedNotes } from './create.js';
+import { nextVersionTime, pickSystem } from './stored-state.js';
+import type { HeadDoc } from './head-store.js';
+import type { VersionRow } from './version-index.js';
+import { notifyObservers } from './notify.js';
+
+/**
+ * Deletes a record. Logical: the new version keeps the data (so time travel and restore see it)
+ * with `_system.deleted = true` and `deletedAt` set; getLatest then returns null unless
+ * `includeDeleted`. Deleting a deleted record is refused with NotFoundError.
+ */
+export async function deleteRecord(
+  engine: Engine,
+  id: string,
+  expectedOv?: number,
+  actor?: string,
+  reason?: string,
+): Promise<DeleteResult> {
+  checkId(id);
+  if (expectedOv !== undefined) checkOv(expectedOv, 'expectedOv');
+  const notes = definedNotes({ actor: checkNote(actor, 'actor'), reason: checkNote(reason, 'reason') });
+  await engine.step('validated', 'delete', id, -1);
+  if (!engine.ctx.settings.logicalDelete) {
+    return onHead(engine, 'delete', id, expectedOv, 'allow', (head) => hardDelete(engine, head, notes));
+  }
+  const written = await onHead(engine, 'delete', id, expectedOv, 'refuse', (head) => logicalDelete(engine, head, notes));
+  return { id, ov: written.ov, cv: written.cv, deletedAt: written.at.toISOString() };
+}
+
+/** Writes a logical-delete version on top of `head`: the same data, marked deleted. Also used by restoreCollection. */
+export async function logicalDelete(engine: Engine, head: HeadDoc, notes: { actor?: string; reason?: string }): Promise<WrittenVersion> {
+  const data = await engine.payloads.readData(head._id, head.ov);
+  return writeVersion(engine, {
+    kind: 'delete',
+    id: head._id,
+    head,
+    data,
+    system: (at) => ({ ...pickSystem(head), deletedAt: at, deleted: true }),
+    ...notes,
+  });
+}
+
+/**
+ * Hard delete, as a claimed version so no other write can interleave: claim `head.ov + 1`
+ * (kind `hard-delete`), remove the head (the visible step: reads now return null), then every
+ * payload, then every other row, then the claim. A crash leaves the pending claim, and the
+ * reconciler finishes the deletion ({@link finishHardDelete} is idempotent).
+ */
+async function hardDelete(engine: Engine, head: HeadDoc, notes: { actor?: string; reason?: string }): Promise<DeleteResult> {
+  const at = nextVersionTime(engine.now(), head.updatedAt);
+  const row = await claimVersion(engine, {
+    ...pickSystem(head),
+    id: head._id,
+    ov: head.ov + 1,
+    cv: 0,
+    updatedAt: at,
+    at,
+    deleted: true,
+    deletedAt: at,
+    state: 'pending',
+    claim: randomUUID(),
+    claimedAt: engine.now(),
+    kind: 'hard-delete',
+    meta: head.meta,
+    ...notes,
+  });
+  // On failure the pending claim stays: reconcile finishes the deletion after the grace period.
+  await finishHardDelete(engine, row);
+  await notifyObservers(engine, { kind: 'DELETE', id: row.id, ov: row.ov, cv: row.cv, at, meta: head.meta, data: {} });
+  return { id: row.id, ov: row.ov, cv: row.cv, deletedAt: at.toISOString(), hard: true };
+}
+
+/** Completes a claimed hard delete; safe to run again after a crash at any point. */
+export async function finishHardDelete(engine: Engine, row: VersionRow): Promise<void> {
+  await engine.heads.coll.deleteOne({ _id: row.id, ov: { $lt: row.ov } });
+  await engine.step('head-moved', 'hard-delete', row.id, row.ov);
+  await engine.payloads.deletePrefix(engine.payloads.recordPrefix(row.id));
+  await engine.step('payload-written', 'hard-delete', row.id, row.ov);
+  await engine.ver.coll.deleteMany({ id: row.id, ov: { $lt: row.ov } });
+  await engine.step('row-committed', 'hard-delete', row.id, row.ov);
+  await engine.ver.release(row.id, row.ov, row.claim);
+}

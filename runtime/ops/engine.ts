@@ -1,0 +1,119 @@
+/**
+ * The parts one ops handle works with, built once from an {@link EngineContext}: the head and
+ * version collections, the cv allocator, the payload store, the commit strategy, the clock.
+ * Operations (create.ts, update.ts, …) take an {@link Engine} and do one job each.
+ */
+import type { Db } from 'mongodb';
+import type { EngineContext, WriteStep } from './context.js';
+import { DEFAULT_LEASE_MS, mongoNames } from './context.js';
+import { HeadStore } from './head-store.js';
+import { VersionIndex } from './version-index.js';
+import { CvAllocator } from './cv-allocator.js';
+import { PayloadStore } from './payload-store.js';
+import type { CommitStrategy } from './commit-strategy.js';
+import { detectTransactions, protocolCommit, transactionCommit } from './commit-strategy.js';
+import { requiredIndexes } from './indexes.js';
+
+/** An error thrown by the fault hook: the write stops there as if the process had died, with no cleanup. */
+export class InjectedCrash extends Error {
+  constructor(readonly step: WriteStep, options?: { cause?: unknown }) {
+    super(`injected crash after ${step}`, options);
+    this.name = 'InjectedCrash';
+  }
+}
+
+/** The working parts of one ops handle. */
+export interface Engine {
+  ctx: EngineContext;
+  heads: HeadStore;
+  ver: VersionIndex;
+  cvs: CvAllocator;
+  payloads: PayloadStore;
+  now(): Date;
+  leaseMs: number;
+  /** Runs the fault hook after a step; an error there becomes an {@link InjectedCrash}. */
+  step(step: WriteStep, op: string, id: string, ov: number): Promise<void>;
+  /** The commit strategy for this server (transactions detected once). */
+  commit(): Promise<CommitStrategy>;
+  /** Makes sure the engine's indexes exist (once per process, database and collection). */
+  ready(): Promise<void>;
+}
+
+/** Builds the {@link Engine} of a context. Cheap: no I/O until the first operation. */
+export function createEngine(ctx: EngineContext): Engine {
+  const names = mongoNames(ctx.collection);
+  const heads = new HeadStore(ctx.db, names.head);
+  const ver = new VersionIndex(ctx.db, names.ver);
+  const protocol = protocolCommit(ver, heads, ctx.faults ? wrapFaults(ctx) : undefined);
+  let strategy: Promise<CommitStrategy> | undefined;
+  return {
+    ctx,
+    heads,
+    ver,
+    cvs: new CvAllocator(ctx.db, names.counter, names.ver),
+    payloads: new PayloadStore(ctx.store, ctx.bucket, ctx.collection, ctx.settings.base64Props),
+    now: ctx.clock ?? (() => new Date()),
+    leaseMs: ctx.leaseMs ?? DEFAULT_LEASE_MS,
+    async step(step, op, id, ov) {
+      if (!ctx.faults) return;
+      try {
+        await ctx.faults(step, { op, id, ov });
+      } catch (e) {
+        throw new InjectedCrash(step, { cause: e });
+      }
+    },
+    commit() {
+      strategy ??= chooseStrategy(ctx).then((useTx) => (useTx ? transactionCommit(ctx.db, ver, heads) : protocol));
+      return strategy;
+    },
+    ready() {
+      return ensureIndexes(ctx.db, ctx.collection, ctx.settings.indexedProps);
+    },
+  };
+}
+
+function wrapFaults(ctx: EngineContext): NonNullable<EngineContext['faults']> {
+  return async (step, info) => {
+    try {
+      await ctx.faults?.(step, info);
+    } catch (e) {
+      throw new InjectedCrash(step, { cause: e });
+    }
+  };
+}
+
+async function chooseStrategy(ctx: EngineContext): Promise<boolean> {
+  const { enabled, autoDetect } = ctx.settings.transactions;
+  if (!enabled) return false;
+  return autoDetect ? detectTransactions(ctx.db) : true;
+}
+
+const built = new WeakMap<Db, Map<string, Promise<void>>>();
+
+/**
+ * Creates the indexes of {@link requiredIndexes} if missing. The engine's correctness rests on
+ * the unique ones (`(id, ov)` claims, unique `cv`), so a handle never writes before they exist,
+ * even when `chronos migrate` was not run (the untyped API must keep working without it).
+ */
+export function ensureIndexes(db: Db, collection: string, indexedProps: readonly string[]): Promise<void> {
+  let perDb = built.get(db);
+  if (!perDb) built.set(db, (perDb = new Map()));
+  const key = `${collection}\u0000${[...indexedProps].sort().join(',')}`;
+  let done = perDb.get(key);
+  if (!done) {
+    done = (async () => {
+      const byColl = new Map<string, ReturnType<typeof requiredIndexes>>();
+      for (const spec of requiredIndexes(collection, { indexedProps })) {
+        byColl.set(spec.collection, [...(byColl.get(spec.collection) ?? []), spec]);
+      }
+      for (const [coll, specs] of byColl) {
+        await db.collection(coll).createIndexes(
+          specs.map((s) => ({ key: s.key, name: s.name, ...(s.unique ? { unique: true } : {}) })),
+        );
+      }
+    })();
+    done.catch(() => perDb.delete(key));
+    perDb.set(key, done);
+  }
+  return done;
+}

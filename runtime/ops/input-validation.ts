@@ -1,0 +1,125 @@
+/**
+ * Checks of caller input that run before anything is read or written: ids, version numbers,
+ * times, documents (shape, `_system`, size, base64 props, required indexed props). Every failure
+ * is a ValidationError naming the field and the fix.
+ */
+import { ObjectId } from 'mongodb';
+import { ValidationError } from '../errors.js';
+import type { CollectionSettings } from './context.js';
+import { readPath } from './meta.js';
+
+/** Where a field sits in the input, as zod reports paths. */
+export type FieldPath = string | ReadonlyArray<string | number>;
+
+function pathOf(field: FieldPath): Array<string | number> {
+  return typeof field === 'string' ? [field] : [...field];
+}
+
+const HEX24 = /^[0-9a-f]{24}$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** A new record id: a 24-hex ObjectId string. */
+export function newId(): string {
+  return new ObjectId().toHexString();
+}
+
+/** Checks a record id (24 lowercase hex chars, as ids are issued). */
+export function checkId(id: unknown, field: FieldPath = 'id'): string {
+  if (typeof id !== 'string' || !HEX24.test(id)) {
+    throw ValidationError.at(pathOf(field), `expected a record id (24 hex characters, as returned by create), got ${describe(id)}`);
+  }
+  return id;
+}
+
+/** Checks an object version number: a non-negative integer. */
+export function checkOv(ov: unknown, field: FieldPath = 'ov'): number {
+  if (typeof ov !== 'number' || !Number.isSafeInteger(ov) || ov < 0) {
+    throw ValidationError.at(pathOf(field), `expected a non-negative integer version, got ${describe(ov)}`);
+  }
+  return ov;
+}
+
+/** Checks a collection version number: a positive integer. */
+export function checkCv(cv: unknown, field: FieldPath = 'cv'): number {
+  if (typeof cv !== 'number' || !Number.isSafeInteger(cv) || cv < 0) {
+    throw ValidationError.at(pathOf(field), `expected a non-negative integer collection version, got ${describe(cv)}`);
+  }
+  return cv;
+}
+
+/** Parses an instant given as a Date or an ISO-8601 string. */
+export function checkTime(at: unknown, field: FieldPath = 'at'): Date {
+  const date = at instanceof Date ? at : typeof at === 'string' && /^\d{4}-\d{2}-\d{2}/.test(at) ? new Date(at) : null;
+  if (!date || Number.isNaN(date.getTime())) {
+    throw ValidationError.at(pathOf(field), `expected a Date or an ISO-8601 time such as "2024-01-01T00:00:00Z", got ${describe(at)}`);
+  }
+  return date;
+}
+
+/** Checks an optional actor/reason string. */
+export function checkNote(value: unknown, field: FieldPath): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || value.length > 1000) {
+    throw ValidationError.at(pathOf(field), `expected a string of at most 1,000 characters, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Checks application data for a write and returns its JSON-normalised copy (dates become ISO
+ * strings, undefined props disappear), which is what gets stored, indexed and returned.
+ * `_system` is refused, not stripped: a caller that sends it has a bug worth hearing about.
+ */
+export function checkData(data: unknown, settings: CollectionSettings, field: FieldPath = 'data'): Record<string, unknown> {
+  if (!isPlainObject(data)) {
+    throw ValidationError.at(pathOf(field), `expected a plain object of application data, got ${describe(data)}`);
+  }
+  if ('_system' in data) {
+    throw ValidationError.at([...pathOf(field), '_system'], '_system is managed by Chronos: remove it from the input');
+  }
+  if ('_id' in data) {
+    throw ValidationError.at([...pathOf(field), '_id'], '_id is assigned by Chronos: remove it from the input');
+  }
+  let json: string;
+  try {
+    json = JSON.stringify(data);
+  } catch (e) {
+    throw ValidationError.at(pathOf(field), `the document cannot be stored as JSON: ${(e as Error).message}`);
+  }
+  const size = Buffer.byteLength(json, 'utf8');
+  if (size > settings.maxPayloadBytes) {
+    throw ValidationError.at(
+      pathOf(field),
+      `the document is ${size} bytes of JSON, over the limit of ${settings.maxPayloadBytes} bytes (maxPayloadBytes): store large content elsewhere or raise the limit`,
+    );
+  }
+  const clean = JSON.parse(json) as Record<string, unknown>;
+  for (const prop of Object.keys(settings.base64Props)) {
+    const value = clean[prop];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string' || !BASE64.test(value)) {
+      throw ValidationError.at([...pathOf(field), prop], `${prop} is a base64 prop: expected a base64 string (A-Z a-z 0-9 + / with = padding)`);
+    }
+  }
+  for (const prop of settings.requiredIndexed) {
+    const value = readPath(clean, prop);
+    if (value === undefined || value === null) {
+      throw ValidationError.at([...pathOf(field), ...prop.split('.')], `${prop} is required (validation.requiredIndexed): give it a value`);
+    }
+  }
+  return clean;
+}
+
+/** A plain object: not null, not an array, not a class instance. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (value instanceof Date) return 'an invalid Date';
+  if (value === null) return 'null';
+  return typeof value === 'number' ? String(value) : typeof value;
+}

@@ -1,0 +1,92 @@
+/**
+ * `listByMeta`: one page of records whose heads match a filter over indexed props and `_system`
+ * fields, in a stable order (the sort field, ties broken by id) with an opaque cursor.
+ */
+import { BSON } from 'mongodb';
+import type { Filter } from 'mongodb';
+import { ValidationError } from '../errors.js';
+import type { Engine } from './engine.js';
+import type { HeadDoc } from './head-store.js';
+import type { ChronosRecord, ListPage, ListQuery, ReadOptions } from './types.js';
+import { headField } from './meta-filter.js';
+import { translateMetaFilter } from './meta-filter.js';
+import { checkReadOptions, loadRecord } from './read.js';
+
+/** Default page size. */
+export const DEFAULT_LIST_LIMIT = 50;
+/** Largest page size. */
+export const MAX_LIST_LIMIT = 1000;
+
+interface Order {
+  field: string;
+  dir: 1 | -1;
+}
+
+function checkOrder(sort: ListQuery['sort'], engine: Engine): Order {
+  if (sort === undefined) return { field: '_id', dir: 1 };
+  const entries = typeof sort === 'object' && sort !== null ? Object.entries(sort) : [];
+  const first = entries[0];
+  if (entries.length !== 1 || !first || (first[1] !== 1 && first[1] !== -1)) {
+    throw ValidationError.at(['sort'], 'expected one field with 1 or -1, e.g. { updatedAt: -1 }');
+  }
+  const [key, dir] = first;
+  // The reference sorts on `updatedAt`/`insertedAt` without the `_system.` prefix; accept both.
+  const name = key === 'updatedAt' || key === 'insertedAt' ? `_system.${key}` : key;
+  return { field: headField(name, engine.ctx.settings, ['sort', key]), dir };
+}
+
+function encodeCursor(order: Order, head: HeadDoc): string {
+  if (order.field === '_id') return head._id;
+  const value = order.field.split('.').reduce<unknown>((v, part) => (v as Record<string, unknown> | undefined)?.[part], head);
+  return Buffer.from(BSON.EJSON.stringify([value ?? null, head._id], { relaxed: false })).toString('base64url');
+}
+
+function cursorFilter(order: Order, cursor: string): Filter<HeadDoc> {
+  const after = order.dir === 1 ? '$gt' : '$lt';
+  if (order.field === '_id') {
+    if (!/^[0-9a-f]{24}$/.test(cursor)) throw ValidationError.at(['afterId'], 'expected the nextCursor of the previous page (a record id)');
+    return { _id: { [after]: cursor } } as Filter<HeadDoc>;
+  }
+  let value: unknown;
+  let id: unknown;
+  try {
+    [value, id] = BSON.EJSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'), { relaxed: false }) as [unknown, unknown];
+  } catch {
+    throw ValidationError.at(['afterId'], 'expected the nextCursor of the previous page with the same sort');
+  }
+  if (typeof id !== 'string') throw ValidationError.at(['afterId'], 'expected the nextCursor of the previous page with the same sort');
+  return { $or: [{ [order.field]: { [after]: value } }, { [order.field]: value, _id: { [after]: id } }] } as Filter<HeadDoc>;
+}
+
+/**
+ * Lists records by their indexed props. `limit` defaults to {@link DEFAULT_LIST_LIMIT} (at most
+ * {@link MAX_LIST_LIMIT}); logically deleted records are left out unless `includeDeleted`.
+ * Pagination is stable under concurrent writes to other records: the cursor is the last
+ * (sort value, id) seen, not an offset.
+ */
+export async function listByMeta(engine: Engine, query: ListQuery = {}, options?: ReadOptions): Promise<ListPage> {
+  const limit = query.limit ?? DEFAULT_LIST_LIMIT;
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+    throw ValidationError.at(['limit'], `expected a whole number from 1 to ${MAX_LIST_LIMIT}`);
+  }
+  const order = checkOrder(query.sort, engine);
+  const parts: Filter<HeadDoc>[] = [];
+  const filter = translateMetaFilter(query.filter, engine.ctx.settings);
+  if (Object.keys(filter).length > 0) parts.push(filter as Filter<HeadDoc>);
+  if (!query.includeDeleted) parts.push({ deleted: false });
+  if (query.afterId !== undefined) {
+    if (typeof query.afterId !== 'string') throw ValidationError.at(['afterId'], 'expected the nextCursor of the previous page');
+    parts.push(cursorFilter(order, query.afterId));
+  }
+  const opts = checkReadOptions(options);
+  const mongoFilter: Filter<HeadDoc> = parts.length === 0 ? {} : parts.length === 1 ? (parts[0] as Filter<HeadDoc>) : { $and: parts };
+  const sort = order.field === '_id' ? { _id: order.dir } : { [order.field]: order.dir, _id: order.dir };
+  const heads = await engine.heads.coll.find(mongoFilter, { sort, limit: limit + 1 }).toArray();
+  const page = heads.slice(0, limit);
+  const items: ChronosRecord[] = [];
+  for (let i = 0; i < page.length; i += 8) {
+    items.push(...(await Promise.all(page.slice(i, i + 8).map((h) => loadRecord(engine, h._id, h, opts)))));
+  }
+  const last = page[page.length - 1];
+  return heads.length > limit && last ? { items, nextCursor: encodeCursor(order, last) } : { items };
+}

@@ -1,0 +1,127 @@
+/**
+ * Validation and translation of `listByMeta` filters. A filter may name indexed props (matched
+ * against the head's `meta`), `_system.<field>`, and `_id`; it may use comparison operators and
+ * `$and`/`$or`/`$nor`. Server-side JavaScript (`$where`, `$function`, `$accumulator`) is refused
+ * anywhere in the filter, as is every operator not listed here, so a filter can never reach
+ * beyond the handle's head collection or run code on the server.
+ */
+import { ValidationError } from '../errors.js';
+import type { CollectionSettings } from './context.js';
+import { isPlainObject } from './input-validation.js';
+import type { MetaFilter } from './types.js';
+
+/** `_system` fields a filter or sort may use, mapped to their head field. */
+export const SYSTEM_FILTER_FIELDS: Readonly<Record<string, string>> = {
+  ov: 'ov',
+  cv: 'cv',
+  insertedAt: 'insertedAt',
+  updatedAt: 'updatedAt',
+  deletedAt: 'deletedAt',
+  deleted: 'deleted',
+  functionIds: 'functionIds',
+  parentId: 'parentId',
+  parentCollection: 'parentCollection',
+  originId: 'originId',
+  originCollection: 'originCollection',
+};
+
+const DATE_FIELDS = new Set(['insertedAt', 'updatedAt', 'deletedAt']);
+const COMPARISONS = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists']);
+const LOGICAL = new Set(['$and', '$or', '$nor']);
+const CODE_OPERATORS = new Set(['$where', '$function', '$accumulator', '$expr']);
+
+type Path = (string | number)[];
+
+/** Refuses server-side code operators wherever they appear, even nested inside values. */
+function refuseCode(value: unknown, path: Path): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => refuseCode(v, [...path, i]));
+    return;
+  }
+  if (typeof value !== 'object' || value === null || value instanceof Date) return;
+  for (const [k, v] of Object.entries(value)) {
+    if (CODE_OPERATORS.has(k)) {
+      throw ValidationError.at([...path, k], `${k} runs code on the server and is refused in filters; use comparison operators on indexed props`);
+    }
+    refuseCode(v, [...path, k]);
+  }
+}
+
+function indexedNames(settings: CollectionSettings): string {
+  return settings.indexedProps.length > 0 ? settings.indexedProps.join(', ') : '(every top-level scalar prop)';
+}
+
+/** The head field a filter key addresses, or a ValidationError naming what is allowed. */
+export function headField(key: string, settings: CollectionSettings, path: Path): string {
+  if (key === '_id') return '_id';
+  if (key.startsWith('_system.')) {
+    const field = SYSTEM_FILTER_FIELDS[key.slice('_system.'.length)];
+    if (field) return field;
+    throw ValidationError.at(path, `unknown system field "${key}": use one of ${Object.keys(SYSTEM_FILTER_FIELDS).map((f) => `_system.${f}`).join(', ')}`);
+  }
+  const indexed = settings.indexedProps.length > 0 ? settings.indexedProps.includes(key) : /^[^.$][^.]*$/.test(key);
+  if (!indexed) {
+    throw ValidationError.at(path, `"${key}" is not an indexed prop; filter on indexed props (${indexedNames(settings)}) or _system fields`);
+  }
+  return `meta.${key}`;
+}
+
+function operand(value: unknown, field: string, path: Path): unknown {
+  if (isPlainObject(value) && Object.keys(value).some((k) => k.startsWith('$'))) {
+    throw ValidationError.at(path, 'an operator value cannot contain operators');
+  }
+  if (DATE_FIELDS.has(field) && (typeof value === 'string' || value instanceof Date)) {
+    const date = new Date(value);
+    if (Number.isNaN(date.getTime())) throw ValidationError.at(path, `expected an ISO-8601 time for ${field}`);
+    return date;
+  }
+  return value;
+}
+
+function translateCondition(value: unknown, field: string, path: Path): unknown {
+  if (!isPlainObject(value) || !Object.keys(value).some((k) => k.startsWith('$'))) return operand(value, field, path);
+  const out: Record<string, unknown> = {};
+  for (const [op, arg] of Object.entries(value)) {
+    if (!COMPARISONS.has(op)) {
+      throw ValidationError.at([...path, op], `operator ${op} is not allowed in filters; use ${[...COMPARISONS].join(' ')}`);
+    }
+    if (op === '$in' || op === '$nin') {
+      if (!Array.isArray(arg)) throw ValidationError.at([...path, op], `${op} takes an array`);
+      out[op] = arg.map((v, i) => operand(v, field, [...path, op, i]));
+    } else if (op === '$exists') {
+      if (typeof arg !== 'boolean') throw ValidationError.at([...path, op], '$exists takes true or false');
+      out[op] = arg;
+    } else {
+      out[op] = operand(arg, field, [...path, op]);
+    }
+  }
+  return out;
+}
+
+function translate(filter: unknown, settings: CollectionSettings, path: Path): Record<string, unknown> {
+  if (!isPlainObject(filter)) throw ValidationError.at(path, 'expected a filter object');
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(filter)) {
+    if (LOGICAL.has(key)) {
+      if (!Array.isArray(value) || value.length === 0) throw ValidationError.at([...path, key], `${key} takes a non-empty array of filters`);
+      out[key] = value.map((f, i) => translate(f, settings, [...path, key, i]));
+    } else if (key.startsWith('$')) {
+      throw ValidationError.at([...path, key], `operator ${key} is not allowed at the top of a filter; use $and, $or or $nor`);
+    } else {
+      const field = headField(key, settings, [...path, key]);
+      out[field] = translateCondition(value, field, [...path, key]);
+    }
+  }
+  return out;
+}
+
+/**
+ * Checks a `listByMeta` filter and returns the Mongo filter on the head collection. Throws a
+ * ValidationError (with the path of the offending key) for code operators, unknown operators,
+ * and props that are neither indexed nor `_system`.
+ */
+export function translateMetaFilter(filter: MetaFilter | undefined, settings: CollectionSettings): Record<string, unknown> {
+  if (filter === undefined) return {};
+  refuseCode(filter, ['filter']);
+  return translate(filter, settings, ['filter']);
+}

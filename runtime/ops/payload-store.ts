@@ -1,0 +1,164 @@
+/**
+ * Version payloads in object storage: `<collection>/<id>/v<ov>/item.json`, and each base64 prop
+ * decoded to `<collection>/<id>/v<ov>/<prop>/blob.bin` (or `text.txt`) with a reference left in
+ * item.json. Only the writer that has claimed `(id, ov)` writes under that version's prefix (see
+ * `write-protocol.md`); blobs are written before item.json, so an item.json that parses implies
+ * its blobs are in place.
+ */
+import type { ObjectStore } from '../storage/object-store.js';
+import { listAllKeys } from '../storage/list-all-keys.js';
+import type { Base64PropSettings } from './context.js';
+import type { SystemFields } from './types.js';
+import { StorageError, isChronosError } from '../errors.js';
+
+/** What replaces a base64 prop inside item.json. */
+export interface BlobRef {
+  $chronosBlob: { file: 'blob.bin' | 'text.txt'; contentType: string; size: number };
+}
+
+/** The parsed content of an item.json. */
+export interface StoredItem {
+  _id: string;
+  _system: SystemFields;
+  [prop: string]: unknown;
+}
+
+/** How base64 props come back from a read. */
+export interface InlineOptions {
+  /** Give each base64 prop as a presigned GET URL (a string) instead of its base64 content. */
+  presign?: boolean;
+  ttlSeconds?: number;
+}
+
+/** Reads and writes the payloads of one collection in one bucket. */
+export class PayloadStore {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly bucket: string,
+    private readonly collection: string,
+    private readonly base64Props: Record<string, Base64PropSettings>,
+  ) {}
+
+  /** Key prefix of every object of record `id` (used by hard delete and the reconciler). */
+  recordPrefix(id: string): string {
+    return `${this.collection}/${id}/`;
+  }
+
+  /** Key prefix of one version. */
+  versionPrefix(id: string, ov: number): string {
+    return `${this.collection}/${id}/v${ov}/`;
+  }
+
+  /** The key of a version's item.json. */
+  itemKey(id: string, ov: number): string {
+    return `${this.versionPrefix(id, ov)}item.json`;
+  }
+
+  /**
+   * Writes one version: blobs first, item.json last. `data` is application data with base64
+   * props inline (already validated as base64).
+   */
+  async write(id: string, system: SystemFields, data: Record<string, unknown>): Promise<void> {
+    const prefix = this.versionPrefix(id, system.ov);
+    const doc: Record<string, unknown> = { _id: id, ...data };
+    const blobs: Promise<void>[] = [];
+    for (const [prop, settings] of Object.entries(this.base64Props)) {
+      const value = data[prop];
+      if (typeof value !== 'string') continue;
+      const bytes = Buffer.from(value, 'base64');
+      const file = settings.preferredText ? 'text.txt' : 'blob.bin';
+      const contentType = settings.preferredText
+        ? `text/plain; charset=${settings.textCharset ?? 'utf-8'}`
+        : settings.contentType;
+      blobs.push(this.store.put(this.bucket, `${prefix}${prop}/${file}`, bytes, { contentType }));
+      const ref: BlobRef = { $chronosBlob: { file, contentType, size: bytes.length } };
+      doc[prop] = ref;
+    }
+    await Promise.all(blobs);
+    doc._system = system;
+    await this.store.put(this.bucket, `${prefix}item.json`, JSON.stringify(doc), { contentType: 'application/json' });
+  }
+
+  /** Reads item.json of a version as stored (blob references not resolved). Throws NotFoundError when absent. */
+  async readItem(id: string, ov: number): Promise<StoredItem> {
+    const bytes = await this.store.get(this.bucket, this.itemKey(id, ov));
+    return JSON.parse(Buffer.from(bytes).toString('utf8')) as StoredItem;
+  }
+
+  /**
+   * The application data of a version with base64 props re-inlined (or presigned), without
+   * `_id` and `_system`.
+   */
+  async readData(id: string, ov: number, options: InlineOptions = {}): Promise<Record<string, unknown>> {
+    const item = await this.readItem(id, ov);
+    const { _id: _ignoredId, _system: _ignoredSystem, ...data } = item;
+    const prefix = this.versionPrefix(id, ov);
+    await Promise.all(
+      Object.entries(data).map(async ([prop, value]) => {
+        if (!isBlobRef(value)) return;
+        const key = `${prefix}${prop}/${value.$chronosBlob.file}`;
+        data[prop] = options.presign
+          ? await this.store.presignGet(this.bucket, key, options.ttlSeconds ?? 3600)
+          : Buffer.from(await this.store.get(this.bucket, key)).toString('base64');
+      }),
+    );
+    return data;
+  }
+
+  /**
+   * True when the version's item.json exists, parses, names this id and ov, and every blob it
+   * references exists: the reconciler's test for rolling a pending version forward.
+   */
+  async isComplete(id: string, ov: number): Promise<boolean> {
+    let item: StoredItem;
+    try {
+      item = await this.readItem(id, ov);
+    } catch (e) {
+      if (e instanceof SyntaxError || (isChronosError(e) && e.code === 'NOT_FOUND')) return false;
+      throw e;
+    }
+    if (item._id !== id || item._system?.ov !== ov) return false;
+    const prefix = this.versionPrefix(id, ov);
+    for (const [prop, value] of Object.entries(item)) {
+      if (!isBlobRef(value)) continue;
+      if (!(await this.store.head(this.bucket, `${prefix}${prop}/${value.$chronosBlob.file}`))) return false;
+    }
+    return true;
+  }
+
+  /** Removes every object of one version (missing ones are fine). */
+  async deleteVersion(id: string, ov: number): Promise<void> {
+    await this.deletePrefix(this.versionPrefix(id, ov));
+  }
+
+  /** Removes every object under a prefix. */
+  async deletePrefix(prefix: string): Promise<void> {
+    const keys = await this.listKeys(prefix);
+    if (keys.length > 0) await this.store.deleteMany(this.bucket, keys);
+  }
+
+  /** Every key under a prefix, across pages. */
+  async listKeys(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    for await (const key of listAllKeys(this.store, this.bucket, { prefix })) keys.push(key);
+    return keys;
+  }
+
+  /** Parses `<collection>/<id>/v<ov>/...` into its id and ov, or null for a foreign key. */
+  parseKey(key: string): { id: string; ov: number } | null {
+    const m = /^([^/]+)\/([^/]+)\/v(\d+)\//.exec(key);
+    if (!m || m[1] !== this.collection) return null;
+    return { id: m[2] as string, ov: Number(m[3]) };
+  }
+}
+
+function isBlobRef(value: unknown): value is BlobRef {
+  return typeof value === 'object' && value !== null && '$chronosBlob' in value;
+}
+
+/** Wraps a storage failure that is not a Chronos error yet, keeping typed errors as they are. */
+export function asStorageError(e: unknown, what: string): Error {
+  if (isChronosError(e)) return e;
+  return new StorageError(`${what} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e, transient: true });
+}
+

@@ -1,0 +1,106 @@
+/**
+ * The read operations: latest version (one head lookup, whatever the history length), one
+ * version by number, the version current at an instant, and the list of versions.
+ */
+import { StorageError, ValidationError, isChronosError } from '../errors.js';
+import type { Engine } from './engine.js';
+import type { ChronosRecord, ReadOptions, VersionInfo } from './types.js';
+import { checkId, checkOv, checkTime } from './input-validation.js';
+import type { StoredSystem } from './stored-state.js';
+import { toSystemFields } from './stored-state.js';
+
+/** Checks read options; throws ValidationError naming the bad one. */
+export function checkReadOptions(options: ReadOptions | undefined): ReadOptions {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null) throw ValidationError.at(['options'], 'expected an options object');
+  const { ttlSeconds, projection } = options;
+  if (ttlSeconds !== undefined && (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > 604_800)) {
+    throw ValidationError.at(['options', 'ttlSeconds'], 'expected whole seconds between 1 and 604800 (7 days)');
+  }
+  if (projection !== undefined && (!Array.isArray(projection) || projection.some((p) => typeof p !== 'string'))) {
+    throw ValidationError.at(['options', 'projection'], 'expected an array of top-level prop names');
+  }
+  return options;
+}
+
+/**
+ * A record as callers see it: application data at the top level, `_id`, and `_system`.
+ * Reads the payload of `state.ov`; `projection` keeps only the named top-level props.
+ */
+export async function loadRecord(engine: Engine, id: string, state: StoredSystem, options: ReadOptions): Promise<ChronosRecord> {
+  let data = await engine.payloads.readData(id, state.ov, {
+    ...(options.presign !== undefined ? { presign: options.presign } : {}),
+    ...(options.ttlSeconds !== undefined ? { ttlSeconds: options.ttlSeconds } : {}),
+  });
+  if (options.projection) {
+    const keep = new Set(options.projection);
+    data = Object.fromEntries(Object.entries(data).filter(([k]) => keep.has(k)));
+  }
+  return { ...data, _id: id, _system: toSystemFields(state) };
+}
+
+/**
+ * The latest version of a record, or null when there is none or it is logically deleted (unless
+ * `includeDeleted`). If the payload vanished between the head lookup and the read (versioning
+ * off prunes the previous version right after a write), the head is read once more.
+ */
+export async function getLatest(engine: Engine, id: string, options?: ReadOptions): Promise<ChronosRecord | null> {
+  checkId(id);
+  const opts = checkReadOptions(options);
+  for (let attempt = 0; ; attempt += 1) {
+    const head = await engine.heads.get(id);
+    if (!head || (head.deleted && !opts.includeDeleted)) return null;
+    try {
+      return await loadRecord(engine, id, head, opts);
+    } catch (e) {
+      if (!(isChronosError(e) && e.code === 'NOT_FOUND')) throw e;
+      if (attempt >= 1) {
+        throw new StorageError(`the payload of ${id} v${head.ov} is missing: run reconcile`, { cause: e });
+      }
+    }
+  }
+}
+
+/**
+ * Version `ov` of a record, or null when it does not exist (a future ov, or one removed by
+ * retention). A logically deleted version is returned as it is (`_system.deleted` true). With
+ * versioning disabled only the latest version exists.
+ */
+export async function getVersion(engine: Engine, id: string, ov: number, options?: ReadOptions): Promise<ChronosRecord | null> {
+  checkId(id);
+  checkOv(ov);
+  const opts = checkReadOptions(options);
+  const row = await engine.ver.committed(id, ov);
+  return row ? loadRecord(engine, id, row, opts) : null;
+}
+
+/**
+ * The version that was current at `at`: the newest committed version whose time is at or before
+ * it; null before the record existed, or when that version is a logical delete (unless
+ * `includeDeleted`). With versioning disabled only the latest version is kept, so this returns it
+ * when `at` is at or after its time and null before.
+ */
+export async function getAsOf(engine: Engine, id: string, at: string | Date, options?: ReadOptions): Promise<ChronosRecord | null> {
+  checkId(id);
+  const when = checkTime(at);
+  const opts = checkReadOptions(options);
+  const row = await engine.ver.asOf(id, when);
+  if (!row || (row.deleted && !opts.includeDeleted)) return null;
+  return loadRecord(engine, id, row, opts);
+}
+
+/** Every committed version of a record, oldest first (only the latest with versioning disabled). */
+export async function history(engine: Engine, id: string): Promise<VersionInfo[]> {
+  checkId(id);
+  const rows = await engine.ver.history(id);
+  return rows.map((r) => ({
+    ov: r.ov,
+    cv: r.cv,
+    at: r.at.toISOString(),
+    deleted: r.deleted,
+    ...(r.actor !== undefined ? { actor: r.actor } : {}),
+    ...(r.reason !== undefined ? { reason: r.reason } : {}),
+  }));
+}
+
+

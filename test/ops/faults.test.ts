@@ -1,0 +1,251 @@
+/**
+ * DESIGN.md §4.3 (crash consistency) and §4.1 (immutable versions): a crash injected after every
+ * step of every write path, a failing storage put, and a slow writer racing the reconciler. After
+ * reconcile: every head points at a committed version whose payload exists and parses, no
+ * committed version lies beyond its head, nothing is pending, no payload lacks a row; earlier
+ * versions read as before; a second reconcile finds nothing; a retried write succeeds.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConflictError, StorageError } from '../../runtime/errors.js';
+import type { WriteStep } from '../../runtime/ops/context.js';
+import { InjectedCrash } from '../../runtime/ops/engine.js';
+import { reconcileCollection } from '../../runtime/ops/reconcile.js';
+import type { ReconcileReport } from '../../runtime/ops/reconcile.js';
+import type { ObjectStore } from '../../runtime/storage/object-store.js';
+import { BACKENDS, openFixture, type Fixture } from './support/fixture.js';
+import { violations } from './support/invariants.js';
+
+type OpName = 'create' | 'update' | 'delete' | 'enrich' | 'restore' | 'hard-delete';
+const STEPS: WriteStep[] = ['validated', 'head-read', 'cv-allocated', 'claimed', 'payload-written', 'row-committed', 'head-moved'];
+const OPS: OpName[] = ['create', 'update', 'delete', 'enrich', 'restore', 'hard-delete'];
+
+/** What reconcile must do after a crash at `step`: nothing, roll back, roll forward, or advance the head. */
+function expectedRepair(op: OpName, step: WriteStep): keyof ReconcileReport | 'none' {
+  if (['validated', 'head-read', 'cv-allocated'].includes(step)) return 'none';
+  if (op === 'hard-delete') return 'hardDeletesFinished';
+  return ({ claimed: 'rolledBack', 'payload-written': 'rolledForward', 'row-committed': 'headsAdvanced', 'head-moved': 'none' } as const)[
+    step as 'claimed'
+  ];
+}
+
+function isEmpty(report: ReconcileReport): boolean {
+  return Object.values(report).every((v) => (Array.isArray(v) ? v.length === 0 : v === 0));
+}
+
+function crashAt(op: OpName, step: WriteStep) {
+  let armed = true;
+  let id: string | undefined;
+  const aliases = op === 'hard-delete' ? ['hard-delete', 'delete'] : [op];
+  return {
+    id: () => id,
+    hook: (s: WriteStep, info: { op: string; id: string }) => {
+      if (armed && s === step && aliases.includes(info.op)) {
+        armed = false;
+        id = info.id;
+        throw new Error(`crash after ${s}`);
+      }
+    },
+  };
+}
+
+describe.each(BACKENDS)('crash after each step (%s storage)', (backend) => {
+  let fx: Fixture;
+  beforeAll(async () => {
+    fx = await openFixture(backend);
+  });
+  afterAll(async () => {
+    await fx.teardown();
+  });
+
+  describe.each(OPS)('%s', (op) => {
+    const coll = `crash_${op.replace('-', '_')}`;
+    const settings = { logicalDelete: op !== 'hard-delete', base64Props: { file: { contentType: 'application/octet-stream' } } };
+    const steps = op === 'create' ? STEPS.filter((s) => s !== 'head-read') : STEPS;
+
+    it.each(steps)('leaves a consistent collection after a crash following %s', async (step) => {
+      const ops = fx.ops(coll, { settings });
+      let id: string | undefined;
+      const before = new Map<number, unknown>();
+      if (op !== 'create') {
+        ({ id } = await ops.create({ n: 0, tags: ['a'], file: Buffer.from('v0').toString('base64') }));
+        await ops.update(id, { n: 1, tags: ['b'], file: Buffer.from('v1').toString('base64') });
+        for (const ov of [0, 1]) before.set(ov, await ops.getVersion(id, ov));
+      }
+      const crash = crashAt(op, step);
+      const crashing = fx.ops(coll, { settings, faults: crash.hook });
+      const attempt =
+        op === 'create' ? crashing.create({ n: 'new' })
+        : op === 'update' ? crashing.update(id!, { n: 2 }, 1)
+        : op === 'enrich' ? crashing.enrich(id!, { tags: ['c'] }, { functionId: 'f' })
+        : op === 'restore' ? crashing.restoreObject(id!, { ov: 0 })
+        : crashing.delete(id!, 1);
+      await expect(attempt).rejects.toBeInstanceOf(InjectedCrash);
+      id ??= crash.id();
+
+      const ctx = fx.context(coll, { settings });
+      const report = await reconcileCollection(ctx, { graceMs: 0 });
+      const repair = expectedRepair(op, step);
+      if (repair === 'none') expect(isEmpty(report)).toBe(true);
+      else expect(report[repair]).toHaveLength(1);
+      expect(await violations(fx, coll)).toEqual([]);
+      expect(isEmpty(await reconcileCollection(ctx, { graceMs: 0 }))).toBe(true);
+
+      if (op === 'hard-delete' && repair !== 'none') {
+        expect(await ops.getLatest(id!, { includeDeleted: true })).toBeNull();
+        expect(await fx.keys(`${coll}/${id}/`)).toEqual([]);
+      } else {
+        for (const [ov, rec] of before) expect(await ops.getVersion(id!, ov)).toEqual(rec);
+        const latest = await ops.getLatest(id!, { includeDeleted: true });
+        const landed = repair === 'rolledForward' || repair === 'headsAdvanced' || step === 'head-moved';
+        if (op === 'create') expect(latest === null).toBe(!landed);
+        else expect(latest?._system.ov).toBe(landed ? 2 : 1);
+      }
+      const latestNow = await ops.getLatest(id!, { includeDeleted: true });
+      const retried =
+        op === 'create' || op === 'hard-delete' ? await ops.create({ n: 'retry' })
+        : latestNow?._system.deleted ? await ops.restoreObject(id!, { ov: 0 }).then(() => ops.update(id!, { n: 'retry' }))
+        : await ops.update(id!, { n: 'retry' });
+      expect(await ops.getLatest(retried.id)).toMatchObject({ n: 'retry' });
+    });
+  });
+
+  it('leaves a consistent collection when restoreCollection crashes part-way, and a rerun finishes it', async () => {
+    const coll = 'crash_restore_all';
+    const ops = fx.ops(coll);
+    const a = await ops.create({ name: 'a' });
+    const b = await ops.create({ name: 'b' });
+    const mark = await ops.update(b.id, { name: 'b1' });
+    await ops.update(a.id, { name: 'a1' });
+    await ops.update(b.id, { name: 'b2' });
+    const c = await ops.create({ name: 'c' });
+    let seen = 0;
+    const crashing = fx.ops(coll, {
+      faults: (step, info) => {
+        if (step === 'payload-written' && info.op === 'restore' && ++seen === 2) throw new Error('crash');
+      },
+    });
+    await expect(crashing.restoreCollection({ cv: mark.cv })).rejects.toBeInstanceOf(InjectedCrash);
+    await reconcileCollection(fx.context(coll), { graceMs: 0 });
+    expect(await violations(fx, coll)).toEqual([]);
+    await ops.restoreCollection({ cv: mark.cv });
+    expect(await ops.getLatest(a.id)).toMatchObject({ name: 'a' });
+    expect(await ops.getLatest(b.id)).toMatchObject({ name: 'b1' });
+    expect(await ops.getLatest(c.id)).toBeNull();
+  });
+});
+
+/** A store whose puts fail for keys matching `pattern`. */
+function failingPuts(store: ObjectStore, pattern: RegExp): ObjectStore {
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop === 'put') {
+        return async (bucket: string, key: string, ...rest: unknown[]) => {
+          if (pattern.test(key)) throw new StorageError(`injected put failure for ${key}`, { transient: true });
+          return (target.put as (...a: unknown[]) => Promise<void>)(bucket, key, ...rest);
+        };
+      }
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
+}
+
+describe.each(BACKENDS)('a failing storage put (%s storage)', (backend) => {
+  let fx: Fixture;
+  beforeAll(async () => {
+    fx = await openFixture(backend);
+  });
+  afterAll(async () => {
+    await fx.teardown();
+  });
+
+  it.each([
+    ['item.json', /item\.json$/],
+    ['a blob', /blob\.bin$/],
+  ])('fails the write with a StorageError and leaves nothing behind when the put of %s fails', async (_what, pattern) => {
+    const coll = `putfail_${_what.replace(/\W/g, '')}`;
+    const settings = { base64Props: { file: { contentType: 'application/octet-stream' } } };
+    const ops = fx.ops(coll, { settings });
+    const { id } = await ops.create({ n: 0, file: Buffer.from('x').toString('base64') });
+    const broken = fx.ops(coll, { settings, store: failingPuts(fx.store, pattern) });
+    await expect(broken.update(id, { n: 1, file: Buffer.from('y').toString('base64') }, 0)).rejects.toBeInstanceOf(StorageError);
+    await expect(broken.create({ n: 9, file: Buffer.from('z').toString('base64') })).rejects.toBeInstanceOf(StorageError);
+    expect(await violations(fx, coll)).toEqual([]);
+    expect(await fx.keys(`${coll}/${id}/v1/`)).toEqual([]);
+    expect(await fx.db.collection(`${coll}_ver`).countDocuments()).toBe(1);
+    expect(await ops.update(id, { n: 1 }, 0)).toMatchObject({ ov: 1 });
+  });
+});
+
+describe('a slow writer and the reconciler (local storage)', () => {
+  let fx: Fixture;
+  beforeAll(async () => {
+    fx = await openFixture('local');
+  });
+  afterAll(async () => {
+    await fx.teardown();
+  });
+
+  function pauseAt(step: WriteStep) {
+    let release!: () => void;
+    let reached!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const arrived = new Promise<void>((r) => (reached = r));
+    return {
+      arrived,
+      release,
+      hook: async (s: WriteStep, info: { op: string }) => {
+        if (s === step && info.op === 'update') {
+          reached();
+          await gate;
+        }
+      },
+    };
+  }
+
+  it('abandons a write whose claim outlived its lease instead of writing the payload, so a rolled-back claim is never used', async () => {
+    let now = Date.now();
+    const clock = () => new Date(now);
+    const ops = fx.ops('slow1', { clock });
+    const { id } = await ops.create({ n: 0 });
+    const pause = pauseAt('claimed');
+    const slow = fx.ops('slow1', { clock, faults: pause.hook, leaseMs: 1000 }).update(id, { n: 'slow' }, 0);
+    await pause.arrived;
+    now += 5000;
+    const report = await reconcileCollection(fx.context('slow1', { clock }), { graceMs: 2000 });
+    expect(report.rolledBack).toEqual([{ id, ov: 1 }]);
+    await ops.update(id, { n: 'fast' }, 0);
+    pause.release();
+    await expect(slow).rejects.toBeInstanceOf(StorageError);
+    expect(await ops.getLatest(id)).toMatchObject({ n: 'fast', _system: { ov: 1 } });
+    expect(await violations(fx, 'slow1')).toEqual([]);
+  });
+
+  it('reports success to a slow writer whose complete payload the reconciler rolled forward', async () => {
+    const ops = fx.ops('slow2');
+    const { id } = await ops.create({ n: 0 });
+    const pause = pauseAt('payload-written');
+    const slow = fx.ops('slow2', { faults: pause.hook }).update(id, { n: 'slow' }, 0);
+    await pause.arrived;
+    const report = await reconcileCollection(fx.context('slow2'), { graceMs: 0 });
+    expect(report.rolledForward).toEqual([{ id, ov: 1 }]);
+    pause.release();
+    await expect(slow).resolves.toMatchObject({ id, ov: 1 });
+    expect(await ops.getLatest(id)).toMatchObject({ n: 'slow' });
+    expect(await violations(fx, 'slow2')).toEqual([]);
+  });
+
+  it('gives a slow writer whose claim was rolled back a ConflictError and lets reconcile remove the payload it wrote late', async () => {
+    const ops = fx.ops('slow3');
+    const { id } = await ops.create({ n: 0 });
+    const pause = pauseAt('claimed');
+    const slow = fx.ops('slow3', { faults: pause.hook }).update(id, { n: 'slow' }, 0);
+    await pause.arrived;
+    expect((await reconcileCollection(fx.context('slow3'), { graceMs: 0 })).rolledBack).toEqual([{ id, ov: 1 }]);
+    pause.release();
+    await expect(slow).rejects.toBeInstanceOf(ConflictError);
+    expect(await fx.keys(`slow3/${id}/v1/`)).toEqual([`slow3/${id}/v1/item.json`]);
+    expect((await reconcileCollection(fx.context('slow3'), { graceMs: 0 })).orphansRemoved).toEqual([{ id, ov: 1 }]);
+    expect(await violations(fx, 'slow3')).toEqual([]);
+    expect(await ops.getLatest(id)).toMatchObject({ n: 0 });
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * Checks of DESIGN.md §4 on the raw collections and bucket of one Chronos collection, without
+ * going through the engine's own read paths.
+ */
+import type { Fixture } from './fixture.js';
+
+/** What the raw state of a collection looks like. */
+export interface Snapshot {
+  heads: Array<{ _id: string; ov: number; cv: number; deleted: boolean }>;
+  rows: Array<{ id: string; ov: number; cv: number; state: string }>;
+  keys: string[];
+}
+
+/** Reads heads, version rows and payload keys of `collection`. */
+export async function snapshot(fx: Fixture, collection: string): Promise<Snapshot> {
+  const heads = (await fx.db.collection(`${collection}_head`).find({}, { projection: { ov: 1, cv: 1, deleted: 1 } }).toArray()) as unknown as Snapshot['heads'];
+  const rows = (await fx.db
+    .collection(`${collection}_ver`)
+    .find({}, { projection: { _id: 0, id: 1, ov: 1, cv: 1, state: 1 } })
+    .toArray()) as unknown as Snapshot['rows'];
+  return { heads, rows, keys: (await fx.keys(`${collection}/`)).sort() };
+}
+
+/**
+ * The invariants a settled collection must satisfy; returns the violations (empty when none):
+ * every head points at a committed row whose item.json exists and parses with the same id/ov;
+ * no row lies beyond its head; no row is pending; every payload key belongs to a row.
+ */
+export async function violations(fx: Fixture, collection: string): Promise<string[]> {
+  const { heads, rows, keys } = await snapshot(fx, collection);
+  const out: string[] = [];
+  const rowSet = new Set(rows.map((r) => `${r.id}/${r.ov}`));
+  for (const h of heads) {
+    const row = rows.find((r) => r.id === h._id && r.ov === h.ov);
+    if (!row || row.state !== 'committed') out.push(`head ${h._id} v${h.ov} has no committed row`);
+    try {
+      const item = JSON.parse(Buffer.from(await fx.store.get(fx.bucket, `${collection}/${h._id}/v${h.ov}/item.json`)).toString('utf8'));
+      if (item._id !== h._id || item._system?.ov !== h.ov) out.push(`payload of ${h._id} v${h.ov} names another version`);
+    } catch (e) {
+      out.push(`payload of head ${h._id} v${h.ov} unreadable: ${String(e)}`);
+    }
+  }
+  for (const r of rows) {
+    const head = heads.find((h) => h._id === r.id);
+    if (r.state !== 'committed') out.push(`row ${r.id} v${r.ov} is ${r.state}`);
+    else if (!head || r.ov > head.ov) out.push(`committed row ${r.id} v${r.ov} is beyond its head (${head?.ov ?? 'none'})`);
+  }
+  for (const key of keys) {
+    const m = /^[^/]+\/([^/]+)\/v(\d+)\//.exec(key);
+    if (!m || !rowSet.has(`${m[1]}/${m[2]}`)) out.push(`payload ${key} has no version row`);
+  }
+  const cvs = rows.map((r) => r.cv);
+  if (new Set(cvs).size !== cvs.length) out.push('duplicate cv');
+  return out;
+}
