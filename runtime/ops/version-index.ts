@@ -11,6 +11,8 @@ export type VersionKind = 'create' | 'update' | 'delete' | 'enrich' | 'restore' 
 
 /** A version row. `at` equals `updatedAt` and is what time travel searches. */
 export interface VersionRow extends StoredSystem {
+  /** `<id>:<ov>:<claim>` (set on insert): commits address the row by `_id` alone, which even FerretDB looks up without a scan, and a row re-claimed by another writer has another `_id`. */
+  _id?: string;
   id: string;
   state: 'pending' | 'committed';
   /** Random token of the claiming writer: only it may commit this row. */
@@ -24,6 +26,11 @@ export interface VersionRow extends StoredSystem {
   reason?: string;
 }
 
+/** The `_id` of the row a claim inserts. */
+export function rowKey(id: string, ov: number, claim: string): string {
+  return `${id}:${ov}:${claim}`;
+}
+
 /** Access to one collection's version rows. */
 export class VersionIndex {
   readonly coll: Collection<VersionRow>;
@@ -34,25 +41,26 @@ export class VersionIndex {
 
   /** Inserts a pending row; throws the server's E11000 when `(id, ov)` or `cv` is taken. */
   async claim(row: VersionRow): Promise<void> {
-    await this.coll.insertOne({ ...row });
+    await this.coll.insertOne({ ...row, _id: rowKey(row.id, row.ov, row.claim) });
   }
 
   /**
-   * Marks the row committed, only if it is still pending under this claim token: a writer whose
-   * claim the reconciler rolled back gets false and must not move the head.
+   * Marks the row committed, only if the row of this claim token still exists: a writer whose
+   * claim the reconciler rolled back gets false and must not move the head (a new claim on the
+   * same version has another `_id`). True also when the reconciler already committed it for us.
    */
   async commit(id: string, ov: number, claim: string, session?: ClientSession): Promise<boolean> {
     const res = await this.coll.updateOne(
-      { id, ov, state: 'pending', claim },
+      { _id: rowKey(id, ov, claim) },
       { $set: { state: 'committed' } },
       session ? { session } : {},
     );
-    return res.modifiedCount > 0;
+    return res.matchedCount > 0;
   }
 
-  /** Deletes a pending row held by this claim token (rollback). Returns true when it did. */
+  /** Deletes the row of this claim token if it is still pending (rollback). Returns true when it did. */
   async release(id: string, ov: number, claim: string): Promise<boolean> {
-    const res = await this.coll.deleteOne({ id, ov, state: 'pending', claim });
+    const res = await this.coll.deleteOne({ _id: rowKey(id, ov, claim), state: 'pending' });
     return res.deletedCount > 0;
   }
 
