@@ -4,8 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Engine } from './engine.js';
-import type { DeleteResult } from './types.js';
-import { checkId, checkNote, checkOv } from './input-validation.js';
+import type { DeleteResult, WriteOptions } from './types.js';
+import { checkId, checkNote, checkOpId, checkOv } from './input-validation.js';
 import { onHead } from './on-head.js';
 import { claimVersion, writeVersion } from './write-version.js';
 import type { WrittenVersion } from './write-version.js';
@@ -26,10 +26,11 @@ export async function deleteRecord(
   expectedOv?: number,
   actor?: string,
   reason?: string,
+  options?: WriteOptions,
 ): Promise<DeleteResult> {
   checkId(id);
   if (expectedOv !== undefined) checkOv(expectedOv, 'expectedOv');
-  const notes = definedNotes({ actor: checkNote(actor, 'actor'), reason: checkNote(reason, 'reason') });
+  const notes = { ...definedNotes({ actor: checkNote(actor, 'actor'), reason: checkNote(reason, 'reason') }), ...checkOpId(options?.opId) };
   await engine.step('validated', 'delete', id, -1);
   if (!engine.ctx.settings.logicalDelete) {
     return onHead(engine, 'delete', id, expectedOv, 'allow', (head) => hardDelete(engine, head, notes));
@@ -39,7 +40,7 @@ export async function deleteRecord(
 }
 
 /** Writes a logical-delete version on top of `head`: the same data, marked deleted. Also used by restoreCollection. */
-export async function logicalDelete(engine: Engine, head: HeadDoc, notes: { actor?: string; reason?: string }): Promise<WrittenVersion> {
+export async function logicalDelete(engine: Engine, head: HeadDoc, notes: { actor?: string; reason?: string; opId?: string }): Promise<WrittenVersion> {
   const data = await engine.payloads.readData(head._id, head.ov);
   return writeVersion(engine, {
     kind: 'delete',
@@ -57,7 +58,7 @@ export async function logicalDelete(engine: Engine, head: HeadDoc, notes: { acto
  * payload, then every other row, then the claim. A crash leaves the pending claim, and the
  * reconciler finishes the deletion ({@link finishHardDelete} is idempotent).
  */
-async function hardDelete(engine: Engine, head: HeadDoc, notes: { actor?: string; reason?: string }): Promise<DeleteResult> {
+async function hardDelete(engine: Engine, head: HeadDoc, notes: { actor?: string; reason?: string; opId?: string }): Promise<DeleteResult> {
   const at = nextVersionTime(engine.now(), head.updatedAt);
   const row = await claimVersion(engine, {
     ...pickSystem(head),

@@ -7,7 +7,7 @@ import { deepmergeCustom } from 'deepmerge-ts';
 import { ValidationError } from '../errors.js';
 import type { Engine } from './engine.js';
 import type { EnrichOptions, UpdateResult } from './types.js';
-import { checkData, checkId, checkNote, checkOv, isPlainObject } from './input-validation.js';
+import { checkData, checkId, checkNote, checkOpId, checkOv, isPlainObject } from './input-validation.js';
 import { onHead } from './on-head.js';
 import { writeVersion } from './write-version.js';
 import { definedNotes } from './create.js';
@@ -46,7 +46,7 @@ export async function enrichRecord(engine: Engine, id: string, patch: unknown, o
   });
   if (options.expectedOv !== undefined) checkOv(options.expectedOv, 'expectedOv');
   const functionId = options.functionId === undefined ? undefined : checkNote(options.functionId, 'functionId');
-  const notes = definedNotes({ actor: checkNote(options.actor, 'actor'), reason: checkNote(options.reason, 'reason') });
+  const notes = { ...definedNotes({ actor: checkNote(options.actor, 'actor'), reason: checkNote(options.reason, 'reason') }), ...checkOpId(options.opId) };
   await engine.step('validated', 'enrich', id, -1);
   const written = await onHead(engine, 'enrich', id, options.expectedOv, 'refuse', async (head) => {
     const current = await engine.payloads.readData(id, head.ov);

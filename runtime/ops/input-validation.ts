@@ -65,6 +65,15 @@ export function checkNote(value: unknown, field: FieldPath): string | undefined 
   return value;
 }
 
+/** Checks an optional `opId` (see `WriteOptions`): a non-empty string of at most 200 characters. */
+export function checkOpId(value: unknown, field: FieldPath = ['options', 'opId']): { opId?: string } {
+  if (value === undefined) return {};
+  if (typeof value !== 'string' || value.length === 0 || value.length > 200) {
+    throw ValidationError.at(pathOf(field), `expected a non-empty string of at most 200 characters, got ${describe(value)}`);
+  }
+  return { opId: value };
+}
+
 /**
  * Checks application data for a write and returns its JSON-normalised copy (dates become ISO
  * strings, undefined props disappear), which is what gets stored, indexed and returned.

@@ -38,6 +38,24 @@ export interface CreateOptions {
   parentRecord?: { id: string; collection: string };
   /** An explicit origin, e.g. an id in an external system. */
   origin?: { id: string; collection: string; system?: string };
+  /**
+   * The id to give the new record (24 lowercase hex characters) instead of a generated one.
+   * It lets a caller derive the id from a natural key, so concurrent creators of the same thing
+   * meet on one id: the first wins, every other gets a ConflictError carrying the current `ov`
+   * (creating an id that already exists, deleted or not, is always a ConflictError).
+   */
+  id?: string;
+  /** See {@link WriteOptions.opId}. */
+  opId?: string;
+}
+
+/**
+ * Options every write accepts. `opId` tags the version the write produces, so a retried write
+ * (the fallback queue's replay) can tell whether an earlier attempt already committed: a
+ * committed version row with this `opId` means the write happened. At most 200 characters.
+ */
+export interface WriteOptions {
+  opId?: string;
 }
 
 /** Result of {@link CollectionOps.create}. */
@@ -73,6 +91,8 @@ export interface EnrichOptions {
   reason?: string;
   /** Compare-and-set: fail with ConflictError unless the head is at this ov. */
   expectedOv?: number;
+  /** See {@link WriteOptions.opId}. */
+  opId?: string;
 }
 
 /** Options of the read methods. */
@@ -147,8 +167,8 @@ export interface VersionInfo {
  */
 export interface CollectionOps<T extends object = Record<string, unknown>> {
   create(data: T, actor?: string, reason?: string, options?: CreateOptions): Promise<CreateResult>;
-  update(id: string, data: T, expectedOv?: number, actor?: string, reason?: string): Promise<UpdateResult>;
-  delete(id: string, expectedOv?: number, actor?: string, reason?: string): Promise<DeleteResult>;
+  update(id: string, data: T, expectedOv?: number, actor?: string, reason?: string, options?: WriteOptions): Promise<UpdateResult>;
+  delete(id: string, expectedOv?: number, actor?: string, reason?: string, options?: WriteOptions): Promise<DeleteResult>;
   enrich(id: string, patch: DeepPartial<T> | DeepPartial<T>[], options?: EnrichOptions): Promise<UpdateResult>;
   getLatest(id: string, options?: ReadOptions): Promise<ChronosRecord<T> | null>;
   getVersion(id: string, ov: number, options?: ReadOptions): Promise<ChronosRecord<T> | null>;

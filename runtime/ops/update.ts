@@ -2,8 +2,8 @@
  * `update`: replaces the application data of a record with a new version.
  */
 import type { Engine } from './engine.js';
-import type { UpdateResult } from './types.js';
-import { checkData, checkId, checkNote, checkOv } from './input-validation.js';
+import type { UpdateResult, WriteOptions } from './types.js';
+import { checkData, checkId, checkNote, checkOpId, checkOv } from './input-validation.js';
 import { onHead } from './on-head.js';
 import { writeVersion } from './write-version.js';
 import { definedNotes } from './create.js';
@@ -22,11 +22,12 @@ export async function updateRecord(
   expectedOv?: number,
   actor?: string,
   reason?: string,
+  options?: WriteOptions,
 ): Promise<UpdateResult> {
   checkId(id);
   const clean = checkData(data, engine.ctx.settings);
   if (expectedOv !== undefined) checkOv(expectedOv, 'expectedOv');
-  const notes = definedNotes({ actor: checkNote(actor, 'actor'), reason: checkNote(reason, 'reason') });
+  const notes = { ...definedNotes({ actor: checkNote(actor, 'actor'), reason: checkNote(reason, 'reason') }), ...checkOpId(options?.opId) };
   await engine.step('validated', 'update', id, -1);
   const written = await onHead(engine, 'update', id, expectedOv, 'refuse', (head) =>
     writeVersion(engine, {

@@ -5,6 +5,7 @@
  */
 import type { ClientSession, Collection, Db } from 'mongodb';
 import type { StoredSystem } from './stored-state.js';
+import type { WriteOptions } from './types.js';
 
 /** What kind of write made a version. */
 export type VersionKind = 'create' | 'update' | 'delete' | 'enrich' | 'restore' | 'hard-delete' | 'reap';
@@ -24,6 +25,8 @@ export interface VersionRow extends StoredSystem {
   meta: Record<string, unknown>;
   actor?: string;
   reason?: string;
+  /** The writer's operation id ({@link WriteOptions.opId}), when it gave one: how a retried write recognises its own earlier commit. */
+  opId?: string;
 }
 
 /** The `_id` of the row a claim inserts. */

@@ -39,6 +39,8 @@ export interface VersionInput {
   data: Record<string, unknown>;
   actor?: string;
   reason?: string;
+  /** Recorded on the version row: see `WriteOptions.opId`. */
+  opId?: string;
 }
 
 /** What a committed write reports. */
@@ -82,6 +84,7 @@ export async function writeVersion(engine: Engine, input: VersionInput): Promise
     meta,
     ...(input.actor !== undefined ? { actor: input.actor } : {}),
     ...(input.reason !== undefined ? { reason: input.reason } : {}),
+    ...(input.opId !== undefined ? { opId: input.opId } : {}),
   });
   const state = pickSystem(row);
   try {
