@@ -17,6 +17,9 @@ import type { EngineContext } from '../ops/context.js';
 import { mongoNames } from '../ops/context.js';
 import { createCollectionOps } from '../ops/collection-ops.js';
 import type { EngineCollectionOps } from '../ops/collection-ops.js';
+import { HeadStore } from '../ops/head-store.js';
+import { pickSystem } from '../ops/stored-state.js';
+import type { VersionRow } from '../ops/version-index.js';
 import type { QueuedWrite, ReplayOutcome } from './types.js';
 
 /**
@@ -35,15 +38,15 @@ export class ReplayBlockedError extends Error {
 const CAS_ROUNDS = 5;
 
 interface Collections {
-  head: Collection<{ _id: string; ov: number; deleted?: boolean }>;
-  ver: Collection<{ id: string; opId?: string; state: string }>;
+  heads: HeadStore;
+  ver: Collection<VersionRow>;
 }
 
 /** Runs `write` (queued as op `opId`) against the routed context, unless it has already happened. */
 export async function replayWrite(ctx: EngineContext, opId: string, write: QueuedWrite): Promise<ReplayOutcome> {
   const ops = createCollectionOps(ctx);
   const names = mongoNames(ctx.collection);
-  const colls: Collections = { head: ctx.db.collection(names.head), ver: ctx.db.collection(names.ver) };
+  const colls: Collections = { heads: new HeadStore(ctx.db, names.head), ver: ctx.db.collection<VersionRow>(names.ver) };
   switch (write.kind) {
     case 'create':
       return replayCreate(ops, opId, write);
@@ -85,7 +88,7 @@ async function replayOnHead(
   let lastConflict: unknown;
   for (let round = 0; round < CAS_ROUNDS; round += 1) {
     if (await committedWith(colls, write.id, opId)) return 'already-applied';
-    const head = await colls.head.findOne({ _id: write.id }, { projection: { ov: 1, deleted: 1 } });
+    const head = await colls.heads.coll.findOne({ _id: write.id }, { projection: { ov: 1, deleted: 1 } });
     if (write.kind === 'delete' && (!head || head.deleted === true)) return 'already-absent';
     // A missing head makes the engine raise NotFoundError, which is permanent: let it.
     const cas = write.expectedOv ?? head?.ov ?? 0;
@@ -107,9 +110,17 @@ async function replayOnHead(
   throw new ReplayBlockedError(`record ${write.id} kept changing during the replay: retry`, { cause: lastConflict });
 }
 
+/**
+ * True when a committed version carries `opId`. If the head is still behind that version (the
+ * earlier attempt died between committing its row and moving the head), move it, as the engine's
+ * next writer or the reconciler would: after a replay reports the write done, reads show it.
+ */
 async function committedWith(colls: Collections, id: string, opId: string): Promise<boolean> {
   // Equality on `id` is served by the engine's `{ id, ov }` index; the rest filters one record's versions.
-  return (await colls.ver.findOne({ id, opId, state: 'committed' }, { projection: { _id: 1 } })) !== null;
+  const row = await colls.ver.findOne({ id, opId, state: 'committed' });
+  if (!row) return false;
+  await colls.heads.moveTo(id, pickSystem(row), row.meta);
+  return true;
 }
 
 function isConflict(e: unknown): e is ConflictError {
