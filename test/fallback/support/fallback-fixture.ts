@@ -35,6 +35,7 @@ export interface TestClock {
   advance(ms: number): void;
 }
 
+/** What a fallback suite works with (one per suite). */
 export interface FallbackFixture {
   client: MongoClient;
   db: Db;
@@ -50,6 +51,7 @@ export interface FallbackFixture {
   teardown(): Promise<void>;
 }
 
+/** Opens a fixture: fresh database, fresh local folder, collection `orders` with `status` indexed. */
 export async function openFallbackFixture(): Promise<FallbackFixture> {
   const client = new MongoClient(testServers().mongoUri);
   await client.connect();
