@@ -5,7 +5,7 @@
  * happen in order and the reconciler (or the next writer) advances a head left behind.
  */
 import type { Db } from 'mongodb';
-import type { FaultHook } from './context.js';
+import type { WriteStep } from './context.js';
 import type { HeadStore } from './head-store.js';
 import type { StoredSystem } from './stored-state.js';
 import type { VersionIndex } from './version-index.js';
@@ -23,10 +23,14 @@ export interface CommitInput {
 export type CommitStrategy = (input: CommitInput) => Promise<boolean>;
 
 /** Row then head, in two steps (works on every server; FerretDB, standalone MongoDB). */
-export function protocolCommit(ver: VersionIndex, heads: HeadStore, faults?: FaultHook): CommitStrategy {
+export function protocolCommit(
+  ver: VersionIndex,
+  heads: HeadStore,
+  step: (step: WriteStep, op: string, id: string, ov: number) => Promise<void>,
+): CommitStrategy {
   return async ({ id, claim, state, meta, op }) => {
     if (!(await ver.commit(id, state.ov, claim))) return false;
-    await faults?.('row-committed', { op, id, ov: state.ov });
+    await step('row-committed', op, id, state.ov);
     await heads.moveTo(id, state, meta);
     return true;
   };

@@ -44,7 +44,15 @@ export function createEngine(ctx: EngineContext): Engine {
   const names = mongoNames(ctx.collection);
   const heads = new HeadStore(ctx.db, names.head);
   const ver = new VersionIndex(ctx.db, names.ver);
-  const protocol = protocolCommit(ver, heads, ctx.faults ? wrapFaults(ctx) : undefined);
+  const step: Engine['step'] = async (name, op, id, ov) => {
+    if (!ctx.faults) return;
+    try {
+      await ctx.faults(name, { op, id, ov });
+    } catch (e) {
+      throw new InjectedCrash(name, { cause: e });
+    }
+  };
+  const protocol = protocolCommit(ver, heads, step);
   let strategy: Promise<CommitStrategy> | undefined;
   return {
     ctx,
@@ -54,14 +62,7 @@ export function createEngine(ctx: EngineContext): Engine {
     payloads: new PayloadStore(ctx.store, ctx.bucket, ctx.collection, ctx.settings.base64Props),
     now: ctx.clock ?? (() => new Date()),
     leaseMs: ctx.leaseMs ?? DEFAULT_LEASE_MS,
-    async step(step, op, id, ov) {
-      if (!ctx.faults) return;
-      try {
-        await ctx.faults(step, { op, id, ov });
-      } catch (e) {
-        throw new InjectedCrash(step, { cause: e });
-      }
-    },
+    step,
     commit() {
       strategy ??= chooseStrategy(ctx).then((useTx) => (useTx ? transactionCommit(ctx.db, ver, heads) : protocol));
       return strategy;
@@ -69,16 +70,6 @@ export function createEngine(ctx: EngineContext): Engine {
     ready() {
       return ensureIndexes(ctx.db, ctx.collection, ctx.settings.indexedProps);
     },
-  };
-}
-
-function wrapFaults(ctx: EngineContext): NonNullable<EngineContext['faults']> {
-  return async (step, info) => {
-    try {
-      await ctx.faults?.(step, info);
-    } catch (e) {
-      throw new InjectedCrash(step, { cause: e });
-    }
   };
 }
 

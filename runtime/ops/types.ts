@@ -166,16 +166,56 @@ export interface VersionInfo {
  * Every write creates an immutable version; nothing is ever overwritten in place.
  */
 export interface CollectionOps<T extends object = Record<string, unknown>> {
+  /**
+   * Creates a record (version 0) with a new 24-hex id (or `options.id`). `_system` or `_id` in `data` is refused
+   * with a ValidationError (not stripped). Lineage: `parentRecord` sets parentId/parentCollection
+   * and inherits the parent's origin (or makes the parent the origin); an explicit `origin` wins,
+   * recorded as `"system:collection"` when it names a `system`.
+   */
   create(data: T, actor?: string, reason?: string, options?: CreateOptions): Promise<CreateResult>;
+  /**
+   * Replaces the application data (use {@link enrich} to merge); lineage and functionIds carry
+   * over. With `expectedOv` it is compare-and-set (ConflictError with `currentOv` otherwise);
+   * without, it lands on the latest version, retrying lost races. A logically deleted record is
+   * refused with NotFoundError: restore it first.
+   */
   update(id: string, data: T, expectedOv?: number, actor?: string, reason?: string, options?: WriteOptions): Promise<UpdateResult>;
+  /**
+   * Logical delete by default (a new version with `_system.deleted`, data kept for time travel);
+   * with `logicalDelete` off, removes every version's rows and payloads (`hard: true`).
+   */
   delete(id: string, expectedOv?: number, actor?: string, reason?: string, options?: WriteOptions): Promise<DeleteResult>;
+  /**
+   * Deep-merges a patch (or a batch, as one version): objects merge, arrays union without
+   * duplicates (deep equality), scalars replace; `functionId` joins `_system.functionIds` once.
+   * Lost races are retried (up to 30 tries) so concurrent enrichments are never lost, unless
+   * `expectedOv` makes it compare-and-set.
+   */
   enrich(id: string, patch: DeepPartial<T> | DeepPartial<T>[], options?: EnrichOptions): Promise<UpdateResult>;
+  /** The latest version (one head lookup), or null when absent or logically deleted (unless `includeDeleted`). */
   getLatest(id: string, options?: ReadOptions): Promise<ChronosRecord<T> | null>;
+  /** Version `ov` as it was (deleted versions included), or null; with versioning off only the latest exists. */
   getVersion(id: string, ov: number, options?: ReadOptions): Promise<ChronosRecord<T> | null>;
+  /**
+   * The version current at `at` (newest with time <= at), or null before the record existed or
+   * when it was deleted then (unless `includeDeleted`). With versioning off: the latest version
+   * from its time on, null before.
+   */
   getAsOf(id: string, at: string | Date, options?: ReadOptions): Promise<ChronosRecord<T> | null>;
+  /**
+   * One page of records matching a filter over indexed props and `_system` fields (server-side
+   * JavaScript and unknown operators refused), in a stable order with a cursor (`nextCursor`).
+   */
   listByMeta(query?: ListQuery, options?: ReadOptions): Promise<ListPage<T>>;
+  /** Every committed version, oldest first. */
   history(id: string): Promise<VersionInfo[]>;
+  /** Appends a version equal to the one at `{ ov }` or `{ at }`; undeletes a deleted record. */
   restoreObject(id: string, target: RestoreObjectTarget, actor?: string, reason?: string): Promise<UpdateResult>;
+  /**
+   * Appends, for every record, a version equal to its state at `{ cv }` or `{ at }`; records
+   * created later become logically deleted. Sees the versions committed when it runs (a write
+   * still in flight with a lower cv is not part of the target state).
+   */
   restoreCollection(target: RestoreCollectionTarget, actor?: string, reason?: string): Promise<RestoreCollectionResult>;
 }
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../runtime/errors.js';
 import { BACKENDS, openFixture, type Fixture } from './support/fixture.js';
 import { violations } from './support/invariants.js';
+import { reconcileCollection } from '../../runtime/ops/reconcile.js';
 
 /** Like Promise.all, but waits for every promise before throwing the first failure. */
 async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
@@ -76,6 +77,7 @@ describe.each(BACKENDS)('concurrent writers (%s storage)', (backend) => {
  * are read-modify-write across connections and SQLite may answer "database is locked". The claim
  * (a unique-index insert) must still give at most one winner per version and unique cvs; server
  * errors may make individual writes fail, and those must leave nothing a reconcile cannot settle.
+ * The client is single-process; FerretDB locks per database file, so other suites are unaffected.
  */
 describe('concurrent writers on a pooled client (local storage)', () => {
   let fx: Fixture;
@@ -96,6 +98,8 @@ describe('concurrent writers on a pooled client (local storage)', () => {
     const conflicts = others.filter((r) => r.reason instanceof ConflictError).length;
     console.info(`pooled race: ${won.length} winner, ${conflicts} ConflictError, ${others.length - conflicts} server errors`);
     expect((await ops.history(id)).length).toBe(1 + won.length);
+    await reconcileCollection(fx.context('race'), { graceMs: 0 });
+    expect(await violations(fx, 'race')).toEqual([]);
   });
 
   it('gives concurrent creates unique cvs even when the counter increment is not atomic', async () => {
@@ -106,5 +110,7 @@ describe('concurrent writers on a pooled client (local storage)', () => {
     expect(new Set(cvs).size).toBe(cvs.length);
     const rows = await fx.db.collection('many_ver').find({}, { projection: { cv: 1 } }).toArray();
     expect(new Set(rows.map((r) => r.cv)).size).toBe(rows.length);
+    await reconcileCollection(fx.context('many'), { graceMs: 0 });
+    expect(await violations(fx, 'many')).toEqual([]);
   });
 });

@@ -70,6 +70,14 @@ describe.each(BACKENDS)('time travel and restore (%s storage)', (backend) => {
       expect(await ops.getVersion(id, 1)).toMatchObject({ v: 'b' });
     });
 
+    it('is compare-and-set when given expectedOv', async () => {
+      const ops = fx.ops('rest_cas');
+      const { id } = await ops.create({ v: 'a' });
+      await ops.update(id, { v: 'b' });
+      await expect(ops.restoreObject(id, { ov: 0 }, 'admin', 'undo', { expectedOv: 0 })).rejects.toMatchObject({ code: 'CONFLICT', currentOv: 1 });
+      await expect(ops.restoreObject(id, { ov: 0 }, 'admin', 'undo', { expectedOv: 1 })).resolves.toMatchObject({ ov: 2 });
+    });
+
     it('restores by time and refuses a target before the record existed', async () => {
       const t = steppedClock();
       const ops = fx.ops('rest_at', { clock: t.clock });
