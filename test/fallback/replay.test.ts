@@ -99,6 +99,20 @@ describe('a write that fails transiently is queued and replayed once', () => {
   });
 });
 
+describe('a queued delete whose record is gone by the time it replays', () => {
+  it('counts as done (already absent) and writes nothing', async () => {
+    const queue = fx.queue();
+    const orders = withFallback(fx.ops, queue, fx.route);
+    const { id } = await fx.ops.create({ status: 'new' });
+    fx.store.failPuts(1);
+    const queued = expectQueued(await orders.delete(id));
+    await fx.ops.delete(id); // someone else deleted it meanwhile
+    fx.clock.advance(FIRST_DELAY);
+    expect((await queue.drain()).done).toEqual([{ opId: queued.opId, outcome: 'already-absent' }]);
+    expect(await fx.ops.history(id)).toHaveLength(2);
+  });
+});
+
 describe('an op that keeps failing', () => {
   it('moves to the dead-letter collection with its last error after maxRetries replays, and writes nothing', async () => {
     const queue = fx.queue({ options: { ...DEFAULT_FALLBACK, maxRetries: 2, deadLetterCollection: 'dead_exhausted' } });
