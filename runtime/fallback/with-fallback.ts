@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { StorageError } from '../errors.js';
 import { newId } from '../ops/input-validation.js';
-import type { CollectionOps, CreateOptions, DeepPartial, EnrichOptions, WriteOptions } from '../ops/types.js';
+import type { VersionedOps, CreateOptions, DeepPartial, EnrichOptions, WriteOptions } from '../ops/types.js';
 import type { FallbackQueue } from './fallback-queue.js';
 import { isTransientError } from './transient.js';
 import type {
@@ -18,7 +18,7 @@ import type {
 } from './types.js';
 
 /**
- * The writes of a {@link CollectionOps} with the fallback queue behind them. Each resolves to the
+ * The writes of a {@link VersionedOps} with the fallback queue behind them. Each resolves to the
  * engine's result plus `queued: false`, or to a {@link QueuedWriteResult} (`queued: true`).
  * Bad input, conflicts and missing records are thrown as usual and queue nothing: the engine
  * validates before it touches storage, so a write only reaches the queue after its input was
@@ -47,7 +47,7 @@ export interface FallbackOps<T extends object = Record<string, unknown>> {
  * ```
  */
 export function withFallback<T extends object = Record<string, unknown>>(
-  ops: CollectionOps<T>,
+  ops: Pick<VersionedOps<T>, 'create' | 'update' | 'delete' | 'enrich'>,
   queue: FallbackQueue,
   route: FallbackRoute,
 ): FallbackOps<T> {
