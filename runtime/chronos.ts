@@ -14,6 +14,8 @@ import { RouteError } from './errors.js';
 import { createIdentityOps } from './identities/create-identity-ops.js';
 import type { IdentityOps } from './identities/types.js';
 import { createChronosAdmin, type ChronosAdmin } from './instance/admin.js';
+import { createFallbackWiring, type FallbackControl } from './instance/fallback-wiring.js';
+import { withFallback, type FallbackOps } from './fallback/with-fallback.js';
 import { createCollectionHandle } from './instance/collection-handle.js';
 import { objectStoreFor, withBucketCreation } from './instance/object-store-for.js';
 import { analyticsDbForRuntimeDb, tenantDbs } from './instance/tenant-databases.js';
@@ -53,6 +55,16 @@ export interface Chronos {
    */
   with<T extends object = Record<string, unknown>>(ctx: IdentitiesContext): IdentityOps<T>;
   with<T extends object = Record<string, unknown>>(ctx: RouteContext): CollectionOps<T>;
+  /**
+   * As {@link Chronos.with} for a versioned database, but a write that fails with a transient
+   * error (storage or server unreachable) is queued durably and replayed by `chronos.fallback`;
+   * the result then says `queued: true` with the `opId` (and, for a create, the id the record
+   * will have) instead of pretending to succeed. Needs `fallback.enabled`; otherwise failures are
+   * thrown as they are.
+   */
+  withFallback<T extends object = Record<string, unknown>>(ctx: RouteContext): FallbackOps<T>;
+  /** The fallback queues: `drain()`, `start()` / `stop()` the replay workers, `pending()`, `deadLetters()`. */
+  readonly fallback: FallbackControl;
   /** The messaging API of one tenant (`databases.messaging`). */
   messaging(tenantId: string): MessagingApi;
   /** Knowledge by filter: first found of tenant → domain → generic, or all tiers deep-merged with `merge: true`. */
@@ -101,6 +113,7 @@ export function initChronos(input: ChronosConfig): Chronos {
     debounceMs: config.writeOptimization.debounceMs ?? 0,
   });
   const handles = new Map<string, unknown>();
+  const fallback = createFallbackWiring(config, pool);
 
   const handleFor = (ctx: RouteContext): unknown => {
     const route = resolveRoute(config, ctx);
@@ -146,6 +159,20 @@ export function initChronos(input: ChronosConfig): Chronos {
   const chronos: Chronos = {
     config,
     with: ((ctx: RouteContext) => handleFor(ctx)) as Chronos['with'],
+    withFallback(ctx) {
+      if (ctx.databaseType === 'identities') throw new RouteError('identities have no fallback queue: they are Mongo-only');
+      const ops = handleFor(ctx) as CollectionOps;
+      const route = resolveRoute(config, ctx);
+      const queue = fallback.queueFor(pool.db(route.mongo.uri, route.mongo.dbName));
+      return withFallback(ops, queue, {
+        collection: ctx.collection,
+        databaseType: ctx.databaseType,
+        ...(ctx.tier !== undefined && { tier: ctx.tier }),
+        ...(ctx.tenantId !== undefined && { tenantId: ctx.tenantId }),
+        ...(ctx.domain !== undefined && { domain: ctx.domain }),
+      }) as FallbackOps<never>;
+    },
+    fallback: fallback.control,
     messaging(tenantId) {
       const messaging = config.databases.messaging;
       if (!messaging) throw new RouteError('databases.messaging is not configured');
@@ -163,7 +190,7 @@ export function initChronos(input: ChronosConfig): Chronos {
       ...(config.analytics?.tenants !== undefined && { tenants: config.analytics.tenants }),
       indexedPropsOf: (collection) => config.collectionMaps[collection]?.indexedProps,
     }),
-    admin: createChronosAdmin({ config, pool, recorder }),
+    admin: createChronosAdmin({ config, pool, recorder, stopWorkers: () => fallback.control.stop() }),
   };
   return chronos;
 }

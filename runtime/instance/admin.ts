@@ -37,13 +37,19 @@ export interface ChronosAdmin {
   applyRetention(now?: Date): Promise<InstanceRetentionReport>;
   /** How many Mongo clients and object-store clients this instance has opened (they are shared per URI / connection). */
   connectionStats(): { mongoClients: number; objectStores: number };
-  /** Flushes counters and closes every connection. The instance is unusable afterwards. */
+  /** Stops the fallback workers, flushes counters and closes every connection. The instance is unusable afterwards. */
   shutdown(): Promise<void>;
 }
 
 /** Builds the admin API of an instance. */
-export function createChronosAdmin(inputs: { config: ParsedChronosConfig; pool: ConnectionPool; recorder: CounterRecorder }): ChronosAdmin {
-  const { config, pool, recorder } = inputs;
+export function createChronosAdmin(inputs: {
+  config: ParsedChronosConfig;
+  pool: ConnectionPool;
+  recorder: CounterRecorder;
+  /** Stops background workers (the fallback queues) before connections close. */
+  stopWorkers: () => Promise<void>;
+}): ChronosAdmin {
+  const { config, pool, recorder, stopWorkers } = inputs;
   return {
     health: () => checkHealth(config, pool),
     flush: () => recorder.flush(),
@@ -76,6 +82,7 @@ export function createChronosAdmin(inputs: { config: ParsedChronosConfig; pool: 
     connectionStats: () => pool.stats(),
     async shutdown() {
       try {
+        await stopWorkers();
         await recorder.close();
       } finally {
         await pool.close();

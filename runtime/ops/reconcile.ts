@@ -103,7 +103,8 @@ async function advanceHeads(engine: Engine, deleting: Set<string>, report: Recon
 
 /** Rolls each stale pending version forward (payload complete and it continues the head) or back. */
 async function settlePending(engine: Engine, before: Date, report: ReconcileReport): Promise<void> {
-  const stale = await engine.ver.coll.find({ state: 'pending', claimedAt: { $lte: before } }, { sort: { id: 1, ov: 1 } }).toArray();
+  // An abandoned claim (its writer gave up and said so) needs no grace period.
+  const stale = await engine.ver.coll.find({ state: 'pending', $or: [{ claimedAt: { $lte: before } }, { abandoned: true }] }, { sort: { id: 1, ov: 1 } }).toArray();
   for (const row of stale) {
     const ref = { id: row.id, ov: row.ov };
     if (row.kind === 'hard-delete') {

@@ -180,7 +180,7 @@ export interface CollectionOps<T extends object = Record<string, unknown>> exten
 /** The versioned engine's own operations on one collection; {@link CollectionOps} adds the calls composed from them. */
 export interface VersionedOps<T extends object = Record<string, unknown>> {
   /**
-   * Creates a record (version 0) with a new 24-hex id. `_system` or `_id` in `data` is refused
+   * Creates a record (version 0) with a new 24-hex id (or `options.id`). `_system` or `_id` in `data` is refused
    * with a ValidationError (not stripped). Lineage: `parentRecord` sets parentId/parentCollection
    * and inherits the parent's origin (or makes the parent the origin); an explicit `origin` wins,
    * recorded as `"system:collection"` when it names a `system`.

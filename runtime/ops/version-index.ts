@@ -27,6 +27,12 @@ export interface VersionRow extends StoredSystem {
   reason?: string;
   /** The writer's operation id ({@link WriteOptions.opId}), when it gave one: how a retried write recognises its own earlier commit. */
   opId?: string;
+  /**
+   * Set by the claiming writer when it failed and could not clean up (storage unreachable): it
+   * will never commit, and nothing of its will land later, so the next writer of this version
+   * may settle the claim at once instead of waiting for the reconciler's grace period.
+   */
+  abandoned?: boolean;
 }
 
 /** The `_id` of the row a claim inserts. */
@@ -65,6 +71,11 @@ export class VersionIndex {
   async release(id: string, ov: number, claim: string): Promise<boolean> {
     const res = await this.coll.deleteOne({ _id: rowKey(id, ov, claim), state: 'pending' });
     return res.deletedCount > 0;
+  }
+
+  /** Marks the writer's own pending claim as abandoned (see {@link VersionRow.abandoned}). */
+  async abandon(id: string, ov: number, claim: string): Promise<void> {
+    await this.coll.updateOne({ _id: rowKey(id, ov, claim), state: 'pending' }, { $set: { abandoned: true } });
   }
 
   /** The row `(id, ov)` in any state, or null. */

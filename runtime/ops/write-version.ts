@@ -127,6 +127,11 @@ export async function claimVersion(engine: Engine, row: VersionRow): Promise<Ver
     } catch (e) {
       if (!isDuplicateKey(e)) throw e;
       const holder = await engine.ver.row(row.id, row.ov);
+      if (holder?.state === 'pending' && holder.abandoned) {
+        // Its writer gave up without cleaning up: settle the claim now, then claim again.
+        await releaseClaim(engine, holder);
+        continue;
+      }
       if (holder) throw await conflictOn(engine, row.id, holder);
       if (attempt >= 8) throw e;
       await engine.cvs.resync();
@@ -185,11 +190,18 @@ async function rollbackOwnClaim(engine: Engine, row: VersionRow): Promise<void> 
   try {
     const current = await engine.ver.row(row.id, row.ov);
     if (!current || current.state !== 'pending' || current.claim !== row.claim) return;
-    await engine.payloads.deleteVersion(row.id, row.ov);
-    await engine.ver.release(row.id, row.ov, row.claim);
+    await releaseClaim(engine, row);
   } catch {
-    // Left for reconcileCollection: a pending row with or without payload is exactly what it repairs.
+    // Storage (or Mongo) is unreachable. Say so on the row: the next writer of this version may
+    // then settle it at once; if even that fails, reconcileCollection repairs it after its grace.
+    await engine.ver.abandon(row.id, row.ov, row.claim).catch(() => undefined);
   }
+}
+
+/** Removes what a claim may have written, then the claim itself. */
+async function releaseClaim(engine: Engine, row: VersionRow): Promise<void> {
+  await engine.payloads.deleteVersion(row.id, row.ov);
+  await engine.ver.release(row.id, row.ov, row.claim);
 }
 
 /**
