@@ -103,7 +103,7 @@ try {
   await m.messages.save({ topic: 'orders', msgId: 'ORD-1001:paid', payload: { orderId: 'ORD-1001' } });
   const dup = await m.messages.save({ topic: 'orders', msgId: 'ORD-1001:paid', payload: { orderId: 'ORD-1001' } });
   const plan = await m.shared.save({ namespace: 'fulfilment', key: 'ORD-1001', val: { step: 'pack' }, strategy: 'append' });
-  say('messaging: duplicate message ignored, shared memory appended', { duplicateInserted: dup, planVersion: plan.version });
+  say('messaging: duplicate message ignored, shared memory appended', { duplicateInserted: dup.inserted, planVersion: plan.version });
 
   const users = chronos.with({ databaseType: 'identities', tenantId: 'acme', collection: 'users' });
   const user = await users.create({ email: 'ada@example.com', role: 'admin' });
