@@ -10,6 +10,11 @@ import { checkHealth, type HealthReport } from './health.js';
 import { forEachVersionedCollection } from './versioned-collections.js';
 import { reconcileCollection, type ReconcileReport } from '../ops/reconcile.js';
 import { applyVersionRetention, type RetentionReport } from '../ops/retention.js';
+import { FALLBACK_OPS_COLLECTION } from '../fallback/types.js';
+import { resolveRoute, type RouteContext } from '../router/resolve-route.js';
+import { RouteError } from '../errors.js';
+import { engineContextFor } from './collection-handle.js';
+import { ERASURES_COLLECTION, hardDeleteRecord, type HardDeleteOptions, type HardDeleteReport } from './hard-delete.js';
 
 /** What {@link ChronosAdmin.reconcile} repaired, per collection. */
 export interface InstanceReconcileReport {
@@ -35,6 +40,17 @@ export interface ChronosAdmin {
   reconcile(options?: { graceMs?: number }): Promise<InstanceReconcileReport>;
   /** Applies `retention.ver` to every versioned collection and `retention.counters` to every analytics database. */
   applyRetention(now?: Date): Promise<InstanceRetentionReport>;
+  /**
+   * GDPR erasure of record `id` in the collection `ctx` routes to, whatever `logicalDelete` says:
+   * every version's payload objects and rows, the head, and the queued fallback writes and dead
+   * letters about it; leaves an audit row (who, when, why, how much; never the data) in
+   * `chronos_erasures` of the same database and returns it. Counters are not touched. Safe to call
+   * again after a crash part-way: it finishes the same erasure (see `hard-delete.ts`).
+   *
+   * @throws NotFoundError when nothing of `id` exists there (also after a completed erasure).
+   * @throws RouteError for an identities context (not versioned) or an unconfigured route.
+   */
+  hardDelete(ctx: RouteContext, id: string, options?: HardDeleteOptions): Promise<HardDeleteReport>;
   /** How many Mongo clients and object-store clients this instance has opened (they are shared per URI / connection). */
   connectionStats(): { mongoClients: number; objectStores: number };
   /** Stops the fallback workers, flushes counters and closes every connection. The instance is unusable afterwards. */
@@ -78,6 +94,14 @@ export function createChronosAdmin(inputs: {
         }
       }
       return report;
+    },
+    async hardDelete(ctx, id, options = {}) {
+      const route = resolveRoute(config, ctx);
+      if (route.databaseType === 'identities') throw new RouteError('hardDelete erases versioned records; identities databases hold none (use their own API)');
+      const db = pool.db(route.mongo.uri, route.mongo.dbName);
+      const engineCtx = engineContextFor({ config, pool, route, db, observers: [] });
+      const fallbackCollections = { ops: FALLBACK_OPS_COLLECTION, deadLetters: config.fallback?.deadLetterCollection ?? 'chronos_fallback_dead' };
+      return hardDeleteRecord(engineCtx, id, { fallbackCollections, auditCollection: ERASURES_COLLECTION }, options);
     },
     connectionStats: () => pool.stats(),
     async shutdown() {

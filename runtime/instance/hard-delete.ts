@@ -1,0 +1,189 @@
+/**
+ * GDPR erasure of one record (`chronos.admin.hardDelete`): every version's payload objects, every
+ * version row and the head, and the queued fallback writes and dead letters about it, leaving an
+ * audit row that says it happened (never what the record held).
+ *
+ * It reuses the engine's hard-delete path (`finishHardDelete`): the erasure claims the next
+ * version `(id, head.ov + 1)` with kind `hard-delete` exactly like a hard delete, so
+ * - no writer can add a version meanwhile (its claim on that version fails; after the head is
+ *   gone its retry finds no record: NotFoundError);
+ * - a crash at any point leaves that pending claim, which a second call to hardDelete resumes at
+ *   once and `reconcileCollection` finishes after its grace period.
+ *
+ * Order: claim → audit row `started` (with the counts) → queued fallback ops and dead letters →
+ * head, payloads, rows, claim (the engine's order) → audit row `completed`. Each step is
+ * idempotent, and the audit row's `_id` is the claim token, so a resumed erasure finds its own row.
+ * If reconcile finished the engine part, the audit row stays `started` until hardDelete is called
+ * again for that id, which then only marks it completed.
+ *
+ * Counters are left as they are: totals are counts, not personal data, and `cnt_unique` holds
+ * only truncated SHA-256 hashes of values, keyed by value rather than by record (another record
+ * may share the value), so there is nothing of this record alone to remove without making unique
+ * counts wrong.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Collection, Db } from 'mongodb';
+import { ConflictError, NotFoundError } from '../errors.js';
+import { createEngine, type Engine } from '../ops/engine.js';
+import type { EngineContext } from '../ops/context.js';
+import { finishHardDelete } from '../ops/delete.js';
+import { checkId, checkNote } from '../ops/input-validation.js';
+import { MAX_WRITE_ATTEMPTS } from '../ops/on-head.js';
+import { nextVersionTime, pickSystem } from '../ops/stored-state.js';
+import type { StoredSystem } from '../ops/stored-state.js';
+import { claimVersion } from '../ops/write-version.js';
+import type { VersionRow } from '../ops/version-index.js';
+
+/** Default name of the audit collection, kept in the same database as the erased record. */
+export const ERASURES_COLLECTION = 'chronos_erasures';
+
+/** Who asked for an erasure and why; stored on the audit row (so it must not hold the record's data). */
+export interface HardDeleteOptions {
+  actor?: string;
+  reason?: string;
+}
+
+/** An audit row of `chronos_erasures`: that a record was erased, by whom, when and why, and how much was removed. */
+export interface ErasureAuditDoc {
+  /** The claim token of the erasure (one row per erasure, found again when it is resumed). */
+  _id: string;
+  dbName: string;
+  collection: string;
+  recordId: string;
+  actor?: string;
+  reason?: string;
+  requestedAt: Date;
+  completedAt?: Date;
+  status: 'started' | 'completed';
+  /** Version rows removed (committed and pending, the erasure's own claim not counted). */
+  versionsRemoved: number;
+  /** Payload objects removed (item.json and blobs of every version). */
+  objectsRemoved: number;
+  /** Queued fallback writes for the record removed from `chronos_fallback_ops`. */
+  queuedOpsRemoved: number;
+  /** Dead letters for the record removed. */
+  deadLettersRemoved: number;
+}
+
+/** What {@link hardDeleteRecord} (and `chronos.admin.hardDelete`) returns: the audit row as stored. */
+export type HardDeleteReport = ErasureAuditDoc & { status: 'completed'; completedAt: Date };
+
+/** Where the erasure finds the queue of this database and writes its audit row. */
+export interface HardDeleteTargets {
+  /** The fallback queue's collection and its dead-letter collection, in `ctx.db`. */
+  fallbackCollections: { ops: string; deadLetters: string };
+  /** Audit collection in `ctx.db`; default {@link ERASURES_COLLECTION}. */
+  auditCollection?: string;
+}
+
+/**
+ * Erases record `id` of the context's collection, whether `logicalDelete` is on or off, and
+ * returns the completed audit row. Safe to call again after a crash part-way (it resumes the
+ * same erasure) and after it completed (NotFoundError then, as for any unknown id).
+ *
+ * @throws NotFoundError when the database holds nothing of `id` (no head, no version, no payload)
+ *   and no unfinished erasure of it.
+ * @throws ConflictError when another writer kept the record's next version for every attempt
+ *   (a write in flight): retry.
+ */
+export async function hardDeleteRecord(ctx: EngineContext, id: string, targets: HardDeleteTargets, options: HardDeleteOptions = {}): Promise<HardDeleteReport> {
+  checkId(id);
+  const notes = { actor: checkNote(options.actor, 'actor'), reason: checkNote(options.reason, 'reason') };
+  const engine = createEngine({ ...ctx, observers: [] });
+  await engine.ready();
+  const audit = ctx.db.collection<ErasureAuditDoc>(targets.auditCollection ?? ERASURES_COLLECTION);
+  let claim: VersionRow | null = await engine.ver.coll.findOne({ id, kind: 'hard-delete', state: 'pending' });
+  if (!claim) {
+    const unfinished = await audit.findOne({ collection: ctx.collection, recordId: id, status: 'started' });
+    claim = await claimErasure(engine, id, notes);
+    if (!claim) {
+      // The engine part is done (reconcile finished it, or we crashed before the last step): close the audit row.
+      if (unfinished) return complete(audit, unfinished._id);
+      throw new NotFoundError(`no record ${id} in ${ctx.collection} of ${ctx.routeInfo.dbName}: nothing to erase`);
+    }
+  }
+  await startAudit(engine, audit, claim, notes);
+  await removeQueuedWrites(ctx.db, targets, ctx.collection, id, audit, claim.claim);
+  await finishHardDelete(engine, claim);
+  return complete(audit, claim.claim);
+}
+
+/**
+ * Claims the version after the newest one (like a write), or returns null when nothing of `id`
+ * exists. Retries while a live writer holds that version, as a write without expectedOv does.
+ */
+async function claimErasure(engine: Engine, id: string, notes: HardDeleteOptions): Promise<VersionRow | null> {
+  for (let attempt = 1; ; attempt += 1) {
+    const head = await engine.heads.get(id);
+    const newest = await engine.ver.coll.findOne({ id }, { sort: { ov: -1 } });
+    const keys = head ? [] : await engine.payloads.listKeys(engine.payloads.recordPrefix(id));
+    if (!head && !newest && keys.length === 0) return null;
+    // With a head, take the version a writer would take next; without one (leftovers of crashed
+    // writes only), go past every row and payload so the claim cannot collide with them.
+    const ov = head ? head.ov + 1 : Math.max(newest?.ov ?? -1, maxKeyOv(engine, keys)) + 1;
+    const at = nextVersionTime(engine.now(), head?.updatedAt);
+    const system: StoredSystem = head
+      ? { ...pickSystem(head), ov, cv: 0, updatedAt: at }
+      : { ov, cv: 0, insertedAt: at, updatedAt: at, deletedAt: null, deleted: false, functionIds: [] };
+    try {
+      return await claimVersion(engine, {
+        ...system,
+        id,
+        deleted: true,
+        deletedAt: at,
+        at,
+        state: 'pending',
+        claim: randomUUID(),
+        claimedAt: engine.now(),
+        kind: 'hard-delete',
+        // The claim row lives until the erasure ends; it carries no indexed values of the record.
+        meta: {},
+        ...(notes.actor !== undefined && { actor: notes.actor }),
+        ...(notes.reason !== undefined && { reason: notes.reason }),
+      });
+    } catch (e) {
+      if (!(e instanceof ConflictError) || attempt >= MAX_WRITE_ATTEMPTS) throw e;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+}
+
+function maxKeyOv(engine: Engine, keys: string[]): number {
+  return Math.max(-1, ...keys.map((key) => engine.payloads.parseKey(key)?.ov ?? -1));
+}
+
+/** Inserts the `started` audit row with what is about to be removed; a resumed erasure keeps the first counts. */
+async function startAudit(engine: Engine, audit: Collection<ErasureAuditDoc>, claim: VersionRow, notes: HardDeleteOptions): Promise<void> {
+  if (await audit.findOne({ _id: claim.claim }, { projection: { _id: 1 } })) return;
+  const versionsRemoved = await engine.ver.coll.countDocuments({ id: claim.id, ov: { $lt: claim.ov } });
+  const objectsRemoved = (await engine.payloads.listKeys(engine.payloads.recordPrefix(claim.id))).length;
+  await audit.insertOne({
+    _id: claim.claim,
+    dbName: engine.ctx.routeInfo.dbName,
+    collection: engine.ctx.collection,
+    recordId: claim.id,
+    ...(notes.actor !== undefined && { actor: notes.actor }),
+    ...(notes.reason !== undefined && { reason: notes.reason }),
+    requestedAt: claim.claimedAt,
+    status: 'started',
+    versionsRemoved,
+    objectsRemoved,
+    queuedOpsRemoved: 0,
+    deadLettersRemoved: 0,
+  });
+}
+
+/** Removes queued writes and dead letters about the record (they hold its data), adding what it removed to the audit row. */
+async function removeQueuedWrites(db: Db, targets: HardDeleteTargets, collection: string, id: string, audit: Collection<ErasureAuditDoc>, auditId: string): Promise<void> {
+  const filter = { recordId: id, 'route.collection': collection };
+  const ops = await db.collection(targets.fallbackCollections.ops).deleteMany(filter);
+  const dead = await db.collection(targets.fallbackCollections.deadLetters).deleteMany(filter);
+  if (ops.deletedCount || dead.deletedCount) {
+    await audit.updateOne({ _id: auditId }, { $inc: { queuedOpsRemoved: ops.deletedCount, deadLettersRemoved: dead.deletedCount } });
+  }
+}
+
+async function complete(audit: Collection<ErasureAuditDoc>, auditId: string): Promise<HardDeleteReport> {
+  await audit.updateOne({ _id: auditId, status: 'started' }, { $set: { status: 'completed', completedAt: new Date() } });
+  return (await audit.findOne({ _id: auditId })) as HardDeleteReport;
+}
