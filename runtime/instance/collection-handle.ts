@@ -81,7 +81,7 @@ export function createCollectionHandle(inputs: CollectionHandleInputs): Collecti
   });
   return {
     ...engineOps,
-    createMany: (records, actor, reason) => createManyRecords(engineOps, ctx, records, actor, reason),
+    createMany: (records, actor, reason) => createManyRecords(engineOps, ctx, records, actor, reason, inputs.config.writeOptimization.batchSize),
     insertWithEntities: (record, mappings, actor, reason) => insertWithEntities(entities(), record as Record<string, unknown>, mappings, actor, reason),
     getWithEntities: (id, mappings, options) => getWithEntities(entities(), id, mappings, options),
   };
