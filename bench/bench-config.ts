@@ -22,6 +22,8 @@ export interface BenchOptions {
   historyReads: number;
   /** Page size of the listByMeta phase. */
   listLimit: number;
+  /** Records written per round of the createMany vs sequential create comparison. */
+  createManyRecords: number;
   backends: BenchBackend[];
 }
 
@@ -66,7 +68,8 @@ function positiveInt(argv: readonly string[], name: string, fallback: number): n
 
 /**
  * Options from argv (`--ops=200 --history=2000 --backends=s3,local`) or the environment
- * (`BENCH_OPS`, `BENCH_HISTORY`, `BENCH_HISTORY_READS`, `BENCH_LIST_LIMIT`, `BENCH_BACKENDS`).
+ * (`BENCH_OPS`, `BENCH_HISTORY`, `BENCH_HISTORY_READS`, `BENCH_LIST_LIMIT`, `BENCH_CREATE_MANY`,
+ * `BENCH_BACKENDS`).
  * Defaults (100 ops, history to 2,000 versions, S3 only) keep a run to a few minutes on a shared
  * 2-core machine against FerretDB, whose queries scan, so costs grow with the data: engine
  * updates of one record took 25 ms at 100 versions and 40 ms at 1,000 there, which puts a
@@ -84,6 +87,7 @@ export function benchOptions(argv: readonly string[] = process.argv.slice(2)): B
     historySteps: [1, 100, history].filter((v, i, all) => all.indexOf(v) === i).sort((a, b) => a - b),
     historyReads: positiveInt(argv, 'history-reads', 100),
     listLimit: positiveInt(argv, 'list-limit', 20),
+    createManyRecords: positiveInt(argv, 'create-many', 200),
     backends: backends as BenchBackend[],
   };
 }

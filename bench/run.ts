@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the engine next to the raw driver and SDK calls it needs (DESIGN.md §6),
- * getLatest as history grows, and which declared index serves each query the engine sends.
+ * getLatest as history grows, createMany vs sequential create, getLatest with the dev shadow on
+ * vs off, and which declared index serves each query the engine sends.
  * Needs the test servers (MONGODB_URI, CHRONOS_TEST_S3_*); see bench-config.ts for the knobs.
  * Everything it creates is removed at the end; it writes no result files.
  */
@@ -16,6 +17,8 @@ import type { CapturedQuery, ServerKind } from './query-shapes.js';
 import { describeShape } from './index-match.js';
 import { fmt, printComparison, printTable } from './stats.js';
 import { watchSignals } from './interrupt.js';
+import { runCreateManySuite, runShadowSuite } from './write-read-options-suite.js';
+import type { CreateManyRow, ShadowRow } from './write-read-options-suite.js';
 
 const log = (line: string) => console.error(line);
 const READ_OPS = ['getLatest', 'getVersion', 'getAsOf'];
@@ -71,6 +74,28 @@ function printShapes(queries: CapturedQuery[], kind: ServerKind): void {
   );
 }
 
+function printOptions(backend: string, createMany: CreateManyRow, shadow: ShadowRow): void {
+  console.log(`\n## createMany vs sequential create (${backend}; ${createMany.records} records per round, median of ${createMany.rounds} rounds, createMany ${createMany.concurrency} at a time)\n`);
+  printTable(
+    ['way', 'records/s', 'ratio'],
+    [
+      ['sequential create', fmt(createMany.sequentialPerSecond, 0), '1.00x'],
+      ['createMany', fmt(createMany.createManyPerSecond, 0), `${fmt(createMany.createManyPerSecond / createMany.sequentialPerSecond)}x`],
+    ],
+  );
+  console.log(`\n## getLatest with devShadow on vs off (${backend}; interleaved call by call)\n`);
+  printTable(
+    ['devShadow', 'median ms', 'p99 ms', 'ops/s', 'ratio (median, on / off)'],
+    [shadow.on, shadow.off].map((m, i) => [
+      i === 0 ? 'on' : 'off',
+      fmt(m.medianMs),
+      fmt(m.p99Ms),
+      fmt(m.opsPerSecond, 0),
+      i === 0 ? `${fmt(shadow.on.medianMs / shadow.off.medianMs)}x` : '1.00x',
+    ]),
+  );
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   let servers: ReturnType<typeof benchServers>;
@@ -104,6 +129,13 @@ async function main(): Promise<void> {
     const history = await runHistorySuite(fx, await fx.storage(options.backends[0] ?? 's3'), options, log);
     console.log(`\n## getLatest as one record's history grows (${options.backends[0] ?? 's3'}; history written by engine updates in ${fmt((performance.now() - historyStarted) / 1000, 0)} s)\n`);
     printHistory(history, options);
+
+    const first = options.backends[0] ?? 's3';
+    log('createMany and devShadow…');
+    const optionStorage = await fx.storage(first);
+    const createMany = await runCreateManySuite(fx, optionStorage, options.createManyRecords);
+    const shadow = await runShadowSuite(fx, optionStorage, options.ops);
+    printOptions(first, createMany, shadow);
 
     log('query shapes…');
     const shapes = await captureQueryShapes(fx, await fx.storage(options.backends[0] ?? 's3'));

@@ -9,6 +9,7 @@ import type { WriteStep } from './context.js';
 import type { HeadStore } from './head-store.js';
 import type { StoredSystem } from './stored-state.js';
 import type { VersionIndex } from './version-index.js';
+import type { HeadShadow } from './dev-shadow.js';
 
 /** What a commit needs to know. */
 export interface CommitInput {
@@ -17,6 +18,8 @@ export interface CommitInput {
   state: StoredSystem;
   meta: Record<string, unknown>;
   op: string;
+  /** Dev shadow to store with the head, in the same update that moves it. */
+  shadow?: HeadShadow;
 }
 
 /** Commits a claimed version; false when the claim is gone (rolled back by the reconciler), in which case nothing changed. */
@@ -28,17 +31,17 @@ export function protocolCommit(
   heads: HeadStore,
   step: (step: WriteStep, op: string, id: string, ov: number) => Promise<void>,
 ): CommitStrategy {
-  return async ({ id, claim, state, meta, op }) => {
+  return async ({ id, claim, state, meta, op, shadow }) => {
     if (!(await ver.commit(id, state.ov, claim))) return false;
     await step('row-committed', op, id, state.ov);
-    await heads.moveTo(id, state, meta);
+    await heads.moveTo(id, state, meta, undefined, shadow);
     return true;
   };
 }
 
 /** Row and head in one transaction (replica sets and sharded clusters of MongoDB). */
 export function transactionCommit(db: Db, ver: VersionIndex, heads: HeadStore): CommitStrategy {
-  return async ({ id, claim, state, meta }) => {
+  return async ({ id, claim, state, meta, shadow }) => {
     const session = db.client.startSession();
     try {
       let committed = false;
@@ -48,7 +51,7 @@ export function transactionCommit(db: Db, ver: VersionIndex, heads: HeadStore): 
           await session.abortTransaction();
           return;
         }
-        await heads.moveTo(id, state, meta, session);
+        await heads.moveTo(id, state, meta, session, shadow);
       });
       return committed;
     } finally {

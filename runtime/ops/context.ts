@@ -8,6 +8,9 @@ import type { ObjectStore } from '../storage/object-store.js';
 import type { WriteObserver } from './write-event.js';
 import { COLLECTION_SUFFIXES } from './indexes.js';
 import { ValidationError } from '../errors.js';
+import type { PayloadCompression } from './payload-codec.js';
+import { NO_COMPRESSION } from './payload-codec.js';
+import type { DevShadowSettings } from './dev-shadow.js';
 
 /** How one base64 prop is stored beside its version (`blob.bin`, or `text.txt` when `preferredText`). */
 export interface Base64PropSettings {
@@ -38,6 +41,10 @@ export interface CollectionSettings {
   transactions: { enabled: boolean; autoDetect: boolean };
   /** Largest accepted document, as UTF-8 bytes of its JSON (base64 props included); see {@link DEFAULT_MAX_PAYLOAD_BYTES}. */
   maxPayloadBytes: number;
+  /** gzip of item.json above a size (`writeOptimization.compressionEnabled`); off by default. */
+  compression: PayloadCompression;
+  /** Copy of the latest document kept in the head for storage-free `getLatest` (`devShadow`); null = off. */
+  devShadow: DevShadowSettings | null;
 }
 
 /** Default document size limit: 8 MiB of JSON. Large enough for documents with attachments, small enough to refuse runaway input before it reaches storage. */
@@ -53,6 +60,8 @@ export function resolveCollectionSettings(partial: Partial<CollectionSettings> =
     versioning: partial.versioning ?? true,
     transactions: partial.transactions ?? { enabled: true, autoDetect: true },
     maxPayloadBytes: partial.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+    compression: partial.compression ?? NO_COMPRESSION,
+    devShadow: partial.devShadow ?? null,
   };
 }
 

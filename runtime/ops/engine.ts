@@ -60,7 +60,7 @@ export function createEngine(ctx: EngineContext): Engine {
     heads,
     ver,
     cvs: new CvAllocator(ctx.db, names.counter, names.ver),
-    payloads: new PayloadStore(ctx.store, ctx.bucket, ctx.collection, ctx.settings.base64Props),
+    payloads: new PayloadStore(ctx.store, ctx.bucket, ctx.collection, ctx.settings.base64Props, ctx.settings.compression),
     now: ctx.clock ?? (() => new Date()),
     leaseMs: ctx.leaseMs ?? DEFAULT_LEASE_MS,
     step,

@@ -6,11 +6,14 @@
 import type { ClientSession, Collection, Db } from 'mongodb';
 import type { StoredSystem } from './stored-state.js';
 import { pickSystem } from './stored-state.js';
+import type { HeadShadow } from './dev-shadow.js';
 
 /** A head document. */
 export interface HeadDoc extends StoredSystem {
   _id: string;
   meta: Record<string, unknown>;
+  /** The dev shadow of this very version (see `dev-shadow.ts`); absent when off, over its bound, or moved without one. */
+  shadow?: HeadShadow;
 }
 
 /** Access to one collection's heads. */
@@ -30,10 +33,13 @@ export class HeadStore {
    * Moves the head of `id` forward to the given state, only if it is behind it (compare-and-set on
    * `ov`). Creates the head for a first version. Idempotent: moving to a state already reached, or
    * passed, changes nothing. Returns true when this call moved it.
+   *
+   * `shadow` (the dev shadow of this version) is set in the same update; a move without one
+   * removes any shadow of the previous version, so the head never carries another version's copy.
    */
-  async moveTo(id: string, state: StoredSystem, meta: Record<string, unknown>, session?: ClientSession): Promise<boolean> {
-    const set: Omit<HeadDoc, '_id'> = { ...pickSystem(state), meta };
-    const unset: Record<string, ''> = {};
+  async moveTo(id: string, state: StoredSystem, meta: Record<string, unknown>, session?: ClientSession, shadow?: HeadShadow): Promise<boolean> {
+    const set: Omit<HeadDoc, '_id'> = { ...pickSystem(state), meta, ...(shadow ? { shadow } : {}) };
+    const unset: Record<string, ''> = shadow ? {} : { shadow: '' };
     for (const k of ['parentId', 'parentCollection', 'originId', 'originCollection'] as const) {
       if (set[k] === undefined) unset[k] = '';
     }

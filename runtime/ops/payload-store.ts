@@ -10,6 +10,8 @@ import { listAllKeys } from '../storage/list-all-keys.js';
 import type { Base64PropSettings } from './context.js';
 import type { SystemFields } from './types.js';
 import { StorageError, isChronosError } from '../errors.js';
+import type { PayloadCompression } from './payload-codec.js';
+import { NO_COMPRESSION, decodeItem, encodeItem } from './payload-codec.js';
 
 /** What replaces a base64 prop inside item.json. */
 export interface BlobRef {
@@ -37,6 +39,7 @@ export class PayloadStore {
     private readonly bucket: string,
     private readonly collection: string,
     private readonly base64Props: Record<string, Base64PropSettings>,
+    private readonly compression: PayloadCompression = NO_COMPRESSION,
   ) {}
 
   /** Key prefix of every object of record `id` (used by hard delete and the reconciler). */
@@ -56,9 +59,11 @@ export class PayloadStore {
 
   /**
    * Writes one version: blobs first, item.json last. `data` is application data with base64
-   * props inline (already validated as base64).
+   * props inline (already validated as base64). item.json is gzipped when compression is on and
+   * it is over the threshold (see `payload-codec.ts`); the key stays the same. Returns item.json
+   * as JSON text (before compression), which the dev shadow keeps.
    */
-  async write(id: string, system: SystemFields, data: Record<string, unknown>): Promise<void> {
+  async write(id: string, system: SystemFields, data: Record<string, unknown>): Promise<string> {
     const prefix = this.versionPrefix(id, system.ov);
     const doc: Record<string, unknown> = { _id: id, ...data };
     const blobs: Promise<void>[] = [];
@@ -76,13 +81,19 @@ export class PayloadStore {
     }
     await Promise.all(blobs);
     doc._system = system;
-    await this.store.put(this.bucket, `${prefix}item.json`, JSON.stringify(doc), { contentType: 'application/json' });
+    const json = JSON.stringify(doc);
+    const { body } = await encodeItem(json, this.compression);
+    await this.store.put(this.bucket, `${prefix}item.json`, body, { contentType: 'application/json' });
+    return json;
   }
 
-  /** Reads item.json of a version as stored (blob references not resolved). Throws NotFoundError when absent. */
+  /**
+   * Reads item.json of a version as stored (blob references not resolved), gunzipping it when it
+   * was compressed. Throws NotFoundError when absent, SyntaxError when it does not parse.
+   */
   async readItem(id: string, ov: number): Promise<StoredItem> {
     const bytes = await this.store.get(this.bucket, this.itemKey(id, ov));
-    return JSON.parse(Buffer.from(bytes).toString('utf8')) as StoredItem;
+    return (await decodeItem(bytes)) as StoredItem;
   }
 
   /**
@@ -90,7 +101,15 @@ export class PayloadStore {
    * `_id` and `_system`.
    */
   async readData(id: string, ov: number, options: InlineOptions = {}): Promise<Record<string, unknown>> {
-    const item = await this.readItem(id, ov);
+    return this.inlineBlobs(id, ov, await this.readItem(id, ov), options);
+  }
+
+  /**
+   * The application data of an already-read item with its blob references resolved: base64
+   * content (one GET per blob) or presigned URLs. Used by {@link readData} and by reads that got
+   * the item from somewhere other than storage (the dev shadow).
+   */
+  async inlineBlobs(id: string, ov: number, item: StoredItem, options: InlineOptions = {}): Promise<Record<string, unknown>> {
     const { _id: _ignoredId, _system: _ignoredSystem, ...data } = item;
     const prefix = this.versionPrefix(id, ov);
     await Promise.all(

@@ -8,6 +8,8 @@ import type { ChronosRecord, ReadOptions, VersionInfo } from './types.js';
 import { checkId, checkOv, checkTime } from './input-validation.js';
 import type { StoredSystem } from './stored-state.js';
 import { toSystemFields } from './stored-state.js';
+import type { StoredItem } from './payload-store.js';
+import { usableShadow } from './dev-shadow.js';
 
 /** Checks read options; throws ValidationError naming the bad one. */
 export function checkReadOptions(options: ReadOptions | undefined): ReadOptions {
@@ -27,11 +29,14 @@ export function checkReadOptions(options: ReadOptions | undefined): ReadOptions 
  * A record as callers see it: application data at the top level, `_id`, and `_system`.
  * Reads the payload of `state.ov`; `projection` keeps only the named top-level props.
  */
-export async function loadRecord(engine: Engine, id: string, state: StoredSystem, options: ReadOptions): Promise<ChronosRecord> {
-  let data = await engine.payloads.readData(id, state.ov, {
+export async function loadRecord(engine: Engine, id: string, state: StoredSystem, options: ReadOptions, shadowJson?: string): Promise<ChronosRecord> {
+  const inline = {
     ...(options.presign !== undefined ? { presign: options.presign } : {}),
     ...(options.ttlSeconds !== undefined ? { ttlSeconds: options.ttlSeconds } : {}),
-  });
+  };
+  let data = shadowJson !== undefined
+    ? await engine.payloads.inlineBlobs(id, state.ov, JSON.parse(shadowJson) as StoredItem, inline)
+    : await engine.payloads.readData(id, state.ov, inline);
   if (options.projection) {
     const keep = new Set(options.projection);
     data = Object.fromEntries(Object.entries(data).filter(([k]) => keep.has(k)));
@@ -42,7 +47,9 @@ export async function loadRecord(engine: Engine, id: string, state: StoredSystem
 /**
  * The latest version of a record, or null when there is none or it is logically deleted (unless
  * `includeDeleted`). If the payload vanished between the head lookup and the read (versioning
- * off prunes the previous version right after a write), the head is read once more.
+ * off prunes the previous version right after a write), the head is read once more. With the dev
+ * shadow on, a head carrying a fresh shadow of its own version is answered from it without
+ * reading item.json (see `dev-shadow.ts`).
  */
 export async function getLatest(engine: Engine, id: string, options?: ReadOptions): Promise<ChronosRecord | null> {
   checkId(id);
@@ -50,8 +57,9 @@ export async function getLatest(engine: Engine, id: string, options?: ReadOption
   for (let attempt = 0; ; attempt += 1) {
     const head = await engine.heads.get(id);
     if (!head || (head.deleted && !opts.includeDeleted)) return null;
+    const shadow = usableShadow(engine.ctx.settings.devShadow, head.ov, head.shadow, engine.now());
     try {
-      return await loadRecord(engine, id, head, opts);
+      return await loadRecord(engine, id, head, opts, shadow);
     } catch (e) {
       if (!(isChronosError(e) && e.code === 'NOT_FOUND')) throw e;
       if (attempt >= 1) {

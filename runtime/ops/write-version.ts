@@ -26,6 +26,7 @@ import type { VersionKind, VersionRow } from './version-index.js';
 import { extractMeta } from './meta.js';
 import type { WriteKind } from './write-event.js';
 import { notifyObservers } from './notify.js';
+import { shadowFor } from './dev-shadow.js';
 
 /** One version to write. */
 export interface VersionInput {
@@ -89,13 +90,14 @@ export async function writeVersion(engine: Engine, input: VersionInput): Promise
   const state = pickSystem(row);
   try {
     checkLease(engine, started, id, ov);
-    await engine.payloads.write(id, toSystemFields(state), input.data).catch((e: unknown) => {
+    const json = await engine.payloads.write(id, toSystemFields(state), input.data).catch((e: unknown) => {
       throw isChronosError(e) ? e : new StorageError(`writing the payload of ${id} v${ov} failed: ${String(e)}`, { cause: e, transient: true });
     });
     await engine.step('payload-written', kind, id, ov);
     checkLease(engine, started, id, ov);
     const commit = await engine.commit();
-    if (!(await commit({ id, claim: row.claim, state, meta, op: kind })) && !(await rolledForwardForUs(engine, row))) {
+    const shadow = shadowFor(engine.ctx.settings.devShadow, ov, json, engine.now());
+    if (!(await commit({ id, claim: row.claim, state, meta, op: kind, ...(shadow ? { shadow } : {}) })) && !(await rolledForwardForUs(engine, row))) {
       const head = await engine.heads.get(id);
       throw new ConflictError(`the claim on ${id} v${ov} was rolled back by reconcile before it committed: retry`, head?.ov ?? -1);
     }

@@ -3,6 +3,7 @@
  * going through the engine's own read paths.
  */
 import type { Fixture } from './fixture.js';
+import { decodeItem } from '../../../runtime/ops/payload-codec.js';
 
 /** What the raw state of a collection looks like. */
 export interface Snapshot {
@@ -34,7 +35,7 @@ export async function violations(fx: Fixture, collection: string): Promise<strin
     const row = rows.find((r) => r.id === h._id && r.ov === h.ov);
     if (!row || row.state !== 'committed') out.push(`head ${h._id} v${h.ov} has no committed row`);
     try {
-      const item = JSON.parse(Buffer.from(await fx.store.get(fx.bucket, `${collection}/${h._id}/v${h.ov}/item.json`)).toString('utf8'));
+      const item = (await decodeItem(await fx.store.get(fx.bucket, `${collection}/${h._id}/v${h.ov}/item.json`))) as { _id: string; _system: { ov: number } };
       if (item._id !== h._id || item._system?.ov !== h.ov) out.push(`payload of ${h._id} v${h.ov} names another version`);
     } catch (e) {
       out.push(`payload of head ${h._id} v${h.ov} unreadable: ${String(e)}`);
