@@ -1,6 +1,7 @@
 /**
  * The indexed props of a document, as copied to its head (`meta`) so `listByMeta` can filter
- * them. An empty `indexedProps` means every top-level scalar prop.
+ * them. An empty `indexedProps` means every top-level scalar prop whose name can be a Mongo field
+ * name (no `.`, no leading `$`).
  */
 import type { CollectionSettings } from './context.js';
 
@@ -23,7 +24,8 @@ export function extractMeta(data: Record<string, unknown>, settings: CollectionS
   const meta: Record<string, unknown> = {};
   if (settings.indexedProps.length === 0) {
     for (const [k, v] of Object.entries(data)) {
-      if (isScalar(v) && !(k in settings.base64Props)) meta[k] = v;
+      // A key with a dot or a leading `$` cannot be a filterable Mongo field name: it stays in the payload only.
+      if (isScalar(v) && !(k in settings.base64Props) && !k.includes('.') && !k.startsWith('$')) meta[k] = v;
     }
     return meta;
   }

@@ -22,6 +22,13 @@ describe.each(BACKENDS)('create and read (%s storage)', (backend) => {
       expect(Number.isNaN(Date.parse(a.createdAt))).toBe(false);
     });
 
+    it('stores top-level keys that cannot be Mongo field names, keeping them out of the indexed meta', async () => {
+      const ops = fx.ops('odd_keys');
+      const { id } = await ops.create({ 'a.b': 1, $weird: 'x', plain: 2 });
+      expect(await ops.getLatest(id)).toMatchObject({ 'a.b': 1, $weird: 'x', plain: 2 });
+      expect((await ops.listByMeta({ filter: { plain: 2 } })).items.map((r) => r._id)).toEqual([id]);
+    });
+
     it('stores the payload at <collection>/<id>/v0/item.json', async () => {
       const ops = fx.ops('layout');
       const { id } = await ops.create({ name: 'Ada' });
