@@ -5,6 +5,8 @@
  * and the in-memory evaluator counter rules use on every write.
  */
 import { z } from 'zod';
+import { isPlainObject } from '../validation/plain-object.js';
+import { SERVER_CODE_OPERATORS } from '../validation/server-code.js';
 
 /** The comparison operators a predicate may use; everything else is refused. */
 export const PREDICATE_OPERATORS = ['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists'] as const;
@@ -15,8 +17,6 @@ export type PredicateOperator = (typeof PREDICATE_OPERATORS)[number];
 /** A predicate: field path → equality value or `{ $op: value }` object. */
 export type Predicate = Record<string, unknown>;
 
-/** Operators that run code on the server: named in the error so the fix is obvious. */
-const SERVER_CODE_OPERATORS = new Set(['$where', '$function', '$accumulator', '$expr']);
 
 /** A problem found in a predicate, with its path relative to the predicate. */
 export interface PredicateProblem {
@@ -24,11 +24,6 @@ export interface PredicateProblem {
   message: string;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
-}
 
 /** True when `value` is an operator object (`{ $gt: 1 }`), as opposed to an equality value. */
 function isOperatorObject(value: unknown): value is Record<string, unknown> {

@@ -5,7 +5,8 @@ import type { ChronosRecord, ReadOptions } from '../ops/types.js';
 import { entityId, isEntityKeyValue, readKeyPath } from './entity-key.js';
 import type { EntityMapping, EntityResolver, GetWithEntitiesResult } from './entity-types.js';
 import { findEntity } from './find-entity.js';
-import { checkMappings, isPlainObject } from './plan-entities.js';
+import { checkMappings } from './plan-entities.js';
+import { isPlainObject } from '../validation/plain-object.js';
 
 /**
  * Reads the latest version of record `id` through `resolver.main`, then, for each mapping, the

@@ -6,6 +6,7 @@
 import { ValidationError, type ErrorIssue } from '../errors.js';
 import { isEntityKeyValue, readKeyPath, entityId, type EntityKeyValue } from './entity-key.js';
 import type { EntityMapping, EntityOps, EntityResolver } from './entity-types.js';
+import { isPlainObject } from '../validation/plain-object.js';
 
 const DATABASE_TYPES = ['metadata', 'knowledge', 'runtime', 'logs', 'messaging', 'identities'];
 const TIERS = ['generic', 'domain', 'tenant', 'single'];
@@ -22,12 +23,6 @@ export interface EntityPlan {
   id: string;
 }
 
-/** A plain object: not null, not an array, not a class instance. */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
-}
 
 function nonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;

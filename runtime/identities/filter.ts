@@ -8,30 +8,19 @@ import type { Filter } from 'mongodb';
 import { ValidationError, type ErrorIssue } from '../errors.js';
 import type { IdentityDoc } from './documents.js';
 import type { IdentityFilter } from './types.js';
+import { isPlainObject } from '../validation/plain-object.js';
+import { findServerCode, SERVER_CODE_OPERATORS as FORBIDDEN_OPERATORS, whyRefused } from '../validation/server-code.js';
 
 type Path = Array<string | number>;
 
-const FORBIDDEN_OPERATORS = new Set(['$where', '$function', '$accumulator']);
 const LOGICAL_OPERATORS = new Set(['$and', '$or', '$nor']);
 const COMPARISON_OPERATORS = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists']);
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
 
 /** Every forbidden operator anywhere in `value`, including inside literal values. */
 function findForbidden(value: unknown, path: Path, issues: ErrorIssue[]): void {
-  if (Array.isArray(value)) {
-    value.forEach((item, i) => findForbidden(item, [...path, i], issues));
-  } else if (isPlainObject(value)) {
-    for (const [key, inner] of Object.entries(value)) {
-      if (FORBIDDEN_OPERATORS.has(key)) {
-        issues.push({ path: [...path, key], message: `${key} runs server-side JavaScript and is refused in filters` });
-      }
-      findForbidden(inner, [...path, key], issues);
-    }
+  for (const hit of findServerCode(value, path)) {
+    issues.push({ path: hit.path, message: `${hit.operator} ${whyRefused(hit.operator)} and is refused in filters` });
   }
 }
 

@@ -7,6 +7,7 @@ import { ObjectId } from 'mongodb';
 import { ValidationError } from '../errors.js';
 import type { CollectionSettings } from './context.js';
 import { readPath } from './meta.js';
+import { isPlainObject } from '../validation/plain-object.js';
 
 /** Where a field sits in the input, as zod reports paths. */
 export type FieldPath = string | ReadonlyArray<string | number>;
@@ -119,12 +120,6 @@ export function checkData(data: unknown, settings: CollectionSettings, field: Fi
   return clean;
 }
 
-/** A plain object: not null, not an array, not a class instance. */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
-}
 
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);

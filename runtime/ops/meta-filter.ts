@@ -7,7 +7,8 @@
  */
 import { ValidationError } from '../errors.js';
 import type { CollectionSettings } from './context.js';
-import { isPlainObject } from './input-validation.js';
+import { isPlainObject } from '../validation/plain-object.js';
+import { findServerCode } from '../validation/server-code.js';
 import type { MetaFilter } from './types.js';
 
 /** `_system` fields a filter or sort may use, mapped to their head field. */
@@ -28,22 +29,14 @@ export const SYSTEM_FILTER_FIELDS: Readonly<Record<string, string>> = {
 const DATE_FIELDS = new Set(['insertedAt', 'updatedAt', 'deletedAt']);
 const COMPARISONS = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists']);
 const LOGICAL = new Set(['$and', '$or', '$nor']);
-const CODE_OPERATORS = new Set(['$where', '$function', '$accumulator', '$expr']);
 
 type Path = (string | number)[];
 
 /** Refuses server-side code operators wherever they appear, even nested inside values. */
 function refuseCode(value: unknown, path: Path): void {
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => refuseCode(v, [...path, i]));
-    return;
-  }
-  if (typeof value !== 'object' || value === null || value instanceof Date) return;
-  for (const [k, v] of Object.entries(value)) {
-    if (CODE_OPERATORS.has(k)) {
-      throw ValidationError.at([...path, k], `${k} runs code on the server and is refused in filters; use comparison operators on indexed props`);
-    }
-    refuseCode(v, [...path, k]);
+  const [hit] = findServerCode(value, path);
+  if (hit) {
+    throw ValidationError.at(hit.path, `${hit.operator} runs code on the server and is refused in filters; use comparison operators on indexed props`);
   }
 }
 
