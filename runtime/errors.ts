@@ -16,7 +16,8 @@ export type ChronosErrorCode =
   | 'ROUTE_UNRESOLVED'
   | 'NOT_FOUND'
   | 'CONFLICT'
-  | 'STORAGE_FAILED';
+  | 'STORAGE_FAILED'
+  | 'COUNTERS_PENDING';
 
 /**
  * Base class of every error Chronos raises on purpose.
