@@ -45,7 +45,7 @@ export async function journalState(db: Db, id: string): Promise<'open' | 'done' 
   return row ? row.state : 'missing';
 }
 
-/** Removes done journals older than `before` (recovery only), after their markers were cleared. */
+/** Removes done journals opened before `before` (recovery only), after their markers were cleared. */
 export async function pruneDoneJournals(db: Db, before: Date): Promise<number> {
   return (await db.collection<BatchJournal>(BATCH_COLLECTION).deleteMany({ state: 'done', at: { $lte: before } })).deletedCount;
 }

@@ -22,8 +22,16 @@ import { applyBatch, type CounterFaultHook } from './counter-writer.js';
  */
 export const DEFAULT_COUNTER_GRACE_MS = 60_000;
 
+/**
+ * How long a done journal is kept (1 day): a writer that resumes a batch reads its journal to learn
+ * that the recovery pass finished it, so journals outlive any lease by far, whatever `graceMs` says.
+ */
+export const DEFAULT_JOURNAL_RETENTION_MS = 24 * 60 * 60_000;
+
 /** Options of {@link recoverCounterBatches}. */
 export interface CounterRecoveryOptions {
+  /** Done journals older than this (ms) are removed; default {@link DEFAULT_JOURNAL_RETENTION_MS}. */
+  journalRetentionMs?: number;
   /** Open batches younger than this (ms) may still have a live writer and are left alone; default {@link DEFAULT_COUNTER_GRACE_MS}. */
   graceMs?: number;
   now?: () => Date;
@@ -53,7 +61,7 @@ export async function recoverCounterBatches(db: Db, options: CounterRecoveryOpti
     report.batchesFinished.push(journal._id);
   }
   report.markersCleared = await clearFinishedMarkers(db);
-  report.journalsPruned = await pruneDoneJournals(db, before);
+  report.journalsPruned = await pruneDoneJournals(db, new Date(now().getTime() - (options.journalRetentionMs ?? DEFAULT_JOURNAL_RETENTION_MS)));
   return report;
 }
 

@@ -23,7 +23,7 @@ import { isDuplicateKeyError } from '../mongo/duplicate-key.js';
 import { incrementsOf, uniqueRowsOf, type CounterBatch, type PendingDoc } from './counter-batch.js';
 import { toSeenRow, type Contribution, type SeenRow } from './counter-contribution.js';
 import { CounterLeaseExpired, InjectedCounterCrash } from './counter-errors.js';
-import { closeJournal, openJournal } from './counter-journal.js';
+import { closeJournal, journalState, openJournal } from './counter-journal.js';
 import { SEEN_COLLECTION, TOTALS_COLLECTION, UNIQUE_COLLECTION } from './counter-keys.js';
 
 /** The steps of a batch, in order; the fault hook runs after each. */
@@ -66,6 +66,10 @@ export async function applyBatch(batch: CounterBatch, options: ApplyOptions): Pr
   };
 
   guard();
+  // A batch the recovery pass finished (possible only with a grace period below the lease) must not
+  // be applied again: its markers may be cleared already. A missing journal means the first attempt
+  // never opened it (done journals are kept a day, far beyond any lease).
+  if (options.resume && !options.seenWritten && (await journalState(db, batch.id)) === 'done') return;
   await openJournal(db, batch);
   await step('batch-opened');
   guard();

@@ -24,6 +24,9 @@ export interface CounterReconcileReport {
  */
 export async function reconcileCounters(config: ParsedChronosConfig, pool: ConnectionPool, recorder: CounterRecorder, options: { graceMs?: number } = {}): Promise<CounterReconcileReport> {
   const report: CounterReconcileReport = { batches: [], uncounted: [] };
+  // This instance's own failed batches are finished by their writer first, so the pass below
+  // (which may run with a short grace) does not take them over while they are still in memory.
+  await recorder.flush().catch(() => undefined);
   for (const target of listDatabaseTargets(config).filter((t) => t.databaseType === 'analytics')) {
     const recovered = await recoverCounterBatches(pool.db(target.mongoUri, target.dbName), options.graceMs !== undefined ? { graceMs: options.graceMs } : {});
     report.batches.push({ analyticsDbName: target.dbName, report: recovered });

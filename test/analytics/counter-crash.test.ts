@@ -83,6 +83,33 @@ async function recount(db: Db, batches: WriteEvent[][]): Promise<void> {
   await again.close();
 }
 
+/** Fault injection: the first `$inc` bulk through the returned Db lands on the server, but its reply is lost. */
+function losingFirstReply(db: Db): Db {
+  let lose = 1;
+  return new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop !== 'collection') return Reflect.get(target, prop, receiver) as unknown;
+      return (name: string) => {
+        const collection = target.collection(name);
+        if (name !== 'cnt_total') return collection;
+        return new Proxy(collection, {
+          get(c, p, r) {
+            const value = Reflect.get(c, p, r) as unknown;
+            if (p === 'bulkWrite' && lose > 0) {
+              lose -= 1;
+              return async (...args: unknown[]) => {
+                await (value as (...a: unknown[]) => Promise<unknown>).apply(c, args);
+                throw new MongoNetworkError('injected: reply lost');
+              };
+            }
+            return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(c) : value;
+          },
+        });
+      };
+    },
+  });
+}
+
 const STEPS: CounterStep[] = ['batch-opened', 'versions-marked', 'uniques-claimed', 'counters-applied', 'batch-closed'];
 
 function crashAt(step: CounterStep, batchNo = 1): CounterRecorderOptions['faults'] {
@@ -131,9 +158,9 @@ describe('a writer that dies inside a batch', () => {
     const live = recorder(db);
     for (const e of batches.flat()) live.observe(e);
     await live.flush();
-    const report = await recoverCounterBatches(db, { graceMs: 0 });
-    // One batch touched the running total, two days, one week and one month.
-    expect(report).toEqual({ batchesFinished: [], markersCleared: 5, journalsPruned: 1 });
+    // One batch touched the running total, two days, one week and one month; its journal is kept a day.
+    expect(await recoverCounterBatches(db, { graceMs: 0 })).toEqual({ batchesFinished: [], markersCleared: 5, journalsPruned: 0 });
+    expect(await recoverCounterBatches(db, { graceMs: 0, journalRetentionMs: 0 })).toEqual({ batchesFinished: [], markersCleared: 0, journalsPruned: 1 });
     const docs = await db.collection('cnt_total').find().toArray();
     expect(docs.map((d) => Object.keys((d.j ?? {}) as object).length)).toEqual([0, 0, 0, 0, 0]);
     expect(await db.collection('cnt_batch').countDocuments()).toBe(0);
@@ -144,32 +171,22 @@ describe('a live writer whose batch failed', () => {
   it('does not count twice when the increments landed but the reply was lost', async () => {
     const batches = versions('l');
     const db = client.db(uniqueName('cntl'));
-    let lose = 1;
-    const lossy = new Proxy(db, {
-      get(target, prop, receiver) {
-        if (prop !== 'collection') return Reflect.get(target, prop, receiver) as unknown;
-        return (name: string) => {
-          const collection = target.collection(name);
-          if (name !== 'cnt_total') return collection;
-          return new Proxy(collection, {
-            get(c, p, r) {
-              const value = Reflect.get(c, p, r) as unknown;
-              if (p === 'bulkWrite' && lose > 0) {
-                lose -= 1;
-                return async (...args: unknown[]) => {
-                  await (value as (...a: unknown[]) => Promise<unknown>).apply(c, args);
-                  throw new MongoNetworkError('injected: reply lost');
-                };
-              }
-              return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(c) : value;
-            },
-          });
-        };
-      },
-    });
+    const lossy = losingFirstReply(db);
     const live = recorder(lossy);
     for (const e of batches.flat()) live.observe(e);
     await expect(live.flush()).rejects.toBeInstanceOf(CountersPendingError);
+    await live.flush();
+    expect(await snapshot(db)).toEqual(await expected(batches));
+  });
+
+  it('does not apply again a batch the recovery pass finished meanwhile', async () => {
+    const batches = versions('f');
+    const db = client.db(uniqueName('cntf'));
+    const live = recorder(losingFirstReply(db));
+    for (const e of batches.flat()) live.observe(e);
+    await expect(live.flush()).rejects.toBeInstanceOf(CountersPendingError);
+    // A grace period below the writer's lease: recovery takes the batch over and clears its markers.
+    expect((await recoverCounterBatches(db, { graceMs: 0 })).batchesFinished).toHaveLength(1);
     await live.flush();
     expect(await snapshot(db)).toEqual(await expected(batches));
   });
