@@ -89,7 +89,7 @@ export interface Chronos {
  * not set: long enough that a busy writer's counts go out together instead of one batch (five
  * statements on the one pooled connection) per write.
  */
-export const DEFAULT_COUNTER_DEBOUNCE_MS = 100;
+const DEFAULT_COUNTER_DEBOUNCE_MS = 100;
 
 function counterRulesOf(config: ParsedChronosConfig) {
   const rules = config.counterRules?.rules?.length ? config.counterRules.rules : (config.analytics?.counterRules ?? []);
