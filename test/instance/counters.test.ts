@@ -63,3 +63,34 @@ describe('counters of parallel writers', () => {
     expect(await chronos.counters.getTotals(globex)).toEqual(totals);
   });
 });
+
+describe('counters after a process died with writes in memory', () => {
+  it('counts them in admin.reconcile() of another instance, and never twice when the first one flushes late', async () => {
+    const config = testConfig('local', {
+      writeOptimization: { debounceMs: 3_600_000 },
+      counterRules: { rules: [{ name: 'paid', on: ['CREATE', 'UPDATE'], scope: 'meta', when: { status: 'paid' }, countUnique: ['customerId'] }] },
+    });
+    const dying = initChronos(config);
+    const survivor = initChronos(config);
+    const rt = { dbName: dying.config.databases.runtime!.tenantDatabases[0]!.dbName, collection: 'orders' };
+    try {
+      const orders = dying.with(ctx);
+      for (let i = 0; i < 6; i += 1) {
+        const { id } = await orders.create({ orderId: `o${i}`, status: 'paid', customerId: `c${i % 2}` });
+        if (i < 2) await orders.update(id, { orderId: `o${i}`, status: 'paid', customerId: 'c9' }, 0);
+      }
+      // The first instance never sent a batch: as far as the database knows, it died.
+      expect(await survivor.counters.getTotals(rt)).toMatchObject({ created: 0 });
+      const report = await survivor.admin.reconcile({ graceMs: 0 });
+      expect(report.counters.uncounted).toEqual([{ dbName: rt.dbName, collection: 'orders', report: { versions: 8, withoutPayload: 0 } }]);
+      const expected = { created: 6, updated: 2, rules: { paid: { created: 6, updated: 2, unique: { customerId: 3 } } } };
+      expect(await survivor.counters.getTotals(rt)).toMatchObject(expected);
+      await dying.admin.flush();
+      expect(await survivor.counters.getTotals(rt)).toMatchObject(expected);
+    } finally {
+      await dying.admin.shutdown();
+      await survivor.admin.shutdown();
+    }
+  });
+});
+
