@@ -113,7 +113,8 @@ export function uniqueValueId(counterId: string, rule: string, prop: string, val
  * counted, keyed by {@link versionKey}. Its unique `_id` is what makes counting idempotent (a
  * version observed twice, replayed, or found again by the recovery pass inserts the same key and
  * is counted by whoever inserted it first), and each row keeps what the version contributes so a
- * batch that crashed can be finished without the payload. About 200 bytes per version.
+ * batch that crashed can be finished without the payload. 240 bytes of BSON per version no rule
+ * matched, about 420 with one `countUnique` prop.
  */
 export const SEEN_COLLECTION = 'cnt_seen';
 
