@@ -16,7 +16,7 @@
  * pass finishes an open batch with the same code from the rows of step 2 (see
  * `counter-recovery.ts`). A writer uses a marker key only for batches it finishes in order; after a
  * failure it continues under a new writer id, so a later batch never overwrites the marker of one
- * left open.
+ * left open. `counter-protocol.md` beside this file has the crash table.
  */
 import { MongoBulkWriteError, type AnyBulkWriteOperation, type Db, type Document } from 'mongodb';
 import { isDuplicateKeyError } from '../mongo/duplicate-key.js';
