@@ -12,7 +12,7 @@ export { initChronos, type Chronos, type IdentitiesContext, type TieredOptions, 
 export type { ChronosConfig, ParsedChronosConfig, CollectionMapConfig } from './config/schema.js';
 export type { RouteContext, DatabaseType, Tier, ContextTier } from './router/resolve-route.js';
 export type { ChronosAdmin, InstanceReconcileReport, InstanceRetentionReport } from './instance/admin.js';
-export type { HardDeleteReport, HardDeleteOptions } from './instance/hard-delete.js';
+export type { HardDeleteReport, HardDeleteOptions } from './ops/erase-record.js';
 export type { HealthReport, BackendHealth } from './instance/health.js';
 export type { ReconcileReport } from './ops/reconcile.js';
 export type { RetentionReport } from './ops/retention.js';
