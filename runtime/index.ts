@@ -21,6 +21,7 @@ export type * from './identities/types.js';
 export type { TieredFetchResult, TierMergeOptions, FetchTier } from './tiered/tiered-types.js';
 export type { CounterTotals, RuleTotals, BucketTotals } from './analytics/counter-totals.js';
 export { CountersPendingError } from './analytics/counter-errors.js';
+export { CreateManyError, type CreateManyOutcome } from './ops/create-many.js';
 export type { CounterReconcileReport } from './instance/counter-reconcile.js';
 export type { CounterRecoveryReport } from './analytics/counter-recovery.js';
 export type { UncountedReport } from './analytics/uncounted-versions.js';
