@@ -1,0 +1,75 @@
+/**
+ * A record's version log, newest first and one page at a time (`chronos.admin.versionLog`): what
+ * `history(id)` gives plus the kind of write and the functionIds of each version, for tools that
+ * show long histories (Chronos Studio) and must not load a thousand versions to show twenty.
+ */
+import { ValidationError } from '../errors.js';
+import type { EngineContext } from '../ops/context.js';
+import { COLLECTION_SUFFIXES } from '../ops/indexes.js';
+import { checkId } from '../ops/input-validation.js';
+import { VersionIndex, type VersionKind } from '../ops/version-index.js';
+import type { VersionInfo } from '../ops/types.js';
+
+/** One committed version: {@link VersionInfo} plus what made it and the functionIds it carries. */
+export interface VersionLogEntry extends VersionInfo {
+  /** The kind of write that produced the version. */
+  kind: VersionKind;
+  /** `_system.functionIds` of this version. */
+  functionIds: string[];
+}
+
+/** Which page of {@link VersionLogEntry}s to read. */
+export interface VersionLogQuery {
+  /** Only versions with an ov below this one (the `nextBeforeOv` of the previous page); default: from the newest. */
+  beforeOv?: number;
+  /** Page size; default 50, at most 500. */
+  limit?: number;
+}
+
+/** One page of a version log, newest first. */
+export interface VersionLogPage {
+  items: VersionLogEntry[];
+  /** Pass as `beforeOv` for the next (older) page; absent on the last page. */
+  nextBeforeOv?: number;
+}
+
+/** The kinds of write a version can record. */
+export type { VersionKind };
+
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 500;
+
+function checkQuery(query: VersionLogQuery): { beforeOv?: number; limit: number } {
+  const limit = query.limit ?? DEFAULT_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw ValidationError.at(['limit'], `expected an integer from 1 to ${MAX_LIMIT}`);
+  if (query.beforeOv !== undefined && (!Number.isInteger(query.beforeOv) || query.beforeOv < 0)) {
+    throw ValidationError.at(['beforeOv'], 'expected a non-negative integer (the nextBeforeOv of the previous page)');
+  }
+  return { limit, ...(query.beforeOv !== undefined && { beforeOv: query.beforeOv }) };
+}
+
+/**
+ * Reads one page of committed versions of `id`, newest first. The query is an equality on `id`
+ * and a range and sort on `ov`: the `{ id, ov }` index of `<collection>_ver` serves it, so a page
+ * costs the same whatever the length of the history.
+ */
+export async function readVersionLog(ctx: EngineContext, id: string, query: VersionLogQuery = {}): Promise<VersionLogPage> {
+  checkId(id);
+  const { beforeOv, limit } = checkQuery(query);
+  const ver = new VersionIndex(ctx.db, ctx.collection + COLLECTION_SUFFIXES.ver);
+  const filter = beforeOv === undefined ? { id, state: 'committed' as const } : { id, state: 'committed' as const, ov: { $lt: beforeOv } };
+  const rows = await ver.coll.find(filter, { sort: { ov: -1 }, limit: limit + 1 }).toArray();
+  const page = rows.slice(0, limit);
+  const items = page.map((r) => ({
+    ov: r.ov,
+    cv: r.cv,
+    at: r.at.toISOString(),
+    deleted: r.deleted,
+    kind: r.kind,
+    functionIds: [...(r.functionIds ?? [])],
+    ...(r.actor !== undefined && { actor: r.actor }),
+    ...(r.reason !== undefined && { reason: r.reason }),
+  }));
+  const last = page[page.length - 1];
+  return rows.length > limit && last ? { items, nextBeforeOv: last.ov } : { items };
+}
