@@ -124,7 +124,7 @@ export function createChronosAdmin(inputs: {
       return hardDeleteRecord(engineCtx, id, { fallbackCollections, auditCollection: ERASURES_COLLECTION }, options);
     },
     collections: () => listVersionedCollections(config, pool),
-    versionLog(ctx, id, query) {
+    async versionLog(ctx, id, query) {
       const route = resolveRoute(config, ctx);
       if (route.databaseType === 'identities') throw new RouteError('versionLog reads versioned records; identities databases keep no history');
       const db = pool.db(route.mongo.uri, route.mongo.dbName);

@@ -50,26 +50,29 @@ function checkQuery(query: VersionLogQuery): { beforeOv?: number; limit: number 
 
 /**
  * Reads one page of committed versions of `id`, newest first. The query is an equality on `id`
- * and a range and sort on `ov`: the `{ id, ov }` index of `<collection>_ver` serves it, so a page
- * costs the same whatever the length of the history.
+ * and a range and sort on `ov`, exactly the `{ id, ov }` index of `<collection>_ver`, so a page
+ * costs the same whatever the length of the history. Rows of writes still in flight (pending)
+ * are read but left out, as `history` does, so a page may hold fewer than `limit` versions.
  */
 export async function readVersionLog(ctx: EngineContext, id: string, query: VersionLogQuery = {}): Promise<VersionLogPage> {
   checkId(id);
   const { beforeOv, limit } = checkQuery(query);
   const ver = new VersionIndex(ctx.db, ctx.collection + COLLECTION_SUFFIXES.ver);
-  const filter = beforeOv === undefined ? { id, state: 'committed' as const } : { id, state: 'committed' as const, ov: { $lt: beforeOv } };
+  const filter = beforeOv === undefined ? { id } : { id, ov: { $lt: beforeOv } };
   const rows = await ver.coll.find(filter, { sort: { ov: -1 }, limit: limit + 1 }).toArray();
   const page = rows.slice(0, limit);
-  const items = page.map((r) => ({
-    ov: r.ov,
-    cv: r.cv,
-    at: r.at.toISOString(),
-    deleted: r.deleted,
-    kind: r.kind,
-    functionIds: [...(r.functionIds ?? [])],
-    ...(r.actor !== undefined && { actor: r.actor }),
-    ...(r.reason !== undefined && { reason: r.reason }),
-  }));
+  const items = page
+    .filter((r) => r.state === 'committed')
+    .map((r) => ({
+      ov: r.ov,
+      cv: r.cv,
+      at: r.at.toISOString(),
+      deleted: r.deleted,
+      kind: r.kind,
+      functionIds: [...(r.functionIds ?? [])],
+      ...(r.actor !== undefined && { actor: r.actor }),
+      ...(r.reason !== undefined && { reason: r.reason }),
+    }));
   const last = page[page.length - 1];
   return rows.length > limit && last ? { items, nextBeforeOv: last.ov } : { items };
 }
