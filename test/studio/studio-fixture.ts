@@ -4,29 +4,18 @@
  * enrich with a function id, update), a child note whose parent is the first, and a few more notes
  * to page through. Each fixture has fresh databases and buckets.
  */
-import { z } from 'zod';
-import { initChronos, type Chronos } from '../../runtime/index.js';
-import { collectionMapsFrom, counterRulesFrom, defineCollection } from '../../runtime/schema/index.js';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { initChronos, type Chronos, type ChronosConfig } from '../../runtime/index.js';
+import { collectionMapsFrom, counterRulesFrom } from '../../runtime/schema/index.js';
 import { startStudioServer, type StudioServer } from '../../codegen/studio/studio-server.js';
 import { testConfig } from '../support/chronos-config.js';
+import { notes } from './fixture-schemas/notes.js';
 
-/** The declaration the Studio types its filters from. */
-export const notes = defineCollection({
-  name: 'notes',
-  schema: z.object({
-    noteId: z.string(),
-    status: z.enum(['draft', 'published', 'archived']),
-    priority: z.int(),
-    title: z.string(),
-    body: z.string(),
-    tags: z.array(z.string()).optional(),
-    attachment: z.string().optional(),
-  }),
-  indexedProps: ['noteId', 'status', 'priority'],
-  base64Props: { attachment: { contentType: 'text/plain' } },
-  counterRules: [{ name: 'notes_published', on: ['UPDATE'], scope: 'meta', when: { status: 'published' } }],
-  placement: { databaseType: 'runtime', tiers: ['tenant'] },
-});
+export { notes };
+
+/** The folder holding the fixture's declarations (what a config module's `schemas` export names). */
+export const FIXTURE_SCHEMAS = resolve(import.meta.dirname, 'fixture-schemas');
 
 /** The route context of the notes of tenant acme. */
 export const NOTES_CTX = { databaseType: 'runtime', tier: 'tenant', tenantId: 'acme', collection: 'notes' } as const;
@@ -34,19 +23,23 @@ export const NOTES_CTX = { databaseType: 'runtime', tier: 'tenant', tenantId: 'a
 /** A running Studio and what was seeded into it. */
 export interface StudioFixture {
   chronos: Chronos;
+  /** The configuration the data was written with. */
+  config: ChronosConfig;
   studio: StudioServer;
   /** The note with versions 0 to 3. */
   noteId: string;
   /** A note created with `parentRecord` = the first note. */
   childId: string;
+  /** With `longHistory`: a note with that many versions. */
+  longId?: string;
   /** The text stored in the attachment of version 0. */
   attachmentText: string;
   close(): Promise<void>;
 }
 
 /** Seeds the history and starts a Studio over it (read-only unless `write`). */
-export async function startStudioFixture(options: { write: boolean; extraNotes?: number }): Promise<StudioFixture> {
-  const config = testConfig('s3', { collectionMaps: collectionMapsFrom([notes]), counterRules: counterRulesFrom([notes]) });
+export async function startStudioFixture(options: { write: boolean; extraNotes?: number; longHistory?: number }): Promise<StudioFixture> {
+  const config = fixtureConfig();
   const chronos = initChronos(config);
   const ops = chronos.with(NOTES_CTX);
   const attachmentText = 'hello from version 0';
@@ -59,17 +52,42 @@ export async function startStudioFixture(options: { write: boolean; extraNotes?:
   for (let i = 0; i < (options.extraNotes ?? 0); i++) {
     await ops.create({ noteId: `X-${String(i).padStart(3, '0')}`, status: 'archived', priority: 5, title: `Extra ${i}`, body: '' });
   }
+  let longId: string | undefined;
+  if (options.longHistory) {
+    const long = await ops.create({ noteId: 'L-1', status: 'draft', priority: 0, title: 'v0', body: '' }, 'bulk', 'start');
+    longId = long.id;
+    for (let ov = 1; ov < options.longHistory; ov++) {
+      await ops.update(long.id, { noteId: 'L-1', status: 'draft', priority: ov, title: `v${ov}`, body: '' }, ov - 1, 'bulk', `step ${ov}`);
+    }
+  }
   await chronos.admin.flush();
   const studio = await startStudioServer({ chronos, declarations: new Map([['notes', notes]]), write: options.write, onError: () => {} });
   return {
     chronos,
+    config,
     studio,
     noteId: id,
     childId: child.id,
+    ...(longId !== undefined && { longId }),
     attachmentText,
     async close() {
       await studio.close();
       await chronos.admin.shutdown();
     },
   };
+}
+
+/** Fresh databases and buckets on the test servers, with the notes declaration's collection map and counter rules. */
+export function fixtureConfig(): ChronosConfig {
+  return testConfig('s3', { collectionMaps: collectionMapsFrom([notes]), counterRules: counterRulesFrom([notes]) });
+}
+
+/**
+ * Writes a config module as `chronos studio --config` reads it (the configuration as the default
+ * export, `schemas` naming the fixture's declarations) into `dir`; resolves to its path.
+ */
+export async function writeConfigModule(dir: string, config: ChronosConfig): Promise<string> {
+  const file = join(dir, 'chronos.config.mjs');
+  await writeFile(file, `export default ${JSON.stringify(config, null, 2)};\nexport const schemas = ${JSON.stringify(FIXTURE_SCHEMAS)};\n`);
+  return file;
 }

@@ -5,9 +5,9 @@ import { api, session, setSession } from './api.js';
 import { renderRecord } from './record.js';
 
 function scopeLabel(db) {
-  if (db.tenantId) return `tenant ${db.tenantId}`;
-  if (db.domain) return `domain ${db.domain}`;
-  return db.tier === 'single' ? db.dbName : db.tier;
+  if (db.tenantId) return db.tenantId;
+  if (db.domain) return db.domain;
+  return db.tier === 'single' ? db.dbName : 'all tenants';
 }
 
 function renderNav(nav) {

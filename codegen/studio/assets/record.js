@@ -26,13 +26,18 @@ function cell(value) {
   return h('code', {}, typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value));
 }
 
+// Application data first, then the `_system` bookkeeping that changes on every version.
+function systemLast(path) {
+  return path.startsWith('_system') ? 1 : 0;
+}
+
 function diffPanel(result) {
   const { a, b, diff } = result;
   const rows = [
     ...diff.changed.map((d) => ['changed', d]),
     ...diff.added.map((d) => ['added', d]),
     ...diff.removed.map((d) => ['removed', d]),
-  ].sort((x, y) => (x[1].path < y[1].path ? -1 : 1));
+  ].sort((x, y) => systemLast(x[1].path) - systemLast(y[1].path) || (x[1].path < y[1].path ? -1 : 1));
   return h('div', { class: 'diff', id: 'diff' },
     h('p', { class: 'diff-summary' },
       `v${a.ov} → v${b.ov}: `,
@@ -160,7 +165,7 @@ export async function renderRecord(main, params) {
     nextBeforeOv = page.nextBeforeOv;
     rows.append(...page.items.map(row));
     more.hidden = nextBeforeOv === undefined;
-    more.textContent = `Load older versions (${versions.length} of ${versions[0].ov + 1} shown)`;
+    more.textContent = `Load older versions (${versions.length} shown)`;
   }
 
   async function reload(message) {
