@@ -17,6 +17,8 @@ import { startStudioProcess, type StudioProcess } from './studio-process.js';
 const SCREENSHOT = resolve(import.meta.dirname, '../../docs/studio-record.png');
 const LONG_HISTORY = 1000;
 const missing = chromiumMissing();
+// Shared machines are slow at times: wait up to 15 s for what the page shows.
+const SLOW = { timeout: 15_000 };
 
 describe.skipIf(missing !== undefined)('Chronos Studio in a browser', () => {
   let rw: StudioFixture;
@@ -45,7 +47,7 @@ describe.skipIf(missing !== undefined)('Chronos Studio in a browser', () => {
     await page.locator('nav a[data-collection="notes"]:not(.empty)').first().click();
     await page.locator('#filters select[name="f.status"]').selectOption('published');
     await page.locator('#filters button[type="submit"]').click();
-    await expect.poll(() => page.locator('table.records tbody tr').count()).toBe(1);
+    await expect.poll(() => page.locator('table.records tbody tr').count(), SLOW).toBe(1);
     await page.locator('table.records tbody a').first().click();
     await page.locator('#timeline tbody tr').first().waitFor();
   }
@@ -71,7 +73,7 @@ describe.skipIf(missing !== undefined)('Chronos Studio in a browser', () => {
     await page.locator('#timeline tr[data-ov="0"] input[name="a"]').check();
     await page.locator('#timeline tr[data-ov="3"] input[name="b"]').check();
     await page.locator('#compare').click();
-    await expect.poll(() => page.locator('#diff .diff-summary').textContent()).toContain('v0 → v3');
+    await expect.poll(() => page.locator('#diff .diff-summary').textContent(), SLOW).toContain('v0 → v3');
     const title = page.locator('#diff tr[data-path="title"]');
     expect(await title.getAttribute('class')).toBe('changed');
     expect(await title.locator('td').allTextContents()).toEqual(['changed', 'title', '"First"', '"First, final"']);
@@ -90,7 +92,7 @@ describe.skipIf(missing !== undefined)('Chronos Studio in a browser', () => {
     expect(await dialog.isVisible()).toBe(true);
     await dialog.locator('input[name="reason"]').fill('undo the final title');
     await dialog.locator('#confirm-restore').click();
-    await expect.poll(() => page.locator('#status').textContent()).toContain('Restored version 1 as new version 4');
+    await expect.poll(() => page.locator('#status').textContent(), SLOW).toContain('Restored version 1 as new version 4');
     expect(await timelineRows(page).count()).toBe(5);
     const newest = page.locator('#timeline tbody tr').first();
     expect(await newest.locator('td').allTextContents()).toEqual(expect.arrayContaining(['4', 'studio', 'undo the final title', 'restore']));
@@ -108,7 +110,7 @@ describe.skipIf(missing !== undefined)('Chronos Studio in a browser', () => {
     await page.locator('[data-restore="0"]').click();
     await page.locator('#restore-dialog input[name="reason"]').fill('too late');
     await page.locator('#confirm-restore').click();
-    await expect.poll(() => page.locator('#status').textContent()).toContain(`now at version ${seen + 1}`);
+    await expect.poll(() => page.locator('#status').textContent(), SLOW).toContain(`now at version ${seen + 1}`);
     expect(await page.locator('#status').textContent()).toContain('Conflict');
     expect((await rw.chronos.with(NOTES_CTX).history(rw.noteId)).length).toBe(seen + 2);
     await page.close();
@@ -135,20 +137,46 @@ describe.skipIf(missing !== undefined)('Chronos Studio in a browser', () => {
     await page.close();
   });
 
+  it('shows the record as of an instant, links to the parent, and charts the counters', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(ro.studio.url);
+    await page.goto(`${ro.studio.origin}/#/r?${new URLSearchParams({ ...NOTES_CTX, id: ro.childId })}`);
+    await page.locator('.lineage a').first().click();
+    await expect.poll(() => page.url(), SLOW).toContain(`id=${ro.noteId}`);
+    await page.locator('#timeline tbody tr').first().waitFor();
+    const v1 = (await ro.chronos.admin.versionLog(NOTES_CTX, ro.noteId)).items.find((v) => v.ov === 1);
+    // The browser runs in UTC, so the local time the input takes is the ISO time without its Z.
+    await page.locator('input[name="at"]').fill((v1?.at as string).slice(0, 23));
+    await page.locator('#asof-form button[type="submit"]').click();
+    await expect.poll(() => page.locator('#json-box h3').textContent(), SLOW).toContain('(version 1)');
+    expect(await page.locator('#json-box pre').textContent()).toContain('"First, edited"');
+    expect(await page.locator('#json-box .blobs a').getAttribute('href')).toContain('prop=attachment');
+    await page.goto(`${ro.studio.origin}/#/counters?tenantId=acme&collection=notes`);
+    await page.locator('svg.chart rect.bar.created').first().waitFor();
+    // N-1, its child and the long-history note.
+    expect(await page.locator('.card.created .card-n').textContent()).toBe('3');
+    await page.close();
+  });
+
   it(`opens a record of ${LONG_HISTORY} versions quickly, fifty at a time`, async () => {
     const page = await browser.context.newPage();
     await page.goto(ro.studio.url);
+    const versionPages: string[] = [];
+    page.on('request', (r) => r.url().includes('/api/versions') && versionPages.push(r.url()));
     const started = Date.now();
     await page.goto(`${ro.studio.origin}/#/r?${new URLSearchParams({ ...NOTES_CTX, id: ro.longId as string })}`);
     await page.locator('#diff .diff-summary').waitFor();
     const openMs = Date.now() - started;
+    expect(versionPages).toHaveLength(1);
+    expect(new URL(versionPages[0] as string).searchParams.get('limit')).toBe('50');
     expect(await timelineRows(page).count()).toBe(50);
     expect(await cellTexts(page, 3).then((t) => t[0])).toBe(String(LONG_HISTORY - 1));
     await page.locator('#more').click();
-    await expect.poll(() => timelineRows(page).count()).toBe(100);
+    await expect.poll(() => timelineRows(page).count(), SLOW).toBe(100);
     expect(await cellTexts(page, 3).then((t) => t[99])).toBe(String(LONG_HISTORY - 100));
     console.log(`[studio e2e] record of ${LONG_HISTORY} versions: page with timeline, diff and JSON in ${openMs} ms`);
-    expect(openMs).toBeLessThan(5_000);
+    // A bound loose enough for a loaded shared machine; what keeps it small is one page of 50 rows.
+    expect(openMs).toBeLessThan(10_000);
     await page.close();
   });
 });

@@ -86,30 +86,36 @@ export async function renderRecord(main, params) {
   const dialog = h('dialog', { id: 'restore-dialog' });
   const compare = h('button', { id: 'compare', onclick: () => showDiff() }, 'Compare');
 
-  async function showDiff() {
-    if (sel.a === undefined || sel.b === undefined) return;
-    mount(diffBox, h('p', { class: 'muted' }, 'Comparing…'));
+  // Each box shows the answer to the latest request made for it, whatever order answers arrive in.
+  const latestRequest = new Map();
+  async function fill(box, load) {
+    const ticket = (latestRequest.get(box) || 0) + 1;
+    latestRequest.set(box, ticket);
+    let content;
     try {
-      mount(diffBox, diffPanel(await api('/api/diff', { ...base, a: sel.a, b: sel.b })));
+      content = await load();
     } catch (e) {
-      mount(diffBox, notice('error', e.message));
+      content = notice('error', e.message);
     }
+    if (latestRequest.get(box) === ticket) mount(box, content);
   }
 
-  async function showVersion(ov) {
-    const view = await api('/api/version', { ...base, ov });
-    mount(jsonBox, jsonPanel(ctx, id, `Version ${ov}`, view));
+  function showDiff() {
+    if (sel.a === undefined || sel.b === undefined) return Promise.resolve();
+    return fill(diffBox, async () => diffPanel(await api('/api/diff', { ...base, a: sel.a, b: sel.b })));
   }
 
-  async function showAsOf(input) {
-    if (!input.value) return;
+  function showVersion(ov) {
+    return fill(jsonBox, async () => jsonPanel(ctx, id, `Version ${ov}`, await api('/api/version', { ...base, ov })));
+  }
+
+  function showAsOf(input) {
+    if (!input.value) return Promise.resolve();
     const at = new Date(input.value).toISOString();
-    try {
+    return fill(jsonBox, async () => {
       const view = await api('/api/asof', { ...base, at });
-      mount(jsonBox, jsonPanel(ctx, id, `As of ${shortTime(at)} (version ${view.ov})`, view));
-    } catch (e) {
-      mount(jsonBox, notice('error', e.message));
-    }
+      return jsonPanel(ctx, id, `As of ${shortTime(at)} (version ${view.ov})`, view);
+    });
   }
 
   function openRestore(ov) {
@@ -160,7 +166,8 @@ export async function renderRecord(main, params) {
   }
 
   async function loadPage() {
-    const page = await api('/api/versions', { ...base, limit: PAGE, beforeOv: nextBeforeOv });
+    more.disabled = true;
+    const page = await api('/api/versions', { ...base, limit: PAGE, beforeOv: nextBeforeOv }).finally(() => { more.disabled = false; });
     versions.push(...page.items);
     nextBeforeOv = page.nextBeforeOv;
     rows.append(...page.items.map(row));
@@ -191,7 +198,7 @@ export async function renderRecord(main, params) {
     h('section', { class: 'panel' }, h('h2', {}, 'Diff'), diffBox),
     h('section', { class: 'panel' },
       h('div', { class: 'panel-head' }, h('h2', {}, 'Data'),
-        h('form', { class: 'tools', onsubmit: (e) => { e.preventDefault(); showAsOf(e.target.elements.at); } },
+        h('form', { class: 'tools', id: 'asof-form', onsubmit: (e) => { e.preventDefault(); showAsOf(e.target.elements.at); } },
           h('label', {}, 'as of ', h('input', { type: 'datetime-local', name: 'at', step: '0.001' })), h('button', { type: 'submit' }, 'Show'))),
       jsonBox),
     dialog);
