@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { initChronos, type Chronos, type ChronosConfig } from '../../runtime/index.js';
 import { collectionMapsFrom, counterRulesFrom } from '../../runtime/schema/index.js';
 import { startStudioServer, type StudioServer } from '../../codegen/studio/studio-server.js';
-import { testConfig } from '../support/chronos-config.js';
+import { testConfig, type TestStorage } from '../support/chronos-config.js';
 import { notes } from './fixture-schemas/notes.js';
 
 export { notes };
@@ -38,8 +38,8 @@ export interface StudioFixture {
 }
 
 /** Seeds the history and starts a Studio over it (read-only unless `write`). */
-export async function startStudioFixture(options: { write: boolean; extraNotes?: number; longHistory?: number }): Promise<StudioFixture> {
-  const config = fixtureConfig();
+export async function startStudioFixture(options: { write: boolean; extraNotes?: number; longHistory?: number; storage?: TestStorage }): Promise<StudioFixture> {
+  const config = fixtureConfig(options.storage);
   const chronos = initChronos(config);
   const ops = chronos.with(NOTES_CTX);
   const attachmentText = 'hello from version 0';
@@ -77,9 +77,9 @@ export async function startStudioFixture(options: { write: boolean; extraNotes?:
   };
 }
 
-/** Fresh databases and buckets on the test servers, with the notes declaration's collection map and counter rules. */
-export function fixtureConfig(): ChronosConfig {
-  return testConfig('s3', { collectionMaps: collectionMapsFrom([notes]), counterRules: counterRulesFrom([notes]) });
+/** Fresh databases and buckets (S3 unless `storage` says otherwise) on the test servers, with the notes declaration's collection map and counter rules. */
+export function fixtureConfig(storage: TestStorage = 's3'): ChronosConfig {
+  return testConfig(storage, { collectionMaps: collectionMapsFrom([notes]), counterRules: counterRulesFrom([notes]) });
 }
 
 /**

@@ -3,11 +3,14 @@
  * (cookie after the first), 401 otherwise; Host checking; CSRF, Origin and content-type checks
  * on restore; no secret of the config in anything the browser can fetch; no CDN.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { request } from 'node:http';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN_COOKIE } from '../../codegen/studio/security.js';
+import { startStudioServer } from '../../codegen/studio/studio-server.js';
+import { initChronos } from '../../runtime/index.js';
 import { NOTES_CTX, startStudioFixture, type StudioFixture } from './studio-fixture.js';
 import { getJson, postRestore, studioRequest } from './studio-client.js';
 
@@ -115,9 +118,27 @@ describe('secrets of the config', () => {
   });
 
   it('stay in the terminal when an unexpected error happens', async () => {
-    const res = await getJson(f.studio, '/api/version', { ...NOTES_CTX, id: 'not-an-id', ov: 0 });
-    expect(res.status).toBe(400);
-    expect(JSON.stringify(res.body)).not.toContain(f.chronos.config.dbConnections.mongo?.mongoUri ?? '\u0000');
+    const mongoUri = 'mongodb://studio-user:hunter2-secret@127.0.0.1:9/?serverSelectionTimeoutMS=300';
+    const chronos = initChronos({
+      dbConnections: { m: { mongoUri } },
+      spacesConnections: {},
+      localStorage: { enabled: true, basePath: mkdtempSync(join(tmpdir(), 'chronos-studio-')) },
+      databases: { logs: { dbConnRef: 'm', dbName: 'studio_logs' } },
+    });
+    const logged: unknown[] = [];
+    const studio = await startStudioServer({ chronos, onError: (e) => logged.push(e) });
+    try {
+      const res = await studioRequest(studio, '/api/nav');
+      expect(res.status).toBe(500);
+      const text = await res.text();
+      expect(text).toContain('see the terminal');
+      expect(text).not.toContain('hunter2-secret');
+      expect(text).not.toContain('127.0.0.1:9');
+      expect(logged).toHaveLength(1);
+    } finally {
+      await studio.close();
+      await chronos.admin.shutdown();
+    }
   });
 });
 

@@ -50,12 +50,13 @@ function filterInput(field, value) {
   return h('input', { name, type, value: value || '', step: field.kind === 'number' ? 'any' : undefined, placeholder: field.kind === 'datetime' ? 'ISO time, e.g. 2026-11-29T10:00:00.000Z' : field.kind });
 }
 
-async function renderCollection(params) {
+async function renderCollection(params, isCurrent) {
   const main = document.getElementById('main');
   const ctx = { databaseType: params.get('databaseType'), tier: params.get('tier'), tenantId: params.get('tenantId'), domain: params.get('domain'), collection: params.get('collection') };
   const query = { ...ctxParams(ctx), deleted: params.get('deleted'), after: params.get('after') };
   for (const [k, v] of params) if (k.startsWith('f.')) query[k] = v;
   const page = await api('/api/records', query);
+  if (!isCurrent()) return;
   const go = (extra) => {
     const form = document.getElementById('filters');
     const next = { ...ctxParams(ctx) };
@@ -106,10 +107,11 @@ function barChart(buckets) {
     }));
 }
 
-async function renderCounters(params) {
+async function renderCounters(params, isCurrent) {
   const main = document.getElementById('main');
   const granularity = params.get('granularity') || 'day';
   const data = await api('/api/counters', { tenantId: params.get('tenantId'), collection: params.get('collection'), granularity });
+  if (!isCurrent()) return;
   const t = data.totals;
   mount(main,
     h('h1', {}, `Counters: ${data.collection}`, ' ', h('span', { class: 'muted' }, `runtime · tenant ${data.tenantId}`)),
@@ -129,17 +131,23 @@ function renderHome() {
     h('p', {}, 'Pick a collection on the left to browse its records, open a record to walk its versions, compare any two and (with --write) restore one.'));
 }
 
+// Each navigation gets a number; a view whose data arrives after the user moved on draws nothing.
+let navigation = 0;
+
 async function route() {
   const main = document.getElementById('main');
   const hash = location.hash.replace(/^#\/?/, '');
   const [view, query] = hash.split('?');
   const params = new URLSearchParams(query || '');
+  const current = ++navigation;
+  const isCurrent = () => current === navigation;
   try {
-    if (view === 'c') await renderCollection(params);
-    else if (view === 'r') await renderRecord(main, params);
-    else if (view === 'counters') await renderCounters(params);
+    if (view === 'c') await renderCollection(params, isCurrent);
+    else if (view === 'r') await renderRecord(main, params, isCurrent);
+    else if (view === 'counters') await renderCounters(params, isCurrent);
     else renderHome();
   } catch (error) {
+    if (!isCurrent()) return;
     mount(main, notice('error', error.status === 401 ? 'Not signed in: open the URL that `chronos studio` printed (with its token).' : error.message));
   }
 }

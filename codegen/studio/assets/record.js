@@ -67,12 +67,13 @@ function lineage(rec) {
   return parts.length ? h('p', { class: 'lineage-row' }, parts) : null;
 }
 
-/** Draws the record page for the parameters of `#/r?…&id=…`. */
-export async function renderRecord(main, params) {
+/** Draws the record page for the parameters of `#/r?…&id=…`, unless `isCurrent()` says the user moved on meanwhile. */
+export async function renderRecord(main, params, isCurrent = () => true) {
   const ctx = { databaseType: params.get('databaseType'), tier: params.get('tier'), tenantId: params.get('tenantId'), domain: params.get('domain'), collection: params.get('collection') };
   const id = params.get('id');
   const base = { ...ctxParams(ctx), id };
   const rec = await api('/api/record', base);
+  if (!isCurrent()) return;
   const write = session().write;
   const versions = [];
   let nextBeforeOv;
@@ -176,7 +177,7 @@ export async function renderRecord(main, params) {
   }
 
   async function reload(message) {
-    await renderRecord(main, params);
+    await renderRecord(main, params, isCurrent);
     if (message) mount(document.getElementById('status'), message);
   }
 
