@@ -9,8 +9,13 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-/** Name of the cookie that carries the access token after the first request. */
-export const TOKEN_COOKIE = 'chronos_studio';
+/**
+ * Name of the cookie that carries the access token after the first request. Browsers do not
+ * scope cookies by port, so the port is in the name: two Studios on one machine keep apart.
+ */
+export function tokenCookieName(port: number): string {
+  return `chronos_studio_${port}`;
+}
 /** Header a write must carry with the CSRF token the page got from `/api/session`. */
 export const CSRF_HEADER = 'x-chronos-csrf';
 
@@ -46,16 +51,16 @@ function cookieValue(req: IncomingMessage, name: string): string | undefined {
 /** How a request proved (or failed to prove) that it may use the Studio. */
 export type AccessResult = { ok: true; via: 'cookie' | 'query' } | { ok: false; reason: string };
 
-/** Checks the token in the cookie, or in the `token` query parameter of the first request. */
-export function checkAccess(req: IncomingMessage, url: URL, secrets: StudioSecrets): AccessResult {
-  if (sameSecret(cookieValue(req, TOKEN_COOKIE), secrets.token)) return { ok: true, via: 'cookie' };
+/** Checks the token in the cookie `cookieName`, or in the `token` query parameter of the first request. */
+export function checkAccess(req: IncomingMessage, url: URL, secrets: StudioSecrets, cookieName: string): AccessResult {
+  if (sameSecret(cookieValue(req, cookieName), secrets.token)) return { ok: true, via: 'cookie' };
   if (sameSecret(url.searchParams.get('token') ?? undefined, secrets.token)) return { ok: true, via: 'query' };
   return { ok: false, reason: 'missing or wrong access token: open the URL `chronos studio` printed' };
 }
 
 /** The `Set-Cookie` value that keeps the token for later requests (never readable by scripts). */
-export function tokenCookie(token: string): string {
-  return `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+export function tokenCookie(cookieName: string, token: string): string {
+  return `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`;
 }
 
 /** True when the `Host` header names the address the Studio listens on (loopback names only when bound to loopback). */

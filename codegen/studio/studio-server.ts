@@ -11,7 +11,7 @@ import { counters, navigation, sessionInfo } from './api-navigation.js';
 import { diffVersions, getAsOfView, getBlob, getRecord, getVersionView, listRecords, listVersions } from './api-records.js';
 import { restoreVersion } from './api-restore.js';
 import { readJsonBody, SECURITY_HEADERS, sendBytes, sendJson, StudioHttpError } from './http-io.js';
-import { checkAccess, checkWriteRequest, createSecrets, hostAllowed, tokenCookie, type StudioSecrets } from './security.js';
+import { checkAccess, checkWriteRequest, createSecrets, hostAllowed, tokenCookie, tokenCookieName, type StudioSecrets } from './security.js';
 import { loadAssets } from './static-assets.js';
 import type { StudioContext } from './studio-context.js';
 
@@ -38,6 +38,8 @@ export interface StudioServer {
   /** The URL without the token (what a stranger would have). */
   origin: string;
   secrets: StudioSecrets;
+  /** The cookie that carries the token after the first request. */
+  cookieName: string;
   server: Server;
   close(): Promise<void>;
 }
@@ -84,13 +86,14 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
   const onError = options.onError ?? ((e: unknown) => process.stderr.write(`chronos studio: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`));
   const studio: StudioContext = { chronos: options.chronos, declarations: options.declarations ?? new Map(), write: options.write ?? false, csrf: secrets.csrf };
   let allowedHosts: Set<string> | undefined;
+  let cookieName = '';
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://studio.invalid');
     if (allowedHosts && !hostAllowed(req, allowedHosts)) return sendJson(res, 403, { error: `unexpected Host header ${JSON.stringify(req.headers.host ?? '')}` });
-    const access = checkAccess(req, url, secrets);
+    const access = checkAccess(req, url, secrets, cookieName);
     if (!access.ok) return sendJson(res, 401, { error: access.reason });
-    const cookie: Record<string, string> = access.via === 'query' ? { 'set-cookie': tokenCookie(secrets.token) } : {};
+    const cookie: Record<string, string> = access.via === 'query' ? { 'set-cookie': tokenCookie(cookieName, secrets.token) } : {};
     if (req.method === 'GET' && url.pathname === '/' && access.via === 'query') {
       // Keep the token out of the address bar and history once the cookie holds it.
       res.writeHead(303, { ...SECURITY_HEADERS, ...cookie, location: '/' });
@@ -128,12 +131,14 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
   });
   const port = (server.address() as AddressInfo).port;
   allowedHosts = allowedHostsFor(host, port);
+  cookieName = tokenCookieName(port);
   const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const origin = `http://${shownHost}:${port}`;
   return {
     url: `${origin}/?token=${secrets.token}`,
     origin,
     secrets,
+    cookieName,
     server,
     close: () =>
       new Promise<void>((resolve, reject) => {

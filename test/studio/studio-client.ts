@@ -19,7 +19,7 @@ export interface RequestOptions {
 
 /** Sends one request to the Studio; never follows redirects. */
 export function studioRequest(studio: StudioServer, path: string, options: RequestOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = { ...(options.auth === false ? {} : { cookie: `chronos_studio=${studio.secrets.token}` }), ...options.headers };
+  const headers: Record<string, string> = { ...(options.auth === false ? {} : { cookie: `${studio.cookieName}=${studio.secrets.token}` }), ...options.headers };
   return fetch(studio.origin + path, { method: options.method ?? 'GET', headers, redirect: 'manual', ...(options.body !== undefined && { body: options.body }) });
 }
 

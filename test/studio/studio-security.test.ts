@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOKEN_COOKIE } from '../../codegen/studio/security.js';
 import { startStudioServer } from '../../codegen/studio/studio-server.js';
 import { initChronos } from '../../runtime/index.js';
 import { NOTES_CTX, startStudioFixture, type StudioFixture } from './studio-fixture.js';
@@ -37,7 +36,7 @@ describe('the access token', () => {
 
   it('refuses a wrong token in the cookie or the URL', async () => {
     const wrong = 'f'.repeat(64);
-    expect((await studioRequest(f.studio, '/api/session', { auth: false, headers: { cookie: `${TOKEN_COOKIE}=${wrong}` } })).status).toBe(401);
+    expect((await studioRequest(f.studio, '/api/session', { auth: false, headers: { cookie: `${f.studio.cookieName}=${wrong}` } })).status).toBe(401);
     expect((await studioRequest(f.studio, `/?token=${wrong}`, { auth: false })).status).toBe(401);
     expect((await studioRequest(f.studio, `/?token=${f.studio.secrets.token.slice(0, -1)}`, { auth: false })).status).toBe(401);
   });
@@ -47,7 +46,7 @@ describe('the access token', () => {
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/');
     const cookie = res.headers.get('set-cookie') ?? '';
-    expect(cookie).toContain(`${TOKEN_COOKIE}=${f.studio.secrets.token}`);
+    expect(cookie).toContain(`${f.studio.cookieName}=${f.studio.secrets.token}`);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
     const page = await studioRequest(f.studio, '/', { headers: { cookie: cookie.split(';')[0] as string }, auth: false });
@@ -60,7 +59,7 @@ describe('the access token', () => {
     const status = (host: string) =>
       new Promise<number>((done, fail) => {
         const url = new URL('/api/session', f.studio.origin);
-        const req = request(url, { headers: { host, cookie: `${TOKEN_COOKIE}=${f.studio.secrets.token}` } }, (res) => {
+        const req = request(url, { headers: { host, cookie: `${f.studio.cookieName}=${f.studio.secrets.token}` } }, (res) => {
           res.resume();
           done(res.statusCode ?? 0);
         });
