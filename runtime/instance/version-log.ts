@@ -2,12 +2,17 @@
  * A record's version log, newest first and one page at a time (`chronos.admin.versionLog`): what
  * `history(id)` gives plus the kind of write and the functionIds of each version, for tools that
  * show long histories (Chronos Studio) and must not load a thousand versions to show twenty.
+ *
+ * The one query here belongs in `ops/store/version-index.ts` (where every query on version rows
+ * lives) as a paged sibling of `history`; it sits here only because that folder was being
+ * rewritten when this was added. It decides what is committed exactly as `history` does.
  */
 import { ValidationError } from '../errors.js';
 import type { EngineContext } from '../ops/context.js';
 import { COLLECTION_SUFFIXES } from '../ops/indexes.js';
 import { checkId } from '../ops/input-validation.js';
-import { VersionIndex, type VersionKind } from '../ops/version-index.js';
+import { HeadStore } from '../ops/store/head-store.js';
+import { isCommitted, type VersionKind, type VersionRow } from '../ops/store/version-index.js';
 import type { VersionInfo } from '../ops/types.js';
 
 /** One committed version: {@link VersionInfo} plus what made it and the functionIds it carries. */
@@ -51,18 +56,20 @@ function checkQuery(query: VersionLogQuery): { beforeOv?: number; limit: number 
 /**
  * Reads one page of committed versions of `id`, newest first. The query is an equality on `id`
  * and a range and sort on `ov`, exactly the `{ id, ov }` index of `<collection>_ver`, so a page
- * costs the same whatever the length of the history. Rows of writes still in flight (pending)
- * are read but left out, as `history` does, so a page may hold fewer than `limit` versions.
+ * costs the same whatever the length of the history. A row counts as committed as `history`
+ * decides it (marked so, or at or below the head read just before); claims of writes still in
+ * flight are read but left out, so a page may hold fewer than `limit` versions.
  */
 export async function readVersionLog(ctx: EngineContext, id: string, query: VersionLogQuery = {}): Promise<VersionLogPage> {
   checkId(id);
   const { beforeOv, limit } = checkQuery(query);
-  const ver = new VersionIndex(ctx.db, ctx.collection + COLLECTION_SUFFIXES.ver);
+  const head = await new HeadStore(ctx.db, ctx.collection + COLLECTION_SUFFIXES.head).get(id);
+  const rows = ctx.db.collection<VersionRow>(ctx.collection + COLLECTION_SUFFIXES.ver);
   const filter = beforeOv === undefined ? { id } : { id, ov: { $lt: beforeOv } };
-  const rows = await ver.coll.find(filter, { sort: { ov: -1 }, limit: limit + 1 }).toArray();
-  const page = rows.slice(0, limit);
+  const found = await rows.find(filter, { sort: { ov: -1 }, limit: limit + 1 }).toArray();
+  const page = found.slice(0, limit);
   const items = page
-    .filter((r) => r.state === 'committed')
+    .filter((r) => isCommitted(r, head))
     .map((r) => ({
       ov: r.ov,
       cv: r.cv,
@@ -72,7 +79,8 @@ export async function readVersionLog(ctx: EngineContext, id: string, query: Vers
       functionIds: [...(r.functionIds ?? [])],
       ...(r.actor !== undefined && { actor: r.actor }),
       ...(r.reason !== undefined && { reason: r.reason }),
+      ...(r.opId !== undefined && { opId: r.opId }),
     }));
   const last = page[page.length - 1];
-  return rows.length > limit && last ? { items, nextBeforeOv: last.ov } : { items };
+  return found.length > limit && last ? { items, nextBeforeOv: last.ov } : { items };
 }

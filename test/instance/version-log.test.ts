@@ -78,7 +78,7 @@ describe('chronos.admin.versionLog', () => {
     expect(isChronosError(identities) && identities.code).toBe('ROUTE_UNRESOLVED');
   });
 
-  it('sends a query the { id, ov } index serves, with a limit', async () => {
+  it('sends a head lookup by _id and a row query the { id, ov } index serves, with a limit', async () => {
     const client = new MongoClient(mongoUri(), { monitorCommands: true });
     const finds: CommandStartedEvent[] = [];
     client.on('commandStarted', (e) => e.commandName === 'find' && finds.push(e));
@@ -87,11 +87,16 @@ describe('chronos.admin.versionLog', () => {
       const engineCtx = { db: client.db(dbName), collection: 'orders' } as EngineContext;
       const page = await readVersionLog(engineCtx, id, { beforeOv: 9, limit: 3 });
       expect(page.items.map((v) => v.ov)).toEqual([8, 7, 6]);
-      expect(finds).toHaveLength(1);
-      const cmd = finds[0]?.command as Record<string, unknown>;
-      expect(cmd.limit).toBe(4);
-      const shape = shapeOf('orders_ver', cmd.filter as Record<string, unknown>, cmd.sort as Map<string, number>);
-      expect(servingIndex(shape, requiredIndexes('orders', { indexedProps: [] }))).toBe('chronos_id_ov');
+      const specs = requiredIndexes('orders', { indexedProps: [] });
+      const served = finds.map((e) => {
+        const cmd = e.command as Record<string, unknown>;
+        const shape = shapeOf(String(cmd.find), cmd.filter as Record<string, unknown>, cmd.sort as Map<string, number>);
+        return [shape.collection, servingIndex(shape, specs), cmd.limit];
+      });
+      expect(served).toEqual([
+        ['orders_head', '_id_', 1],
+        ['orders_ver', 'chronos_id_ov', 4],
+      ]);
     } finally {
       await client.close();
     }
