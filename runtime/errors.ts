@@ -18,7 +18,8 @@ export type ChronosErrorCode =
   | 'CONFLICT'
   | 'STORAGE_FAILED'
   | 'DATABASE_FAILED'
-  | 'OUTCOME_UNKNOWN';
+  | 'OUTCOME_UNKNOWN'
+  | 'COUNTERS_PENDING';
 
 /**
  * Base class of every error Chronos raises on purpose.

@@ -11,6 +11,7 @@ import { toSystemFields } from './stored-state.js';
 import type { StoredItem } from './store/payload-store.js';
 import { usableShadow } from './dev-shadow.js';
 import { isCommitted } from './store/version-index.js';
+import { serverProfile } from '../mongo/server-profile.js';
 
 /** Checks read options; throws ValidationError naming the bad one. */
 export function checkReadOptions(options: ReadOptions | undefined): ReadOptions {
@@ -93,7 +94,8 @@ export async function getAsOf(engine: Engine, id: string, at: string | Date, opt
   checkId(id);
   const when = checkTime(at);
   const opts = checkReadOptions(options);
-  const row = await engine.ver.asOf(id, when, await engine.heads.get(id));
+  const head = await engine.heads.get(id);
+  const row = (await serverProfile(engine.ctx.db)).scansQueries ? await engine.ver.asOfByLookups(id, when, head) : await engine.ver.asOf(id, when, head);
   if (!row || (row.deleted && !opts.includeDeleted)) return null;
   return loadRecord(engine, id, row, opts);
 }

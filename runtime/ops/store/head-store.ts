@@ -41,6 +41,16 @@ export class HeadStore {
    * removes any shadow of the previous version, so the head never carries another version's copy.
    */
   async commit(id: string, state: StoredSystem, meta: Record<string, unknown>, shadow?: HeadShadow): Promise<void> {
+    if (state.ov === 0) {
+      // A create: the record has no head yet, and an insert is the cheapest first write.
+      try {
+        await this.coll.insertOne({ _id: id, ...headUpdate(state, meta, shadow).$set });
+        return;
+      } catch (e) {
+        if (!isDuplicateKey(e)) throw e;
+        // Our own insert whose reply was lost, or a record whose version 0 was pruned: let the upsert decide.
+      }
+    }
     await this.coll.updateOne({ _id: id }, headUpdate(state, meta, shadow), { upsert: true });
   }
 

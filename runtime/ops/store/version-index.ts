@@ -19,7 +19,7 @@ const HOUSEKEEPING: ReadonlySet<VersionKind> = new Set(['hard-delete', 'reap']);
 
 /** A version row. `at` equals `updatedAt` and is what time travel searches. */
 export interface VersionRow extends StoredSystem {
-  /** `<id>:<ov>:<claim>` (set on insert): a row re-claimed by another writer has another `_id`. */
+  /** `<id>:<ov>` (set on insert): reads of one version are a lookup by `_id`, the one lookup FerretDB does without a scan. */
   _id?: string;
   id: string;
   /** `pending` from the claim until a repair marks it; see {@link isCommitted} for what counts. */
@@ -49,9 +49,9 @@ export interface VersionRow extends StoredSystem {
   abandoned?: boolean;
 }
 
-/** The `_id` of the row a claim inserts. */
-export function rowKey(id: string, ov: number, claim: string): string {
-  return `${id}:${ov}:${claim}`;
+/** The `_id` of the row of version `ov` of record `id`. */
+export function rowKey(id: string, ov: number): string {
+  return `${id}:${ov}`;
 }
 
 /**
@@ -74,7 +74,7 @@ export class VersionIndex {
 
   /** Inserts a pending row; throws the server's E11000 when `(id, ov)` or `cv` is taken (or this very row exists). */
   async claim(row: VersionRow): Promise<void> {
-    await this.coll.insertOne({ ...row, _id: rowKey(row.id, row.ov, row.claim) });
+    await this.coll.insertOne({ ...row, _id: rowKey(row.id, row.ov) });
   }
 
   /**
@@ -85,7 +85,7 @@ export class VersionIndex {
     const duplicates = new Set<number>();
     if (rows.length === 0) return duplicates;
     try {
-      await this.coll.insertMany(rows.map((r) => ({ ...r, _id: rowKey(r.id, r.ov, r.claim) })), { ordered: false });
+      await this.coll.insertMany(rows.map((r) => ({ ...r, _id: rowKey(r.id, r.ov) })), { ordered: false });
     } catch (e) {
       const writeErrors = (e as { writeErrors?: Array<{ index: number; code: number }> | { index: number; code: number } }).writeErrors;
       const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
@@ -97,30 +97,30 @@ export class VersionIndex {
 
   /** Extends the lease of a claim still held by `claim`; false when the row is gone (the claim was settled by someone else). */
   async renewLease(id: string, ov: number, claim: string, leaseUntil: Date): Promise<boolean> {
-    const res = await this.coll.updateOne({ _id: rowKey(id, ov, claim) }, { $set: { leaseUntil } });
+    const res = await this.coll.updateOne({ _id: rowKey(id, ov), claim }, { $set: { leaseUntil } });
     return res.matchedCount > 0;
   }
 
   /** Marks a claim committed (repairs only; the write path commits by moving the head). */
   async markCommitted(id: string, ov: number, claim: string): Promise<boolean> {
-    const res = await this.coll.updateOne({ _id: rowKey(id, ov, claim) }, { $set: { state: 'committed' } });
+    const res = await this.coll.updateOne({ _id: rowKey(id, ov), claim }, { $set: { state: 'committed' } });
     return res.matchedCount > 0;
   }
 
   /** Deletes the row of this claim token if it is still pending (rollback). Returns true when it did. */
   async release(id: string, ov: number, claim: string): Promise<boolean> {
-    const res = await this.coll.deleteOne({ _id: rowKey(id, ov, claim), state: 'pending' });
+    const res = await this.coll.deleteOne({ _id: rowKey(id, ov), claim, state: 'pending' });
     return res.deletedCount > 0;
   }
 
   /** Marks the writer's own pending claim as abandoned (see {@link VersionRow.abandoned}). */
   async abandon(id: string, ov: number, claim: string): Promise<void> {
-    await this.coll.updateOne({ _id: rowKey(id, ov, claim), state: 'pending' }, { $set: { abandoned: true } });
+    await this.coll.updateOne({ _id: rowKey(id, ov), claim, state: 'pending' }, { $set: { abandoned: true } });
   }
 
-  /** The row `(id, ov)` in any state, or null. */
+  /** The row `(id, ov)` in any state, or null: a lookup by `_id`. */
   async row(id: string, ov: number): Promise<VersionRow | null> {
-    return this.coll.findOne({ id, ov });
+    return this.coll.findOne({ _id: rowKey(id, ov) });
   }
 
   /** The row `(id, ov)` when it is a committed version given `head` (see {@link isCommitted}), else null. */
@@ -129,13 +129,42 @@ export class VersionIndex {
     return row && isCommitted(row, head) ? row : null;
   }
 
-  /** The newest committed version of `id` at or before `at`, or null. */
+  /**
+   * The newest committed version of `id` at or before `at`, or null: one indexed query on
+   * `{ id, at }`. See {@link asOfByLookups} for servers that scan instead of using indexes.
+   */
   async asOf(id: string, at: Date, head: HeadDoc | null): Promise<VersionRow | null> {
     // Only the newest few rows can still be pending (claims sit right above the head).
     for await (const row of this.coll.find({ id, at: { $lte: at } }, { sort: { at: -1 } })) {
       if (isCommitted(row, head)) return row;
     }
     return null;
+  }
+
+  /**
+   * {@link asOf} by binary search over the record's versions `0..head.ov` (times increase with
+   * `ov` along a record), each probe a lookup by `_id`: about log2(versions) lookups instead of a
+   * query, which is what a server that answers every query with a scan (FerretDB) wants.
+   */
+  async asOfByLookups(id: string, at: Date, head: HeadDoc | null): Promise<VersionRow | null> {
+    if (!head) return this.asOf(id, at, head);
+    if (head.updatedAt.getTime() <= at.getTime()) return this.row(id, head.ov);
+    let lo = 0;
+    let hi = head.ov - 1;
+    let found: VersionRow | null = null;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const row = await this.row(id, mid);
+      // A version removed by retention or pruning: fall back to the query for this record.
+      if (!row) return this.asOf(id, at, head);
+      if (row.at.getTime() <= at.getTime()) {
+        found = row;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found && isCommitted(found, head) ? found : null;
   }
 
   /** Every committed version of `id`, oldest first. */
