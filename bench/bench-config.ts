@@ -12,6 +12,12 @@ export interface BenchServers {
 /** Storage backends the engine can be measured on. */
 export type BenchBackend = 's3' | 'local';
 
+/** The scenarios of a run, in the order it takes them (see scenarios.ts). */
+export const BENCH_SCENARIOS = ['floor', 'history', 'create-many', 'concurrency', 'collection-size', 'shadow', 'shapes'] as const;
+
+/** One scenario of {@link BENCH_SCENARIOS}. */
+export type BenchScenario = (typeof BENCH_SCENARIOS)[number];
+
 /** Sizes and choices of one run. */
 export interface BenchOptions {
   /** True under `--quick` / `BENCH_QUICK=1`: small defaults for checking the harness, not for figures. */
@@ -46,6 +52,8 @@ export interface BenchOptions {
    * so an engine whose writes slow down with size cannot stretch the run without bound.
    */
   buildSeconds: number;
+  /** The scenarios to run (`--only=history,concurrency`); all by default. */
+  only: BenchScenario[];
   /** Where the summary table is written (Markdown); `-` for nowhere. */
   out: string;
   backends: BenchBackend[];
@@ -75,36 +83,44 @@ export function benchServers(): BenchServers {
   };
 }
 
-/** `--name=value` from argv, else the `BENCH_<NAME>` environment variable. */
-function setting(argv: readonly string[], name: string): string | undefined {
-  const flag = argv.find((a) => a.startsWith(`--${name}=`));
-  if (flag) return flag.slice(name.length + 3);
-  return process.env[`BENCH_${name.toUpperCase()}`];
+/** Where settings come from: the command line, then the environment. */
+interface Sources {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
 }
 
-function positiveInt(argv: readonly string[], name: string, fallback: number): number {
-  const raw = setting(argv, name);
+/** `--name=value` from argv, else the `BENCH_<NAME>` environment variable (`-` read as `_`). */
+function setting({ argv, env }: Sources, name: string): string | undefined {
+  const flag = argv.find((a) => a.startsWith(`--${name}=`));
+  if (flag) return flag.slice(name.length + 3);
+  return env[`BENCH_${name.toUpperCase().replace(/-/g, '_')}`];
+}
+
+function positiveInt(src: Sources, name: string, fallback: number): number {
+  const raw = setting(src, name);
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} / BENCH_${name.toUpperCase()} must be a positive whole number, got "${raw}"`);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} / BENCH_${name.toUpperCase().replace(/-/g, '_')} must be a positive whole number, got "${raw}"`);
   return n;
 }
 
-function enabled(argv: readonly string[], name: string): boolean {
-  if (argv.includes(`--${name}`)) return true;
-  const raw = setting(argv, name);
+/** `--name` or `--name=1` / `BENCH_NAME=1`; `0`, `false` and empty mean off. */
+function enabled(src: Sources, name: string): boolean {
+  if (src.argv.includes(`--${name}`)) return true;
+  const raw = setting(src, name);
   return raw !== undefined && raw !== '' && raw !== '0' && raw.toLowerCase() !== 'false';
 }
 
 /**
  * Options from argv (`--ops=200 --history=2000 --backends=s3,local`) or the environment
- * (`BENCH_OPS`, `BENCH_HISTORY`, ...: each `--name` has a `BENCH_NAME`); argv wins.
+ * (`BENCH_OPS`, `BENCH_HISTORY`, ...: each `--some-name` has a `BENCH_SOME_NAME`); argv wins.
  *
  * Defaults (in brackets: under `--quick` / `BENCH_QUICK=1`, for checking the harness):
  * ops 100 [20]; history 10,000 [300] versions with getLatest timed at 1, 10, 100, 1,000 and the
  * end; create-many 1,000 [100] records x create-many-rounds 2 [1]; callers 8 [8] x caller-ops 25
- * [5] x concurrency-rounds 3 [1]; short-history 10; collection-records 10,000 [300]; growth-ops
- * 50 [15]; build-seconds 180 [30]; out bench/results/latest.md; backends s3.
+ * [5] x concurrency-rounds 2 [1]; short-history 10; collection-records 10,000 [300]; growth-ops
+ * 50 [15]; build-seconds 180 [30]; out bench/results/latest.md; backends s3; only: every
+ * scenario (floor, history, create-many, concurrency, collection-size, shadow, shapes).
  *
  * The two 10,000 targets are what issue 10 asks. Today on FerretDB each engine write costs more
  * as the record's history and the collection grow (update 8 ms at 0 versions and 40 ms at 2,500;
@@ -112,13 +128,18 @@ function enabled(argv: readonly string[], name: string): boolean {
  * take 10 to 60 minutes: `build-seconds` caps each build and the tables say how far it got. A
  * default run takes about 12-15 minutes on a shared 2-core machine; a quick one about 2-3.
  */
-export function benchOptions(argv: readonly string[] = process.argv.slice(2)): BenchOptions {
-  const quick = enabled(argv, 'quick');
-  const int = (name: string, full: number, small: number) => positiveInt(argv, name, quick ? small : full);
+export function benchOptions(argv: readonly string[] = process.argv.slice(2), env: Sources['env'] = process.env): BenchOptions {
+  const src: Sources = { argv, env };
+  const quick = enabled(src, 'quick');
+  const int = (name: string, full: number, small: number) => positiveInt(src, name, quick ? small : full);
   const history = int('history', 10_000, 300);
-  const backends = (setting(argv, 'backends') ?? 's3').split(',').map((b) => b.trim()).filter(Boolean);
+  const backends = (setting(src, 'backends') ?? 's3').split(',').map((b) => b.trim()).filter(Boolean);
   for (const b of backends) {
     if (b !== 's3' && b !== 'local') throw new Error(`--backends / BENCH_BACKENDS takes s3 and/or local, got "${b}"`);
+  }
+  const only = (setting(src, 'only') ?? BENCH_SCENARIOS.join(',')).split(',').map((o) => o.trim()).filter(Boolean);
+  for (const o of only) {
+    if (!(BENCH_SCENARIOS as readonly string[]).includes(o)) throw new Error(`--only / BENCH_ONLY takes a comma-separated list of ${BENCH_SCENARIOS.join(', ')}; got "${o}"`);
   }
   const shortHistory = int('short-history', 10, 10);
   if (shortHistory >= history) throw new Error(`--short-history (${shortHistory}) must be below --history (${history})`);
@@ -132,12 +153,13 @@ export function benchOptions(argv: readonly string[] = process.argv.slice(2)): B
     createManyRounds: int('create-many-rounds', 2, 1),
     callers: int('callers', 8, 8),
     callerOps: int('caller-ops', 25, 5),
-    concurrencyRounds: int('concurrency-rounds', 3, 1),
+    concurrencyRounds: int('concurrency-rounds', 2, 1),
     shortHistory,
     collectionRecords: int('collection-records', 10_000, 300),
     growthOps: int('growth-ops', 50, 15),
     buildSeconds: int('build-seconds', 180, 30),
-    out: setting(argv, 'out') ?? 'bench/results/latest.md',
+    only: only as BenchScenario[],
+    out: setting(src, 'out') ?? 'bench/results/latest.md',
     backends: backends as BenchBackend[],
   };
 }

@@ -121,8 +121,8 @@ interface SideRound {
 
 /** One round of one side in a fresh collection. */
 async function runSide(ops: EngineCollectionOps, callers: number, records: number, onFailure: (e: unknown) => void): Promise<SideRound> {
-  // The first write to a collection checks its indexes: pay that untimed.
-  await ops.create(benchDocument(-1));
+  // The first write to a collection checks its indexes: pay that untimed (n outside 0..records-1).
+  await ops.create(benchDocument(records));
   const created = new Array<{ id: string } | undefined>(records);
   const creates = await split(callers, records, async (k) => {
     try {
@@ -199,7 +199,7 @@ export async function runConcurrencySuite(fx: BenchFixture, storage: BenchStorag
     const label = errorLabel(e);
     const seen = failures.get(label);
     if (seen) seen.count += 1;
-    else failures.set(label, { count: 1, example: (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').slice(0, 200) });
+    else failures.set(label, { count: 1, example: (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').slice(0, 300) });
   };
   const one: SideRound[] = [];
   const many: SideRound[] = [];
