@@ -27,7 +27,7 @@ export interface CollectionSizeRow {
 }
 
 const SETTINGS = { indexedProps: ['status'] };
-const CHUNK = 250;
+const CHUNK = 100;
 const WARMUP = 5;
 
 /** Fills one collection, then times `options.growthOps` creates into it against as many into an empty one. */

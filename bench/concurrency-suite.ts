@@ -13,11 +13,15 @@ import type { BenchOptions } from './bench-config.js';
 import type { BenchFixture, BenchStorage } from './bench-fixture.js';
 import { benchDocument } from './operation-suite.js';
 import { checkInterrupted } from './interrupt.js';
+import { summarise } from './stats.js';
 
 /** What happened to one kind of write on one side, summed (counts) or median (rate) over rounds. */
 export interface WriteTally {
   /** Successful writes per second of wall time, median over rounds. */
   perSecond: number;
+  /** Latency of one successful call, over all rounds (ms). */
+  medianMs: number;
+  p99Ms: number;
   ok: number;
   failed: number;
   /** Acknowledged writes that did not read back as written. */
@@ -65,6 +69,8 @@ export function errorLabel(e: unknown): string {
 
 interface RoundTally {
   elapsedMs: number;
+  /** Latencies of the successful calls (ms). */
+  latencies: number[];
   ok: number;
   failed: number;
 }
@@ -81,18 +87,23 @@ const median = (xs: number[]): number => {
 async function split(callers: number, total: number, work: (k: number) => Promise<boolean | undefined>): Promise<RoundTally> {
   let ok = 0;
   let failed = 0;
+  const latencies: number[] = [];
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: callers }, async (_, c) => {
       for (let k = c; k < total; k += callers) {
         checkInterrupted();
+        const started = performance.now();
         const done = await work(k);
-        if (done === true) ok += 1;
+        if (done === true) {
+          ok += 1;
+          latencies.push(performance.now() - started);
+        }
         else if (done === false) failed += 1;
       }
     }),
   );
-  return { elapsedMs: performance.now() - t0, ok, failed };
+  return { elapsedMs: performance.now() - t0, latencies, ok, failed };
 }
 
 /** Every record of the collection, by its `n`. */
@@ -178,8 +189,11 @@ async function runSide(ops: EngineCollectionOps, callers: number, records: numbe
 function tally(rounds: SideRound[], kind: 'creates' | 'updates'): WriteTally {
   const sum = (f: (r: SideRound) => number) => rounds.reduce((s, r) => s + f(r), 0);
   const cap = kind === 'creates' ? 'Creates' : 'Updates';
+  const latency = summarise(kind, rounds.flatMap((r) => r[kind].latencies));
   return {
     perSecond: median(rounds.map((r) => (r[kind].ok / r[kind].elapsedMs) * 1000)),
+    medianMs: latency.medianMs,
+    p99Ms: latency.p99Ms,
     ok: sum((r) => r[kind].ok),
     failed: sum((r) => r[kind].failed),
     lost: sum((r) => r[`lost${cap}`]),

@@ -10,6 +10,8 @@ import { CREATE_MANY_CONCURRENCY, engineCreateMany } from './engine-create-many.
 import { checkCreated, checkReadBack } from './engine-checks.js';
 import { checkInterrupted } from './interrupt.js';
 import type { CreateResult } from '../runtime/ops/types.js';
+import type { Measurement } from './stats.js';
+import { summarise } from './stats.js';
 
 /** Throughput of writing `records` records both ways; medians over `rounds` rounds. */
 export interface CreateManyRow {
@@ -18,6 +20,10 @@ export interface CreateManyRow {
   concurrency: number;
   sequentialPerSecond: number;
   createManyPerSecond: number;
+  /** Latency of the sequential creates, over all rounds. */
+  create: Measurement;
+  /** Wall time of each createMany call (ms), over all rounds. */
+  createManyMs: Measurement;
 }
 
 const SETTINGS = { indexedProps: ['status'] };
@@ -41,6 +47,8 @@ export async function runCreateManySuite(
   const ns = docs.map((_, i) => i);
   const sequential: number[] = [];
   const batched: number[] = [];
+  const latencies: number[] = [];
+  const calls: number[] = [];
 
   const oneByOne = async (round: number) => {
     const ops = fx.ops(db, storage, `seq_${round}`, SETTINGS);
@@ -48,7 +56,9 @@ export async function runCreateManySuite(
     const t0 = performance.now();
     for (const doc of docs) {
       checkInterrupted();
+      const t = performance.now();
       results.push(await ops.create(doc));
+      latencies.push(performance.now() - t);
     }
     sequential.push((records / (performance.now() - t0)) * 1000);
     checkCreated(results, records, 'create');
@@ -59,6 +69,7 @@ export async function runCreateManySuite(
     checkInterrupted();
     const t0 = performance.now();
     const results = await engineCreateMany(ops, SETTINGS, docs);
+    calls.push(performance.now() - t0);
     batched.push((records / (performance.now() - t0)) * 1000);
     checkCreated(results, records, 'createMany');
     await checkReadBack(ops, results, ns, 'createMany', READ_BACK);
@@ -75,5 +86,5 @@ export async function runCreateManySuite(
     }
     log(`  createMany round ${round + 1}/${rounds}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
-  return { records, rounds, concurrency: CREATE_MANY_CONCURRENCY, sequentialPerSecond: median(sequential), createManyPerSecond: median(batched) };
+  return { records, rounds, concurrency: CREATE_MANY_CONCURRENCY, sequentialPerSecond: median(sequential), createManyPerSecond: median(batched), create: summarise('create', latencies), createManyMs: summarise('createMany', calls) };
 }

@@ -89,10 +89,10 @@ function printConcurrency(row: ConcurrencyRow): void {
   const line = (side: ConcurrencyRow['one'], kind: 'creates' | 'updates') => {
     const t = side[kind];
     const base = row.one[kind].perSecond;
-    return [`${side.callers} caller${side.callers === 1 ? '' : 's'}`, kind, fmt(t.perSecond, 0), side.callers === 1 ? '1.00x' : `${fmt(t.perSecond / base)}x`, String(t.ok), String(t.failed), String(t.lost), String(t.phantom)];
+    return [`${side.callers} caller${side.callers === 1 ? '' : 's'}`, kind, fmt(t.perSecond, 0), side.callers === 1 ? '1.00x' : `${fmt(t.perSecond / base)}x`, fmt(t.medianMs), fmt(t.p99Ms), String(t.ok), String(t.failed), String(t.lost), String(t.phantom)];
   };
   printTable(
-    ['callers', 'writes', 'successful writes/s (median of rounds)', 'ratio', 'succeeded', 'failed', 'lost (acknowledged, not there)', 'phantom (failed, there anyway)'],
+    ['callers', 'writes', 'successful writes/s (median of rounds)', 'ratio', 'call median ms', 'call p99 ms', 'succeeded', 'failed', 'lost (acknowledged, not there)', 'phantom (failed, there anyway)'],
     [line(row.one, 'creates'), line(row.many, 'creates'), line(row.one, 'updates'), line(row.many, 'updates')],
   );
   if (row.failures.size > 0) {
@@ -130,10 +130,10 @@ function printShapes(queries: CapturedQuery[], kind: ServerKind): void {
 function printCreateMany(backend: string, createMany: CreateManyRow): void {
   console.log(`\n## createMany vs sequential create (${backend}; ${createMany.records} records per round, median of ${createMany.rounds} round(s), createMany ${createMany.concurrency} at a time)\n`);
   printTable(
-    ['way', 'records/s', 'ratio'],
+    ['way', 'records/s', 'ratio', 'median ms', 'p99 ms'],
     [
-      ['sequential create', fmt(createMany.sequentialPerSecond, 0), '1.00x'],
-      ['createMany', fmt(createMany.createManyPerSecond, 0), `${fmt(createMany.createManyPerSecond / createMany.sequentialPerSecond)}x`],
+      ['sequential create (latency of one create)', fmt(createMany.sequentialPerSecond, 0), '1.00x', fmt(createMany.create.medianMs), fmt(createMany.create.p99Ms)],
+      [`createMany (latency of one call of ${createMany.records} records)`, fmt(createMany.createManyPerSecond, 0), `${fmt(createMany.createManyPerSecond / createMany.sequentialPerSecond)}x`, fmt(createMany.createManyMs.medianMs), fmt(createMany.createManyMs.p99Ms)],
     ],
   );
 }
