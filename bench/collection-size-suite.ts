@@ -10,7 +10,6 @@ import type { BenchFixture, BenchStorage } from './bench-fixture.js';
 import { benchDocument } from './operation-suite.js';
 import type { Measurement } from './stats.js';
 import { measureInterleaved } from './stats.js';
-import { engineCreateMany } from './engine-create-many.js';
 import { checkCreated, checkReadBack } from './engine-checks.js';
 import { checkInterrupted } from './interrupt.js';
 import type { CreateResult } from '../runtime/ops/types.js';
@@ -46,7 +45,7 @@ export async function runCollectionSizeSuite(fx: BenchFixture, storage: BenchSto
       break;
     }
     const ns = Array.from({ length: Math.min(CHUNK, target - records) }, (_, i) => records + i);
-    const results = await engineCreateMany(full, SETTINGS, ns.map((n) => benchDocument(n)));
+    const results = await full.createMany(ns.map((n) => benchDocument(n)));
     checkCreated(results, ns.length, 'createMany (filling)');
     await checkReadBack(full, results, ns, 'createMany (filling)', 3);
     records += ns.length;

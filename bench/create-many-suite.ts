@@ -6,7 +6,7 @@
  */
 import type { BenchFixture, BenchStorage } from './bench-fixture.js';
 import { benchDocument } from './operation-suite.js';
-import { CREATE_MANY_CONCURRENCY, engineCreateMany } from './engine-create-many.js';
+import { DEFAULT_CREATE_MANY_BATCH, PUT_CONCURRENCY } from '../runtime/ops/create-many.js';
 import { checkCreated, checkReadBack } from './engine-checks.js';
 import { checkInterrupted } from './interrupt.js';
 import type { CreateResult } from '../runtime/ops/types.js';
@@ -17,7 +17,9 @@ import { summarise } from './stats.js';
 export interface CreateManyRow {
   records: number;
   rounds: number;
-  concurrency: number;
+  /** Records per batch and payload PUTs in flight of the engine's createMany (its defaults). */
+  batch: number;
+  putConcurrency: number;
   sequentialPerSecond: number;
   createManyPerSecond: number;
   /** Latency of the sequential creates, over all rounds. */
@@ -68,7 +70,7 @@ export async function runCreateManySuite(
     const ops = fx.ops(db, storage, `many_${round}`, SETTINGS);
     checkInterrupted();
     const t0 = performance.now();
-    const results = await engineCreateMany(ops, SETTINGS, docs);
+    const results = await ops.createMany(docs);
     calls.push(performance.now() - t0);
     batched.push((records / (performance.now() - t0)) * 1000);
     checkCreated(results, records, 'createMany');
@@ -86,5 +88,5 @@ export async function runCreateManySuite(
     }
     log(`  createMany round ${round + 1}/${rounds}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
-  return { records, rounds, concurrency: CREATE_MANY_CONCURRENCY, sequentialPerSecond: median(sequential), createManyPerSecond: median(batched), create: summarise('create', latencies), createManyMs: summarise('createMany', calls) };
+  return { records, rounds, batch: DEFAULT_CREATE_MANY_BATCH, putConcurrency: PUT_CONCURRENCY, sequentialPerSecond: median(sequential), createManyPerSecond: median(batched), create: summarise('create', latencies), createManyMs: summarise('createMany', calls) };
 }

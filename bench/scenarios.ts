@@ -128,7 +128,7 @@ function printShapes(queries: CapturedQuery[], kind: ServerKind): void {
 }
 
 function printCreateMany(backend: string, createMany: CreateManyRow): void {
-  console.log(`\n## createMany vs sequential create (${backend}; ${createMany.records} records per round, median of ${createMany.rounds} round(s), createMany ${createMany.concurrency} at a time)\n`);
+  console.log(`\n## createMany vs sequential create (${backend}; ${createMany.records} records per round, median of ${createMany.rounds} round(s), createMany in batches of ${createMany.batch}, ${createMany.putConcurrency} PUTs in flight)\n`);
   printTable(
     ['way', 'records/s', 'ratio', 'median ms', 'p99 ms'],
     [
