@@ -122,15 +122,13 @@ function enabled(src: Sources, name: string): boolean {
  * 50 [15]; build-seconds 150 [30]; out bench/results/latest.md; backends s3; only: every
  * scenario (floor, history, create-many, concurrency, collection-size, shadow, shapes).
  *
- * The 1,000 and 10,000 sizes are what issue 10 asks. Today on FerretDB each engine write costs
- * more as the record's history and the collection grow (measured 2026-11-29: update 8 ms at 0
- * versions, 40-65 ms at 2,500; create 10-30 ms into an empty collection, 85-250 ms into 1,000-1,750
- * records), so building them would take 15 to 60 minutes: `build-seconds` caps each build (the
- * history reached about 2,700 versions and the full collection 1,750 records in 180 s), and the
- * tables say how far it got. An engine whose writes cost the same at any size builds both well
- * within the cap. A default run took 19 minutes at a load average of 13 on the shared 2-core
- * machine (the createMany rounds alone 3 minutes each); about 12-15 with these defaults on a
- * less busy one. A quick run takes 1-2 minutes.
+ * The 1,000 and 10,000 sizes are what issue 10 asks. `build-seconds` caps each build (one
+ * record's history, one full collection) for engines whose writes slow down as data grows: on
+ * main at e81948b (FerretDB) they reached 2,700 versions and 1,750 records in 180 s and the run
+ * took 17 minutes; the tables then say how far a build got. With write protocol v2 (45a6ee4) both
+ * builds reach 10,000 (history in about 100 s, the collection in about 55 s) and a default run
+ * takes about 5-6 minutes at a load average of 12 on the shared 2-core machine; a quick one
+ * about 30-50 seconds.
  */
 export function benchOptions(argv: readonly string[] = process.argv.slice(2), env: Sources['env'] = process.env): BenchOptions {
   const src: Sources = { argv, env };

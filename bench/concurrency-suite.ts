@@ -98,8 +98,9 @@ async function split(callers: number, total: number, work: (k: number) => Promis
         if (done === true) {
           ok += 1;
           latencies.push(performance.now() - started);
+        } else if (done === false) {
+          failed += 1;
         }
-        else if (done === false) failed += 1;
       }
     }),
   );
