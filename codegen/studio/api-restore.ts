@@ -4,7 +4,6 @@
  * version the user was looking at (`expectedOv`), so when someone wrote meanwhile the answer is a
  * 409 with the current version, shown to the user rather than written over.
  */
-import type { EngineCollectionOps } from '../../runtime/ops/collection-ops.js';
 import { StudioHttpError } from './http-io.js';
 import { contextFrom } from './route-params.js';
 import type { StudioContext } from './studio-context.js';
@@ -51,8 +50,6 @@ export async function restoreVersion(studio: StudioContext, body: unknown): Prom
     const value = (request as unknown as Record<string, unknown>)[key];
     if (typeof value === 'string') params.set(key, value);
   }
-  // The engine's restoreObject takes a compare-and-set option that the public CollectionOps type
-  // declares as an option (the public CollectionOps does too).
-  const ops = studio.chronos.with(contextFrom(params)) as unknown as EngineCollectionOps;
+  const ops = studio.chronos.with(contextFrom(params));
   return ops.restoreObject(request.id, { ov: request.ov }, STUDIO_ACTOR, request.reason.trim(), { expectedOv: request.expectedOv });
 }
