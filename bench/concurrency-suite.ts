@@ -14,6 +14,7 @@ import type { BenchFixture, BenchStorage } from './bench-fixture.js';
 import { benchDocument } from './operation-suite.js';
 import { checkInterrupted } from './interrupt.js';
 import { summarise } from './stats.js';
+import { RawFloor } from './raw-floor.js';
 
 /** What happened to one kind of write on one side, summed (counts) or median (rate) over rounds. */
 export interface WriteTally {
@@ -45,6 +46,12 @@ export interface ConcurrencyRow {
   many: ConcurrencySide;
   /** Error label → how often, and the first message seen. */
   failures: Map<string, { count: number; example: string }>;
+  /**
+   * The raw floor (`raw-floor.ts`) doing the same creates and updates on the same pooled client:
+   * writes/s with 1 caller and with `callers` callers. How much concurrency the servers and this
+   * machine give at all, whatever runs on them.
+   */
+  floor: { one: { creates: number; updates: number }; many: { creates: number; updates: number } };
 }
 
 const SETTINGS = { indexedProps: ['status'] };
@@ -202,6 +209,20 @@ function tally(rounds: SideRound[], kind: 'creates' | 'updates'): WriteTally {
   };
 }
 
+/** The raw floor's creates then updates of `records` records split over `callers` callers: writes/s of each. */
+async function floorSide(floor: RawFloor, callers: number, records: number): Promise<{ creates: number; updates: number }> {
+  const ids = new Array<string>(records);
+  const creates = await split(callers, records, async (k) => {
+    ids[k] = (await floor.create(benchDocument(k))).id;
+    return true;
+  });
+  const updates = await split(callers, records, async (k) => {
+    await floor.update(ids[k] as string, { ...benchDocument(k), rev: 1 });
+    return true;
+  });
+  return { creates: (creates.ok / creates.elapsedMs) * 1000, updates: (updates.ok / updates.elapsedMs) * 1000 };
+}
+
 /**
  * `options.concurrencyRounds` rounds of: one caller writing `callers x callerOps` records, and
  * `callers` callers writing as many between them (which goes first alternates by round).
@@ -226,7 +247,19 @@ export async function runConcurrencySuite(fx: BenchFixture, storage: BenchStorag
     }
     log(`  concurrency round ${round + 1}/${options.concurrencyRounds}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
+  const floorOne: Array<{ creates: number; updates: number }> = [];
+  const floorMany: Array<{ creates: number; updates: number }> = [];
+  for (let round = 0; round < options.concurrencyRounds; round += 1) {
+    const floor = new RawFloor(await fx.pooledDatabase(`chronos_bench_concurrency_floor_${round}`), storage.floorBlobs, 'status');
+    await floor.prepare();
+    floorOne.push(await floorSide(floor, 1, records));
+    floorMany.push(await floorSide(floor, options.callers, records));
+  }
   return {
+    floor: {
+      one: { creates: median(floorOne.map((f) => f.creates)), updates: median(floorOne.map((f) => f.updates)) },
+      many: { creates: median(floorMany.map((f) => f.creates)), updates: median(floorMany.map((f) => f.updates)) },
+    },
     recordsPerRound: records,
     rounds: options.concurrencyRounds,
     one: { callers: 1, creates: tally(one, 'creates'), updates: tally(one, 'updates') },

@@ -134,6 +134,7 @@ function printCreateMany(backend: string, createMany: CreateManyRow): void {
     [
       ['sequential create (latency of one create)', fmt(createMany.sequentialPerSecond, 0), '1.00x', fmt(createMany.create.medianMs), fmt(createMany.create.p99Ms)],
       [`createMany (latency of one call of ${createMany.records} records)`, fmt(createMany.createManyPerSecond, 0), `${fmt(createMany.createManyPerSecond / createMany.sequentialPerSecond)}x`, fmt(createMany.createManyMs.medianMs), fmt(createMany.createManyMs.p99Ms)],
+      [`storage ceiling: bare PUTs of the same documents, ${createMany.putConcurrency} in flight, no MongoDB`, fmt(createMany.rawPutPerSecond, 0), `${fmt(createMany.rawPutPerSecond / createMany.sequentialPerSecond)}x`, '-', '-'],
     ],
   );
 }
@@ -164,7 +165,7 @@ function floorRows(rows: readonly ComparisonRow[]): SummaryRow[] {
 }
 
 function concurrencyRows(row: ConcurrencyRow): SummaryRow[] {
-  return (['creates', 'updates'] as const).map((kind) => {
+  return (['creates', 'updates'] as const).map((kind): SummaryRow => {
     const spoiler = [troubles(row.many[kind]), troubles(row.one[kind]) && `1 caller: ${troubles(row.one[kind])}`].filter(Boolean).join('; ');
     return {
       operation: `${row.many.callers} concurrent callers vs 1, ${kind} (driver's default pool; ${row.recordsPerRound} records x ${row.rounds} round(s))`,
@@ -174,7 +175,14 @@ function concurrencyRows(row: ConcurrencyRow): SummaryRow[] {
       target: { at: '>=', ratio: 2 },
       ...(spoiler && { spoiler }),
     };
-  });
+  }).concat(
+    (['creates', 'updates'] as const).map((kind): SummaryRow => ({
+      operation: `raw floor (no engine), ${row.many.callers} concurrent callers vs 1, ${kind}, same client: what the servers and machine allow`,
+      engine: perSecond(row.floor.many[kind], kind.slice(0, -1)),
+      baseline: perSecond(row.floor.one[kind], kind.slice(0, -1)),
+      ratio: row.floor.many[kind] / row.floor.one[kind],
+    })),
+  );
 }
 async function floorScenario({ fx, options, log }: ScenarioRun): Promise<SummaryRow[]> {
   const rows: ComparisonRow[] = [];
@@ -223,6 +231,12 @@ async function createManyScenario({ fx, options, first, log }: ScenarioRun): Pro
       ratio: createMany.createManyPerSecond / createMany.sequentialPerSecond,
       target: { at: '>=', ratio: 5 },
       ...(createMany.records < 1_000 && { spoiler: `${createMany.records} of 1,000 records` }),
+    },
+    {
+      operation: `createMany vs the storage ceiling (bare PUTs of the same ${createMany.records} documents, ${createMany.putConcurrency} in flight)`,
+      engine: perSecond(createMany.createManyPerSecond, 'record'),
+      baseline: perSecond(createMany.rawPutPerSecond, 'PUT'),
+      ratio: createMany.createManyPerSecond / createMany.rawPutPerSecond,
     },
   ];
 }
