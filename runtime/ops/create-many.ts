@@ -103,6 +103,7 @@ async function createBatch(engine: Engine, data: Record<string, unknown>[], note
 
 async function newRow(engine: Engine, doc: Record<string, unknown>, notes: { actor?: string; reason?: string }): Promise<VersionRow> {
   const at = engine.now();
+  const claim = randomUUID();
   return {
     id: newId(),
     ov: 0,
@@ -114,12 +115,12 @@ async function newRow(engine: Engine, doc: Record<string, unknown>, notes: { act
     functionIds: [],
     at,
     state: 'pending',
-    claim: randomUUID(),
+    claim,
     claimedAt: at,
     leaseUntil: new Date(at.getTime() + engine.leaseMs),
     kind: 'create',
     meta: extractMeta(doc, engine.ctx.settings),
-    opId: randomUUID(),
+    opId: claim,
     ...notes,
   };
 }

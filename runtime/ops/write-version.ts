@@ -91,6 +91,7 @@ export async function writeVersion(engine: Engine, input: VersionInput): Promise
 }
 
 function newRow(engine: Engine, input: VersionInput, ov: number, at: Date, meta: Record<string, unknown>): VersionRow {
+  const claim = randomUUID();
   return {
     ...input.system(at),
     id: input.id,
@@ -99,11 +100,12 @@ function newRow(engine: Engine, input: VersionInput, ov: number, at: Date, meta:
     updatedAt: at,
     at,
     state: 'pending',
-    claim: randomUUID(),
+    claim,
     claimedAt: engine.now(),
     kind: input.kind,
     meta,
-    opId: input.opId ?? randomUUID(),
+    // Without the caller's opId the claim token serves: unique, and already on the row.
+    opId: input.opId ?? claim,
     ...(input.actor !== undefined ? { actor: input.actor } : {}),
     ...(input.reason !== undefined ? { reason: input.reason } : {}),
   };
