@@ -4,8 +4,9 @@
  */
 import type { CollectionDatabaseType, Location, CollectionTier } from '../../runtime/schema/placement.js';
 import type { LoadedDeclaration } from '../load/load-declarations.js';
-import { namesOf, pascalCase } from './naming.js';
+import { importSpecifier, namesOf, pascalCase } from './naming.js';
 import type { StatementCollector } from './statements.js';
+import { VariableDeclarationKind } from 'ts-morph';
 
 const DATABASE_ORDER: readonly CollectionDatabaseType[] = ['metadata', 'knowledge', 'runtime', 'logs'];
 const TIER_ORDER: readonly CollectionTier[] = ['generic', 'domain', 'tenant', 'single'];
@@ -57,12 +58,25 @@ function groupObject(location: Location, collections: readonly string[]): string
 }
 
 /** Fills `file` with the repository groups, the `Repositories` type and `createRepositories`. */
-export function emitFactory(file: StatementCollector, declarations: readonly LoadedDeclaration[], runtimeImport: string): void {
+export function emitFactory(file: StatementCollector, declarations: readonly LoadedDeclaration[], runtimeImport: string, outDir: string): void {
   const groups = groupLocations(declarations);
+  file.addImportDeclaration({ moduleSpecifier: runtimeImport, namedImports: ['requireDeclarations'] });
   file.addImportDeclaration({ moduleSpecifier: runtimeImport, isTypeOnly: true, namedImports: ['ChronosLike'] });
   for (const { definition } of declarations) {
     file.addImportDeclaration({ moduleSpecifier: namesOf(definition.name).module, namedImports: [namesOf(definition.name).repository] });
   }
+  for (const declaration of declarations) {
+    file.addImportDeclaration({
+      moduleSpecifier: importSpecifier(outDir, declaration.file),
+      namedImports: [{ name: declaration.exportName, alias: namesOf(declaration.definition.name).declaration }],
+    });
+  }
+  file.addVariableStatement({
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    docs: ['Every collection declaration, for `initChronos({ ...config, collections })`: the engine derives each collection\'s indexed props, base64 props, counter rules and write validation from them.'],
+    declarations: [{ name: 'collections', initializer: `[${declarations.map((d) => namesOf(d.definition.name).declaration).join(', ')}] as const` }],
+  });
   for (const { location, collections } of groups.values()) {
     file.addInterface({
       isExported: true,
@@ -97,6 +111,7 @@ export function emitFactory(file: StatementCollector, declarations: readonly Loa
     name: 'createRepositories',
     docs: [
       'Typed access to every declared collection through a Chronos instance (anything with `with(context)`).\n' +
+        'The instance must have been given {@link collections} (a ConfigError names each missing one).\n' +
         'Repositories are created on access; each wraps `chronos.with(...)` for its database type, tier and tenant or domain.\n\n' +
         '@example\n```ts\nconst repos = createRepositories(chronos);\n' +
         (byDatabase[0] ? exampleLine(byDatabase[0].tiers[0]!.location, byDatabase[0].tiers[0]!.collections[0]!) : '') +
@@ -104,7 +119,7 @@ export function emitFactory(file: StatementCollector, declarations: readonly Loa
     ],
     parameters: [{ name: 'chronos', type: 'ChronosLike' }],
     returnType: 'Repositories',
-    statements: `return {\n${body.join('\n')}\n};`,
+    statements: `requireDeclarations(chronos, collections);\nreturn {\n${body.join('\n')}\n};`,
   });
 }
 
