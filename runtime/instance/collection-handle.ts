@@ -53,19 +53,33 @@ export function engineContextFor(inputs: Omit<CollectionHandleInputs, 'withConte
 
 /**
  * Where an entity of a mapping lives: the mapping's database type and tier (the main record's
- * when absent), in the tenant and domain the caller's context named. A runtime context may name
- * a `domain` for exactly this: its entities in domain tiers.
+ * when absent), in the tenant the caller's context named. For a domain tier the domain is the
+ * mapping's `domain`, else the context's, else the only domain configured for that database
+ * type (DESIGN §7); with several and none named, a RouteError lists them.
  */
-function entityContext(context: RouteContext, mapping: EntityMapping): RouteContext {
+export function entityContext(config: ParsedChronosConfig, context: RouteContext, mapping: EntityMapping): RouteContext {
   const databaseType = (mapping.databaseType ?? context.databaseType) as RouteContext['databaseType'];
   const tier = mapping.tier ?? context.tier;
+  const domain = tier === 'domain' ? (mapping.domain ?? context.domain ?? onlyDomain(config, databaseType, mapping)) : context.domain;
   return {
     databaseType,
     collection: mapping.collection,
     ...(tier !== undefined && { tier }),
     ...(context.tenantId !== undefined && { tenantId: context.tenantId }),
-    ...(context.domain !== undefined && { domain: context.domain }),
+    ...(domain !== undefined && { domain }),
   };
+}
+
+function onlyDomain(config: ParsedChronosConfig, databaseType: RouteContext['databaseType'], mapping: EntityMapping): string {
+  const tiered = databaseType === 'metadata' || databaseType === 'knowledge' ? config.databases[databaseType] : undefined;
+  const domains = tiered?.domainsDatabases.map((d) => d.domain) ?? [];
+  if (domains.length === 1) return domains[0] as string;
+  throw new RouteError(
+    `entity "${mapping.property}" goes to ${mapping.collection} in ${databaseType}/domain, and no domain was named: ` +
+      (domains.length === 0
+        ? `${databaseType} has no domain databases configured`
+        : `give the mapping a domain or the context a domain (configured: ${domains.join(', ')})`),
+  );
 }
 
 /** Builds the handle of one routed collection. */
@@ -75,9 +89,9 @@ export function createCollectionHandle(inputs: CollectionHandleInputs): Collecti
   const { context, withContext } = inputs;
   const entities = (): EntityResolver => ({
     main: engineOps,
-    opsFor: (mapping) => withContext(entityContext(context, mapping)),
+    opsFor: (mapping) => withContext(entityContext(inputs.config, context, mapping)),
     // Derived entity ids are scoped by the database the entity lands in.
-    scopeOf: (mapping) => resolveRoute(inputs.config, entityContext(context, mapping)).mongo.dbName,
+    scopeOf: (mapping) => resolveRoute(inputs.config, entityContext(inputs.config, context, mapping)).mongo.dbName,
   });
   return {
     ...engineOps,

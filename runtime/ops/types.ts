@@ -243,6 +243,8 @@ export interface EntityMapping {
   keyProperty: string;
   databaseType?: 'metadata' | 'knowledge' | 'runtime' | 'logs' | 'messaging' | 'identities';
   tier?: 'generic' | 'domain' | 'tenant' | 'single';
+  /** For a domain-tier target: its domain; else the context's, else the only configured domain. */
+  domain?: string;
 }
 
 /** What {@link CollectionOps.insertWithEntities} did to one entity. */

@@ -82,6 +82,8 @@ export interface EntityDefinition {
   readonly keyProperty: string;
   readonly databaseType: Location['databaseType'];
   readonly tier: Location['tier'];
+  /** For a domain-tier target: the domain its entities go to (else the caller's, else the only configured one). */
+  readonly domain?: string;
 }
 
 /**
@@ -91,7 +93,7 @@ export interface EntityDefinition {
  */
 export type EntityDeclaration<Shape, Target> =
   Target extends CollectionDefinition<string, ZodObject, infer Indexed, infer P>
-    ? { readonly property: keyof Shape & string; readonly collection: Target; readonly keyProperty: Indexed } & LocationsOf<P>
+    ? { readonly property: keyof Shape & string; readonly collection: Target; readonly keyProperty: Indexed; readonly domain?: string } & LocationsOf<P>
     : never;
 
 /** What {@link defineCollection} takes. */

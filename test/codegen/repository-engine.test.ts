@@ -11,15 +11,10 @@ import { migrate } from '../../codegen/migrate/migrate.js';
 import { listDatabaseTargets } from '../../codegen/migrate/targets.js';
 import { parseConfig } from '../../runtime/config/parse-config.js';
 import type { ChronosConfig } from '../../runtime/config/schema.js';
-import { ValidationError, collectionMapsFrom, counterRulesFrom, initChronos, type Chronos } from '../../runtime/index.js';
-import { createRepositories, type OrdersInput, type Repositories } from '../../generated/index.js';
-import { auditEvents } from '../../schemas/audit-events.js';
-import { customers } from '../../schemas/customers.js';
-import { orders } from '../../schemas/orders.js';
-import { products } from '../../schemas/products.js';
+import { ConfigError, ValidationError, initChronos, type Chronos } from '../../runtime/index.js';
+import { collections, createRepositories, type OrdersInput, type Repositories } from '../../generated/index.js';
 import { testServers, uniqueName } from '../support/servers.js';
 
-const collections = [auditEvents, customers, orders, products];
 let chronos: Chronos;
 let repos: Repositories;
 
@@ -32,8 +27,7 @@ beforeAll(async () => {
       knowledge: { domainsDatabases: [{ domain: 'retail', dbConnRef: 'main', dbName: uniqueName('cg_kn') }] },
       runtime: { tenantDatabases: [{ tenantId: 'acme', dbConnRef: 'main', dbName: uniqueName('cg_rt') }] },
     },
-    collectionMaps: collectionMapsFrom(collections),
-    counterRules: counterRulesFrom(collections),
+    collections,
   };
   const migrated = await migrate({ targets: listDatabaseTargets(parseConfig(config)), collections });
   expect(migrated.ok).toBe(true);
@@ -53,6 +47,23 @@ const order = (orderId: string): OrdersInput => ({
   placedAt: '2026-11-25T10:00:00.000Z',
   customer: { customerId: `C-${orderId}`, name: 'Ada', email: 'ada@example.com' },
   product: { productId: 'P-1', name: 'Widget', price: 25 },
+});
+
+describe('createRepositories and the declarations', () => {
+  it('refuses an instance that was not given the generated collections, naming them', async () => {
+    const bare = initChronos({ dbConnections: chronos.config.dbConnections, localStorage: chronos.config.localStorage, databases: {} });
+    const error = (() => {
+      try {
+        createRepositories(bare);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toMatch(/pass the generated `collections` to initChronos/);
+    expect((error as ConfigError).issues.map((i) => i.path.join('.'))).toEqual(['collections.auditEvents', 'collections.customers', 'collections.orders', 'collections.products']);
+    await bare.admin.shutdown();
+  });
 });
 
 describe('typed repositories on the engine', () => {
