@@ -2,11 +2,12 @@
  * The `chronos migrate` command. The config file (`--config`, default `chronos.config.ts`) is a
  * module whose default export (or `config` export) is the Chronos configuration; it may also
  * export `schemas`, the declarations folder relative to the config file. `--schemas DIR`
- * overrides that; without either, `schemas/` in the current folder is used.
+ * overrides that; without either, the config's `collections` are used, else `schemas/` in the
+ * current folder.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseConfig } from '../../runtime/config/parse-config.js';
+import { declarationsOf, parseConfig } from '../../runtime/config/parse-config.js';
 import type { ChronosConfig } from '../../runtime/config/schema.js';
 import { importModule, loadDeclarations } from '../load/load-declarations.js';
 import { migrate, type IndexResult, type MigrateResult } from './migrate.js';
@@ -58,10 +59,13 @@ export async function runMigrateCommand(args: string[], log: Log, error: Log): P
   const module = await importModule(values.config);
   const config = module.default ?? module.config;
   if (!config) throw new Error(`${values.config} exports no configuration: export it as default or as \`config\``);
-  const schemas = values.schemas ?? (typeof module.schemas === 'string' ? path.resolve(path.dirname(values.config), module.schemas) : 'schemas');
-  const collections = (await loadDeclarations(schemas)).map((d) => d.definition);
+  const parsed = parseConfig(config as ChronosConfig);
+  const schemas = values.schemas ?? (typeof module.schemas === 'string' ? path.resolve(path.dirname(values.config), module.schemas) : undefined);
+  // The declarations: the folder when one is named, else the config's `collections`, else ./schemas.
+  const declared = schemas === undefined && parsed.collections !== undefined ? [...declarationsOf(parsed).values()] : undefined;
+  const collections = declared ?? (await loadDeclarations(schemas ?? 'schemas')).map((d) => d.definition);
   const result = await migrate({
-    targets: listDatabaseTargets(parseConfig(config as ChronosConfig)),
+    targets: listDatabaseTargets(parsed),
     collections,
     dryRun: values['dry-run'],
     dropExtra: values['drop-extra'],
