@@ -47,7 +47,9 @@ export interface Repositories {
   };
   readonly runtime: {
     /** The tenant database of `tenantId`; `scope.domain` routes entities placed in a domain tier. */
-    tenant(tenantId: string, scope?: { domain?: string }): RuntimeTenantRepositories;
+    tenant(tenantId: string, scope: { domain: string }): RuntimeTenantRepositories;
+    /** Without `scope.domain`: orders is left out, since its entities need it. */
+    tenant(tenantId: string, scope?: { domain?: string }): Omit<RuntimeTenantRepositories, 'orders'>;
   };
   readonly logs: LogsRepositories;
 }

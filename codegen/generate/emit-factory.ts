@@ -40,11 +40,32 @@ function groupLocations(declarations: readonly LoadedDeclaration[]): Map<string,
   return groups;
 }
 
-function tierMember(location: Location): string {
+/** The tier an extra scope routes entities to (`domain` → domain tier, `tenantId` → tenant tier). */
+const EXTRA_TIER: Record<string, CollectionTier> = { domain: 'domain', tenantId: 'tenant' };
+
+/**
+ * The collections of a group whose entity mappings target the tier of the extra scope (an order
+ * in a tenant database whose product lives in a domain database): reaching them needs that scope.
+ */
+function needingExtra(location: Location, collections: readonly string[], declarations: readonly LoadedDeclaration[]): string[] {
+  const scope = SCOPE[location.tier];
+  if (!scope) return [];
+  const tier = EXTRA_TIER[scope.extra];
+  return collections.filter((name) => declarations.find((d) => d.definition.name === name)?.definition.entities.some((e) => e.tier === tier));
+}
+
+function tierMember(location: Location, needing: readonly string[]): string {
   const scope = SCOPE[location.tier];
   const type = groupName(location);
   if (!scope) return `readonly ${location.tier}: ${type};`;
-  return `/** The ${location.tier} database of \`${scope.param}\`; \`scope.${scope.extra}\` routes entities placed in ${scope.extra === 'domain' ? 'a domain' : 'a tenant'} tier. */\n${location.tier}(${scope.param}: string, scope?: { ${scope.extra}?: string }): ${type};`;
+  const doc = `/** The ${location.tier} database of \`${scope.param}\`; \`scope.${scope.extra}\` routes entities placed in ${scope.extra === 'domain' ? 'a domain' : 'a tenant'} tier. */`;
+  if (needing.length === 0) return `${doc}\n${location.tier}(${scope.param}: string, scope?: { ${scope.extra}?: string }): ${type};`;
+  const names = needing.map((n) => `'${n}'`).join(' | ');
+  return (
+    `${doc}\n${location.tier}(${scope.param}: string, scope: { ${scope.extra}: string }): ${type};\n` +
+    `/** Without \`scope.${scope.extra}\`: ${needing.join(', ')} ${needing.length > 1 ? 'are' : 'is'} left out, since ${needing.length > 1 ? 'their' : 'its'} entities need it. */\n` +
+    `${location.tier}(${scope.param}: string, scope?: { ${scope.extra}?: string }): Omit<${type}, ${names}>;`
+  );
 }
 
 function groupObject(location: Location, collections: readonly string[]): string {
@@ -92,7 +113,7 @@ export function emitFactory(file: StatementCollector, declarations: readonly Loa
     docs: ['Typed repositories by database type and tier; a collection is reachable only where it is placed.'],
     properties: byDatabase.map(({ db, tiers }) => {
       const single = tiers.find((t) => t.location.tier === 'single');
-      return { name: db, isReadonly: true, type: single ? groupName(single.location) : `{\n${tiers.map((t) => tierMember(t.location)).join('\n')}\n}` };
+      return { name: db, isReadonly: true, type: single ? groupName(single.location) : `{\n${tiers.map((t) => tierMember(t.location, needingExtra(t.location, t.collections, declarations))).join('\n')}\n}` };
     }),
   });
   const body = byDatabase.map(({ db, tiers }) => {

@@ -77,7 +77,7 @@ describe('typed repositories on the engine', () => {
   });
 
   it('writes nothing when the input is invalid', async () => {
-    const shop = repos.runtime.tenant('acme').orders;
+    const shop = repos.runtime.tenant('acme', { domain: 'retail' }).orders;
     const error = await shop.create({ ...order('ORD-BAD'), total: -1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).issues.map((i) => i.path.join('.'))).toEqual(['total']);
@@ -85,14 +85,14 @@ describe('typed repositories on the engine', () => {
   });
 
   it('leaves the record unchanged when an enrichment is invalid', async () => {
-    const shop = repos.runtime.tenant('acme').orders;
+    const shop = repos.runtime.tenant('acme', { domain: 'retail' }).orders;
     const { id } = await shop.create(order('ORD-2'));
     await expect(shop.enrich(id, { customer: { email: 'nope' } })).rejects.toBeInstanceOf(ValidationError);
     expect((await shop.getLatest(id))?._system.ov).toBe(0);
   });
 
   it('finds records by indexed props, nested ones included', async () => {
-    const shop = repos.runtime.tenant('acme').orders;
+    const shop = repos.runtime.tenant('acme', { domain: 'retail' }).orders;
     await shop.create(order('ORD-3'));
     const page = await shop.listByMeta({ filter: { 'customer.customerId': 'C-ORD-3', status: 'placed' } });
     expect(page.items.map((o) => o.orderId)).toEqual(['ORD-3']);

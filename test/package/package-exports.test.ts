@@ -34,6 +34,32 @@ afterAll(() => {
   if (project) rmSync(project, { recursive: true, force: true });
 });
 
+describe('errors and classes in the built package', () => {
+  const probe = (file: string, source: string) => {
+    writeFileSync(join(project, file), source);
+    return JSON.parse(run(process.execPath, [file], project)) as unknown;
+  };
+  const check = `
+    let thrown;
+    try { schema.defineCollection({ name: '1-bad', schema: {}, indexedProps: [], placement: [] }); } catch (e) { thrown = e; }
+    const names = ['ChronosError', 'ConfigError', 'ValidationError', 'RouteError', 'NotFoundError', 'ConflictError', 'StorageError'];
+    const made = names.map((n) => n === 'ConfigError' || n === 'ValidationError' ? new main[n]([]) : n === 'ConflictError' ? new main[n]('x', 1) : new main[n]('x'));
+    console.log(JSON.stringify({
+      names: made.map((e) => e.name),
+      sameError: thrown instanceof main.ConfigError && thrown.name === 'ConfigError',
+      sameRepository: main.CollectionRepository === schema.CollectionRepository,
+    }));`;
+  const expected = { names: ['ChronosError', 'ConfigError', 'ValidationError', 'RouteError', 'NotFoundError', 'ConflictError', 'StorageError'], sameError: true, sameRepository: true };
+
+  it('gives every error its class name, and one class identity across chronos-db and chronos-db/schema, in ESM', () => {
+    expect(probe('identity.mjs', `import * as main from 'chronos-db';\nimport * as schema from 'chronos-db/schema';\n${check}`)).toEqual(expected);
+  });
+
+  it('does the same in CommonJS', () => {
+    expect(probe('identity.cjs', `const main = require('chronos-db');\nconst schema = require('chronos-db/schema');\n${check}`)).toEqual(expected);
+  });
+});
+
 describe('the packed package', () => {
   it('loads with import from an ES module', () => {
     writeFileSync(join(project, 'esm.mjs'), "import { initChronos, ConflictError, isChronosError } from 'chronos-db';\nconsole.log(typeof initChronos, typeof ConflictError, isChronosError(new ConflictError('x', 1)));\n");
@@ -55,11 +81,11 @@ describe('the packed package', () => {
 
   it('ships type declarations for both module systems', () => {
     const files = readdirSync(join(project, 'node_modules', 'chronos-db', 'dist'));
-    expect(files).toEqual(expect.arrayContaining(['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts', 'cli.js']));
+    expect(files).toEqual(expect.arrayContaining(['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts', 'schema.js', 'schema.cjs', 'cli']));
   });
 
   it('installs a chronos bin that prints its usage', () => {
-    const out = run('node', [join(project, 'node_modules', 'chronos-db', 'dist', 'cli.js'), '--help'], project);
+    const out = run(process.execPath, [join(project, 'node_modules', 'chronos-db', 'dist', 'cli', 'cli.js'), '--help'], project);
     expect(out).toMatch(/generate/);
     expect(out).toMatch(/migrate/);
   });
