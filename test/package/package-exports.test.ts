@@ -1,16 +1,18 @@
 /**
  * The package as users get it: built, packed with `npm pack`, unpacked into a fresh project, then
  * loaded with `import` and with `require`. Dependencies are linked from this checkout's
- * node_modules so the test needs no registry.
+ * node_modules here; the fresh apps of `fresh-apps.ts` install from the registry.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshAppSuites } from './fresh-apps.js';
 
 const root = resolve(import.meta.dirname, '../..');
 let project: string;
+let tarball: string;
 
 function run(cmd: string, args: string[], cwd: string): string {
   return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -19,10 +21,10 @@ function run(cmd: string, args: string[], cwd: string): string {
 beforeAll(() => {
   project = mkdtempSync(join(tmpdir(), 'chronos-pack-'));
   run('npm', ['run', 'build', '--silent'], root);
-  const tarball = run('npm', ['pack', '--silent', '--pack-destination', project], root).trim().split('\n').pop() as string;
+  tarball = join(project, run('npm', ['pack', '--silent', '--pack-destination', project], root).trim().split('\n').pop() as string);
   const modules = join(project, 'node_modules');
   mkdirSync(join(modules, 'chronos-db'), { recursive: true });
-  run('tar', ['-xzf', join(project, tarball), '-C', join(modules, 'chronos-db'), '--strip-components=1'], project);
+  run('tar', ['-xzf', tarball, '-C', join(modules, 'chronos-db'), '--strip-components=1'], project);
   for (const entry of readdirSync(join(root, 'node_modules'))) {
     if (entry === 'chronos-db' || entry.startsWith('.')) continue;
     symlinkSync(join(root, 'node_modules', entry), join(modules, entry));
@@ -90,3 +92,5 @@ describe('the packed package', () => {
     expect(out).toMatch(/migrate/);
   });
 });
+
+freshAppSuites(() => tarball);
