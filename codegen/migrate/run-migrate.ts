@@ -44,6 +44,17 @@ export function formatResult(result: MigrateResult): string[] {
   return lines;
 }
 
+/**
+ * The exports of the config module. In a CommonJS app the file is compiled to CommonJS, and
+ * `import()` hands its whole `exports` object over as `default` (`export default config` is then
+ * `default.default`).
+ */
+function configModule(loaded: Record<string, unknown>): Record<string, unknown> {
+  const outer = loaded.default as Record<string, unknown> | undefined;
+  const compiledCjs = typeof outer === 'object' && outer !== null && outer.__esModule === true;
+  return compiledCjs ? { ...outer, ...Object.fromEntries(Object.entries(loaded).filter(([k]) => k !== 'default')) } : loaded;
+}
+
 /** Parses the arguments, runs the migration and prints it; resolves to the exit code. */
 export async function runMigrateCommand(args: string[], log: Log, error: Log): Promise<number> {
   const { values } = parseArgs({
@@ -56,7 +67,7 @@ export async function runMigrateCommand(args: string[], log: Log, error: Log): P
       json: { type: 'boolean', default: false },
     },
   });
-  const module = await importModule(values.config);
+  const module = configModule(await importModule(values.config));
   const config = module.default ?? module.config;
   if (!config) throw new Error(`${values.config} exports no configuration: export it as default or as \`config\``);
   const parsed = parseConfig(config as ChronosConfig);
