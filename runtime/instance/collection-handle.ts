@@ -5,7 +5,9 @@
 import type { Db } from 'mongodb';
 import type { ParsedChronosConfig } from '../config/schema.js';
 import type { ConnectionPool } from '../connections/connection-pool.js';
-import { RouteError } from '../errors.js';
+import { RouteError, ValidationError } from '../errors.js';
+import { declarationsOf } from '../config/parse-config.js';
+import { entityMappingsOf } from '../schema/entity-support.js';
 import { getWithEntities } from '../entities/get-with-entities.js';
 import { insertWithEntities } from '../entities/insert-with-entities.js';
 import type { EntityResolver } from '../entities/entity-types.js';
@@ -82,11 +84,21 @@ function onlyDomain(config: ParsedChronosConfig, databaseType: RouteContext['dat
   );
 }
 
+/** The mappings a call gave, else those of the collection's declaration; a ValidationError when there are neither. */
+function mappingsFor(config: ParsedChronosConfig, collection: string, given: readonly EntityMapping[] | undefined): readonly EntityMapping[] {
+  if (given !== undefined) return given;
+  const declaration = declarationsOf(config).get(collection);
+  if (!declaration) {
+    throw ValidationError.at(['mappings'], `expected entity mappings: "${collection}" is not among the declarations given to initChronos, so it has none of its own`);
+  }
+  return entityMappingsOf(declaration);
+}
+
 /** Builds the handle of one routed collection. */
 export function createCollectionHandle(inputs: CollectionHandleInputs): CollectionOps {
   const ctx = engineContextFor(inputs);
   const engineOps = createCollectionOps(ctx);
-  const { context, withContext } = inputs;
+  const { context, withContext, route } = inputs;
   const entities = (): EntityResolver => ({
     main: engineOps,
     opsFor: (mapping) => withContext(entityContext(inputs.config, context, mapping)),
@@ -96,7 +108,8 @@ export function createCollectionHandle(inputs: CollectionHandleInputs): Collecti
   return {
     ...engineOps,
     createMany: (records, actor, reason) => createManyRecords(engineOps, ctx, records, actor, reason, inputs.config.writeOptimization.batchSize),
-    insertWithEntities: (record, mappings, actor, reason) => insertWithEntities(entities(), record as Record<string, unknown>, mappings, actor, reason),
-    getWithEntities: (id, mappings, options) => getWithEntities(entities(), id, mappings, options),
+    insertWithEntities: async (record, mappings, actor, reason) =>
+      insertWithEntities(entities(), record as Record<string, unknown>, mappingsFor(inputs.config, route.collection, mappings), actor, reason),
+    getWithEntities: async (id, mappings, options) => getWithEntities(entities(), id, mappingsFor(inputs.config, route.collection, mappings), options),
   };
 }

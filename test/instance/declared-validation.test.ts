@@ -85,6 +85,15 @@ describe('chronos.with() validates a declared collection', () => {
   });
 });
 
+describe('entity mappings come from the declaration', () => {
+  it('saves and reads the declared entities when the untyped call names no mappings', async () => {
+    const { mainRecordId, entityResults } = await ops.insertWithEntities({ sku: 'E-1', qty: 1, maker: { makerId: 'M-9', name: 'Bolt & Co' } }, undefined);
+    expect(entityResults.get('maker')?.operation).toBe('created');
+    const read = await ops.getWithEntities(mainRecordId);
+    expect(read.entityRecords.get('maker')).toMatchObject({ makerId: 'M-9', country: 'GB' });
+  });
+});
+
 describe('typed repositories with refined schemas', () => {
   it('creates, enriches and reads back a record of a refined schema', async () => {
     const repo = new CollectionRepository<Record<string, unknown>, Record<string, unknown>, Record<string, never>, { sku: 1 | -1 }>(ops, gadgets);
