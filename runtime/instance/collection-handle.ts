@@ -59,7 +59,7 @@ export function engineContextFor(inputs: Omit<CollectionHandleInputs, 'withConte
  * mapping's `domain`, else the context's, else the only domain configured for that database
  * type (DESIGN §7); with several and none named, a RouteError lists them.
  */
-export function entityContext(config: ParsedChronosConfig, context: RouteContext, mapping: EntityMapping): RouteContext {
+function entityContext(config: ParsedChronosConfig, context: RouteContext, mapping: EntityMapping): RouteContext {
   const databaseType = (mapping.databaseType ?? context.databaseType) as RouteContext['databaseType'];
   const tier = mapping.tier ?? context.tier;
   const domain = tier === 'domain' ? (mapping.domain ?? context.domain ?? onlyDomain(config, databaseType, mapping)) : context.domain;

@@ -8,7 +8,7 @@ import { ConfigError } from '../errors.js';
 import type { ObjectStore, ObjectStoreKind } from './object-store.js';
 
 /** The npm packages each remote backend needs beside `chronos-db`. */
-export const BACKEND_PACKAGES: Readonly<Record<'s3' | 'azure', readonly string[]>> = {
+const BACKEND_PACKAGES: Readonly<Record<'s3' | 'azure', readonly string[]>> = {
   s3: ['@aws-sdk/client-s3', '@aws-sdk/s3-request-presigner'],
   azure: ['@azure/storage-blob'],
 };

@@ -18,7 +18,7 @@ const INSTALL = ['install', '--no-audit', '--no-fund', '--prefer-offline', '--lo
 const TIMEOUT = 600_000;
 
 /** The files of the README's "Use it in your app" section: code blocks whose info string names a path. */
-export function readmeAppFiles(): Map<string, string> {
+function readmeAppFiles(): Map<string, string> {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   const start = readme.indexOf('## Use it in your app');
   const end = readme.indexOf('\n## ', start + 1);
