@@ -1,7 +1,8 @@
 /**
- * Which failures the fallback queue takes over: those a later retry may fix (a storage outage,
- * a dropped connection, a timeout, a primary stepping down). Everything else (bad input,
- * conflicts, missing records, programming errors) reaches the caller as it is.
+ * Which failures a retry may fix (a storage outage, a dropped connection, a timeout, a primary
+ * stepping down, a busy server): the one classification used by the engine's retry helper
+ * (`retry.ts`) and by the fallback queue. Everything else (bad input, conflicts, missing
+ * records, programming errors) is final.
  */
 import {
   MongoError,
@@ -13,17 +14,22 @@ import {
   MongoServerSelectionError,
 } from 'mongodb';
 import { isChronosError } from '../errors.js';
-import type { FallbackErrorInfo } from './types.js';
+import type { FallbackErrorInfo } from '../fallback/types.js';
 
 /** Server error codes that mean "not now" (shutdown, step-down, network, time limits). */
-const TRANSIENT_SERVER_CODES = new Set([6, 7, 50, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
+const TRANSIENT_SERVER_CODES = new Set([6, 7, 50, 89, 91, 112, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
+
+/** Messages of servers that are busy rather than wrong (FerretDB's SQLite backend says these under write contention). */
+const BUSY_MESSAGE = /SQLITE_BUSY|database is locked|database table is locked/i;
 
 /**
  * True when `error` is worth retrying later: a `StorageError` marked `transient`, or a MongoDB
  * network, server-selection or timeout error, or a server error the driver labels retryable.
  */
 export function isTransientError(error: unknown): boolean {
-  if (isChronosError(error)) return error.code === 'STORAGE_FAILED' && (error as { transient?: unknown }).transient === true;
+  if (isChronosError(error)) {
+    return (error.code === 'STORAGE_FAILED' || error.code === 'DATABASE_FAILED') && (error as { transient?: unknown }).transient === true;
+  }
   if (
     error instanceof MongoNetworkError ||
     error instanceof MongoNetworkTimeoutError ||
@@ -34,7 +40,8 @@ export function isTransientError(error: unknown): boolean {
   }
   if (error instanceof MongoError) {
     if (error.hasErrorLabel(MongoErrorLabel.RetryableWriteError) || error.hasErrorLabel(MongoErrorLabel.TransientTransactionError)) return true;
-    if (error instanceof MongoServerError && typeof error.code === 'number') return TRANSIENT_SERVER_CODES.has(error.code);
+    if (error instanceof MongoServerError && typeof error.code === 'number' && TRANSIENT_SERVER_CODES.has(error.code)) return true;
+    return BUSY_MESSAGE.test(error.message);
   }
   return false;
 }
