@@ -1,21 +1,53 @@
 /**
  * The `chronos` command line: `chronos generate` (typed repositories and index definitions from
  * the declarations), `chronos migrate` (apply the declared indexes to every configured
- * database) and `chronos studio` (a local web UI over the records and their versions). Kept out of the runtime entry so applications never load ts-morph.
+ * database) and `chronos studio` (a local web UI over the records and their versions). Kept out
+ * of the runtime entry so applications never load ts-morph. The CLI's own tools (ts-morph, tsx)
+ * are optional peer dependencies: apps that only use the runtime do not install them, and a
+ * command that needs a missing one says what to install.
  */
 import { parseArgs } from 'node:util';
-import { generateCommandText, runGenerate, watchGenerate } from './generate/run-generate.js';
+import { requireCliPackages } from './cli-packages.js';
+
+const GENERATE_USAGE = `Usage: chronos generate [--schemas DIR] [--out DIR] [--runtime-import MODULE] [--check] [--watch]
+
+Reads every collection declaration (defineCollection) exported by the modules under --schemas
+(default: schemas) and writes typed repositories, index definitions and the \`collections\` list
+to --out (default: generated).
+  --runtime-import MODULE  module the generated code imports the runtime from (default: chronos-db)
+  --check                  write nothing; exit 1 naming the files that are stale
+  --watch                  regenerate whenever a declaration changes
+Needs ts-morph and tsx: npm install -D ts-morph tsx typescript`;
+
+const MIGRATE_USAGE = `Usage: chronos migrate [--config FILE] [--schemas DIR] [--dry-run] [--drop-extra] [--json]
+
+Diffs the declared indexes against every database the config routes to and applies the plan.
+  --config FILE   a module whose default export (or \`config\` export) is the initChronos
+                  configuration (default: chronos.config.ts); it may export \`schemas\`, the
+                  declarations folder relative to it, or give the declarations in \`collections\`
+  --schemas DIR   the declarations folder (overrides the config file)
+  --dry-run       print the plan only
+  --drop-extra    also drop indexes Chronos did not create
+  --json          print the result as JSON
+Needs tsx to load TypeScript files: npm install -D tsx`;
 
 const USAGE = `Usage:
   chronos generate [--schemas DIR] [--out DIR] [--runtime-import MODULE] [--check] [--watch]
   chronos migrate [--config FILE] [--schemas DIR] [--dry-run] [--drop-extra] [--json]
-  chronos studio [--config FILE] [--schemas DIR] [--port N] [--host 127.0.0.1] [--write] [--no-open]`;
+  chronos studio [--config FILE] [--schemas DIR] [--port N] [--host 127.0.0.1] [--write] [--no-open]
+  chronos <command> --help`;
+
+const wantsHelp = (args: readonly string[]) => args.includes('--help') || args.includes('-h');
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const error = (line: string) => process.stderr.write(`${line}\n`);
   if (command === 'generate') {
+    if (wantsHelp(rest)) {
+      log(GENERATE_USAGE);
+      return 0;
+    }
     const { values } = parseArgs({
       args: rest,
       options: {
@@ -26,6 +58,8 @@ async function main(argv: string[]): Promise<number> {
         watch: { type: 'boolean', default: false },
       },
     });
+    await requireCliPackages('chronos generate', ['ts-morph', 'tsx']);
+    const { generateCommandText, runGenerate, watchGenerate } = await import('./generate/run-generate.js');
     const options = {
       schemasDir: values.schemas,
       outDir: values.out,
@@ -41,6 +75,10 @@ async function main(argv: string[]): Promise<number> {
     return runGenerate(options, log, error);
   }
   if (command === 'migrate') {
+    if (wantsHelp(rest)) {
+      log(MIGRATE_USAGE);
+      return 0;
+    }
     const { runMigrateCommand } = await import('./migrate/run-migrate.js');
     return runMigrateCommand(rest, log, error);
   }

@@ -8,12 +8,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collectionMapsFrom, counterRulesFrom, initChronos } from '../runtime/index.js';
-import { createRepositories } from '../generated/index.js';
-import { auditEvents } from '../schemas/audit-events.js';
-import { customers } from '../schemas/customers.js';
-import { orders } from '../schemas/orders.js';
-import { products } from '../schemas/products.js';
+import { initChronos } from '../runtime/index.js';
+import { collections, createRepositories } from '../generated/index.js';
 import { mongoUriForExample } from './mongo-uri.js';
 
 const say = (step: string, value?: unknown): void => {
@@ -21,7 +17,6 @@ const say = (step: string, value?: unknown): void => {
   if (value !== undefined) console.log(JSON.stringify(value, (_key, v: unknown) => (v instanceof Map ? Object.fromEntries(v) : v), 2));
 };
 
-const collections = [orders, customers, products, auditEvents];
 const run = Date.now().toString(36);
 const uri = await mongoUriForExample();
 const basePath = mkdtempSync(join(tmpdir(), 'chronos-example-'));
@@ -40,9 +35,8 @@ const chronos = initChronos({
     messaging: { dbConnRef: 'main', dbName: `shop_${run}_messaging`, captureDeliveries: true },
     identities: { dbConnRef: 'main', dbName: `shop_${run}_identities` },
   },
-  // The declarations are the single source of indexed props and counter rules.
-  collectionMaps: collectionMapsFrom(collections),
-  counterRules: counterRulesFrom(collections),
+  // The declarations are the single source of indexed props, base64 props, counter rules and validation.
+  collections,
 });
 
 try {

@@ -2,7 +2,7 @@
 // change the collection declarations and run the command again.
 
 import { CollectionRepository } from '../runtime/schema/index.js';
-import type { ChronosRecord, CollectionOps, FieldFilter, SortDirection, SystemSort, TypedListQuery } from '../runtime/schema/index.js';
+import type { ChronosRecord, CollectionOps, FieldFilter, SortDirection, SystemFilter, SystemSort, TypedListQuery } from '../runtime/schema/index.js';
 import { auditEvents as declaration } from '../schemas/audit-events.js';
 
 /** The data of a `auditEvents` record as stored and read back (defaults applied). */
@@ -24,8 +24,8 @@ export interface AuditEventsInput {
 /** A stored `auditEvents` version: the data plus `_id` and `_system`. */
 export type AuditEventsRecord = ChronosRecord<AuditEventsData>;
 
-/** A `listByMeta` filter on `auditEvents`: only its indexed props, each with its own type. */
-export type AuditEventsFilter = {
+/** A `listByMeta` filter on `auditEvents`: only its indexed props, each with its own type, and the `_system` fields. */
+export type AuditEventsFilter = SystemFilter & {
   action?: FieldFilter<string>;
   actor?: FieldFilter<string>;
 };

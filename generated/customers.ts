@@ -2,7 +2,7 @@
 // change the collection declarations and run the command again.
 
 import { CollectionRepository } from '../runtime/schema/index.js';
-import type { ChronosRecord, CollectionOps, FieldFilter, SortDirection, SystemSort, TypedListQuery } from '../runtime/schema/index.js';
+import type { ChronosRecord, CollectionOps, FieldFilter, SortDirection, SystemFilter, SystemSort, TypedListQuery } from '../runtime/schema/index.js';
 import { customers as declaration } from '../schemas/customers.js';
 
 /** The data of a `customers` record as stored and read back (defaults applied). */
@@ -24,8 +24,8 @@ export interface CustomersInput {
 /** A stored `customers` version: the data plus `_id` and `_system`. */
 export type CustomersRecord = ChronosRecord<CustomersData>;
 
-/** A `listByMeta` filter on `customers`: only its indexed props, each with its own type. */
-export type CustomersFilter = {
+/** A `listByMeta` filter on `customers`: only its indexed props, each with its own type, and the `_system` fields. */
+export type CustomersFilter = SystemFilter & {
   customerId?: FieldFilter<string>;
   email?: FieldFilter<string>;
 };

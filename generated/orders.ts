@@ -2,7 +2,7 @@
 // change the collection declarations and run the command again.
 
 import { CollectionRepository } from '../runtime/schema/index.js';
-import type { ChronosRecord, CollectionOps, EntityResult, FieldFilter, ReadOptions, SortDirection, SystemSort, TypedListQuery } from '../runtime/schema/index.js';
+import type { ChronosRecord, CollectionOps, EntityResult, FieldFilter, ReadOptions, SortDirection, SystemFilter, SystemSort, TypedListQuery } from '../runtime/schema/index.js';
 import { orders as declaration } from '../schemas/orders.js';
 import type { CustomersRecord } from './customers.js';
 import type { ProductsRecord } from './products.js';
@@ -66,8 +66,8 @@ export interface OrdersInput {
 /** A stored `orders` version: the data plus `_id` and `_system`. */
 export type OrdersRecord = ChronosRecord<OrdersData>;
 
-/** A `listByMeta` filter on `orders`: only its indexed props, each with its own type. */
-export type OrdersFilter = {
+/** A `listByMeta` filter on `orders`: only its indexed props, each with its own type, and the `_system` fields. */
+export type OrdersFilter = SystemFilter & {
   'customer.customerId'?: FieldFilter<string>;
   orderId?: FieldFilter<string>;
   placedAt?: FieldFilter<string>;

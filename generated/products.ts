@@ -2,7 +2,7 @@
 // change the collection declarations and run the command again.
 
 import { CollectionRepository } from '../runtime/schema/index.js';
-import type { ChronosRecord, CollectionOps, FieldFilter, SortDirection, SystemSort, TypedListQuery } from '../runtime/schema/index.js';
+import type { ChronosRecord, CollectionOps, FieldFilter, SortDirection, SystemFilter, SystemSort, TypedListQuery } from '../runtime/schema/index.js';
 import { products as declaration } from '../schemas/products.js';
 
 /** The data of a `products` record as stored and read back (defaults applied). */
@@ -26,8 +26,8 @@ export interface ProductsInput {
 /** A stored `products` version: the data plus `_id` and `_system`. */
 export type ProductsRecord = ChronosRecord<ProductsData>;
 
-/** A `listByMeta` filter on `products`: only its indexed props, each with its own type. */
-export type ProductsFilter = {
+/** A `listByMeta` filter on `products`: only its indexed props, each with its own type, and the `_system` fields. */
+export type ProductsFilter = SystemFilter & {
   price?: FieldFilter<number>;
   productId?: FieldFilter<string>;
 };

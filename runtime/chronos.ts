@@ -7,7 +7,8 @@ import { createAdvancedAnalytics, type AdvancedAnalytics } from './analytics/adv
 import { counterRuleSchema } from './analytics/counter-rule.js';
 import { createCounterRecorder, type CounterRecorder } from './analytics/counter-recorder.js';
 import { getBucketTotals, getTotals, type CounterTotals } from './analytics/counter-totals.js';
-import { parseConfig } from './config/parse-config.js';
+import { declarationsOf, parseConfig } from './config/parse-config.js';
+import type { AnyCollectionDefinition } from './schema/define-collection.js';
 import type { ChronosConfig, ParsedChronosConfig } from './config/schema.js';
 import { ConnectionPool } from './connections/connection-pool.js';
 import { RouteError } from './errors.js';
@@ -43,6 +44,8 @@ export type IdentitiesContext = { databaseType: 'identities'; tenantId: string; 
 export interface Chronos {
   /** The validated configuration, defaults filled in. */
   readonly config: ParsedChronosConfig;
+  /** The collection declarations given in `collections`, by name: these collections are validated with their schemas on every write. */
+  readonly declarations: ReadonlyMap<string, AnyCollectionDefinition>;
   /**
    * Operations on one collection of one routed database. Throws a RouteError for a tenant,
    * domain or tier that is not configured.
@@ -167,6 +170,7 @@ export function initChronos(input: ChronosConfig): Chronos {
 
   const chronos: Chronos = {
     config,
+    declarations: declarationsOf(config),
     with: ((ctx: RouteContext) => handleFor(ctx)) as Chronos['with'],
     withFallback(ctx) {
       if (ctx.databaseType === 'identities') throw new RouteError('identities have no fallback queue: they are Mongo-only');

@@ -33,7 +33,8 @@ export class ChronosError extends Error {
 
   constructor(message: string, code: ChronosErrorCode = 'CHRONOS_ERROR', options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
+    // Chronos's own subclasses set their name as a field; a caller's subclass keeps its class name.
+    this.name = new.target === ChronosError ? 'ChronosError' : new.target.name;
     this.code = code;
     Object.defineProperty(this, CHRONOS_ERROR_BRAND, { value: true, enumerable: false });
   }
@@ -65,6 +66,9 @@ function describeIssues(headline: string, issues: readonly ErrorIssue[]): string
 
 /** The configuration passed to `initChronos` is malformed or inconsistent. Nothing was opened. */
 export class ConfigError extends ChronosError {
+  /** The class name, kept explicitly: bundlers may rename classes (`_ConfigError`). */
+  override readonly name: string = 'ConfigError';
+
   /** Every problem found, each with its path in the config. */
   readonly issues: readonly ErrorIssue[];
 
@@ -76,6 +80,9 @@ export class ConfigError extends ChronosError {
 
 /** Caller input (a record, an id, a filter, a version number) was refused before anything was written. */
 export class ValidationError extends ChronosError {
+  /** The class name, kept explicitly: bundlers may rename classes (`_ValidationError`). */
+  override readonly name: string = 'ValidationError';
+
   /** Every problem found, with zod issue paths where the input was validated by a schema. */
   readonly issues: readonly ErrorIssue[];
 
@@ -92,6 +99,9 @@ export class ValidationError extends ChronosError {
 
 /** A context (`databaseType`, `tier`, `tenantId`, `domain`) names nothing that is configured. */
 export class RouteError extends ChronosError {
+  /** The class name, kept explicitly: bundlers may rename classes (`_RouteError`). */
+  override readonly name: string = 'RouteError';
+
   constructor(message: string) {
     super(message, 'ROUTE_UNRESOLVED');
   }
@@ -99,6 +109,9 @@ export class RouteError extends ChronosError {
 
 /** The record, version or object asked for does not exist. */
 export class NotFoundError extends ChronosError {
+  /** The class name, kept explicitly: bundlers may rename classes (`_NotFoundError`). */
+  override readonly name: string = 'NotFoundError';
+
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, 'NOT_FOUND', options);
   }
@@ -109,6 +122,9 @@ export class NotFoundError extends ChronosError {
  * another writer claimed the same version first. Re-read and retry with {@link currentOv}.
  */
 export class ConflictError extends ChronosError {
+  /** The class name, kept explicitly: bundlers may rename classes (`_ConflictError`). */
+  override readonly name: string = 'ConflictError';
+
   /** The record's current object version (`-1` when the record does not exist). */
   readonly currentOv: number;
   /** The version the caller expected, if it named one. */
@@ -123,6 +139,9 @@ export class ConflictError extends ChronosError {
 
 /** An object-storage operation failed for a reason other than a missing key. */
 export class StorageError extends ChronosError {
+  /** The class name, kept explicitly: bundlers may rename classes (`_StorageError`). */
+  override readonly name: string = 'StorageError';
+
   /** True when a retry may succeed (a timeout, a 5xx, a dropped connection). */
   readonly transient: boolean;
 

@@ -10,6 +10,7 @@ export type * from './storage/object-store.js';
 export * from './schema/index.js';
 export { initChronos, type Chronos, type IdentitiesContext, type TieredOptions, type TotalsQuery } from './chronos.js';
 export type { ChronosConfig, ParsedChronosConfig, CollectionMapConfig } from './config/schema.js';
+export type { CollectionsInput, DeclaredCollection } from './config/declared-collections.js';
 export type { RouteContext, DatabaseType, Tier, ContextTier } from './router/resolve-route.js';
 export type { ChronosAdmin, InstanceReconcileReport, InstanceRetentionReport } from './instance/admin.js';
 export type { HardDeleteReport, HardDeleteOptions } from './ops/erase-record.js';

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The README's first command (`npm run demo`): start the test servers (building them the first
-# time), then run the example app end to end against them with local-folder storage.
+# The README's first command (`npm run demo`): start the one test server the example needs
+# (FerretDB for the Mongo wire protocol, built the first time), then run the example app end to
+# end against it. Payloads go to a local folder, so the S3 gateway and Azurite are neither built
+# nor started.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-bash scripts/test-servers.sh start
+bash scripts/test-servers.sh start mongo
 # shellcheck disable=SC1091
 source .servers/env
-# Node 20 works today; the AWS SDK warns (once per process) that 2027 releases will need Node 22.
-export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 npx tsx examples/app.ts

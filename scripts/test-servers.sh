@@ -3,7 +3,8 @@
 #   - FerretDB v1.24.2 (MongoDB wire protocol, SQLite handler), built from test/servers/ferretdb
 #   - Versity S3 Gateway v1.8.0 (S3-compatible) over a temp folder
 #   - Azurite (Azure Blob), in memory, from node_modules
-# Usage: scripts/test-servers.sh start|stop|status|env
+# Usage: scripts/test-servers.sh start [mongo|s3|azure ...]|stop|status|env
+# `start` with names starts (and builds) only those servers: `npm run demo` needs Mongo only.
 # Idempotent: `start` leaves running servers alone and starts only what is missing; `stop` stops
 # only the processes this script started (their pids live in .servers/run). Built binaries are
 # cached in .servers/bin, keyed by version, so only the first start on a machine compiles.
@@ -98,21 +99,36 @@ ENV
 }
 
 start() {
-  local ferretdb versitygw
-  ferretdb=$(build_ferretdb)
-  versitygw=$(build_versitygw)
-  # Test data is throwaway: a server started afresh starts empty, so what a crashed run left
-  # (FerretDB's SQLite files can be left unreadable by a crash) never blocks the next one.
-  pid_alive mongo || rm -rf "$data/ferretdb"
-  pid_alive s3 || rm -rf "$data/s3"
-  mkdir -p "$data/ferretdb" "$data/s3"
-  # maxPoolSize=1 (in the exported URI) because FerretDB v1 applies an update as read-modify-write
-  # in separate steps: concurrent updates from several connections lose writes.
-  start_one mongo "$MONGO_PORT" "$ferretdb" -listen "127.0.0.1:$MONGO_PORT" -dir "$data/ferretdb"
-  start_one s3 "$S3_PORT" env ROOT_ACCESS_KEY="$S3_ACCESS_KEY" ROOT_SECRET_KEY="$S3_SECRET_KEY" \
-    "$versitygw" --port "127.0.0.1:$S3_PORT" posix "$data/s3"
-  start_one azure "$AZURE_PORT" "$root/node_modules/.bin/azurite-blob" --inMemoryPersistence \
-    --blobHost 127.0.0.1 --blobPort "$AZURE_PORT" --skipApiVersionCheck --loose --silent
+  local wanted=("$@") name
+  ((${#wanted[@]} > 0)) || wanted=(mongo s3 azure)
+  for name in "${wanted[@]}"; do
+    case $name in
+      mongo)
+        local ferretdb
+        ferretdb=$(build_ferretdb)
+        # Test data is throwaway: a server started afresh starts empty, so what a crashed run left
+        # (FerretDB's SQLite files can be left unreadable by a crash) never blocks the next one.
+        pid_alive mongo || rm -rf "$data/ferretdb"
+        mkdir -p "$data/ferretdb"
+        # maxPoolSize=1 (in the exported URI) because FerretDB v1 applies an update as read-modify-write
+        # in separate steps: concurrent updates from several connections lose writes.
+        start_one mongo "$MONGO_PORT" "$ferretdb" -listen "127.0.0.1:$MONGO_PORT" -dir "$data/ferretdb"
+        ;;
+      s3)
+        local versitygw
+        versitygw=$(build_versitygw)
+        pid_alive s3 || rm -rf "$data/s3"
+        mkdir -p "$data/s3"
+        start_one s3 "$S3_PORT" env ROOT_ACCESS_KEY="$S3_ACCESS_KEY" ROOT_SECRET_KEY="$S3_SECRET_KEY" \
+          "$versitygw" --port "127.0.0.1:$S3_PORT" posix "$data/s3"
+        ;;
+      azure)
+        start_one azure "$AZURE_PORT" "$root/node_modules/.bin/azurite-blob" --inMemoryPersistence \
+          --blobHost 127.0.0.1 --blobPort "$AZURE_PORT" --skipApiVersionCheck --loose --silent
+        ;;
+      *) log "unknown server \"$name\" (known: mongo, s3, azure)"; return 2 ;;
+    esac
+  done
   write_env
   log "addresses written to .servers/env"
 }
@@ -143,7 +159,7 @@ status() {
 }
 
 case "${1:-}" in
-  start) start ;;
+  start) shift; start "$@" ;;
   stop) stop ;;
   status) status ;;
   env) write_env && cat "$state/env" ;;

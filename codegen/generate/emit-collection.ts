@@ -57,8 +57,8 @@ function addQueryTypes(file: StatementCollector, declaration: LoadedDeclaration)
   file.addTypeAlias({
     isExported: true,
     name: n.filter,
-    docs: [`A \`listByMeta\` filter on \`${definition.name}\`: only its indexed props, each with its own type.`],
-    type: filterBody.length > 0 ? `{\n${filterBody.join('\n')}\n}` : 'Record<string, never>',
+    docs: [`A \`listByMeta\` filter on \`${definition.name}\`: only its indexed props, each with its own type, and the \`_system\` fields.`],
+    type: filterBody.length > 0 ? `SystemFilter & {\n${filterBody.join('\n')}\n}` : 'SystemFilter',
   });
   const sorts = props.map((p) => `{ ${propertyName(p)}: SortDirection }`);
   file.addTypeAlias({
@@ -123,7 +123,7 @@ export function emitCollection(file: StatementCollector, declaration: LoadedDecl
   const { definition } = declaration;
   const n = namesOf(definition.name);
   const hasEntities = definition.entities.length > 0;
-  const typeImports = ['ChronosRecord', 'CollectionOps', 'FieldFilter', 'SortDirection', 'SystemSort', 'TypedListQuery'];
+  const typeImports = ['ChronosRecord', 'CollectionOps', 'FieldFilter', 'SortDirection', 'SystemFilter', 'SystemSort', 'TypedListQuery'];
   if (hasEntities) typeImports.push('EntityResult', 'ReadOptions');
   file.addImportDeclaration({ moduleSpecifier: context.runtimeImport, namedImports: ['CollectionRepository'] });
   file.addImportDeclaration({ moduleSpecifier: context.runtimeImport, isTypeOnly: true, namedImports: typeImports.sort() });

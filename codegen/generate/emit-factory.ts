@@ -4,8 +4,9 @@
  */
 import type { CollectionDatabaseType, Location, CollectionTier } from '../../runtime/schema/placement.js';
 import type { LoadedDeclaration } from '../load/load-declarations.js';
-import { namesOf, pascalCase } from './naming.js';
+import { importSpecifier, namesOf, pascalCase } from './naming.js';
 import type { StatementCollector } from './statements.js';
+import { VariableDeclarationKind } from 'ts-morph';
 
 const DATABASE_ORDER: readonly CollectionDatabaseType[] = ['metadata', 'knowledge', 'runtime', 'logs'];
 const TIER_ORDER: readonly CollectionTier[] = ['generic', 'domain', 'tenant', 'single'];
@@ -39,11 +40,32 @@ function groupLocations(declarations: readonly LoadedDeclaration[]): Map<string,
   return groups;
 }
 
-function tierMember(location: Location): string {
+/** The tier an extra scope routes entities to (`domain` → domain tier, `tenantId` → tenant tier). */
+const EXTRA_TIER: Record<string, CollectionTier> = { domain: 'domain', tenantId: 'tenant' };
+
+/**
+ * The collections of a group whose entity mappings target the tier of the extra scope (an order
+ * in a tenant database whose product lives in a domain database): reaching them needs that scope.
+ */
+function needingExtra(location: Location, collections: readonly string[], declarations: readonly LoadedDeclaration[]): string[] {
+  const scope = SCOPE[location.tier];
+  if (!scope) return [];
+  const tier = EXTRA_TIER[scope.extra];
+  return collections.filter((name) => declarations.find((d) => d.definition.name === name)?.definition.entities.some((e) => e.tier === tier));
+}
+
+function tierMember(location: Location, needing: readonly string[]): string {
   const scope = SCOPE[location.tier];
   const type = groupName(location);
   if (!scope) return `readonly ${location.tier}: ${type};`;
-  return `/** The ${location.tier} database of \`${scope.param}\`; \`scope.${scope.extra}\` routes entities placed in ${scope.extra === 'domain' ? 'a domain' : 'a tenant'} tier. */\n${location.tier}(${scope.param}: string, scope?: { ${scope.extra}?: string }): ${type};`;
+  const doc = `/** The ${location.tier} database of \`${scope.param}\`; \`scope.${scope.extra}\` routes entities placed in ${scope.extra === 'domain' ? 'a domain' : 'a tenant'} tier. */`;
+  if (needing.length === 0) return `${doc}\n${location.tier}(${scope.param}: string, scope?: { ${scope.extra}?: string }): ${type};`;
+  const names = needing.map((n) => `'${n}'`).join(' | ');
+  return (
+    `${doc}\n${location.tier}(${scope.param}: string, scope: { ${scope.extra}: string }): ${type};\n` +
+    `/** Without \`scope.${scope.extra}\`: ${needing.join(', ')} ${needing.length > 1 ? 'are' : 'is'} left out, since ${needing.length > 1 ? 'their' : 'its'} entities need it. */\n` +
+    `${location.tier}(${scope.param}: string, scope?: { ${scope.extra}?: string }): Omit<${type}, ${names}>;`
+  );
 }
 
 function groupObject(location: Location, collections: readonly string[]): string {
@@ -57,12 +79,25 @@ function groupObject(location: Location, collections: readonly string[]): string
 }
 
 /** Fills `file` with the repository groups, the `Repositories` type and `createRepositories`. */
-export function emitFactory(file: StatementCollector, declarations: readonly LoadedDeclaration[], runtimeImport: string): void {
+export function emitFactory(file: StatementCollector, declarations: readonly LoadedDeclaration[], runtimeImport: string, outDir: string): void {
   const groups = groupLocations(declarations);
+  file.addImportDeclaration({ moduleSpecifier: runtimeImport, namedImports: ['requireDeclarations'] });
   file.addImportDeclaration({ moduleSpecifier: runtimeImport, isTypeOnly: true, namedImports: ['ChronosLike'] });
   for (const { definition } of declarations) {
     file.addImportDeclaration({ moduleSpecifier: namesOf(definition.name).module, namedImports: [namesOf(definition.name).repository] });
   }
+  for (const declaration of declarations) {
+    file.addImportDeclaration({
+      moduleSpecifier: importSpecifier(outDir, declaration.file),
+      namedImports: [{ name: declaration.exportName, alias: namesOf(declaration.definition.name).declaration }],
+    });
+  }
+  file.addVariableStatement({
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    docs: ['Every collection declaration, for `initChronos({ ...config, collections })`: the engine derives each collection\'s indexed props, base64 props, counter rules and write validation from them.'],
+    declarations: [{ name: 'collections', initializer: `[${declarations.map((d) => namesOf(d.definition.name).declaration).join(', ')}] as const` }],
+  });
   for (const { location, collections } of groups.values()) {
     file.addInterface({
       isExported: true,
@@ -78,7 +113,7 @@ export function emitFactory(file: StatementCollector, declarations: readonly Loa
     docs: ['Typed repositories by database type and tier; a collection is reachable only where it is placed.'],
     properties: byDatabase.map(({ db, tiers }) => {
       const single = tiers.find((t) => t.location.tier === 'single');
-      return { name: db, isReadonly: true, type: single ? groupName(single.location) : `{\n${tiers.map((t) => tierMember(t.location)).join('\n')}\n}` };
+      return { name: db, isReadonly: true, type: single ? groupName(single.location) : `{\n${tiers.map((t) => tierMember(t.location, needingExtra(t.location, t.collections, declarations))).join('\n')}\n}` };
     }),
   });
   const body = byDatabase.map(({ db, tiers }) => {
@@ -97,6 +132,7 @@ export function emitFactory(file: StatementCollector, declarations: readonly Loa
     name: 'createRepositories',
     docs: [
       'Typed access to every declared collection through a Chronos instance (anything with `with(context)`).\n' +
+        'The instance must have been given {@link collections} (a ConfigError names each missing one).\n' +
         'Repositories are created on access; each wraps `chronos.with(...)` for its database type, tier and tenant or domain.\n\n' +
         '@example\n```ts\nconst repos = createRepositories(chronos);\n' +
         (byDatabase[0] ? exampleLine(byDatabase[0].tiers[0]!.location, byDatabase[0].tiers[0]!.collections[0]!) : '') +
@@ -104,7 +140,7 @@ export function emitFactory(file: StatementCollector, declarations: readonly Loa
     ],
     parameters: [{ name: 'chronos', type: 'ChronosLike' }],
     returnType: 'Repositories',
-    statements: `return {\n${body.join('\n')}\n};`,
+    statements: `requireDeclarations(chronos, collections);\nreturn {\n${body.join('\n')}\n};`,
   });
 }
 

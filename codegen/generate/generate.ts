@@ -32,6 +32,22 @@ function render(file: SourceFile, header: string): string {
   return `${header}\n${text.endsWith('\n') ? text : `${text}\n`}`;
 }
 
+/**
+ * Two collections whose generated names coincide (`auditEvents` and `audit_events` both give
+ * `audit-events.ts` and `AuditEventsRepository`) would overwrite each other: refuse them.
+ */
+function refuseNameCollisions(declarations: readonly LoadedDeclaration[]): void {
+  const seen = new Map<string, string>();
+  for (const { definition } of declarations) {
+    const key = namesOf(definition.name).file;
+    const other = seen.get(key);
+    if (other !== undefined) {
+      throw new Error(`collections "${other}" and "${definition.name}" would both generate ${key} and ${namesOf(definition.name).repository}: rename one of them`);
+    }
+    seen.set(key, definition.name);
+  }
+}
+
 /** Generates every output file from already loaded declarations: file name (relative to outDir) → content. */
 export function generateFromDeclarations(declarations: readonly LoadedDeclaration[], options: GenerateOptions): Map<string, string> {
   const project = new Project({
@@ -46,13 +62,14 @@ export function generateFromDeclarations(declarations: readonly LoadedDeclaratio
     fill(collector);
     files.set(name, render(project.createSourceFile(`/out/${name}`, { statements: collector.statements }), header));
   };
+  refuseNameCollisions(declarations);
   for (const declaration of declarations) {
     const name = namesOf(declaration.definition.name).file;
     if (RESERVED_FILES.has(name)) throw new Error(`collection "${declaration.definition.name}" would overwrite generated ${name}: rename it`);
     add(name, (file) => emitCollection(file, declaration, { outDir, runtimeImport: options.runtimeImport }));
   }
   add('index-definitions.ts', (file) => emitIndexDefinitions(file, declarations, options.runtimeImport));
-  add('repositories.ts', (file) => emitFactory(file, declarations, options.runtimeImport));
+  add('repositories.ts', (file) => emitFactory(file, declarations, options.runtimeImport, outDir));
   add('index.ts', (file) => {
     for (const { definition } of declarations) file.addExportDeclaration({ moduleSpecifier: namesOf(definition.name).module });
     file.addExportDeclaration({ moduleSpecifier: './index-definitions.js' });

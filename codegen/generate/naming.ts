@@ -31,6 +31,7 @@ export function namesOf(collection: string) {
     entityResults: `${base}EntityResults`,
     entityRecords: `${base}EntityRecords`,
     repository: `${base}Repository`,
+    declaration: `${base[0]!.toLowerCase()}${base.slice(1)}Declaration`,
     file: `${kebabCase(collection)}.ts`,
     module: `./${kebabCase(collection)}.js`,
   };

@@ -11,8 +11,8 @@ import { importModule } from './load-declarations.js';
 export interface LoadedConfigModule {
   /** The configuration as exported (not yet validated: `initChronos` / `parseConfig` do that). */
   config: ChronosConfig;
-  /** The declarations folder: `--schemas`, else the module's `schemas` export, else `schemas/`. */
-  schemasDir: string;
+  /** The declarations folder: `--schemas`, else the module's `schemas` export; undefined when neither names one. */
+  schemasDir: string | undefined;
 }
 
 /**
@@ -21,9 +21,20 @@ export interface LoadedConfigModule {
  * @throws Error naming the file when it exports no configuration.
  */
 export async function loadConfigModule(file: string, schemasOverride?: string): Promise<LoadedConfigModule> {
-  const module = await importModule(file);
+  const module = configModule(await importModule(file));
   const config = module.default ?? module.config;
   if (!config) throw new Error(`${file} exports no configuration: export it as default or as \`config\``);
-  const schemasDir = schemasOverride ?? (typeof module.schemas === 'string' ? path.resolve(path.dirname(file), module.schemas) : 'schemas');
+  const schemasDir = schemasOverride ?? (typeof module.schemas === 'string' ? path.resolve(path.dirname(file), module.schemas) : undefined);
   return { config: config as ChronosConfig, schemasDir };
+}
+
+/**
+ * The exports of the config module. In a CommonJS app the file is compiled to CommonJS, and
+ * `import()` hands its whole `exports` object over as `default` (`export default config` is then
+ * `default.default`).
+ */
+function configModule(loaded: Record<string, unknown>): Record<string, unknown> {
+  const outer = loaded.default as Record<string, unknown> | undefined;
+  const compiledCjs = typeof outer === 'object' && outer !== null && outer.__esModule === true;
+  return compiledCjs ? { ...outer, ...Object.fromEntries(Object.entries(loaded).filter(([k]) => k !== 'default')) } : loaded;
 }

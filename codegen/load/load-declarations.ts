@@ -7,7 +7,6 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { register } from 'tsx/esm/api';
 import { isCollectionDefinition, type AnyCollectionDefinition } from '../../runtime/schema/define-collection.js';
 
 /** A declaration and where it is exported from (the generated code imports it from there). */
@@ -32,34 +31,63 @@ async function listModules(dir: string, ignore: string | undefined): Promise<str
 
 let loaderChecked = false;
 
-/** True when this process can already import `.ts` files (e.g. the CLI was started through tsx). */
+/**
+ * True when this process can already import TypeScript the way declarations are written (e.g. the
+ * CLI was started through tsx): a `.ts` file importing its sibling as `./dep.js`. Node's own type
+ * stripping (Node 23.6+) loads `.ts` files but does not map `.js` specifiers to `.ts`, so it does
+ * not count.
+ */
 async function canImportTypeScript(): Promise<boolean> {
   const dir = await mkdtemp(path.join(tmpdir(), 'chronos-probe-'));
-  const probe = path.join(dir, 'probe.ts');
   try {
-    await writeFile(probe, 'export const probe: number = 1;\n');
-    await import(pathToFileURL(probe).href);
+    await writeFile(path.join(dir, 'package.json'), '{ "type": "module" }\n');
+    await writeFile(path.join(dir, 'dep.ts'), 'export const dep: number = 1;\n');
+    await writeFile(path.join(dir, 'probe.ts'), "export { dep } from './dep.js';\n");
+    await import(pathToFileURL(path.join(dir, 'probe.ts')).href);
     return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_UNKNOWN_FILE_EXTENSION') return false;
-    throw error;
+  } catch {
+    return false;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
 /**
- * Imports a TypeScript or JavaScript module by path. tsx's loader is registered only when the
+ * Registers tsx's loaders, for ES modules and for CommonJS: in a CommonJS app (no `"type":
+ * "module"`) a declaration file is compiled to CommonJS and its imports are `require` calls,
+ * which only the CommonJS hook can serve (with the ESM hook alone Node fails with "Cannot
+ * require() ES Module ... in a cycle"). tsx is an optional peer, imported only here.
+ */
+async function registerTypeScript(): Promise<void> {
+  const [esm, cjs] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
+  cjs.register();
+  esm.register();
+}
+
+/**
+ * Imports a TypeScript or JavaScript module by path. tsx's loaders are registered only when the
  * process cannot load TypeScript yet (the built CLI on plain Node): under tsx a second loader
- * chain would only slow every import down. Probed on a throwaway file, because Node remembers
+ * chain would only slow every import down. Probed on throwaway files, because Node remembers
  * a failed import of a URL and would not retry it after registering.
  */
 export async function importModule(file: string): Promise<Record<string, unknown>> {
   if (!loaderChecked) {
-    if (!(await canImportTypeScript())) register();
+    if (!(await canImportTypeScript())) await registerTypeScript();
     loaderChecked = true;
   }
   return (await import(pathToFileURL(path.resolve(file)).href)) as Record<string, unknown>;
+}
+
+/**
+ * The named exports of a loaded module. A CommonJS module (a declaration file in an app without
+ * `"type": "module"`) may reach `import()` with its exports only under `default`.
+ */
+function namedExports(loaded: Record<string, unknown>): Record<string, unknown> {
+  const fallback = loaded.default;
+  if (typeof fallback !== 'object' || fallback === null || isCollectionDefinition(fallback)) return loaded;
+  const named: Record<string, unknown> = { ...(fallback as Record<string, unknown>) };
+  for (const [name, value] of Object.entries(loaded)) if (name !== 'default') named[name] = value;
+  return named;
 }
 
 /**
@@ -70,7 +98,7 @@ export async function importModule(file: string): Promise<Record<string, unknown
 export async function loadDeclarations(dir: string, ignore?: string): Promise<LoadedDeclaration[]> {
   const byName = new Map<string, LoadedDeclaration>();
   for (const file of await listModules(path.resolve(dir), ignore === undefined ? undefined : path.resolve(ignore))) {
-    const exports = await importModule(file);
+    const exports = namedExports(await importModule(file));
     for (const [exportName, value] of Object.entries(exports).sort(([a], [b]) => a.localeCompare(b))) {
       if (!isCollectionDefinition(value)) continue;
       const seen = byName.get(value.name);

@@ -2,10 +2,11 @@
  * The `chronos migrate` command. The config file (`--config`, default `chronos.config.ts`) is a
  * module whose default export (or `config` export) is the Chronos configuration; it may also
  * export `schemas`, the declarations folder relative to the config file. `--schemas DIR`
- * overrides that; without either, `schemas/` in the current folder is used.
+ * overrides that; without either, the config's `collections` are used, else `schemas/` in the
+ * current folder.
  */
 import { parseArgs } from 'node:util';
-import { parseConfig } from '../../runtime/config/parse-config.js';
+import { declarationsOf, parseConfig } from '../../runtime/config/parse-config.js';
 import { loadConfigModule } from '../load/load-config.js';
 import { loadDeclarations } from '../load/load-declarations.js';
 import { migrate, type IndexResult, type MigrateResult } from './migrate.js';
@@ -55,9 +56,12 @@ export async function runMigrateCommand(args: string[], log: Log, error: Log): P
     },
   });
   const { config, schemasDir } = await loadConfigModule(values.config, values.schemas);
-  const collections = (await loadDeclarations(schemasDir)).map((d) => d.definition);
+  const parsed = parseConfig(config);
+  // The declarations: the folder when one is named, else the config's `collections`, else ./schemas.
+  const declared = schemasDir === undefined && parsed.collections !== undefined ? [...declarationsOf(parsed).values()] : undefined;
+  const collections = declared ?? (await loadDeclarations(schemasDir ?? 'schemas')).map((d) => d.definition);
   const result = await migrate({
-    targets: listDatabaseTargets(parseConfig(config)),
+    targets: listDatabaseTargets(parsed),
     collections,
     dryRun: values['dry-run'],
     dropExtra: values['drop-extra'],

@@ -37,9 +37,11 @@ export async function runStudioCommand(args: string[], log: Log, error: Log): Pr
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number (0 for any free port), got ${JSON.stringify(values.port)}`);
   const { config, schemasDir } = await loadConfigModule(values.config, values.schemas);
-  const declarations = new Map<string, AnyCollectionDefinition>();
-  if (existsSync(schemasDir)) for (const d of await loadDeclarations(schemasDir)) declarations.set(d.definition.name, d.definition);
   const chronos = initChronos(config);
+  // The declarations: the folder when one is named (or ./schemas exists), else the config's `collections`.
+  const declarations = new Map<string, AnyCollectionDefinition>(chronos.declarations);
+  const dir = schemasDir ?? 'schemas';
+  if (existsSync(dir)) for (const d of await loadDeclarations(dir)) declarations.set(d.definition.name, d.definition);
   const studio = await startStudioServer({ chronos, declarations, write: values.write, host: values.host, port });
   if (values.host !== '127.0.0.1' && values.host !== 'localhost' && values.host !== '::1') {
     error(`warning: listening on ${values.host}, not only this machine; the token is all that guards it and travels unencrypted`);

@@ -1,7 +1,7 @@
 /**
  * The Studio's page, script and styles, served from files shipped in the package (no CDN, works
  * offline). From the sources they sit in `codegen/studio/assets/`; the build copies them to
- * `dist/studio-assets/`, next to the bundled CLI.
+ * `dist/cli/studio-assets/`, next to the bundled CLI.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';

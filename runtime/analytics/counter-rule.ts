@@ -29,6 +29,8 @@ export const counterRuleSchema = z
     scope: z.enum(['meta', 'payload']).default('meta'),
     when: predicateSchema.default({}),
     countUnique: z.array(z.string().regex(PROP_PATH, 'use a dot path such as "customer.id"')).optional(),
+    /** Count writes to this collection only (rules derived from a declaration carry it); absent = every runtime collection. */
+    collection: z.string().min(1).optional(),
   })
   .superRefine((rule, ctx) => {
     const props = rule.countUnique ?? [];
@@ -62,6 +64,7 @@ export function evaluateRules(event: WriteEvent, rules: readonly CounterRule[]):
   const hits: RuleHit[] = [];
   for (const rule of rules) {
     if (!(rule.on ?? DEFAULT_RULE_KINDS).includes(event.kind)) continue;
+    if (rule.collection !== undefined && rule.collection !== event.collection) continue;
     const source = sourceOf(event, rule.scope);
     if (!matchesPredicate(source, rule.when as Predicate)) continue;
     const uniques: RuleHit['uniques'] = [];

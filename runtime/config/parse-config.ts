@@ -5,6 +5,8 @@
 import type { z } from 'zod';
 import { ConfigError, type ErrorIssue } from '../errors.js';
 import { crossCheckConfig } from './cross-checks.js';
+import { applyDeclarations, collectDeclarations } from './declared-collections.js';
+import type { AnyCollectionDefinition } from '../schema/define-collection.js';
 import { chronosConfigSchema, type ChronosConfig, type ParsedChronosConfig } from './schema.js';
 
 function toIssue(issue: z.core.$ZodIssue): ErrorIssue {
@@ -29,5 +31,23 @@ export function parseConfig(input: ChronosConfig): ParsedChronosConfig {
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map(toIssue));
   const issues = crossCheckConfig(parsed.data);
   if (issues.length > 0) throw new ConfigError(issues);
+  const { declarations, issues: declarationIssues } = parsed.data.collections === undefined ? { declarations: [], issues: [] } : collectDeclarations(parsed.data.collections);
+  declarationIssues.push(...applyDeclarations(parsed.data, declarations));
+  if (declarationIssues.length > 0) throw new ConfigError(declarationIssues);
+  if (parsed.data.collections !== undefined) parsed.data.collections = declarations;
   return parsed.data;
+}
+
+const byName = new WeakMap<object, ReadonlyMap<string, AnyCollectionDefinition>>();
+
+/** The declarations a parsed config was given in `collections`, by collection name (empty when none). */
+export function declarationsOf(config: ParsedChronosConfig): ReadonlyMap<string, AnyCollectionDefinition> {
+  const list = config.collections as readonly AnyCollectionDefinition[] | undefined;
+  if (!list) return new Map();
+  let map = byName.get(list);
+  if (!map) {
+    map = new Map(list.map((d) => [d.name, d]));
+    byName.set(list, map);
+  }
+  return map;
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { analyticsConfigSchema } from '../analytics/analytics-rules.js';
 import { counterRuleSchema } from '../analytics/counter-rule.js';
+import type { CollectionsInput } from './declared-collections.js';
 
 const nonEmpty = z.string().trim().min(1, { error: 'must be a non-empty string' });
 
@@ -122,6 +123,12 @@ export const chronosConfigSchema = z.strictObject({
         .optional(),
     })
     .default({}),
+  /**
+   * The collection declarations (a list, or the module `chronos generate` wrote): every
+   * `collectionMaps` entry, counter rule and write validation of those collections is derived
+   * from them. Checked in `parseConfig`.
+   */
+  collections: z.custom<CollectionsInput>((value) => typeof value === 'object' && value !== null).optional(),
   collectionMaps: z.record(z.string(), collectionMapSchema).default({}),
   counterRules: z.strictObject({ rules: z.array(counterRuleSchema).default([]) }).optional(),
   analytics: analyticsConfigSchema.optional(),

@@ -5,7 +5,9 @@
 import type { Db } from 'mongodb';
 import type { ParsedChronosConfig } from '../config/schema.js';
 import type { ConnectionPool } from '../connections/connection-pool.js';
-import { RouteError } from '../errors.js';
+import { RouteError, ValidationError } from '../errors.js';
+import { declarationsOf } from '../config/parse-config.js';
+import { entityMappingsOf } from '../schema/entity-support.js';
 import { getWithEntities } from '../entities/get-with-entities.js';
 import { insertWithEntities } from '../entities/insert-with-entities.js';
 import type { EntityResolver } from '../entities/entity-types.js';
@@ -55,36 +57,61 @@ export function engineContextFor(inputs: Omit<CollectionHandleInputs, 'withConte
 
 /**
  * Where an entity of a mapping lives: the mapping's database type and tier (the main record's
- * when absent), in the tenant and domain the caller's context named. A runtime context may name
- * a `domain` for exactly this: its entities in domain tiers.
+ * when absent), in the tenant the caller's context named. For a domain tier the domain is the
+ * mapping's `domain`, else the context's, else the only domain configured for that database
+ * type (DESIGN §7); with several and none named, a RouteError lists them.
  */
-function entityContext(context: RouteContext, mapping: EntityMapping): RouteContext {
+function entityContext(config: ParsedChronosConfig, context: RouteContext, mapping: EntityMapping): RouteContext {
   const databaseType = (mapping.databaseType ?? context.databaseType) as RouteContext['databaseType'];
   const tier = mapping.tier ?? context.tier;
+  const domain = tier === 'domain' ? (mapping.domain ?? context.domain ?? onlyDomain(config, databaseType, mapping)) : context.domain;
   return {
     databaseType,
     collection: mapping.collection,
     ...(tier !== undefined && { tier }),
     ...(context.tenantId !== undefined && { tenantId: context.tenantId }),
-    ...(context.domain !== undefined && { domain: context.domain }),
+    ...(domain !== undefined && { domain }),
   };
+}
+
+function onlyDomain(config: ParsedChronosConfig, databaseType: RouteContext['databaseType'], mapping: EntityMapping): string {
+  const tiered = databaseType === 'metadata' || databaseType === 'knowledge' ? config.databases[databaseType] : undefined;
+  const domains = tiered?.domainsDatabases.map((d) => d.domain) ?? [];
+  if (domains.length === 1) return domains[0] as string;
+  throw new RouteError(
+    `entity "${mapping.property}" goes to ${mapping.collection} in ${databaseType}/domain, and no domain was named: ` +
+      (domains.length === 0
+        ? `${databaseType} has no domain databases configured`
+        : `give the mapping a domain or the context a domain (configured: ${domains.join(', ')})`),
+  );
+}
+
+/** The mappings a call gave, else those of the collection's declaration; a ValidationError when there are neither. */
+function mappingsFor(config: ParsedChronosConfig, collection: string, given: readonly EntityMapping[] | undefined): readonly EntityMapping[] {
+  if (given !== undefined) return given;
+  const declaration = declarationsOf(config).get(collection);
+  if (!declaration) {
+    throw ValidationError.at(['mappings'], `expected entity mappings: "${collection}" is not among the declarations given to initChronos, so it has none of its own`);
+  }
+  return entityMappingsOf(declaration);
 }
 
 /** Builds the handle of one routed collection. */
 export function createCollectionHandle(inputs: CollectionHandleInputs): CollectionOps {
   const ctx = engineContextFor(inputs);
   const engineOps = createCollectionOps(ctx);
-  const { context, withContext } = inputs;
+  const { context, withContext, route } = inputs;
   const entities = (): EntityResolver => ({
     main: engineOps,
-    opsFor: (mapping) => withContext(entityContext(context, mapping)),
+    opsFor: (mapping) => withContext(entityContext(inputs.config, context, mapping)),
     // Derived entity ids are scoped by the database the entity lands in.
-    scopeOf: (mapping) => resolveRoute(inputs.config, entityContext(context, mapping)).mongo.dbName,
+    scopeOf: (mapping) => resolveRoute(inputs.config, entityContext(inputs.config, context, mapping)).mongo.dbName,
   });
   return {
     ...engineOps,
     createMany: (records, actor, reason) => engineOps.createMany(records, actor, reason, inputs.config.writeOptimization.batchSize),
-    insertWithEntities: (record, mappings, actor, reason) => insertWithEntities(entities(), record as Record<string, unknown>, mappings, actor, reason),
-    getWithEntities: (id, mappings, options) => getWithEntities(entities(), id, mappings, options),
+    insertWithEntities: async (record, mappings, actor, reason) =>
+      insertWithEntities(entities(), record as Record<string, unknown>, mappingsFor(inputs.config, route.collection, mappings), actor, reason),
+    getWithEntities: async (id, mappings, options) => getWithEntities(entities(), id, mappingsFor(inputs.config, route.collection, mappings), options),
   };
 }

@@ -46,6 +46,11 @@ export interface CollectionSettings {
   compression: PayloadCompression;
   /** Copy of the latest document kept in the head for storage-free `getLatest` (`devShadow`); null = off. */
   devShadow: DevShadowSettings | null;
+  /**
+   * The collection's own check of a whole record (its declared zod schema), run by `checkData` on
+   * every write; returns the data to store or throws a ValidationError whose paths start with `path`.
+   */
+  validate?: (data: Record<string, unknown>, path: Array<string | number>) => Record<string, unknown>;
 }
 
 /** Default document size limit: 8 MiB of JSON. Large enough for documents with attachments, small enough to refuse runaway input before it reaches storage. */
@@ -63,6 +68,7 @@ export function resolveCollectionSettings(partial: Partial<CollectionSettings> =
     maxPayloadBytes: partial.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
     compression: partial.compression ?? NO_COMPRESSION,
     devShadow: partial.devShadow ?? null,
+    ...(partial.validate && { validate: partial.validate }),
   };
 }
 

@@ -43,7 +43,7 @@ export async function enrichRecord(engine: Engine, id: string, patch: unknown, o
   const clean = patches.map((p, i) => {
     if (!isPlainObject(p)) throw ValidationError.at(['patch', i], 'expected a plain object');
     // Size and base64 checks of each patch here; the merged document is checked again below.
-    return checkData(p, { ...engine.ctx.settings, requiredIndexed: [] }, Array.isArray(patch) ? ['patch', i] : 'patch');
+    return checkData(p, { ...engine.ctx.settings, requiredIndexed: [], validate: undefined }, Array.isArray(patch) ? ['patch', i] : 'patch');
   });
   if (options.expectedOv !== undefined) checkOv(options.expectedOv, 'expectedOv');
   const functionId = options.functionId === undefined ? undefined : checkNote(options.functionId, 'functionId');

@@ -117,7 +117,7 @@ export function checkData(data: unknown, settings: CollectionSettings, field: Fi
       throw ValidationError.at([...pathOf(field), ...prop.split('.')], `${prop} is required (validation.requiredIndexed): give it a value`);
     }
   }
-  return clean;
+  return settings.validate ? settings.validate(clean, pathOf(field)) : clean;
 }
 
 

@@ -172,11 +172,12 @@ export interface CollectionOps<T extends object = Record<string, unknown>> exten
   createMany(records: T[], actor?: string, reason?: string): Promise<CreateResult[]>;
   /**
    * Saves the entities embedded in `record` (per `mappings`) to their own collections, creating
-   * or updating each by its key, then creates the record itself.
+   * or updating each by its key, then creates the record itself. For a collection declared in
+   * `initChronos({ collections })`, `mappings` may be `undefined`: the declaration's are used.
    */
-  insertWithEntities(record: T, mappings: readonly EntityMapping[], actor?: string, reason?: string): Promise<InsertWithEntitiesResult>;
-  /** Reads a record and the latest version of each entity it references (per `mappings`). */
-  getWithEntities(id: string, mappings: readonly EntityMapping[], options?: ReadOptions): Promise<GetWithEntitiesResult<T>>;
+  insertWithEntities(record: T, mappings: readonly EntityMapping[] | undefined, actor?: string, reason?: string): Promise<InsertWithEntitiesResult>;
+  /** Reads a record and the latest version of each entity it references (per `mappings`, or the declaration's when `undefined`). */
+  getWithEntities(id: string, mappings?: readonly EntityMapping[], options?: ReadOptions): Promise<GetWithEntitiesResult<T>>;
 }
 
 /** The versioned engine's own operations on one collection; {@link CollectionOps} adds the calls composed from them. */
@@ -245,6 +246,8 @@ export interface EntityMapping {
   keyProperty: string;
   databaseType?: 'metadata' | 'knowledge' | 'runtime' | 'logs' | 'messaging' | 'identities';
   tier?: 'generic' | 'domain' | 'tenant' | 'single';
+  /** For a domain-tier target: its domain; else the context's, else the only configured domain. */
+  domain?: string;
 }
 
 /** What {@link CollectionOps.insertWithEntities} did to one entity. */

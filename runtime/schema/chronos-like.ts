@@ -17,4 +17,6 @@ export interface RouteContextLike {
 /** Anything that hands out untyped collection operations for a context, e.g. the instance `initChronos` returns. */
 export interface ChronosLike {
   with(context: RouteContextLike): CollectionOps;
+  /** The declarations the instance was given (`initChronos({ collections })`), by name; checked by the generated `createRepositories`. */
+  readonly declarations?: ReadonlyMap<string, unknown>;
 }

@@ -53,6 +53,24 @@ function checkEntities(definition: AnyCollectionDefinition, issues: ErrorIssue[]
   });
 }
 
+function checkCounterRules(definition: AnyCollectionDefinition, issues: ErrorIssue[]): void {
+  const schema = runtimeSchema(definition.schema);
+  definition.counterRules.forEach((rule, i) => {
+    const meta = (rule.scope ?? 'meta') === 'meta';
+    const known = (path: string) => (meta && definition.indexedProps.length > 0 ? definition.indexedProps.includes(path) : fieldAt(schema, path) !== undefined);
+    const what = meta && definition.indexedProps.length > 0 ? 'an indexed prop (scope "meta" reads indexed props; use scope "payload" for other fields)' : 'a field of the schema';
+    for (const key of Object.keys(rule.when ?? {})) {
+      if (!known(key)) issues.push({ path: ['counterRules', i, 'when', key], message: `"${key}" is not ${what}: the rule would never match` });
+    }
+    (rule.countUnique ?? []).forEach((prop, j) => {
+      if (!known(prop)) issues.push({ path: ['counterRules', i, 'countUnique', j], message: `"${prop}" is not ${what}` });
+    });
+    if (rule.collection !== undefined && rule.collection !== definition.name) {
+      issues.push({ path: ['counterRules', i, 'collection'], message: `a declared rule counts its own collection ("${definition.name}"): remove collection` });
+    }
+  });
+}
+
 /** Throws a {@link ConfigError} listing every problem of a declaration; returns when there is none. */
 export function checkDeclaration(definition: AnyCollectionDefinition): void {
   const issues: ErrorIssue[] = [];
@@ -64,6 +82,7 @@ export function checkDeclaration(definition: AnyCollectionDefinition): void {
   } else {
     checkProps(definition, issues);
     checkEntities(definition, issues);
+    checkCounterRules(definition, issues);
   }
   checkPlacement(definition, issues);
   if (issues.length > 0) throw new ConfigError(issues, `Invalid declaration of collection "${definition.name}"`);

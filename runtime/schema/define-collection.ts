@@ -82,6 +82,8 @@ export interface EntityDefinition {
   readonly keyProperty: string;
   readonly databaseType: Location['databaseType'];
   readonly tier: Location['tier'];
+  /** For a domain-tier target: the domain its entities go to (else the caller's, else the only configured one). */
+  readonly domain?: string;
 }
 
 /**
@@ -91,8 +93,26 @@ export interface EntityDefinition {
  */
 export type EntityDeclaration<Shape, Target> =
   Target extends CollectionDefinition<string, ZodObject, infer Indexed, infer P>
-    ? { readonly property: keyof Shape & string; readonly collection: Target; readonly keyProperty: Indexed } & LocationsOf<P>
+    ? { readonly property: keyof Shape & string; readonly collection: Target; readonly keyProperty: Indexed; readonly domain?: string } & LocationsOf<P>
     : never;
+
+/** The part of a counter rule that does not name fields. */
+interface CounterRuleBase {
+  /** The counter's name in `cnt_total` (letters, digits, `_`, `-`); unique across declarations. */
+  readonly name: string;
+  /** The write kinds counted; default `['CREATE']`. */
+  readonly on?: readonly ('CREATE' | 'UPDATE' | 'DELETE')[];
+}
+
+/**
+ * A counter rule in a declaration. Its `when` keys and `countUnique` names are checked against
+ * the collection: indexed props for `scope: 'meta'` (the default: a rule reads the head's
+ * indexed props), paths of the schema for `scope: 'payload'`. A typo is a compile error, not a
+ * counter that never fires. The rule counts writes to this collection only.
+ */
+export type DeclaredCounterRule<Paths extends string, Indexed extends string> =
+  | (CounterRuleBase & { readonly scope?: 'meta'; readonly when?: { readonly [K in Indexed]?: unknown }; readonly countUnique?: readonly Indexed[] })
+  | (CounterRuleBase & { readonly scope: 'payload'; readonly when?: { readonly [K in Paths]?: unknown }; readonly countUnique?: readonly Paths[] });
 
 /** What {@link defineCollection} takes. */
 export interface CollectionDeclaration<
@@ -112,7 +132,8 @@ export interface CollectionDeclaration<
   base64Props?: { readonly [K in StringKeys<Schema['shape']>]?: Base64Prop };
   /** Props that hold entities of other collections, saved and fetched by `insertWithEntities` / `getWithEntities`. */
   entities?: { readonly [K in keyof Targets]: EntityDeclaration<Schema['shape'], Targets[K]> };
-  counterRules?: readonly CounterRuleInput[];
+  /** Counters of writes to this collection, counted in each tenant's analytics database (runtime collections). */
+  counterRules?: readonly DeclaredCounterRule<IndexablePath<Schema['shape']>, NoInfer<Indexed>>[];
   validation?: { readonly requiredIndexed?: readonly NoInfer<Indexed>[] };
   /** The database type(s) and tier(s) the collection lives in. */
   placement: P;
@@ -149,7 +170,7 @@ export function defineCollection<
     indexedProps: [...declaration.indexedProps],
     base64Props: { ...(declaration.base64Props as Record<string, Base64Prop> | undefined) },
     entities: ((declaration.entities ?? []) as readonly EntityDefinition[]).map((e) => ({ ...e })),
-    counterRules: [...(declaration.counterRules ?? [])],
+    counterRules: (declaration.counterRules ?? []).map((rule) => ({ ...rule }) as CounterRuleInput),
     validation: { ...declaration.validation },
     placement: declaration.placement,
     locations: locationsOf(declaration.placement as Placement | readonly Placement[]),

@@ -38,9 +38,13 @@ export function collectionMapsFrom(collections: readonly AnyCollectionDefinition
   return maps;
 }
 
-/** `counterRules` for `initChronos`: the rules of every declaration, in order; a rule name used twice is refused. */
+/**
+ * `counterRules` for `initChronos`: the rules of every declaration, in order, each limited to
+ * its own collection; a rule name used twice is refused. Passing the declarations as
+ * `initChronos({ collections })` does this (and {@link collectionMapsFrom}) for you.
+ */
 export function counterRulesFrom(collections: readonly AnyCollectionDefinition[]): { rules: CounterRuleInput[] } {
-  const rules = collections.flatMap((c) => [...c.counterRules]);
+  const rules = collections.flatMap((c) => c.counterRules.map((rule) => ({ ...rule, collection: c.name })));
   refuseDuplicates(rules.map((r) => r.name), 'counter rule', 'counterRules');
   return { rules };
 }

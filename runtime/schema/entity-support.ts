@@ -18,6 +18,7 @@ export function entityMappingsOf(definition: CollectionHandle): readonly EntityM
       keyProperty: e.keyProperty,
       databaseType: e.databaseType,
       tier: e.tier,
+      ...(e.domain !== undefined && { domain: e.domain }),
     }));
     mappings.set(definition, list);
   }

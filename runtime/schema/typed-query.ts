@@ -22,8 +22,36 @@ export type FieldFilter<V> = V | FieldCondition<V>;
 /** Ascending (1) or descending (-1). */
 export type SortDirection = 1 | -1;
 
-/** The `_system` times a list can be ordered by besides the indexed props. */
-export type SystemSort = { updatedAt: SortDirection } | { insertedAt: SortDirection };
+/**
+ * The `_system` fields a `listByMeta` filter accepts besides the indexed props (the runtime's
+ * list, `SYSTEM_FILTER_FIELDS`), each with its type; times also take ISO-8601 strings.
+ */
+export type SystemFilter = {
+  _id?: FieldFilter<string>;
+  '_system.ov'?: FieldFilter<number>;
+  '_system.cv'?: FieldFilter<number>;
+  '_system.insertedAt'?: FieldFilter<string | Date>;
+  '_system.updatedAt'?: FieldFilter<string | Date>;
+  '_system.deletedAt'?: FieldFilter<string | Date | null>;
+  '_system.deleted'?: FieldFilter<boolean>;
+  /** Matches records whose `functionIds` contain the value. */
+  '_system.functionIds'?: FieldFilter<string>;
+  '_system.parentId'?: FieldFilter<string>;
+  '_system.parentCollection'?: FieldFilter<string>;
+  '_system.originId'?: FieldFilter<string>;
+  '_system.originCollection'?: FieldFilter<string>;
+};
+
+/** The `_system` fields a list can be ordered by besides the indexed props (`updatedAt` and `insertedAt` also without the prefix). */
+export type SystemSort =
+  | { updatedAt: SortDirection }
+  | { insertedAt: SortDirection }
+  | { '_system.updatedAt': SortDirection }
+  | { '_system.insertedAt': SortDirection }
+  | { '_system.deletedAt': SortDirection }
+  | { '_system.ov': SortDirection }
+  | { '_system.cv': SortDirection }
+  | { _id: SortDirection };
 
 /** A typed `listByMeta` query: `Filter` and `Sort` are the collection's closed types. */
 export interface TypedListQuery<Filter, Sort> {

@@ -5,6 +5,7 @@
  */
 import { ValidationError, type ErrorIssue } from '../errors.js';
 import type { CollectionHandle } from './define-collection.js';
+import { unknownFieldIssues } from './unknown-fields.js';
 import { runtimeSchema, type RuntimeIssue, type RuntimeSchema } from './zod-shape.js';
 
 type Path = ReadonlyArray<string | number>;
@@ -25,6 +26,12 @@ function refuseSystemFields(input: unknown, prefix: Path): ErrorIssue[] {
 
 function parseInto(schema: RuntimeSchema, input: unknown, prefix: Path, issues: ErrorIssue[]): Record<string, unknown> {
   issues.push(...refuseSystemFields(input, prefix));
+  // Zod strips fields a plain z.object does not name; dropping a caller's data is data loss, so refuse them.
+  const unknown = unknownFieldIssues(schema, input, prefix).filter((issue) => issue.path[prefix.length] !== '_system');
+  if (unknown.length > 0) {
+    issues.push(...unknown);
+    return {};
+  }
   const result = schema.safeParse(input);
   if (!result.success) {
     issues.push(...toIssues(result.error.issues, prefix));
@@ -40,6 +47,22 @@ function entityIssues(definition: CollectionHandle, data: Record<string, unknown
     if (value !== undefined && value !== null) parseInto(runtimeSchema(entity.collection.schema), value, [...prefix, entity.property], issues);
   }
   return issues;
+}
+
+/**
+ * The check the engine runs on every write of a declared collection (`chronos.with()`,
+ * repositories, `createMany`, entity upserts, the merged result of `enrich`, fallback replays):
+ * the record must match the declaration's schema, with no field it does not name. Returns the
+ * parsed data (defaults applied); throws a {@link ValidationError} with zod's paths after `prefix`.
+ */
+export function schemaValidator(definition: CollectionHandle): (data: Record<string, unknown>, prefix: Path) => Record<string, unknown> {
+  const schema = runtimeSchema(definition.schema);
+  return (data, prefix) => {
+    const issues: ErrorIssue[] = [];
+    const parsed = parseInto(schema, data, prefix, issues);
+    if (issues.length > 0) throw new ValidationError(issues, `Invalid ${definition.name} record (it does not match the collection's declaration)`);
+    return parsed;
+  };
 }
 
 /**
@@ -68,7 +91,12 @@ export function validateRecords(definition: CollectionHandle, inputs: readonly u
   return out;
 }
 
-/** Object schemas made deep-partial, without defaults (an enrichment must not reset untouched fields). */
+/**
+ * Object schemas made deep-partial, without defaults (an enrichment must not reset untouched
+ * fields) and without whole-object refinements (`.refine`, `.superRefine`), which a partial
+ * patch cannot be expected to satisfy: the engine checks the merged record against the full
+ * schema, refinements included.
+ */
 function deepPartial(schema: RuntimeSchema): RuntimeSchema {
   const def = schema._zod.def;
   switch (def.type) {
@@ -81,7 +109,7 @@ function deepPartial(schema: RuntimeSchema): RuntimeSchema {
     case 'object': {
       const shape: Record<string, RuntimeSchema> = {};
       for (const [key, field] of Object.entries(def.shape ?? {})) shape[key] = deepPartial(runtimeSchema(field)).optional();
-      return schema.extend(shape);
+      return schema.clone({ ...def, shape, checks: [] });
     }
     default:
       return schema;

@@ -54,7 +54,8 @@ export interface RuntimeSchema extends ZodSchemaLike {
   safeParse(input: unknown): { success: true; data: unknown } | { success: false; error: { issues: readonly RuntimeIssue[] } };
   optional(): RuntimeSchema;
   nullable(): RuntimeSchema;
-  extend(shape: Record<string, RuntimeSchema>): RuntimeSchema;
+  /** A copy of the schema with another definition (zod 4 `clone`); used to drop refinements. */
+  clone(def: object): RuntimeSchema;
 }
 
 /**

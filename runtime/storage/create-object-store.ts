@@ -3,10 +3,10 @@
  * which backend a `spacesConnections` entry (or the local folder) is.
  */
 import { ValidationError } from '../errors.js';
-import { createAzureObjectStore } from './azure/azure-object-store.js';
+import { parseEndpoint, requireText } from './connection-options.js';
+import { lazyObjectStore, loadBackend } from './load-backend.js';
 import { createLocalObjectStore } from './local/local-object-store.js';
 import type { ObjectStore, ObjectStoreKind } from './object-store.js';
-import { createS3ObjectStore } from './s3/s3-object-store.js';
 
 /** The local folder (`localStorage.basePath`). */
 export interface LocalConnection {
@@ -56,7 +56,9 @@ export function objectStoreKindOf(connection: ObjectStoreConnection): ObjectStor
 }
 
 /**
- * Creates the {@link ObjectStore} for a connection. Azurite and other Azure-compatible servers
+ * Creates the {@link ObjectStore} for a connection. The S3 and Azure backends (and their SDKs,
+ * optional peer dependencies) are imported on first use; a missing SDK is a ConfigError naming
+ * the package to install. The connection itself is checked now. Azurite and other Azure-compatible servers
  * on plain hosts need `kind: 'azure'`, since their endpoints look like any other URL.
  *
  * @example
@@ -69,8 +71,18 @@ export function createObjectStore(connection: ObjectStoreConnection): ObjectStor
   const kind = objectStoreKindOf(connection);
   if (connection.kind === 'local') return createLocalObjectStore({ basePath: connection.basePath });
   const { endpoint, region, accessKey, secretKey, forcePathStyle } = connection;
+  parseEndpoint(endpoint);
+  requireText('accessKey', accessKey);
+  requireText('secretKey', secretKey);
   if (kind === 'azure') {
-    return createAzureObjectStore({ endpoint, accountName: accessKey, accountKey: secretKey });
+    return lazyObjectStore('azure', async () => {
+      const { createAzureObjectStore } = await loadBackend('azure', () => import('./azure/azure-object-store.js'));
+      return createAzureObjectStore({ endpoint, accountName: accessKey, accountKey: secretKey });
+    });
   }
-  return createS3ObjectStore({ endpoint, region, accessKey, secretKey, ...(forcePathStyle !== undefined ? { forcePathStyle } : {}) });
+  requireText('region', region);
+  return lazyObjectStore('s3', async () => {
+    const { createS3ObjectStore } = await loadBackend('s3', () => import('./s3/s3-object-store.js'));
+    return createS3ObjectStore({ endpoint, region, accessKey, secretKey, ...(forcePathStyle !== undefined ? { forcePathStyle } : {}) });
+  });
 }

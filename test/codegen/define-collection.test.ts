@@ -109,3 +109,22 @@ describe('initChronos config is derived from the declarations', () => {
     expect(() => counterRulesFrom([orders, twin])).toThrow(/counter rule "orders_paid" is declared twice/);
   });
 });
+
+describe('counter rules are checked against the collection at declaration load', () => {
+  const place = { databaseType: 'runtime', tiers: ['tenant'] } as const;
+  const declare = (counterRules: unknown) => () => defineCollection({ name: 'counted', schema, indexedProps: ['ref'], placement: place, counterRules: counterRules as never });
+
+  it('refuses a when key or countUnique name that a meta rule cannot read, naming the path', () => {
+    expect(declare([{ name: 'r', when: { reff: 'x' }, countUnique: ['amount'] }])).toThrow(ConfigError);
+    try {
+      declare([{ name: 'r', when: { reff: 'x' }, countUnique: ['amount'] }])();
+    } catch (e) {
+      expect((e as ConfigError).issues.map((i) => i.path.join('.'))).toEqual(['counterRules.0.when.reff', 'counterRules.0.countUnique.0']);
+    }
+  });
+
+  it('accepts schema paths in a payload rule', () => {
+    expect(declare([{ name: 'r', scope: 'payload', when: { amount: { $gt: 1 } }, countUnique: ['ref'] }])).not.toThrow();
+    expect(declare([{ name: 'r', scope: 'payload', countUnique: ['nope'] }])).toThrow(/"nope" is not a field of the schema/);
+  });
+});

@@ -87,6 +87,18 @@ describe('unsupported zod constructs are refused with their path', () => {
   });
 });
 
+describe('collections whose generated names coincide', () => {
+  it('refuses auditEvents beside audit_events instead of letting one overwrite the other', async () => {
+    const dir = await mkdtemp(path.join(scratch, 'collide-'));
+    const body = (name: string) => `defineCollection({ name: '${name}', schema: z.object({ a: z.string() }), indexedProps: [], placement: { databaseType: 'logs', tiers: ['single'] } })`;
+    await writeSchema(dir, 'one.ts', `export const camel = ${body('auditEvents')};`);
+    await writeSchema(dir, 'two.ts', `export const snake = ${body('audit_events')};`);
+    await expect(generate({ ...repoOptions, schemasDir: dir, outDir: path.join(dir, 'out') })).rejects.toThrow(
+      'collections "auditEvents" and "audit_events" would both generate audit-events.ts and AuditEventsRepository: rename one of them',
+    );
+  });
+});
+
 describe('chronos generate --check', () => {
   it('exits 1 naming the stale files, and 0 once they are written', async () => {
     const dir = await mkdtemp(path.join(scratch, 'check-'));

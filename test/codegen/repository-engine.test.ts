@@ -11,15 +11,10 @@ import { migrate } from '../../codegen/migrate/migrate.js';
 import { listDatabaseTargets } from '../../codegen/migrate/targets.js';
 import { parseConfig } from '../../runtime/config/parse-config.js';
 import type { ChronosConfig } from '../../runtime/config/schema.js';
-import { ValidationError, collectionMapsFrom, counterRulesFrom, initChronos, type Chronos } from '../../runtime/index.js';
-import { createRepositories, type OrdersInput, type Repositories } from '../../generated/index.js';
-import { auditEvents } from '../../schemas/audit-events.js';
-import { customers } from '../../schemas/customers.js';
-import { orders } from '../../schemas/orders.js';
-import { products } from '../../schemas/products.js';
+import { ConfigError, ValidationError, initChronos, type Chronos } from '../../runtime/index.js';
+import { collections, createRepositories, type OrdersInput, type Repositories } from '../../generated/index.js';
 import { testServers, uniqueName } from '../support/servers.js';
 
-const collections = [auditEvents, customers, orders, products];
 let chronos: Chronos;
 let repos: Repositories;
 
@@ -32,8 +27,7 @@ beforeAll(async () => {
       knowledge: { domainsDatabases: [{ domain: 'retail', dbConnRef: 'main', dbName: uniqueName('cg_kn') }] },
       runtime: { tenantDatabases: [{ tenantId: 'acme', dbConnRef: 'main', dbName: uniqueName('cg_rt') }] },
     },
-    collectionMaps: collectionMapsFrom(collections),
-    counterRules: counterRulesFrom(collections),
+    collections,
   };
   const migrated = await migrate({ targets: listDatabaseTargets(parseConfig(config)), collections });
   expect(migrated.ok).toBe(true);
@@ -55,6 +49,23 @@ const order = (orderId: string): OrdersInput => ({
   product: { productId: 'P-1', name: 'Widget', price: 25 },
 });
 
+describe('createRepositories and the declarations', () => {
+  it('refuses an instance that was not given the generated collections, naming them', async () => {
+    const bare = initChronos({ dbConnections: chronos.config.dbConnections, localStorage: chronos.config.localStorage, databases: {} });
+    const error = (() => {
+      try {
+        createRepositories(bare);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toMatch(/pass the generated `collections` to initChronos/);
+    expect((error as ConfigError).issues.map((i) => i.path.join('.'))).toEqual(['collections.auditEvents', 'collections.customers', 'collections.orders', 'collections.products']);
+    await bare.admin.shutdown();
+  });
+});
+
 describe('typed repositories on the engine', () => {
   it('stores the parsed record and reads it back with its declared shape', async () => {
     const shop = repos.runtime.tenant('acme', { domain: 'retail' }).orders;
@@ -66,7 +77,7 @@ describe('typed repositories on the engine', () => {
   });
 
   it('writes nothing when the input is invalid', async () => {
-    const shop = repos.runtime.tenant('acme').orders;
+    const shop = repos.runtime.tenant('acme', { domain: 'retail' }).orders;
     const error = await shop.create({ ...order('ORD-BAD'), total: -1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).issues.map((i) => i.path.join('.'))).toEqual(['total']);
@@ -74,14 +85,14 @@ describe('typed repositories on the engine', () => {
   });
 
   it('leaves the record unchanged when an enrichment is invalid', async () => {
-    const shop = repos.runtime.tenant('acme').orders;
+    const shop = repos.runtime.tenant('acme', { domain: 'retail' }).orders;
     const { id } = await shop.create(order('ORD-2'));
     await expect(shop.enrich(id, { customer: { email: 'nope' } })).rejects.toBeInstanceOf(ValidationError);
     expect((await shop.getLatest(id))?._system.ov).toBe(0);
   });
 
   it('finds records by indexed props, nested ones included', async () => {
-    const shop = repos.runtime.tenant('acme').orders;
+    const shop = repos.runtime.tenant('acme', { domain: 'retail' }).orders;
     await shop.create(order('ORD-3'));
     const page = await shop.listByMeta({ filter: { 'customer.customerId': 'C-ORD-3', status: 'placed' } });
     expect(page.items.map((o) => o.orderId)).toEqual(['ORD-3']);

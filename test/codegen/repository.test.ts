@@ -47,7 +47,7 @@ const order: OrdersInput = {
 describe('writes are validated before anything reaches the engine', () => {
   it('refuses an invalid record with zod issue paths and calls nothing', async () => {
     const { chronos, calls } = recordingChronos();
-    const orders = createRepositories(chronos).runtime.tenant('acme').orders;
+    const orders = createRepositories(chronos).runtime.tenant('acme', { domain: 'retail' }).orders;
     const bad = { ...order, quantity: 0, customer: { ...order.customer, email: 'not-an-email' } };
     const error = await orders.create(bad).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
@@ -57,7 +57,7 @@ describe('writes are validated before anything reaches the engine', () => {
 
   it('refuses _system in caller input', async () => {
     const { chronos, calls } = recordingChronos();
-    const orders = createRepositories(chronos).runtime.tenant('acme').orders;
+    const orders = createRepositories(chronos).runtime.tenant('acme', { domain: 'retail' }).orders;
     const error = await orders.update('o1', { ...order, _system: { ov: 9 } } as OrdersInput).catch((e: unknown) => e);
     expect((error as ValidationError).issues[0]?.path).toEqual(['_system']);
     expect(calls).toEqual([]);
@@ -65,7 +65,7 @@ describe('writes are validated before anything reaches the engine', () => {
 
   it('refuses the whole batch of createMany when one record is invalid', async () => {
     const { chronos, calls } = recordingChronos();
-    const orders = createRepositories(chronos).runtime.tenant('acme').orders;
+    const orders = createRepositories(chronos).runtime.tenant('acme', { domain: 'retail' }).orders;
     const error = await orders.createMany([order, { ...order, total: -1 }]).catch((e: unknown) => e);
     expect((error as ValidationError).issues.map((i) => i.path.join('.'))).toEqual(['1.total']);
     expect(calls).toEqual([]);
@@ -84,12 +84,12 @@ describe('what the repositories send', () => {
   it('routes each collection to its declared database type, tier and scope', async () => {
     const { chronos, calls } = recordingChronos();
     const repos = createRepositories(chronos);
-    await repos.runtime.tenant('acme').orders.getLatest('o1');
+    await repos.metadata.tenant('acme').customers.getLatest('o1');
     await repos.knowledge.domain('retail').products.history('p1');
     await repos.logs.auditEvents.delete('e1', 3);
     await repos.runtime.tenant('acme', { domain: 'retail' }).orders.getLatest('o2');
     expect(calls.map((c) => c.context)).toEqual([
-      { databaseType: 'runtime', tier: 'tenant', tenantId: 'acme', collection: 'orders' },
+      { databaseType: 'metadata', tier: 'tenant', tenantId: 'acme', collection: 'customers' },
       { databaseType: 'knowledge', tier: 'domain', domain: 'retail', collection: 'products' },
       { databaseType: 'logs', tier: 'single', collection: 'auditEvents' },
       // The extra scope routes the order's entities (its product lives in knowledge/domain).
@@ -99,7 +99,7 @@ describe('what the repositories send', () => {
 
   it('sends the parsed record, with defaults applied', async () => {
     const { chronos, calls } = recordingChronos();
-    await createRepositories(chronos).runtime.tenant('acme').orders.create(order, 'api', 'checkout');
+    await createRepositories(chronos).runtime.tenant('acme', { domain: 'retail' }).orders.create(order, 'api', 'checkout');
     expect(calls[0]?.args).toEqual([
       { ...order, customer: { ...order.customer, tier: 'standard' }, product: { ...order.product, tags: [] } },
       'api',
@@ -111,13 +111,13 @@ describe('what the repositories send', () => {
   it('passes a listByMeta filter through as a plain find filter', async () => {
     const { chronos, calls } = recordingChronos();
     const query = { filter: { status: { $in: ['paid' as const, 'shipped' as const] }, 'customer.customerId': 'C-1' }, sort: { total: -1 as const }, limit: 10 };
-    await createRepositories(chronos).runtime.tenant('acme').orders.listByMeta(query);
+    await createRepositories(chronos).runtime.tenant('acme', { domain: 'retail' }).orders.listByMeta(query);
     expect(calls[0]?.args[0]).toEqual({ filter: { status: { $in: ['paid', 'shipped'] }, 'customer.customerId': 'C-1' }, sort: { total: -1 }, limit: 10 });
   });
 
   it('sends the declared entity mappings and returns results keyed by property', async () => {
     const { chronos, calls } = recordingChronos();
-    const orders = createRepositories(chronos).runtime.tenant('acme').orders;
+    const orders = createRepositories(chronos).runtime.tenant('acme', { domain: 'retail' }).orders;
     const saved = await orders.insertWithEntities(order, 'api');
     expect(calls[0]?.args[1]).toEqual([
       { property: 'customer', collection: 'customers', keyProperty: 'customerId', databaseType: 'metadata', tier: 'tenant' },
@@ -130,7 +130,7 @@ describe('what the repositories send', () => {
 
   it('refuses an embedded entity that breaks its own collection schema', async () => {
     const { chronos, calls } = recordingChronos();
-    const orders = createRepositories(chronos).runtime.tenant('acme').orders;
+    const orders = createRepositories(chronos).runtime.tenant('acme', { domain: 'retail' }).orders;
     const error = await orders.insertWithEntities({ ...order, product: { ...order.product, price: -5 } }).catch((e: unknown) => e);
     expect((error as ValidationError).issues.map((i) => i.path.join('.'))).toEqual(['product.price']);
     expect(calls).toEqual([]);

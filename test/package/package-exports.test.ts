@@ -1,7 +1,7 @@
 /**
  * The package as users get it: built, packed with `npm pack`, unpacked into a fresh project, then
  * loaded with `import` and with `require`. Dependencies are linked from this checkout's
- * node_modules so the test needs no registry.
+ * node_modules here; the fresh apps of `fresh-apps.ts` install from the registry.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -9,9 +9,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStudioProcess } from '../studio/studio-process.js';
+import { freshAppSuites } from './fresh-apps.js';
 
 const root = resolve(import.meta.dirname, '../..');
 let project: string;
+let tarball: string;
 
 function run(cmd: string, args: string[], cwd: string): string {
   return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -20,10 +22,10 @@ function run(cmd: string, args: string[], cwd: string): string {
 beforeAll(() => {
   project = mkdtempSync(join(tmpdir(), 'chronos-pack-'));
   run('npm', ['run', 'build', '--silent'], root);
-  const tarball = run('npm', ['pack', '--silent', '--pack-destination', project], root).trim().split('\n').pop() as string;
+  tarball = join(project, run('npm', ['pack', '--silent', '--pack-destination', project], root).trim().split('\n').pop() as string);
   const modules = join(project, 'node_modules');
   mkdirSync(join(modules, 'chronos-db'), { recursive: true });
-  run('tar', ['-xzf', join(project, tarball), '-C', join(modules, 'chronos-db'), '--strip-components=1'], project);
+  run('tar', ['-xzf', tarball, '-C', join(modules, 'chronos-db'), '--strip-components=1'], project);
   for (const entry of readdirSync(join(root, 'node_modules'))) {
     if (entry === 'chronos-db' || entry.startsWith('.')) continue;
     symlinkSync(join(root, 'node_modules', entry), join(modules, entry));
@@ -33,6 +35,32 @@ beforeAll(() => {
 
 afterAll(() => {
   if (project) rmSync(project, { recursive: true, force: true });
+});
+
+describe('errors and classes in the built package', () => {
+  const probe = (file: string, source: string) => {
+    writeFileSync(join(project, file), source);
+    return JSON.parse(run(process.execPath, [file], project)) as unknown;
+  };
+  const check = `
+    let thrown;
+    try { schema.defineCollection({ name: '1-bad', schema: {}, indexedProps: [], placement: [] }); } catch (e) { thrown = e; }
+    const names = ['ChronosError', 'ConfigError', 'ValidationError', 'RouteError', 'NotFoundError', 'ConflictError', 'StorageError'];
+    const made = names.map((n) => n === 'ConfigError' || n === 'ValidationError' ? new main[n]([]) : n === 'ConflictError' ? new main[n]('x', 1) : new main[n]('x'));
+    console.log(JSON.stringify({
+      names: made.map((e) => e.name),
+      sameError: thrown instanceof main.ConfigError && thrown.name === 'ConfigError',
+      sameRepository: main.CollectionRepository === schema.CollectionRepository,
+    }));`;
+  const expected = { names: ['ChronosError', 'ConfigError', 'ValidationError', 'RouteError', 'NotFoundError', 'ConflictError', 'StorageError'], sameError: true, sameRepository: true };
+
+  it('gives every error its class name, and one class identity across chronos-db and chronos-db/schema, in ESM', () => {
+    expect(probe('identity.mjs', `import * as main from 'chronos-db';\nimport * as schema from 'chronos-db/schema';\n${check}`)).toEqual(expected);
+  });
+
+  it('does the same in CommonJS', () => {
+    expect(probe('identity.cjs', `const main = require('chronos-db');\nconst schema = require('chronos-db/schema');\n${check}`)).toEqual(expected);
+  });
 });
 
 describe('the packed package', () => {
@@ -56,11 +84,11 @@ describe('the packed package', () => {
 
   it('ships type declarations for both module systems', () => {
     const files = readdirSync(join(project, 'node_modules', 'chronos-db', 'dist'));
-    expect(files).toEqual(expect.arrayContaining(['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts', 'cli.js']));
+    expect(files).toEqual(expect.arrayContaining(['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts', 'schema.js', 'schema.cjs', 'cli']));
   });
 
   it('installs a chronos bin that prints its usage', () => {
-    const out = run('node', [join(project, 'node_modules', 'chronos-db', 'dist', 'cli.js'), '--help'], project);
+    const out = run(process.execPath, [join(project, 'node_modules', 'chronos-db', 'dist', 'cli', 'cli.js'), '--help'], project);
     expect(out).toMatch(/generate/);
     expect(out).toMatch(/migrate/);
   });
@@ -71,7 +99,7 @@ describe('the packed package', () => {
       join(project, 'studio.config.mjs'),
       "export default { dbConnections: { m: { mongoUri: 'mongodb://127.0.0.1:9' } }, spacesConnections: {}, localStorage: { enabled: true, basePath: '/tmp/chronos-pack-studio' }, databases: { logs: { dbConnRef: 'm', dbName: 'logs' } } };\n",
     );
-    const studio = await startStudioProcess(join(project, 'studio.config.mjs'), [], { builtCli: join(project, 'node_modules', 'chronos-db', 'dist', 'cli.js'), cwd: project });
+    const studio = await startStudioProcess(join(project, 'studio.config.mjs'), [], { builtCli: join(project, 'node_modules', 'chronos-db', 'dist', 'cli', 'cli.js'), cwd: project });
     try {
       const first = await fetch(studio.url, { redirect: 'manual' });
       expect(first.status).toBe(303);
@@ -88,3 +116,5 @@ describe('the packed package', () => {
     }
   });
 });
+
+freshAppSuites(() => tarball);

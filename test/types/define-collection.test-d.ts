@@ -74,3 +74,31 @@ describe('entity mappings point at declared collections', () => {
     });
   });
 });
+
+describe('counter rules name fields of the collection', () => {
+  const place = { databaseType: 'runtime', tiers: ['tenant'] } as const;
+
+  it('accepts indexed props in a meta rule and schema paths in a payload rule', () => {
+    defineCollection({
+      name: 'a', schema, indexedProps: ['ref', 'amount'], placement: place,
+      counterRules: [
+        { name: 'big', when: { amount: { $gte: 100 } }, countUnique: ['ref'] },
+        { name: 'by_buyer', scope: 'payload', when: { note: { $exists: true } }, countUnique: ['buyer.customerId'] },
+      ],
+    });
+  });
+
+  it('refuses a when key that is not an indexed prop of a meta rule', () => {
+    // @ts-expect-error `amout` is misspelt
+    defineCollection({ name: 'a', schema, indexedProps: ['ref', 'amount'], placement: place, counterRules: [{ name: 'big', when: { amout: { $gte: 100 } } }] });
+    // @ts-expect-error note is a field but not indexed, and a meta rule reads indexed props
+    defineCollection({ name: 'a', schema, indexedProps: ['ref'], placement: place, counterRules: [{ name: 'noted', scope: 'meta', when: { note: 'x' } }] });
+  });
+
+  it('refuses a countUnique name that is not a field', () => {
+    // @ts-expect-error `buyer.id` is not a path of the schema
+    defineCollection({ name: 'a', schema, indexedProps: ['ref'], placement: place, counterRules: [{ name: 'u', scope: 'payload', countUnique: ['buyer.id'] }] });
+    // @ts-expect-error `refs` is not an indexed prop
+    defineCollection({ name: 'a', schema, indexedProps: ['ref'], placement: place, counterRules: [{ name: 'u', countUnique: ['refs'] }] });
+  });
+});

@@ -6,6 +6,7 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type { ChronosRecord, CreateResult, EntityResult, ListPage } from '../../runtime/index.js';
 import type {
   CustomersRecord,
+  CustomersRepository,
   OrdersData,
   OrdersInput,
   OrdersRecord,
@@ -20,7 +21,15 @@ declare const input: OrdersInput;
 
 describe('typed access by database type and tier', () => {
   it('gives a tenant-tier collection per tenant', () => {
-    expectTypeOf(repos.runtime.tenant('acme').orders).toEqualTypeOf<OrdersRepository>();
+    expectTypeOf(repos.runtime.tenant('acme', { domain: 'retail' }).orders).toEqualTypeOf<OrdersRepository>();
+    expectTypeOf(repos.metadata.tenant('acme').customers).toEqualTypeOf<CustomersRepository>();
+  });
+
+  it('requires a domain for a repository whose entities go to a domain tier', () => {
+    // @ts-expect-error orders map products into knowledge/domain: name the domain
+    void repos.runtime.tenant('acme').orders;
+    // @ts-expect-error an empty scope names no domain either
+    void repos.runtime.tenant('acme', {}).orders;
   });
 
   it('does not offer a tenant-only collection in the generic tier', () => {
@@ -67,6 +76,17 @@ describe('listByMeta filters and sorts on indexed props only', () => {
   it('accepts indexed props with their types, including declared nested paths', () => {
     void orders.listByMeta({ filter: { status: 'paid', total: { $gte: 100 }, 'customer.customerId': 'c1' }, sort: { total: -1 } });
     void orders.listByMeta({ sort: { updatedAt: 1 } });
+  });
+
+  it('accepts the _system fields the runtime filters and sorts on, with their types', () => {
+    void orders.listByMeta({ filter: { '_system.deleted': false, '_system.ov': { $gte: 1 }, '_system.updatedAt': { $gt: new Date() } }, sort: { '_system.cv': -1 } });
+    void orders.listByMeta({ filter: { '_system.functionIds': 'scorer@v1', '_system.parentId': { $exists: true }, _id: { $in: ['a'] } } });
+    // @ts-expect-error _system.deleted is a boolean
+    void orders.listByMeta({ filter: { '_system.deleted': 'no' } });
+    // @ts-expect-error _system.ov is a number
+    void orders.listByMeta({ filter: { '_system.ov': { $gt: 'one' } } });
+    // @ts-expect-error there is no _system.version
+    void orders.listByMeta({ filter: { '_system.version': 1 } });
   });
 
   it('refuses a non-indexed field in a filter', () => {
