@@ -11,6 +11,7 @@ import {
   MongoOperationTimeoutError,
   MongoServerError,
   MongoServerSelectionError,
+  MongoTopologyClosedError,
 } from 'mongodb';
 import { isChronosError } from '../errors.js';
 import type { FallbackErrorInfo } from './types.js';
@@ -18,13 +19,19 @@ import type { FallbackErrorInfo } from './types.js';
 /** Server error codes that mean "not now" (shutdown, step-down, network, time limits). */
 const TRANSIENT_SERVER_CODES = new Set([6, 7, 50, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
 
+/** Socket errors Node raises when a peer is away or drops the connection. */
+const TRANSIENT_SOCKET_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
+
 /**
- * True when `error` is worth retrying later: a `StorageError` marked `transient`, or a MongoDB
- * network, server-selection or timeout error, or a server error the driver labels retryable.
+ * True when `error` is worth retrying later: a `StorageError` marked `transient`; a MongoDB
+ * network, server-selection, timeout or closed-topology error (a server that was away at the
+ * first operation: the pool's client connects again on the next call); a server error the
+ * driver labels retryable; or a raw socket error such as `ECONNRESET`.
  */
 export function isTransientError(error: unknown): boolean {
   if (isChronosError(error)) return error.code === 'STORAGE_FAILED' && (error as { transient?: unknown }).transient === true;
   if (
+    error instanceof MongoTopologyClosedError ||
     error instanceof MongoNetworkError ||
     error instanceof MongoNetworkTimeoutError ||
     error instanceof MongoServerSelectionError ||
@@ -35,8 +42,10 @@ export function isTransientError(error: unknown): boolean {
   if (error instanceof MongoError) {
     if (error.hasErrorLabel(MongoErrorLabel.RetryableWriteError) || error.hasErrorLabel(MongoErrorLabel.TransientTransactionError)) return true;
     if (error instanceof MongoServerError && typeof error.code === 'number') return TRANSIENT_SERVER_CODES.has(error.code);
+    return false;
   }
-  return false;
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'string' && TRANSIENT_SOCKET_CODES.has(code);
 }
 
 /** The recorded form of an error (name, message, code), for the queue and the dead letters. */
