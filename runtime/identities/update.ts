@@ -1,7 +1,8 @@
 /** `update`: replaces a record's application data as a compare-and-set on its ov. */
 import { parseInput } from '../validation/parse-input.js';
 import { records, type IdentityContext } from './documents.js';
-import { auditSchema, dataSchema, expectedOvSchema, idSchema } from './schemas.js';
+import { auditSchema, expectedOvSchema, idSchema } from './schemas.js';
+import { checkIdentityData } from './identity-data.js';
 import type { IdentityUpdateResult } from './types.js';
 import { writeNextOv } from './write-next-ov.js';
 
@@ -18,7 +19,7 @@ export async function updateIdentity(
   reason?: string,
 ): Promise<IdentityUpdateResult> {
   const parsedId = parseInput(idSchema, id, ['id']);
-  const parsedData = parseInput(dataSchema, data, ['data']);
+  const parsedData = checkIdentityData(data);
   const parsedOv = parseInput(expectedOvSchema, expectedOv, ['expectedOv']);
   const parsedActor = parseInput(auditSchema, actor, ['actor']) ?? null;
   const parsedReason = parseInput(auditSchema, reason, ['reason']) ?? null;
