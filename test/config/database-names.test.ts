@@ -26,14 +26,14 @@ describe('issue 11 item 9: database names the server refuses are ConfigErrors na
 
   it.each(refused.map((name) => [JSON.stringify(name).slice(0, 24), name]))('refuses %s as a tenant dbName', (_label, name) => {
     const error = configError((c) => {
-      c.databases.runtime!.tenantDatabases[0]!.dbName = name;
+      c.databases.runtime!.tenantDatabases![0]!.dbName = name;
     });
     expect(error.issues.map((i) => i.path.join('.'))).toContain('databases.runtime.tenantDatabases.0.dbName');
   });
 
   it('names every kind of database entry', () => {
     const error = configError((c) => {
-      c.databases.runtime!.tenantDatabases[1]!.analyticsDbName = 'an+lytics';
+      c.databases.runtime!.tenantDatabases![1]!.analyticsDbName = 'an+lytics';
       c.databases.metadata!.genericDatabase!.dbName = 'meta(generic)';
       c.databases.knowledge!.domainsDatabases![0]!.dbName = 'kn retail';
       c.databases.logs!.dbName = 'logs.v1';
