@@ -15,7 +15,7 @@ import { findServerCode, SERVER_CODE_OPERATORS as FORBIDDEN_OPERATORS, whyRefuse
 type Path = Array<string | number>;
 
 /** Filter values: JSON and Dates (identity data keeps Dates); keys are checked per position. */
-const FILTER_VALUE_RULES = { dates: 'date', mongoKeys: false } as const;
+const FILTER_VALUE_RULES = { dates: 'date', mongoDocument: false } as const;
 
 const LOGICAL_OPERATORS = new Set(['$and', '$or', '$nor']);
 const COMPARISON_OPERATORS = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists']);

@@ -12,7 +12,7 @@ import { dataSchema } from './schemas.js';
 /** Largest identity record data, in bytes of BSON (MongoDB documents stop at 16 MB). */
 export const MAX_IDENTITY_DATA_BYTES = 8 * 1024 * 1024;
 
-const DATA_RULES = { dates: 'date', mongoKeys: true } as const;
+const DATA_RULES = { dates: 'date', mongoDocument: true } as const;
 
 /**
  * Returns the exact plain copy of `data` that will be stored, or throws a ValidationError naming

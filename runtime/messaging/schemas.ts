@@ -15,7 +15,7 @@ export const MAX_LIST_LIMIT = 1000;
 const name = (what: string) =>
   wellFormedString(`${what} must be a string`).pipe(z.string().min(1, `${what} must be a non-empty string`));
 /** Values, payloads and headers are stored as BSON: JSON plus Dates, keys MongoDB can store. */
-const STORED_VALUE_RULES = { dates: 'date', mongoKeys: true } as const;
+const STORED_VALUE_RULES = { dates: 'date', mongoDocument: true } as const;
 const time = z.union([z.date(), z.iso.datetime({ offset: true })], {
   error: 'must be a Date or an ISO-8601 date-time string',
 });

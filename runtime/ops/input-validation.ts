@@ -77,9 +77,9 @@ export function checkOpId(value: unknown, field: FieldPath = ['options', 'opId']
 }
 
 /** How caller data is copied for a versioned write: JSON, with Dates as ISO strings. */
-const PAYLOAD_RULES = { dates: 'iso-string', mongoKeys: false } as const;
+const PAYLOAD_RULES = { dates: 'iso-string', mongoDocument: false } as const;
 /** Indexed props are also stored in Mongo (head `meta`, version rows): keys must be field names. */
-const INDEXED_RULES = { dates: 'iso-string', mongoKeys: true } as const;
+const INDEXED_RULES = { dates: 'iso-string', mongoDocument: true } as const;
 
 /**
  * Checks application data for a write and returns its exact JSON copy (valid Dates become ISO

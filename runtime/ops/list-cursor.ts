@@ -108,7 +108,7 @@ export function decodeCursor(order: ListOrder, cursor: unknown): { value: unknow
   if (value instanceof Date && Number.isNaN(value.getTime())) throw refused(order);
   try {
     // Finite numbers, well-formed strings, no `$` or `.` keys inside a JSON sort value.
-    toJsonValue(value, ['afterId'], { dates: 'date', mongoKeys: true });
+    toJsonValue(value, ['afterId'], { dates: 'date', mongoDocument: true });
   } catch {
     throw refused(order);
   }

@@ -29,7 +29,7 @@ export const SYSTEM_FILTER_FIELDS: Readonly<Record<string, string>> = {
 };
 
 /** Filter values: JSON and Dates; keys are checked per position by the translation below. */
-const FILTER_VALUE_RULES = { dates: 'date', mongoKeys: false } as const;
+const FILTER_VALUE_RULES = { dates: 'date', mongoDocument: false } as const;
 const DATE_FIELDS = new Set(['insertedAt', 'updatedAt', 'deletedAt']);
 const COMPARISONS = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists']);
 const LOGICAL = new Set(['$and', '$or', '$nor']);

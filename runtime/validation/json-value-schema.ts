@@ -12,7 +12,7 @@ import { toJsonValue, type JsonValueRules } from './json-value.js';
  *
  * @example
  * ```ts
- * const payload = z.unknown().transform(jsonValueTransform({ dates: 'date', mongoKeys: true }));
+ * const payload = z.unknown().transform(jsonValueTransform({ dates: 'date', mongoDocument: true }));
  * ```
  */
 export function jsonValueTransform<T>(rules: JsonValueRules): (value: T, ctx: z.RefinementCtx<T>) => T {

@@ -20,10 +20,11 @@ export interface JsonValueRules {
    */
   readonly dates: 'iso-string' | 'date';
   /**
-   * Refuse object keys MongoDB cannot store as field names (a leading `$`, a `.`), for values
-   * stored in Mongo documents rather than in object storage.
+   * Refuse what a document on every supported MongoDB-wire server cannot hold, for values stored
+   * in Mongo rather than in object storage: keys starting with `$` or containing `.`, and arrays
+   * directly inside arrays (FerretDB stores no nested arrays).
    */
-  readonly mongoKeys: boolean;
+  readonly mongoDocument: boolean;
 }
 
 type Path = Array<string | number>;
@@ -44,10 +45,10 @@ function checkString(value: string, path: Path, what: string): void {
 function checkKey(key: string, path: Path, rules: JsonValueRules): void {
   checkString(key, path, 'the key');
   if (key.includes('\u0000')) refuse(path, 'the key holds a NUL character, which BSON cannot store: rename the key');
-  if (rules.mongoKeys && key.startsWith('$')) {
+  if (rules.mongoDocument && key.startsWith('$')) {
     refuse(path, `the key "${key}" starts with $, which MongoDB reads as an operator: rename the key`);
   }
-  if (rules.mongoKeys && key.includes('.')) {
+  if (rules.mongoDocument && key.includes('.')) {
     refuse(path, `the key "${key}" contains a dot, which MongoDB reads as a path: rename the key`);
   }
 }
@@ -72,7 +73,7 @@ class Walker {
 
   constructor(private readonly rules: JsonValueRules) {}
 
-  value(value: unknown, path: Path, depth: number): unknown {
+  value(value: unknown, path: Path, depth: number, inArray = false): unknown {
     switch (typeof value) {
       case 'string':
         checkString(value, path, 'the string');
@@ -96,17 +97,17 @@ class Walker {
       case 'undefined':
         return refuse(path, 'undefined is not JSON: send null, or leave the prop out');
       default:
-        return value === null ? null : this.object(value as object, path, depth);
+        return value === null ? null : this.object(value as object, path, depth, inArray);
     }
   }
 
-  private object(value: object, path: Path, depth: number): unknown {
+  private object(value: object, path: Path, depth: number, inArray: boolean): unknown {
     if (depth >= MAX_JSON_DEPTH) refuse(path, `nested deeper than ${MAX_JSON_DEPTH} levels: flatten the structure`);
     if (this.ancestors.has(value)) refuse(path, 'a circular reference (the value contains itself) is not JSON: break the cycle');
     if (value instanceof Date && Object.getPrototypeOf(value) === Date.prototype) return this.date(value, path);
     this.ancestors.add(value);
     try {
-      if (Array.isArray(value)) return this.array(value, path, depth);
+      if (Array.isArray(value)) return this.array(value, path, depth, inArray);
       const proto = Object.getPrototypeOf(value) as unknown;
       if (proto !== Object.prototype && proto !== null) refuse(path, describeObject(value));
       return this.plain(value as Record<string | symbol, unknown>, path, depth);
@@ -121,8 +122,11 @@ class Walker {
     return this.rules.dates === 'date' ? new Date(time) : value.toISOString();
   }
 
-  private array(value: unknown[], path: Path, depth: number): unknown[] {
+  private array(value: unknown[], path: Path, depth: number, inArray: boolean): unknown[] {
     if (Object.getPrototypeOf(value) !== Array.prototype) refuse(path, describeObject(value));
+    if (inArray && this.rules.mongoDocument) {
+      refuse(path, 'an array directly inside an array cannot be stored in a MongoDB-wire document here (FerretDB has no nested arrays): wrap it in an object, e.g. [{ items: [...] }]');
+    }
     const keys = Reflect.ownKeys(value);
     if (keys.length !== value.length + 1) {
       for (let i = 0; i < value.length; i += 1) {
@@ -135,7 +139,7 @@ class Walker {
     for (let i = 0; i < value.length; i += 1) {
       const descriptor = Object.getOwnPropertyDescriptor(value, i);
       if (!descriptor || !('value' in descriptor)) refuse([...path, i], 'an accessor (getter) is not plain data: pass the value itself');
-      out[i] = this.value(descriptor.value, [...path, i], depth + 1);
+      out[i] = this.value(descriptor.value, [...path, i], depth + 1, true);
     }
     return out;
   }
@@ -165,12 +169,13 @@ class Walker {
  * storable: NaN, ±Infinity, invalid Dates, BigInt, Symbols, functions (an own `toJSON`
  * included), Map, Set, binary data, RegExp, BSON and other class instances, circular
  * references, sparse arrays, getters, lone surrogates, keys with NUL (and, with
- * `rules.mongoKeys`, keys starting with `$` or containing `.`), and nesting deeper than
+ * `rules.mongoDocument`, keys starting with `$` or containing `.` and arrays directly inside
+ * arrays), and nesting deeper than
  * {@link MAX_JSON_DEPTH}. Props whose value is `undefined` are left out.
  *
  * @example
  * ```ts
- * const clean = toJsonValue(input, ['data'], { dates: 'iso-string', mongoKeys: false });
+ * const clean = toJsonValue(input, ['data'], { dates: 'iso-string', mongoDocument: false });
  * ```
  */
 export function toJsonValue(value: unknown, path: ReadonlyArray<string | number>, rules: JsonValueRules): unknown {

@@ -46,6 +46,7 @@ describe('issue 11 item 6: identities refuse what the server would choke on', ()
     ['a dotted key', () => ({ profile: { 'a.b': 1 } }), ['data', 'profile', 'a.b']],
     ['a BSON Code', () => ({ code: new Code('1') }), ['data', 'code']],
     ['a lone surrogate', () => ({ name: '\udfff' }), ['data', 'name']],
+    ['an array inside an array (FerretDB stores none)', () => ({ grid: [[1, 2]] }), ['data', 'grid', 0]],
   ];
 
   it.each(cases)('refuses %s on create and update, writes nothing, and the connection stays alive', async (_name, data, path) => {

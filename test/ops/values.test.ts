@@ -121,10 +121,11 @@ describe('issue 11 item 6: operator-shaped data in an indexed prop is refused be
     await refusedEverywhere({ orderId: { $gt: '' } }, ['orderId', '$gt']);
   });
 
-  it('refuses a dotted key inside an indexed prop, and keeps $ keys outside indexed props', async () => {
+  it('refuses a dotted key or nested arrays inside an indexed prop, and keeps both outside indexed props', async () => {
     await refusedEverywhere({ status: { 'a.b': 1 } }, ['status', 'a.b']);
-    const { id: created } = await ops.create({ orderId: 'A-3', other: { $gt: '' } });
-    expect(await ops.getLatest(created)).toMatchObject({ other: { $gt: '' } });
+    await refusedEverywhere({ status: [[1]] }, ['status', 0]);
+    const { id: created } = await ops.create({ orderId: 'A-3', other: { $gt: '' }, grid: [[1]] });
+    expect(await ops.getLatest(created)).toMatchObject({ other: { $gt: '' }, grid: [[1]] });
   });
 });
 
