@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { jsonValueTransform } from '../validation/json-value-schema.js';
 import { wellFormedString } from '../validation/well-formed.js';
+import { isPlainObject } from '../validation/plain-object.js';
 
 /** Page size of the `list` methods when the caller names none. */
 export const DEFAULT_LIST_LIMIT = 100;
@@ -21,9 +22,13 @@ const time = z.union([z.date(), z.iso.datetime({ offset: true })], {
 });
 const definedValue = (field: string) =>
   z.unknown().refine((v) => v !== undefined, `${field} is required (store null for "no value")`).transform(jsonValueTransform(STORED_VALUE_RULES));
+// Walked before any zod object copy: zod's record rebuilds objects by assignment, which drops a
+// `__proto__` key instead of storing it.
 const headers = z
-  .record(z.string(), z.unknown(), { error: 'headers must be an object of header name to value' })
-  .transform(jsonValueTransform(STORED_VALUE_RULES));
+  .unknown()
+  .transform(jsonValueTransform(STORED_VALUE_RULES))
+  .refine(isPlainObject, 'headers must be an object of header name to value')
+  .transform((value) => value as Record<string, unknown>);
 const note = wellFormedString('must be a string');
 const count = (what: string) =>
   z.number({ error: `${what} must be a number` }).int(`${what} must be an integer`).nonnegative(`${what} must be >= 0`);

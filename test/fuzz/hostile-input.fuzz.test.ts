@@ -6,7 +6,7 @@
  *
  * Seeded and bounded: the seed is printed at the start (and by fast-check on a failure, with the
  * path of the shrunk case); `FC_SEED=<seed>` replays a run, `FC_RUNS=<n>` changes the number of
- * cases per property (default 100).
+ * cases per property (default 60).
  */
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
@@ -23,7 +23,7 @@ import { freshDb, type FreshDb } from '../support/fresh-db.js';
 import { documentedCopy, hostileDocument, keys, tree } from './hostile-values.js';
 
 const seed = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : (Date.now() ^ Math.floor(Math.random() * 2 ** 31)) >>> 0;
-const numRuns = Number(process.env.FC_RUNS ?? 100);
+const numRuns = Number(process.env.FC_RUNS ?? 60);
 const params: fc.Parameters<unknown> = { seed, numRuns, endOnFailure: false };
 // Printed first, so a failing CI log always says how to replay it.
 console.log(`[fuzz] seed ${seed}, ${numRuns} cases per property; replay with FC_SEED=${seed} npx vitest run test/fuzz`);

@@ -50,7 +50,10 @@ describe('issue 11 item 6: messaging refuses payloads the server would choke on'
   it('round-trips JSON and Dates exactly', async () => {
     const m = createMessagingApi(base.db, 'acme', { captureDeliveries: false });
     const payload = { s: 'é😀', n: [1, 2.5, -3], at: new Date('2026-01-01T00:00:00.000Z'), nested: { ok: null } };
-    await m.messages.save({ topic: 't', msgId: 'round', payload });
-    expect((await m.messages.get({ topic: 't', msgId: 'round' }))?.payload).toEqual(payload);
+    const headers = JSON.parse('{"__proto__": 0, "x-trace": "t1"}') as Record<string, unknown>;
+    await m.messages.save({ topic: 't', msgId: 'round', payload, headers });
+    const back = await m.messages.get({ topic: 't', msgId: 'round' });
+    expect(back?.payload).toEqual(payload);
+    expect(Object.entries(back?.headers ?? {})).toEqual([['__proto__', 0], ['x-trace', 't1']]);
   });
 });
