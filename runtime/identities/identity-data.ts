@@ -20,8 +20,8 @@ const DATA_RULES = { dates: 'date', mongoDocument: true } as const;
  * nesting deeper than 64 levels, more than {@link MAX_IDENTITY_DATA_BYTES}.
  */
 export function checkIdentityData(data: unknown): Record<string, unknown> {
-  parseInput(dataSchema, data, ['data']);
-  // The copy is taken from the caller's object itself, so what is checked is what is stored.
+  // The copy is taken from the caller's object itself (before zod rebuilds anything), so what is
+  // checked is what is stored, and a getter or Proxy is read once, inside the walk's error handling.
   const clean = toJsonValue(data, ['data'], DATA_RULES) as Record<string, unknown>;
   parseInput(dataSchema, clean, ['data']);
   const size = BSON.calculateObjectSize(clean);

@@ -46,6 +46,7 @@ describe('issue 11 item 6: identities refuse what the server would choke on', ()
     ['a dotted key', () => ({ profile: { 'a.b': 1 } }), ['data', 'profile', 'a.b']],
     ['a BSON Code', () => ({ code: new Code('1') }), ['data', 'code']],
     ['a lone surrogate', () => ({ name: '\udfff' }), ['data', 'name']],
+    ['a Proxy whose traps throw', () => new Proxy({}, { ownKeys: () => { throw new Error('trap'); } }), ['data']],
     ['an array inside an array (FerretDB stores none)', () => ({ grid: [[1, 2]] }), ['data', 'grid', 0]],
   ];
 
