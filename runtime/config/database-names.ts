@@ -8,7 +8,7 @@ import type { ErrorIssue } from '../errors.js';
 import type { ParsedChronosConfig } from './schema.js';
 
 /** The portable database name: 1 to 63 of `A-Z a-z 0-9 _ -`. */
-export const PORTABLE_DATABASE_NAME = /^[A-Za-z0-9_-]{1,63}$/;
+const PORTABLE_DATABASE_NAME = /^[A-Za-z0-9_-]{1,63}$/;
 
 type Path = Array<string | number>;
 

@@ -21,7 +21,7 @@ export interface ListOrder {
 }
 
 /** Longest cursor accepted (a sort value is at most a few MB; Mongo filters stop at 16 MB). */
-export const MAX_CURSOR_LENGTH = 4 * 1024 * 1024;
+const MAX_CURSOR_LENGTH = 4 * 1024 * 1024;
 
 const recordId = z.string().regex(/^[0-9a-f]{24}$/);
 

@@ -8,6 +8,7 @@
  * store another.
  */
 import { isChronosError, ValidationError } from '../errors.js';
+import { isWellFormed } from './well-formed.js';
 
 /** How deep objects and arrays may nest (MongoDB stores at most 100 levels; messages wrap values). */
 export const MAX_JSON_DEPTH = 64;
@@ -29,15 +30,12 @@ export interface JsonValueRules {
 
 type Path = Array<string | number>;
 
-/** Matches a UTF-16 surrogate that is not half of a pair (BSON would store U+FFFD instead). */
-const LONE_SURROGATE = /\p{Surrogate}/u;
-
 function refuse(path: Path, message: string): never {
   throw ValidationError.at(path, message);
 }
 
 function checkString(value: string, path: Path, what: string): void {
-  if (LONE_SURROGATE.test(value)) {
+  if (!isWellFormed(value)) {
     refuse(path, `${what} holds a lone UTF-16 surrogate, which UTF-8 (and so MongoDB) cannot store: send well-formed Unicode (String.prototype.toWellFormed)`);
   }
 }

@@ -10,7 +10,7 @@ export function isWellFormed(value: string): boolean {
 }
 
 /** The message of {@link wellFormedString}'s refusal. */
-export const WELL_FORMED_MESSAGE = 'must be well-formed Unicode (no lone UTF-16 surrogate): MongoDB stores UTF-8';
+const WELL_FORMED_MESSAGE = 'must be well-formed Unicode (no lone UTF-16 surrogate): MongoDB stores UTF-8';
 
 /** A zod string schema that also refuses lone surrogates. */
 export function wellFormedString(error?: string) {
