@@ -71,6 +71,8 @@ describe('issue 11 item 1: a Mongo connection that survives the server being awa
     const up = await chronos.admin.health();
     expect(up.mongo[0]).toMatchObject({ ok: true });
     expect(up.ok).toBe(true);
+    // Still the one shared client: nothing was closed or replaced on the failures.
+    expect(chronos.admin.connectionStats().mongoClients).toBe(1);
   });
 
   it('recovers when the server goes away during operation and comes back', async () => {
