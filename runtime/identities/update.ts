@@ -26,9 +26,11 @@ export async function updateIdentity(
   await ctx.indexesReady();
   const updatedAt = new Date();
   const { ov } = await writeNextOv(ctx, parsedId, parsedOv, async (before, nextOv) => {
-    const result = await records(ctx).updateOne(
+    // A whole-document replace, not `$set: { data }`: FerretDB 1.24 skips a `$set` of an embedded
+    // document that differs from the stored one only in its key names ({ a: 1 } over { b: 1 }).
+    const result = await records(ctx).replaceOne(
       { _id: before._id, tenantId: ctx.tenantId, ov: before.ov },
-      { $set: { ov: nextOv, data: parsedData, updatedAt, actor: parsedActor, reason: parsedReason } },
+      { ...before, ov: nextOv, data: parsedData, updatedAt, actor: parsedActor, reason: parsedReason },
     );
     return result.matchedCount === 1;
   });

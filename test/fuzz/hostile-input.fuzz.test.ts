@@ -188,6 +188,14 @@ describe('fuzz: listByMeta filters and cursors', () => {
         return real.slice(0, i) + c + real.slice(i + 1);
       }),
       tree,
+      fc.constant(real),
+      // Well-formed forgeries: accepted, and only move the start of the same query.
+      fc
+        .record({
+          k: fc.oneof(fc.string().map((v) => ({ t: 's', v })), fc.double().map((v) => ({ t: 'n', v })), fc.constant({ t: 'null' })),
+          i: fc.stringMatching(/^[0-9a-f]{24}$/),
+        })
+        .map(({ k, i }) => encode({ v: 1, f: 'meta.orderId', d: -1, k, i })),
     );
     await fc.assert(
       fc.asyncProperty(tampered, fc.constantFrom<Record<string, 1 | -1> | undefined>(sort, { status: 1 }, undefined), async (afterId, order) => {

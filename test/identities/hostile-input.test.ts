@@ -89,3 +89,18 @@ describe('issue 11 item 7: an identities collection cannot be named like the cla
     expect(await users.getLatest(id)).toMatchObject({ email: 'b@acme.test', _system: { ov: 1 } });
   });
 });
+
+describe('issue 11 fuzz finding: an identity update that only renames keys is stored', () => {
+  it('replaces { email: {} } by { a: {} } and { n: 1 } by { m: 1 } (FerretDB skips such a $set)', async () => {
+    const ops = createIdentityOps(base.db, 'acme', 'renames');
+    const { id } = await ops.create({ email: {} });
+    await ops.update(id, { a: {} }, 0);
+    expect(await ops.getLatest(id)).toEqual(expect.objectContaining({ a: {}, _system: expect.objectContaining({ ov: 1 }) }));
+    expect(await ops.getLatest(id)).not.toHaveProperty('email');
+    await ops.update(id, { n: 1 }, 1);
+    await ops.update(id, { m: 1 }, 2);
+    const last = await ops.getLatest(id);
+    expect(last).toMatchObject({ m: 1 });
+    expect(last).not.toHaveProperty('n');
+  });
+});
