@@ -10,7 +10,7 @@ import type { HeadDoc } from './head-store.js';
 import type { ChronosRecord, ListPage, ListQuery, ReadOptions } from './types.js';
 import { headField } from './meta-filter.js';
 import { translateMetaFilter } from './meta-filter.js';
-import { decodeCursor, encodeCursor, type ListOrder } from './list-cursor.js';
+import { afterPosition, decodeCursor, encodeCursor, type ListOrder } from './list-cursor.js';
 import { checkReadOptions, loadRecord } from './read.js';
 
 /** Default page size. */
@@ -37,10 +37,8 @@ function sortValue(order: ListOrder, head: HeadDoc): unknown {
 }
 
 function cursorFilter(order: ListOrder, cursor: unknown): Filter<HeadDoc> {
-  const after = order.dir === 1 ? '$gt' : '$lt';
   const { value, id } = decodeCursor(order, cursor);
-  if (order.field === '_id') return { _id: { [after]: id } } as Filter<HeadDoc>;
-  return { $or: [{ [order.field]: { [after]: value } }, { [order.field]: value, _id: { [after]: id } }] } as Filter<HeadDoc>;
+  return afterPosition(order, value, id) as Filter<HeadDoc>;
 }
 
 /**

@@ -77,6 +77,48 @@ function refused(order: ListOrder): ValidationError {
   return ValidationError.at(['afterId'], `expected ${what}; this cursor is malformed, was changed, or comes from another sort`);
 }
 
+/**
+ * MongoDB's sort order across the types a head field can hold (null and missing first). A range
+ * operator only matches values of its own type, so a cursor continues into the later types with
+ * `$type` (arrays sort by their elements and cannot be paged reliably: see the README).
+ */
+const TYPE_ORDER = ['null', 'number', 'string', 'object', 'array', 'bool', 'date'] as const;
+
+function typeOf(value: unknown): (typeof TYPE_ORDER)[number] {
+  if (value === null || value === undefined) return 'null';
+  if (value instanceof Date) return 'date';
+  if (Array.isArray(value)) return 'array';
+  switch (typeof value) {
+    case 'number':
+      return 'number';
+    case 'string':
+      return 'string';
+    case 'boolean':
+      return 'bool';
+    default:
+      return 'object';
+  }
+}
+
+/**
+ * The filter for the records after the cursor position (`value`, `id`) in `order`: a greater (or,
+ * descending, smaller) value of the same type, the same value with a later id, or a value of a
+ * type that sorts after it.
+ */
+export function afterPosition(order: ListOrder, value: unknown, id: string): Record<string, unknown> {
+  const after = order.dir === 1 ? '$gt' : '$lt';
+  if (order.field === '_id') return { _id: { [after]: id } };
+  const rank = TYPE_ORDER.indexOf(typeOf(value));
+  const laterTypes = TYPE_ORDER.filter((_, i) => (order.dir === 1 ? i > rank : i < rank));
+  return {
+    $or: [
+      { [order.field]: { [after]: value } },
+      { [order.field]: value, _id: { [after]: id } },
+      ...laterTypes.map((type) => (type === 'null' ? { [order.field]: null } : { [order.field]: { $type: type } })),
+    ],
+  };
+}
+
 /** The cursor that continues after `lastId`, whose sort field holds `lastValue`. */
 export function encodeCursor(order: ListOrder, lastValue: unknown, lastId: string): string {
   if (order.field === '_id') return lastId;

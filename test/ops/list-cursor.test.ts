@@ -70,4 +70,23 @@ describe('issue 11 item 3: opaque, validated cursors', () => {
     expect(await validationPaths(() => ops.listByMeta({ filter: { orderId: { nested: { 'a.b': 1 } } } as never }))).toEqual([['filter', 'orderId', 'nested', 'a.b']]);
     expect((await ops.listByMeta({ filter: { orderId: { $in: ['O-1', 'O-2'] } } })).items).toHaveLength(2);
   });
+
+  it('pages through a sort field holding several types (null, missing, numbers, strings, objects, booleans) without losing any', async () => {
+    const mixed = fx.ops('cursors_mixed', { settings: { indexedProps: ['rank'] } });
+    const values: unknown[] = [null, undefined, 1, 2.5, 'a', 'b', { x: 1 }, true, false, 1, 'a'];
+    for (const rank of values) await mixed.create(rank === undefined ? { other: 1 } : { rank });
+    for (const dir of [1, -1] as const) {
+      const all = (await mixed.listByMeta({ limit: 100, sort: { rank: dir } })).items.map((r) => r._id);
+      const paged: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await mixed.listByMeta({ limit: 2, sort: { rank: dir }, ...(cursor ? { afterId: cursor } : {}) });
+        paged.push(...page.items.map((r) => r._id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(all).toHaveLength(values.length);
+      expect(paged).toEqual(all);
+    }
+  });
 });
+
