@@ -8,8 +8,7 @@ import type { BenchFixture, BenchStorage } from './bench-fixture.js';
 import { benchDocument } from './operation-suite.js';
 import type { Measurement } from './stats.js';
 import { measureInterleaved } from './stats.js';
-import { createManyRecords, DEFAULT_CREATE_MANY_CONCURRENCY } from '../runtime/ops/create-many.js';
-import { resolveCollectionSettings } from '../runtime/ops/context.js';
+import { PUT_CONCURRENCY } from '../runtime/ops/create-many.js';
 import { DEFAULT_SHADOW_MAX_BYTES } from '../runtime/ops/dev-shadow.js';
 import { checkInterrupted } from './interrupt.js';
 
@@ -51,11 +50,11 @@ export async function runCreateManySuite(fx: BenchFixture, storage: BenchStorage
     sequential.push((records / (performance.now() - t0)) * 1000);
     const many = fx.ops(db, storage, `many_${round}`, settings);
     t0 = performance.now();
-    const results = await createManyRecords(many, { settings: resolveCollectionSettings(settings) }, docs);
+    const results = await many.createMany(docs);
     batched.push((records / (performance.now() - t0)) * 1000);
     if (results.length !== records) throw new Error('bench: createMany returned a result per record');
   }
-  return { records, rounds, concurrency: DEFAULT_CREATE_MANY_CONCURRENCY, sequentialPerSecond: median(sequential), createManyPerSecond: median(batched) };
+  return { records, rounds, concurrency: PUT_CONCURRENCY, sequentialPerSecond: median(sequential), createManyPerSecond: median(batched) };
 }
 
 /**

@@ -11,7 +11,7 @@ export const indexDefinitions: readonly CollectionIndexes[] = [
     indexes: [
       { collection: 'auditEvents_ver', name: 'chronos_id_ov', key: { id: 1, ov: 1 }, unique: true },
       { collection: 'auditEvents_ver', name: 'chronos_cv', key: { cv: 1 }, unique: true },
-      { collection: 'auditEvents_ver', name: 'chronos_id_state_at', key: { id: 1, state: 1, at: -1 } },
+      { collection: 'auditEvents_ver', name: 'chronos_id_at', key: { id: 1, at: -1 } },
       { collection: 'auditEvents_ver', name: 'chronos_state', key: { state: 1, at: 1 } },
       { collection: 'auditEvents_head', name: 'chronos_updated_at', key: { updatedAt: 1, _id: 1 } },
       { collection: 'auditEvents_head', name: 'chronos_inserted_at', key: { insertedAt: 1, _id: 1 } },
@@ -26,7 +26,7 @@ export const indexDefinitions: readonly CollectionIndexes[] = [
     indexes: [
       { collection: 'customers_ver', name: 'chronos_id_ov', key: { id: 1, ov: 1 }, unique: true },
       { collection: 'customers_ver', name: 'chronos_cv', key: { cv: 1 }, unique: true },
-      { collection: 'customers_ver', name: 'chronos_id_state_at', key: { id: 1, state: 1, at: -1 } },
+      { collection: 'customers_ver', name: 'chronos_id_at', key: { id: 1, at: -1 } },
       { collection: 'customers_ver', name: 'chronos_state', key: { state: 1, at: 1 } },
       { collection: 'customers_head', name: 'chronos_updated_at', key: { updatedAt: 1, _id: 1 } },
       { collection: 'customers_head', name: 'chronos_inserted_at', key: { insertedAt: 1, _id: 1 } },
@@ -41,7 +41,7 @@ export const indexDefinitions: readonly CollectionIndexes[] = [
     indexes: [
       { collection: 'orders_ver', name: 'chronos_id_ov', key: { id: 1, ov: 1 }, unique: true },
       { collection: 'orders_ver', name: 'chronos_cv', key: { cv: 1 }, unique: true },
-      { collection: 'orders_ver', name: 'chronos_id_state_at', key: { id: 1, state: 1, at: -1 } },
+      { collection: 'orders_ver', name: 'chronos_id_at', key: { id: 1, at: -1 } },
       { collection: 'orders_ver', name: 'chronos_state', key: { state: 1, at: 1 } },
       { collection: 'orders_head', name: 'chronos_updated_at', key: { updatedAt: 1, _id: 1 } },
       { collection: 'orders_head', name: 'chronos_inserted_at', key: { insertedAt: 1, _id: 1 } },
@@ -59,7 +59,7 @@ export const indexDefinitions: readonly CollectionIndexes[] = [
     indexes: [
       { collection: 'products_ver', name: 'chronos_id_ov', key: { id: 1, ov: 1 }, unique: true },
       { collection: 'products_ver', name: 'chronos_cv', key: { cv: 1 }, unique: true },
-      { collection: 'products_ver', name: 'chronos_id_state_at', key: { id: 1, state: 1, at: -1 } },
+      { collection: 'products_ver', name: 'chronos_id_at', key: { id: 1, at: -1 } },
       { collection: 'products_ver', name: 'chronos_state', key: { state: 1, at: 1 } },
       { collection: 'products_head', name: 'chronos_updated_at', key: { updatedAt: 1, _id: 1 } },
       { collection: 'products_head', name: 'chronos_inserted_at', key: { insertedAt: 1, _id: 1 } },

@@ -16,7 +16,10 @@ export type ChronosErrorCode =
   | 'ROUTE_UNRESOLVED'
   | 'NOT_FOUND'
   | 'CONFLICT'
-  | 'STORAGE_FAILED';
+  | 'STORAGE_FAILED'
+  | 'DATABASE_FAILED'
+  | 'OUTCOME_UNKNOWN'
+  | 'COUNTERS_PENDING';
 
 /**
  * Base class of every error Chronos raises on purpose.
@@ -126,6 +129,43 @@ export class StorageError extends ChronosError {
   constructor(message: string, options?: { cause?: unknown; transient?: boolean }) {
     super(message, 'STORAGE_FAILED', { cause: options?.cause });
     this.transient = options?.transient ?? false;
+  }
+}
+
+/**
+ * A MongoDB operation failed (the server refused it, or could not be reached within the retry
+ * budget). The driver's error is the `cause`; `transient` says whether a later retry may succeed.
+ */
+export class DatabaseError extends ChronosError {
+  /** True when a retry may succeed (a dropped connection, a busy or stepping-down server, a timeout). */
+  readonly transient: boolean;
+
+  constructor(message: string, options?: { cause?: unknown; transient?: boolean }) {
+    super(message, 'DATABASE_FAILED', { cause: options?.cause });
+    this.transient = options?.transient ?? false;
+  }
+}
+
+/**
+ * A write may or may not have happened: the failure came at a point where Chronos cannot tell
+ * (the version's payload is complete but the step that makes it visible could not be confirmed).
+ * Such a version is never half-visible: it either never becomes visible, or becomes visible as a
+ * whole when the next writer of the record or `admin.reconcile()` rolls it forward. Check with
+ * `getVersion(id, ov)` or look for {@link opId} in `history(id)`.
+ */
+export class WriteOutcomeUnknownError extends ChronosError {
+  /** The record written. */
+  readonly id: string;
+  /** The version the write would have created. */
+  readonly ov: number;
+  /** The operation id recorded with that version (the caller's `opId`, or one Chronos generated). */
+  readonly opId: string;
+
+  constructor(message: string, details: { id: string; ov: number; opId: string; cause?: unknown }) {
+    super(message, 'OUTCOME_UNKNOWN', { cause: details.cause });
+    this.id = details.id;
+    this.ov = details.ov;
+    this.opId = details.opId;
   }
 }
 

@@ -1,122 +1,125 @@
 /**
- * The in-memory side of debounced counters: increments aggregated per counter document until the
- * next flush, so N writes to one collection cost one `$inc` per document instead of N.
+ * The in-memory side of counting: contributions wait here, grouped by analytics database, until
+ * the next batch; a batch turns the contributions it owns into one `$inc` per counter document,
+ * so N writes to one collection cost a handful of statements per batch instead of N.
  */
 import type { Db, MongoClient } from 'mongodb';
-import type { WriteEvent } from '../ops/write-event.js';
-import { bucketKey, bucketOf, GRANULARITIES, totalsKey, uniqueValueId, type CounterScope, type Granularity } from './counter-keys.js';
-import type { RuleHit } from './counter-rule.js';
+import { counterTargets, type Contribution, type CounterIdentity } from './counter-contribution.js';
 
-/** Fields a counter document gets when it is first created (they identify it for queries). */
-export interface CounterIdentity {
-  tenantId: string | null;
-  dbName: string;
-  collection: string;
-  /** `all` for the running total, else the bucket granularity. */
-  granularity: Granularity | 'all';
-  /** Bucket label (`2026-11-25`, `2026-W48`, `2026-11`); absent on the running total. */
-  bucket?: string;
-  /** Bucket start (UTC); absent on the running total. */
-  start?: Date;
-}
-
-/** A seen-value candidate: inserted into `cnt_unique` at flush; the first insert counts. */
-export interface UniqueCandidate {
-  rule: string;
-  prop: string;
-}
-
-/** Pending changes to one counter document. */
+/** Increments of one counter document, applied with one upsert. */
 export interface PendingDoc {
-  db: Db;
   id: string;
   identity: CounterIdentity;
   /** Field path in the counter document → amount to add. */
   inc: Map<string, number>;
-  /** Latest commit time counted; written with `$max` so out-of-order flushes keep the newest. */
+  /** Latest commit time counted; written with `$max` so out-of-order batches keep the newest. */
   lastAt: Date;
-  /** Seen-value id → what it counts. A Map, so one value seen twice in a batch is claimed once. */
-  uniques: Map<string, UniqueCandidate>;
+}
+
+/** A seen-value row to insert into `cnt_unique`; the batch whose insert succeeds counts the value. */
+export interface UniqueRow {
+  _id: string;
+  /** The batch that claimed the value: only it adds the value's `+1`. */
+  b: string;
+  /** Granularity and bucket start, for retention; absent on running-total rows. */
+  g?: string;
+  start?: Date;
+}
+
+/** One batch of contributions for one analytics database. */
+export interface CounterBatch {
+  /** Random id; also the journal row's `_id` and the `b` of every row the batch inserts. */
+  id: string;
+  /** Id of the writer (recorder incarnation) whose marker `j.<writer>` the batch sets on counter documents. */
+  writer: string;
+  /** When the batch was opened (writer's clock); the writer gives up on it after its lease. */
+  openedAt: Date;
+  db: Db;
+  contributions: Contribution[];
 }
 
 const FIELD_OF_KIND = { CREATE: 'created', UPDATE: 'updated', DELETE: 'deleted' } as const;
 
 /**
- * Pending documents grouped by analytics database, then by `_id`. Databases are told apart by
- * client and name, not by `Db` object: `client.db(name)` returns a new object on every call, and
- * one key must still get one `$inc`.
+ * Contributions waiting for a batch, grouped by database. Databases are told apart by client and
+ * name, not by `Db` object (`client.db(name)` returns a new object on every call). A version
+ * observed twice before a batch is kept once.
  */
-export class CounterBatch {
-  private readonly byDb = new Map<MongoClient, Map<string, { db: Db; docs: Map<string, PendingDoc> }>>();
+export class ContributionQueue {
+  private readonly byDb = new Map<MongoClient, Map<string, { db: Db; pending: Map<string, Contribution> }>>();
+  private count = 0;
 
-  /** True when nothing is pending. */
-  get isEmpty(): boolean {
-    return this.byDb.size === 0;
+  /** How many contributions wait. */
+  get size(): number {
+    return this.count;
   }
 
-  /** Counts one event (totals and every bucket) with the rules it matched. */
-  add(db: Db, event: WriteEvent, hits: readonly RuleHit[]): void {
-    const scope: CounterScope = { dbName: event.dbName, collection: event.collection, tenantId: event.tenantId };
-    const base = { tenantId: event.tenantId ?? null, dbName: event.dbName, collection: event.collection };
-    const targets: Array<{ id: string; identity: CounterIdentity }> = [{ id: totalsKey(scope), identity: { ...base, granularity: 'all' } }];
-    for (const granularity of GRANULARITIES) {
-      const bucket = bucketOf(event.at, granularity);
-      targets.push({ id: bucketKey(scope, bucket), identity: { ...base, granularity, bucket: bucket.label, start: bucket.start } });
-    }
-    const kindField = FIELD_OF_KIND[event.kind];
-    for (const target of targets) {
-      const doc = this.docFor(db, target.id, target.identity, event.at);
-      bump(doc.inc, kindField, 1);
-      for (const hit of hits) {
-        bump(doc.inc, `rules.${hit.rule}.${kindField}`, 1);
-        for (const { prop, value } of hit.uniques) {
-          doc.uniques.set(uniqueValueId(target.id, hit.rule, prop, value), { rule: hit.rule, prop });
-        }
-      }
-    }
-  }
-
-  /** Puts back documents a flush could not write, merging with anything added since. */
-  restore(docs: readonly PendingDoc[]): void {
-    for (const failed of docs) {
-      const doc = this.docFor(failed.db, failed.id, failed.identity, failed.lastAt);
-      for (const [path, amount] of failed.inc) bump(doc.inc, path, amount);
-      for (const [id, candidate] of failed.uniques) doc.uniques.set(id, candidate);
-    }
-  }
-
-  /** Every pending document, grouped by database. */
-  groups(): Array<{ db: Db; docs: PendingDoc[] }> {
-    return [...this.byDb.values()].flatMap((byName) => [...byName.values()].map(({ db, docs }) => ({ db, docs: [...docs.values()] })));
-  }
-
-  private docsOf(db: Db): Map<string, PendingDoc> {
+  /** Queues `c` for `db`. */
+  add(db: Db, c: Contribution): void {
     let byName = this.byDb.get(db.client);
-    if (!byName) {
-      byName = new Map();
-      this.byDb.set(db.client, byName);
-    }
+    if (!byName) this.byDb.set(db.client, (byName = new Map()));
     let group = byName.get(db.databaseName);
-    if (!group) {
-      group = { db, docs: new Map() };
-      byName.set(db.databaseName, group);
-    }
-    return group.docs;
+    if (!group) byName.set(db.databaseName, (group = { db, pending: new Map() }));
+    if (!group.pending.has(c.key)) this.count += 1;
+    group.pending.set(c.key, c);
   }
 
-  private docFor(db: Db, id: string, identity: CounterIdentity, at: Date): PendingDoc {
-    const docs = this.docsOf(db);
-    let doc = docs.get(id);
-    if (!doc) {
-      doc = { db, id, identity, inc: new Map(), lastAt: at, uniques: new Map() };
-      docs.set(id, doc);
-    } else if (at > doc.lastAt) {
-      doc.lastAt = at;
-    }
-    return doc;
+  /** Takes everything queued, per database, leaving the queue empty. */
+  drain(): Array<{ db: Db; contributions: Contribution[] }> {
+    const out = [...this.byDb.values()].flatMap((byName) => [...byName.values()].map(({ db, pending }) => ({ db, contributions: [...pending.values()] })));
+    this.byDb.clear();
+    this.count = 0;
+    return out;
   }
 }
 
-function bump(inc: Map<string, number>, path: string, amount: number): void {
-  inc.set(path, (inc.get(path) ?? 0) + amount);
+/** The distinct `cnt_unique` rows the contributions claim, stamped with the batch id. */
+export function uniqueRowsOf(contributions: readonly Contribution[], batchId: string): UniqueRow[] {
+  const rows = new Map<string, UniqueRow>();
+  for (const c of contributions) {
+    const targets = counterTargets(c, c.at);
+    for (const hit of c.hits) {
+      for (const u of hit.uniques) {
+        u.ids.forEach((id, i) => {
+          const identity = targets[i]?.identity;
+          if (rows.has(id) || !identity) return;
+          rows.set(id, identity.start ? { _id: id, b: batchId, g: identity.granularity, start: identity.start } : { _id: id, b: batchId });
+        });
+      }
+    }
+  }
+  return [...rows.values()];
+}
+
+/**
+ * The increments of a batch: every owned contribution adds its kind (and each rule it matched) to
+ * its four counter documents, and every seen value the batch owns adds 1 to its rule's unique
+ * count. Deterministic, so recovery computes the same increments from the stored rows.
+ */
+export function incrementsOf(owned: readonly Contribution[], ownedUniques: ReadonlySet<string>): PendingDoc[] {
+  const docs = new Map<string, PendingDoc>();
+  const counted = new Set<string>();
+  for (const c of owned) {
+    const kindField = FIELD_OF_KIND[c.kind];
+    counterTargets(c, c.at).forEach((target, i) => {
+      let doc = docs.get(target.id);
+      if (!doc) docs.set(target.id, (doc = { id: target.id, identity: target.identity, inc: new Map(), lastAt: c.at }));
+      else if (c.at > doc.lastAt) doc.lastAt = c.at;
+      bump(doc.inc, kindField);
+      for (const hit of c.hits) {
+        bump(doc.inc, `rules.${hit.rule}.${kindField}`);
+        for (const u of hit.uniques) {
+          const id = u.ids[i];
+          if (id === undefined || !ownedUniques.has(id) || counted.has(id)) continue;
+          counted.add(id);
+          bump(doc.inc, `rules.${hit.rule}.unique.${u.prop}`);
+        }
+      }
+    });
+  }
+  return [...docs.values()];
+}
+
+function bump(inc: Map<string, number>, path: string): void {
+  inc.set(path, (inc.get(path) ?? 0) + 1);
 }

@@ -107,3 +107,25 @@ export function uniqueValueId(counterId: string, rule: string, prop: string, val
   const typed = `${typeof value}:${canonicalValue(value)}`;
   return createHash('sha256').update(`${counterId}\u0000${rule}\u0000${prop}\u0000${typed}`).digest('base64url').slice(0, 22);
 }
+
+/**
+ * Mongo collection of counted versions in the analytics database: one row per committed version
+ * counted, keyed by {@link versionKey}. Its unique `_id` is what makes counting idempotent (a
+ * version observed twice, replayed, or found again by the recovery pass inserts the same key and
+ * is counted by whoever inserted it first), and each row keeps what the version contributes so a
+ * batch that crashed can be finished without the payload. 240 bytes of BSON per version no rule
+ * matched, about 420 with one `countUnique` prop.
+ */
+export const SEEN_COLLECTION = 'cnt_seen';
+
+/**
+ * Mongo collection of counter batch journals: one row per batch, `open` until every increment of
+ * the batch has been applied, then `done`. The recovery pass finishes open batches of writers
+ * that died (see `counter-recovery.ts`).
+ */
+export const BATCH_COLLECTION = 'cnt_batch';
+
+/** `_id` of a counted version: the totals key plus the record id and ov, so it is unique per routed database, tenant and collection. */
+export function versionKey(scope: CounterScope, id: string, ov: number): string {
+  return `${totalsKey(scope)}|id:${escapePart(id)}|ov:${ov}`;
+}

@@ -1,12 +1,28 @@
 /**
  * The write observer behind `counterRules`: counts every committed write into `cnt_total` of the
- * tenant's analytics database, debounced, with exact unique counts.
+ * tenant's analytics database, off the write's critical path and exactly once per version.
+ *
+ * `observe` only computes what the version contributes (rules evaluated in memory) and queues it:
+ * no statement is sent before the write returns. Batches go out after `debounceMs`, or at once
+ * when `batchSize` contributions wait, through the five idempotent steps of `counter-writer.ts`.
  */
+import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
 import type { WriteEvent, WriteObserver } from '../ops/write-event.js';
-import { CounterBatch } from './counter-batch.js';
-import { evaluateRules, type CounterRule } from './counter-rule.js';
-import { writeCounters } from './counter-writer.js';
+import { ContributionQueue, type CounterBatch } from './counter-batch.js';
+import { contributionOf } from './counter-contribution.js';
+import { CounterLeaseExpired, CountersPendingError, InjectedCounterCrash } from './counter-errors.js';
+import type { CounterRule } from './counter-rule.js';
+import { applyBatch, type CounterFaultHook } from './counter-writer.js';
+
+/** Default number of contributions that sends a batch without waiting for the debounce. */
+export const DEFAULT_COUNTER_BATCH_SIZE = 500;
+
+/**
+ * Default lease of a writer on its batch: past it the writer stops working on the batch and leaves
+ * it to the recovery pass (`admin.reconcile()`), which waits {@link DEFAULT_COUNTER_GRACE_MS}.
+ */
+export const DEFAULT_COUNTER_LEASE_MS = 15_000;
 
 /** Options of {@link createCounterRecorder}. */
 export interface CounterRecorderOptions {
@@ -14,32 +30,49 @@ export interface CounterRecorderOptions {
   resolveAnalyticsDb: (event: WriteEvent) => Db | undefined;
   /** Validated rules (parse them with {@link counterRuleSchema}). */
   rules: readonly CounterRule[];
-  /** How long increments wait in memory before one write; 0 writes on every event (`writeOptimization.debounceMs`). */
+  /** How long contributions wait in memory before a batch (`writeOptimization.debounceMs`); 0 sends one right after the event, still after the write returned. */
   debounceMs: number;
-  /** Called when a background or per-event write fails; the increments stay pending and are retried with backoff. */
+  /** Contributions that send a batch at once (`writeOptimization.batchSize`); default {@link DEFAULT_COUNTER_BATCH_SIZE}. */
+  batchSize?: number;
+  /** Called when a background batch fails; the batch stays pending and is retried with backoff. */
   onError?: (error: unknown) => void;
-  /** Time source for events without a valid commit time; defaults to the system clock. */
+  /** Time source for events without a valid commit time, and for batch leases; defaults to the system clock. */
   clock?: () => Date;
+  /** How long a writer keeps working on one batch (ms); default {@link DEFAULT_COUNTER_LEASE_MS}. */
+  leaseMs?: number;
+  /** Internal test seam: runs after each step of a batch; a throw acts as a crash there. */
+  faults?: CounterFaultHook;
 }
 
 /** A running recorder: feed `observe` to the engine, call `flush` before reading exact totals. */
 export interface CounterRecorder {
   /**
-   * The {@link WriteObserver} to register with the engine. Counting is in memory; with
-   * `debounceMs: 0` the returned promise resolves once the write is durable (or has failed and
-   * been reported to `onError`). It never rejects.
+   * The {@link WriteObserver} to register with the engine. Synchronous and in memory: it sends
+   * nothing and returns nothing to wait for; failures to route an event go to `onError`.
    */
   observe: WriteObserver;
-  /** Writes everything observed so far; resolves when it is durable, rejects (keeping it pending) when a write failed. */
+  /** The rules the recorder evaluates (the recovery pass needs to know whether any reads the payload). */
+  readonly rules: readonly CounterRule[];
+  /**
+   * Sends everything observed so far and finishes this recorder's batches that failed before;
+   * resolves when all of it is durable.
+   *
+   * @throws CountersPendingError when the analytics database failed; nothing is lost, call it again.
+   */
   flush(): Promise<void>;
   /** Stops the timer and flushes what is pending; later events are ignored. */
   close(): Promise<void>;
 }
 
+/** A writer id: the key of its marker in counter documents (`j.<id>`), so no dots or dollars. */
+function newWriterId(): string {
+  return randomUUID().replace(/-/g, '');
+}
+
 /**
- * Creates the counter observer. Each event adds `created|updated|deleted` to the running total and
- * to its day, ISO-week and month buckets (by the event's commit time, UTC), and for every matching
- * rule `rules.<name>.<kind>` and one unique claim per `countUnique` prop present.
+ * Creates the counter observer. Each version adds `created|updated|deleted` to the running total
+ * and to its day, ISO-week and month buckets (by commit time, UTC), and for every matching rule
+ * `rules.<name>.<kind>` and, per `countUnique` prop present, the value if no batch counted it yet.
  *
  * @example
  * ```ts
@@ -51,29 +84,51 @@ export interface CounterRecorder {
  */
 export function createCounterRecorder(options: CounterRecorderOptions): CounterRecorder {
   const clock = options.clock ?? (() => new Date());
-  let pending = new CounterBatch();
+  const batchSize = options.batchSize ?? DEFAULT_COUNTER_BATCH_SIZE;
+  const leaseMs = options.leaseMs ?? DEFAULT_COUNTER_LEASE_MS;
+  const queue = new ContributionQueue();
+  /** Batches that failed part-way, retried (resumed) by the next flush while their lease lasts. */
+  let unfinished: CounterBatch[] = [];
+  let writer = newWriterId();
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
-  // Flushes run one after another, so a flush resolves only after every earlier batch is durable.
+  // Flushes run one after another: a writer finishes its batches in order (see counter-writer.ts).
   let chain: Promise<void> = Promise.resolve();
 
+  /** Runs one batch; on failure keeps it for a resume, or drops it when it crashed or outlived its lease. */
+  const run = async (batch: CounterBatch, resume: boolean): Promise<unknown> => {
+    try {
+      await applyBatch(batch, { resume, now: clock, leaseMs, ...(options.faults && { faults: options.faults }) });
+      return undefined;
+    } catch (error) {
+      // The next batches of this recorder use a new marker key, so they never overwrite the marker of this open one.
+      writer = newWriterId();
+      // A "crashed" batch is forgotten as a dead process forgets it; an expired one is left to recovery.
+      if (!(error instanceof InjectedCounterCrash) && !(error instanceof CounterLeaseExpired)) unfinished.push(batch);
+      return error;
+    }
+  };
+
   const writeOut = async (): Promise<void> => {
-    if (pending.isEmpty) return;
-    const batch = pending;
-    pending = new CounterBatch();
     const errors: unknown[] = [];
-    for (const { db, docs } of batch.groups()) {
-      try {
-        const outcome = await writeCounters(db, docs);
-        if (outcome.leftover.length > 0) pending.restore(outcome.leftover);
-        if (outcome.error !== undefined) errors.push(outcome.error);
-      } catch (error) {
-        // writeCounters reports write failures itself; anything thrown happened before a write.
-        pending.restore(docs);
-        errors.push(error);
+    const retry = unfinished;
+    unfinished = [];
+    for (const batch of retry) {
+      const error = await run(batch, true);
+      if (error !== undefined) errors.push(error);
+    }
+    for (const { db, contributions } of queue.drain()) {
+      for (let i = 0; i < contributions.length; i += batchSize) {
+        const batch: CounterBatch = { id: randomUUID(), writer, openedAt: clock(), db, contributions: contributions.slice(i, i + batchSize) };
+        const error = await run(batch, false);
+        if (error !== undefined) errors.push(error);
       }
     }
-    if (errors.length > 0) throw errors[0];
+    if (errors.length > 0) {
+      const [first] = errors;
+      if (first instanceof InjectedCounterCrash) throw first;
+      throw new CountersPendingError(`counters could not be written (${errors.length} batch${errors.length > 1 ? 'es' : ''} pending): ${String(first)}`, { cause: first });
+    }
   };
 
   const flush = (): Promise<void> => {
@@ -81,16 +136,16 @@ export function createCounterRecorder(options: CounterRecorderOptions): CounterR
       clearTimeout(timer);
       timer = undefined;
     }
-    const run = chain.then(writeOut);
-    chain = run.catch(() => undefined);
-    return run;
+    const next = chain.then(writeOut);
+    chain = next.catch(() => undefined);
+    return next;
   };
 
   // After a failed background flush, wait longer each time (up to a minute) instead of hammering a sick server.
   let failures = 0;
-  const schedule = (): void => {
+  const schedule = (delayMs: number): void => {
     if (timer || closed) return;
-    const delay = failures === 0 ? options.debounceMs : Math.min(60_000, Math.max(options.debounceMs, 100) * 2 ** failures);
+    const delay = failures === 0 ? delayMs : Math.min(60_000, Math.max(delayMs, 100) * 2 ** failures);
     timer = setTimeout(() => {
       timer = undefined;
       flush().then(
@@ -100,7 +155,7 @@ export function createCounterRecorder(options: CounterRecorderOptions): CounterR
         (error: unknown) => {
           failures += 1;
           options.onError?.(error);
-          schedule();
+          if (unfinished.length > 0 || queue.size > 0) schedule(options.debounceMs);
         },
       );
     }, delay);
@@ -113,24 +168,17 @@ export function createCounterRecorder(options: CounterRecorderOptions): CounterR
       const db = options.resolveAnalyticsDb(event);
       if (!db) return;
       const at = event.at instanceof Date && !Number.isNaN(event.at.getTime()) ? event.at : clock();
-      const counted = at === event.at ? event : { ...event, at };
-      pending.add(db, counted, evaluateRules(counted, options.rules));
+      queue.add(db, contributionOf(at === event.at ? event : { ...event, at }, options.rules));
     } catch (error) {
       // The write has committed; a counter that cannot be routed is reported, never thrown at the engine.
       options.onError?.(error);
       return;
     }
-    if (options.debounceMs > 0) {
-      schedule();
-      return;
+    if (queue.size >= batchSize && timer && failures === 0) {
+      clearTimeout(timer);
+      timer = undefined;
     }
-    // Never rejects: an engine that forgets to catch must not crash on a counter write. The
-    // increments stay pending and a background retry (with backoff) picks them up.
-    return flush().catch((error: unknown) => {
-      failures += 1;
-      options.onError?.(error);
-      schedule();
-    });
+    schedule(queue.size >= batchSize ? 0 : options.debounceMs);
   };
 
   const close = async (): Promise<void> => {
@@ -138,5 +186,5 @@ export function createCounterRecorder(options: CounterRecorderOptions): CounterR
     await flush();
   };
 
-  return { observe, flush, close };
+  return { observe, rules: options.rules, flush, close };
 }

@@ -84,8 +84,9 @@ function checkScope(scope: CounterScope): void {
  * The running totals of one collection in one database, read from `cnt_total` of `analyticsDb`.
  * Without `tenantId` (as the reference calls it) the tenant is the one whose writes were counted
  * for that database and collection; when several tenants share the database, name the tenant.
- * Exact once the recorder's `flush()` has resolved; a flush interrupted by a lost connection is
- * retried, which may count that batch twice (at-least-once).
+ * Exact once the recorder's `flush()` has resolved: every committed version it observed is counted
+ * once, even when a batch was retried after a lost connection. After a crash, run
+ * `admin.reconcile()` (it finishes open batches and counts versions no batch counted) first.
  */
 export async function getTotals(analyticsDb: Db, query: TotalsQuery): Promise<CounterTotals> {
   checkScope(query);

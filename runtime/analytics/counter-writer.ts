@@ -1,108 +1,172 @@
 /**
- * Writes a flushed {@link CounterBatch} to the analytics database. Exactness rests on two
- * server guarantees only: the unique `_id` index of `cnt_unique` (the first insert of a seen
- * value wins, everyone else gets E11000) and `$inc` on one document.
+ * Applies one {@link CounterBatch} to its analytics database, exactly once per version, in five
+ * steps (each one statement, whatever the batch size):
+ *
+ * 1. open the journal row `cnt_batch/<batch>` (`open`);
+ * 2. insert one `cnt_seen` row per version (unordered, unique `_id` = version key, `b` = batch):
+ *    the batch owns the versions whose row it inserted; a duplicate was counted by another batch;
+ * 3. insert the seen values of owned versions into `cnt_unique` (unordered, `b` = batch): the batch
+ *    owns the values whose row it inserted;
+ * 4. one upsert per counter document: `$inc` of the owned increments and `$set j.<writer> = batch`
+ *    in the same single-document update, so "applied here" and "incremented here" are one fact;
+ * 5. mark the journal `done`.
+ *
+ * A retry of the same batch (`resume`) is idempotent: a duplicate row whose `b` is this batch is
+ * its own, and a counter document whose marker already names this batch is skipped. The recovery
+ * pass finishes an open batch with the same code from the rows of step 2 (see
+ * `counter-recovery.ts`). A writer uses a marker key only for batches it finishes in order; after a
+ * failure it continues under a new writer id, so a later batch never overwrites the marker of one
+ * left open. `counter-protocol.md` beside this file has the crash table.
  */
 import { MongoBulkWriteError, type AnyBulkWriteOperation, type Db, type Document } from 'mongodb';
-import { TOTALS_COLLECTION, UNIQUE_COLLECTION } from './counter-keys.js';
-import type { PendingDoc } from './counter-batch.js';
+import { isDuplicateKeyError } from '../mongo/duplicate-key.js';
+import { incrementsOf, uniqueRowsOf, type CounterBatch, type PendingDoc } from './counter-batch.js';
+import { toSeenRow, type Contribution, type SeenRow } from './counter-contribution.js';
+import { CounterLeaseExpired, InjectedCounterCrash } from './counter-errors.js';
+import { closeJournal, journalState, openJournal } from './counter-journal.js';
+import { SEEN_COLLECTION, TOTALS_COLLECTION, UNIQUE_COLLECTION } from './counter-keys.js';
 
-/** Counter and seen-value documents are keyed by string ids. */
+/** The steps of a batch, in order; the fault hook runs after each. */
+export type CounterStep = 'batch-opened' | 'versions-marked' | 'uniques-claimed' | 'counters-applied' | 'batch-closed';
+
+/** Internal test seam: called after each {@link CounterStep}; an error thrown here acts as a crash there. */
+export type CounterFaultHook = (step: CounterStep, info: { batchId: string; dbName: string }) => void | Promise<void>;
+
+/** How {@link applyBatch} runs. */
+export interface ApplyOptions {
+  /** False on a batch's first attempt: a duplicate cannot be one of its own rows then, so none is looked up. */
+  resume: boolean;
+  /** The batch's `cnt_seen` rows are known to exist (recovery read them by `b`): step 2 is skipped. */
+  seenWritten?: boolean;
+  now: () => Date;
+  /** Gives up before a step once the batch is older than this (ms); absent for recovery, which runs after the grace period. */
+  leaseMs?: number;
+  faults?: CounterFaultHook;
+}
+
 type KeyedDoc = Document & { _id: string };
 
-const DUPLICATE_KEY = 11000;
 /** Concurrent first upserts of one counter document can race to E11000; retrying turns them into updates. */
 const UPSERT_ATTEMPTS = 4;
 
-/** What a write left undone: documents to put back into the batch, and the error that stopped it. */
-export interface WriteOutcome {
-  leftover: PendingDoc[];
-  error?: unknown;
-}
+/** Runs the five steps; throws (leaving the batch open, to resume or recover) when one fails. */
+export async function applyBatch(batch: CounterBatch, options: ApplyOptions): Promise<void> {
+  const { db } = batch;
+  const step = async (name: CounterStep): Promise<void> => {
+    if (options.faults) {
+      try {
+        await options.faults(name, { batchId: batch.id, dbName: db.databaseName });
+      } catch (e) {
+        throw new InjectedCounterCrash(name, { cause: e });
+      }
+    }
+  };
+  const guard = (): void => {
+    if (options.leaseMs !== undefined && options.now().getTime() - batch.openedAt.getTime() > options.leaseMs) throw new CounterLeaseExpired(batch.id, options.leaseMs);
+  };
 
-/** Indices of the operations that failed in a bulk call, by error code. */
-function failedIndices(error: unknown): Map<number, number> | undefined {
-  if (!(error instanceof MongoBulkWriteError)) return undefined;
-  const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-  return new Map(errors.map((e) => [e.index, e.code]));
+  guard();
+  // A batch the recovery pass finished (possible only with a grace period below the lease) must not
+  // be applied again: its markers may be cleared already. A missing journal means the first attempt
+  // never opened it (done journals are kept a day, far beyond any lease).
+  if (options.resume && !options.seenWritten && (await journalState(db, batch.id)) === 'done') return;
+  await openJournal(db, batch);
+  await step('batch-opened');
+  guard();
+  const owned = options.seenWritten ? batch.contributions : await markVersions(db, batch, options.resume);
+  await step('versions-marked');
+  guard();
+  const ownedUniques = await claimUniques(db, owned, batch.id, options.resume);
+  await step('uniques-claimed');
+  guard();
+  const docs = incrementsOf(owned, ownedUniques);
+  if (options.resume) await applyChecked(db, docs, batch);
+  else await applyAll(db, docs, batch);
+  await step('counters-applied');
+  await closeJournal(db, batch.id, options.now());
+  await step('batch-closed');
 }
 
 /**
- * Inserts every pending seen value; each insert that succeeds becomes a `+1` on its rule's unique
- * counter in the same document's `$inc`. Duplicates are values already counted. On a failure
- * other than a duplicate, the values whose insert failed stay pending.
+ * Inserts rows with one unordered `insertMany` and returns the `_id`s this batch owns: the ones
+ * inserted, plus (on a resume) duplicates whose `b` is this batch. Any other failure is thrown.
  */
-async function claimUniques(db: Db, docs: readonly PendingDoc[]): Promise<unknown> {
-  const claims = docs.flatMap((doc) => [...doc.uniques].map(([id, candidate]) => ({ doc, id, candidate })));
-  if (claims.length === 0) return undefined;
-  // Only what retention needs: bucket rows carry granularity and start; running-total rows just the id.
-  const rows = claims.map(({ doc, id }) => (doc.identity.start ? { _id: id, g: doc.identity.granularity, start: doc.identity.start } : { _id: id }));
-  let failures = new Map<number, number>();
-  let stop: unknown;
+async function insertOwned<T extends KeyedDoc & { b: string }>(db: Db, collection: string, rows: T[], batchId: string, resume: boolean): Promise<Set<string>> {
+  const owned = new Set(rows.map((r) => r._id));
+  if (rows.length === 0) return owned;
+  let duplicates: string[] = [];
   try {
-    await db.collection<KeyedDoc>(UNIQUE_COLLECTION).insertMany(rows, { ordered: false });
+    await db.collection<T>(collection).insertMany(rows as never[], { ordered: false });
   } catch (error) {
-    const known = failedIndices(error);
-    // Without per-insert results we cannot tell which values were claimed: keep them all pending.
-    if (!known) return error;
-    failures = known;
-    if ([...known.values()].some((code) => code !== DUPLICATE_KEY)) stop = error;
+    if (!(error instanceof MongoBulkWriteError)) throw error;
+    const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+    if (errors.some((e) => e.code !== 11000)) throw error;
+    duplicates = errors.map((e) => rows[e.index]?._id).filter((id): id is string => id !== undefined);
   }
-  claims.forEach(({ doc, id, candidate }, i) => {
-    const code = failures.get(i);
-    if (code !== undefined && code !== DUPLICATE_KEY) return; // stays pending for the next flush
-    doc.uniques.delete(id);
-    if (code === undefined) {
-      const path = `rules.${candidate.rule}.unique.${candidate.prop}`;
-      doc.inc.set(path, (doc.inc.get(path) ?? 0) + 1);
-    }
-  });
-  return stop;
+  for (const id of duplicates) {
+    owned.delete(id);
+    // Only a resume can meet its own row: a first attempt's batch id is brand new.
+    if (resume && (await db.collection<KeyedDoc>(collection).findOne({ _id: id }, { projection: { b: 1 } }))?.b === batchId) owned.add(id);
+  }
+  return owned;
 }
 
-function incrementOp(doc: PendingDoc): AnyBulkWriteOperation<KeyedDoc> {
+/** Step 2: the contributions whose version this batch counts. */
+async function markVersions(db: Db, batch: CounterBatch, resume: boolean): Promise<Contribution[]> {
+  const rows: SeenRow[] = batch.contributions.map((c) => toSeenRow(c, batch.id));
+  const owned = await insertOwned(db, SEEN_COLLECTION, rows, batch.id, resume);
+  return batch.contributions.filter((c) => owned.has(c.key));
+}
+
+/** Step 3: the seen values this batch counts. */
+async function claimUniques(db: Db, owned: readonly Contribution[], batchId: string, resume: boolean): Promise<Set<string>> {
+  return insertOwned(db, UNIQUE_COLLECTION, uniqueRowsOf(owned, batchId), batchId, resume);
+}
+
+/** The update of one counter document: its increments and the batch's marker, in one single-document update. */
+function incrementUpdate(doc: PendingDoc, batch: CounterBatch): Document {
   return {
-    updateOne: {
-      filter: { _id: doc.id },
-      update: { $inc: Object.fromEntries(doc.inc), $max: { lastAt: doc.lastAt }, $setOnInsert: { ...doc.identity } },
-      upsert: true,
-    },
+    $inc: Object.fromEntries(doc.inc),
+    $max: { lastAt: doc.lastAt },
+    $set: { [`j.${batch.writer}`]: batch.id },
+    $setOnInsert: { ...doc.identity },
   };
 }
 
-/** One `$inc` per document (upserted), retrying the ones that lost a first-insert race. */
-async function applyIncrements(db: Db, docs: readonly PendingDoc[]): Promise<{ leftover: PendingDoc[]; error?: unknown }> {
-  let todo = docs.filter((doc) => doc.inc.size > 0);
+function incrementOp(doc: PendingDoc, batch: CounterBatch): AnyBulkWriteOperation<KeyedDoc> {
+  return { updateOne: { filter: { _id: doc.id }, update: incrementUpdate(doc, batch), upsert: true } };
+}
+
+/** Step 4 on a first attempt: one bulk of upserts; E11000 races (nothing applied) are retried, anything else thrown. */
+async function applyAll(db: Db, docs: readonly PendingDoc[], batch: CounterBatch): Promise<void> {
+  let todo = [...docs];
   for (let attempt = 1; todo.length > 0; attempt += 1) {
     try {
-      await db.collection<KeyedDoc>(TOTALS_COLLECTION).bulkWrite(todo.map(incrementOp), { ordered: false });
-      return { leftover: [] };
+      await db.collection<KeyedDoc>(TOTALS_COLLECTION).bulkWrite(todo.map((d) => incrementOp(d, batch)), { ordered: false });
+      return;
     } catch (error) {
-      const known = failedIndices(error);
-      // A lost connection may or may not have applied the batch; retrying it later can count twice, dropping it can lose counts. We retry (at-least-once) and say so in getTotals' TSDoc.
-      if (!known) return { leftover: [...todo], error };
-      const failed = todo.filter((_doc, i) => known.has(i));
-      const onlyRaces = [...known.values()].every((code) => code === DUPLICATE_KEY);
-      if (!onlyRaces || attempt >= UPSERT_ATTEMPTS) return { leftover: failed, error };
-      todo = failed;
+      if (!(error instanceof MongoBulkWriteError) || attempt >= UPSERT_ATTEMPTS) throw error;
+      const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+      if (errors.some((e) => e.code !== 11000)) throw error;
+      const failed = new Set(errors.map((e) => e.index));
+      todo = todo.filter((_d, i) => failed.has(i));
     }
   }
-  return { leftover: [] };
 }
 
-/**
- * Writes the pending documents of one database: seen values first, then one `$inc` per counter
- * document. Returns what could not be written so the caller can keep it for the next flush.
- */
-export async function writeCounters(db: Db, docs: readonly PendingDoc[]): Promise<WriteOutcome> {
-  const claimError = await claimUniques(db, docs);
-  const { leftover, error } = await applyIncrements(db, docs);
-  const stillPending = docs.filter((doc) => doc.uniques.size > 0 && !leftover.includes(doc));
-  const firstError = claimError ?? error;
-  return firstError === undefined && stillPending.length === 0 ? { leftover } : { leftover: [...leftover, ...stillPending.map(onlyUniques)], error: firstError };
-}
-
-/** A copy of `doc` carrying only its unclaimed values (its increments were written). */
-function onlyUniques(doc: PendingDoc): PendingDoc {
-  return { ...doc, inc: new Map() };
+/** Step 4 on a resume: each counter document is read first and skipped when its marker already names this batch. */
+async function applyChecked(db: Db, docs: readonly PendingDoc[], batch: CounterBatch): Promise<void> {
+  const totals = db.collection<KeyedDoc>(TOTALS_COLLECTION);
+  for (const doc of docs) {
+    const current = await totals.findOne({ _id: doc.id }, { projection: { [`j.${batch.writer}`]: 1 } });
+    if ((current?.j as Record<string, unknown> | undefined)?.[batch.writer] === batch.id) continue;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await totals.updateOne({ _id: doc.id }, incrementUpdate(doc, batch), { upsert: true });
+        break;
+      } catch (e) {
+        if (!isDuplicateKeyError(e) || attempt >= UPSERT_ATTEMPTS) throw e;
+      }
+    }
+  }
 }

@@ -10,7 +10,7 @@ export { createCounterRecorder, type CounterRecorder, type CounterRecorderOption
 export { getTotals, getBucketTotals, type CounterTotals, type RuleTotals, type BucketTotals, type TotalsQuery, type BucketQuery } from './counter-totals.js';
 export { pruneCounterBuckets, type CounterRetention, type PruneResult } from './counter-retention.js';
 export { counterIndexes } from './counter-indexes.js';
-export { TOTALS_COLLECTION, UNIQUE_COLLECTION, totalsKey, type Granularity, type CounterScope } from './counter-keys.js';
+export { TOTALS_COLLECTION, UNIQUE_COLLECTION, SEEN_COLLECTION, BATCH_COLLECTION, totalsKey, type Granularity, type CounterScope } from './counter-keys.js';
 export {
   analyticsConfigSchema,
   timeBasedRuleSchema,

@@ -11,7 +11,6 @@
  *   the op. An op is never lost and never replayed after it was dead-lettered.
  */
 import type { Collection, Db } from 'mongodb';
-import { DEFAULT_LEASE_MS } from '../ops/context.js';
 import type { EngineContext } from '../ops/context.js';
 import type { IndexSpec } from '../ops/indexes.js';
 import { ensureIndexesOnce } from '../mongo/ensure-indexes.js';
@@ -20,11 +19,14 @@ import { backoffDelay } from './backoff.js';
 import { OpLeases } from './op-lease.js';
 import type { OpLease } from './op-lease.js';
 import { ReplayBlockedError, replayWrite } from './replay.js';
-import { describeError, isTransientError } from './transient.js';
+import { describeError, isTransientError } from '../retry/transient.js';
 import { createDrainWorker } from './drain-worker.js';
 import type { DrainWorker } from './drain-worker.js';
 import { FALLBACK_OPS_COLLECTION } from './types.js';
 import type { DeadLetterDoc, DrainReport, FallbackOptions, FallbackRoute, QueuedOpDoc, QueuedWrite, QueuedWriteResult } from './types.js';
+
+/** How long one replay holds a queued op before another worker may take it over: 2 minutes, longer than a write's retry budget. */
+const DEFAULT_REPLAY_LEASE_MS = 120_000;
 
 /** Steps of the queue after which a test's fault hook may simulate a crash. */
 export type QueueStep = 'replayed' | 'dead-letter-inserted';
@@ -104,7 +106,7 @@ export function createFallbackQueue(config: FallbackQueueConfig): FallbackQueue 
   const ops: Collection<QueuedOpDoc> = db.collection(FALLBACK_OPS_COLLECTION);
   const dead: Collection<DeadLetterDoc> = db.collection(options.deadLetterCollection);
   const leasesName = `${FALLBACK_OPS_COLLECTION}_leases`;
-  const leases = new OpLeases(db, leasesName, config.leaseMs ?? 2 * DEFAULT_LEASE_MS, now);
+  const leases = new OpLeases(db, leasesName, config.leaseMs ?? DEFAULT_REPLAY_LEASE_MS, now);
   const batchSize = config.batchSize ?? 100;
 
   const indexes = (): IndexSpec[] => [

@@ -8,7 +8,7 @@ export type { FallbackQueue, FallbackQueueConfig, QueueStep } from './fallback-q
 export { withFallback } from './with-fallback.js';
 export type { FallbackOps } from './with-fallback.js';
 export { backoffDelay } from './backoff.js';
-export { isTransientError } from './transient.js';
+export { isTransientError } from '../retry/transient.js';
 export { ReplayBlockedError } from './replay.js';
 export { FALLBACK_OPS_COLLECTION } from './types.js';
 export type {

@@ -10,16 +10,14 @@
  *   compare-and-set on the head it just read (the caller's `expectedOv` when it gave one), so of
  *   two concurrent replays exactly one wins the next version and the other then finds its opId.
  */
-import type { Collection } from 'mongodb';
 import { isChronosError } from '../errors.js';
 import type { ConflictError } from '../errors.js';
 import type { EngineContext } from '../ops/context.js';
 import { mongoNames } from '../ops/context.js';
 import { createCollectionOps } from '../ops/collection-ops.js';
 import type { EngineCollectionOps } from '../ops/collection-ops.js';
-import { HeadStore } from '../ops/head-store.js';
-import { pickSystem } from '../ops/stored-state.js';
-import type { VersionRow } from '../ops/version-index.js';
+import { HeadStore } from '../ops/store/head-store.js';
+import { VersionIndex, isCommitted } from '../ops/store/version-index.js';
 import type { QueuedWrite, ReplayOutcome } from './types.js';
 
 /**
@@ -39,14 +37,14 @@ const CAS_ROUNDS = 5;
 
 interface Collections {
   heads: HeadStore;
-  ver: Collection<VersionRow>;
+  ver: VersionIndex;
 }
 
 /** Runs `write` (queued as op `opId`) against the routed context, unless it has already happened. */
 export async function replayWrite(ctx: EngineContext, opId: string, write: QueuedWrite): Promise<ReplayOutcome> {
   const ops = createCollectionOps(ctx);
   const names = mongoNames(ctx.collection);
-  const colls: Collections = { heads: new HeadStore(ctx.db, names.head), ver: ctx.db.collection<VersionRow>(names.ver) };
+  const colls: Collections = { heads: new HeadStore(ctx.db, names.head), ver: new VersionIndex(ctx.db, names.ver) };
   switch (write.kind) {
     case 'create':
       return replayCreate(ops, opId, write);
@@ -88,7 +86,7 @@ async function replayOnHead(
   let lastConflict: unknown;
   for (let round = 0; round < CAS_ROUNDS; round += 1) {
     if (await committedWith(colls, write.id, opId)) return 'already-applied';
-    const head = await colls.heads.coll.findOne({ _id: write.id }, { projection: { ov: 1, deleted: 1 } });
+    const head = await colls.heads.get(write.id);
     if (write.kind === 'delete' && (!head || head.deleted === true)) return 'already-absent';
     // A missing head makes the engine raise NotFoundError, which is permanent: let it.
     const cas = write.expectedOv ?? head?.ov ?? 0;
@@ -111,16 +109,14 @@ async function replayOnHead(
 }
 
 /**
- * True when a committed version carries `opId`. If the head is still behind that version (the
- * earlier attempt died between committing its row and moving the head), move it, as the engine's
- * next writer or the reconciler would: after a replay reports the write done, reads show it.
+ * True when a committed version carries `opId` (see `isCommitted`). An earlier attempt that died
+ * with its payload complete is rolled forward by the engine's next write of the record, after
+ * which this finds it.
  */
 async function committedWith(colls: Collections, id: string, opId: string): Promise<boolean> {
-  // Equality on `id` is served by the engine's `{ id, ov }` index; the rest filters one record's versions.
-  const row = await colls.ver.findOne({ id, opId, state: 'committed' });
+  const row = await colls.ver.withOpId(id, opId);
   if (!row) return false;
-  await colls.heads.moveTo(id, pickSystem(row), row.meta);
-  return true;
+  return isCommitted(row, await colls.heads.get(id));
 }
 
 function isConflict(e: unknown): e is ConflictError {

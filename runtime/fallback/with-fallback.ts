@@ -7,7 +7,7 @@ import { StorageError } from '../errors.js';
 import { newId } from '../ops/input-validation.js';
 import type { VersionedOps, CreateOptions, DeepPartial, EnrichOptions, WriteOptions } from '../ops/types.js';
 import type { FallbackQueue } from './fallback-queue.js';
-import { isTransientError } from './transient.js';
+import { isTransientError } from '../retry/transient.js';
 import type {
   FallbackCreateResult,
   FallbackDeleteResult,

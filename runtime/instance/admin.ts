@@ -14,11 +14,14 @@ import { FALLBACK_OPS_COLLECTION } from '../fallback/types.js';
 import { resolveRoute, type RouteContext } from '../router/resolve-route.js';
 import { RouteError } from '../errors.js';
 import { engineContextFor } from './collection-handle.js';
+import { reconcileCounters, type CounterReconcileReport } from './counter-reconcile.js';
 import { ERASURES_COLLECTION, hardDeleteRecord, type HardDeleteOptions, type HardDeleteReport } from './hard-delete.js';
 
 /** What {@link ChronosAdmin.reconcile} repaired, per collection. */
 export interface InstanceReconcileReport {
   collections: Array<{ dbName: string; collection: string; report: ReconcileReport }>;
+  /** Counter batches finished and committed versions counted late (see `counter-reconcile.ts`). */
+  counters: CounterReconcileReport;
 }
 
 /** What {@link ChronosAdmin.applyRetention} removed. */
@@ -31,11 +34,18 @@ export interface InstanceRetentionReport {
 export interface ChronosAdmin {
   /** Pings every Mongo connection and every storage backend in use, with latency. Never throws. */
   health(): Promise<HealthReport>;
-  /** Writes every pending counter increment; resolves when they are durable. */
+  /**
+   * Writes every pending counter increment (and finishes this instance's batches that failed
+   * before); resolves when they are durable.
+   *
+   * @throws CountersPendingError when the analytics database failed; nothing is lost, call it again.
+   */
   flush(): Promise<void>;
   /**
    * Finds and repairs what crashed writes left in every versioned collection of every
-   * configured database (see the engine's write protocol). Idempotent.
+   * configured database (see the engine's write protocol), then the counters: open counter
+   * batches of dead writers are finished and committed versions no batch counted are counted,
+   * each exactly once. Idempotent. `graceMs` also applies to counter batches (default 1 minute).
    */
   reconcile(options?: { graceMs?: number }): Promise<InstanceReconcileReport>;
   /** Applies `retention.ver` to every versioned collection and `retention.counters` to every analytics database. */
@@ -75,7 +85,8 @@ export function createChronosAdmin(inputs: {
         const report = await reconcileCollection(ctx, options);
         collections.push({ dbName: ctx.routeInfo.dbName, collection: ctx.collection, report });
       });
-      return { collections };
+      const counters = await reconcileCounters(config, pool, recorder, options.graceMs !== undefined ? { graceMs: options.graceMs } : {});
+      return { collections, counters };
     },
     async applyRetention(now = new Date()) {
       const report: InstanceRetentionReport = { versions: [], counters: [] };

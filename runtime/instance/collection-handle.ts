@@ -10,7 +10,6 @@ import { getWithEntities } from '../entities/get-with-entities.js';
 import { insertWithEntities } from '../entities/insert-with-entities.js';
 import type { EntityResolver } from '../entities/entity-types.js';
 import { createCollectionOps } from '../ops/collection-ops.js';
-import { createManyRecords } from '../ops/create-many.js';
 import type { EngineContext } from '../ops/context.js';
 import type { CollectionOps, EntityMapping } from '../ops/types.js';
 import type { WriteObserver } from '../ops/write-event.js';
@@ -81,7 +80,7 @@ export function createCollectionHandle(inputs: CollectionHandleInputs): Collecti
   });
   return {
     ...engineOps,
-    createMany: (records, actor, reason) => createManyRecords(engineOps, ctx, records, actor, reason, inputs.config.writeOptimization.batchSize),
+    createMany: (records, actor, reason) => engineOps.createMany(records, actor, reason, inputs.config.writeOptimization.batchSize),
     insertWithEntities: (record, mappings, actor, reason) => insertWithEntities(entities(), record as Record<string, unknown>, mappings, actor, reason),
     getWithEntities: (id, mappings, options) => getWithEntities(entities(), id, mappings, options),
   };

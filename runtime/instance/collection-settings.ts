@@ -5,7 +5,7 @@
  */
 import type { ParsedChronosConfig } from '../config/schema.js';
 import { resolveCollectionSettings, type CollectionSettings } from '../ops/context.js';
-import { DEFAULT_COMPRESSION_MIN_BYTES } from '../ops/payload-codec.js';
+import { DEFAULT_COMPRESSION_MIN_BYTES } from '../ops/store/payload-codec.js';
 import { devShadowSettings } from '../ops/dev-shadow.js';
 
 /**

@@ -10,6 +10,7 @@ import { createFallbackQueue, type FallbackQueue } from '../fallback/fallback-qu
 import type { DeadLetterDoc, DrainReport, FallbackOptions, FallbackRoute, QueuedOpDoc } from '../fallback/types.js';
 import { listDatabaseTargets } from '../router/database-targets.js';
 import { resolveRoute, type RouteContext } from '../router/resolve-route.js';
+import type { WriteObserver } from '../ops/write-event.js';
 import { engineContextFor } from './collection-handle.js';
 
 /** `chronos.fallback`: the queues of every versioned database of the instance. */
@@ -49,8 +50,11 @@ export function routeContextOf(route: FallbackRoute): RouteContext {
   };
 }
 
-/** Builds the queues lazily, one per database; returns the lookup and the instance-wide control. */
-export function createFallbackWiring(config: ParsedChronosConfig, pool: ConnectionPool): { queueFor(db: Db): FallbackQueue; control: FallbackControl } {
+/**
+ * Builds the queues lazily, one per database; returns the lookup and the instance-wide control.
+ * `observers` are told about replayed writes as about direct ones (the counters count them).
+ */
+export function createFallbackWiring(config: ParsedChronosConfig, pool: ConnectionPool, observers: WriteObserver[] = []): { queueFor(db: Db): FallbackQueue; control: FallbackControl } {
   const options = config.fallback ?? DISABLED;
   // Keyed by client and database name: two clusters may hold databases of the same name.
   const byClient = new Map<MongoClient, Map<string, FallbackQueue>>();
@@ -67,7 +71,7 @@ export function createFallbackWiring(config: ParsedChronosConfig, pool: Connecti
         options,
         resolve: (route) => {
           const resolved = resolveRoute(config, routeContextOf(route));
-          return engineContextFor({ config, pool, route: resolved, db: pool.db(resolved.mongo.uri, resolved.mongo.dbName), observers: [] });
+          return engineContextFor({ config, pool, route: resolved, db: pool.db(resolved.mongo.uri, resolved.mongo.dbName), observers });
         },
         onError: (error) => process.emitWarning(`chronos fallback worker on ${db.databaseName}: ${String(error)}`),
       });

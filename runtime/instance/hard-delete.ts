@@ -26,13 +26,13 @@ import type { Collection, Db } from 'mongodb';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { createEngine, type Engine } from '../ops/engine.js';
 import type { EngineContext } from '../ops/context.js';
-import { finishHardDelete } from '../ops/delete.js';
+import { finishHardDelete } from '../ops/hard-delete-steps.js';
 import { checkId, checkNote } from '../ops/input-validation.js';
-import { MAX_WRITE_ATTEMPTS } from '../ops/on-head.js';
 import { nextVersionTime, pickSystem } from '../ops/stored-state.js';
 import type { StoredSystem } from '../ops/stored-state.js';
-import { claimVersion } from '../ops/write-version.js';
-import type { VersionRow } from '../ops/version-index.js';
+import { claimVersion } from '../ops/claim-version.js';
+import { holdLease } from '../ops/claim-lease.js';
+import type { VersionRow } from '../ops/store/version-index.js';
 
 /** Default name of the audit collection, kept in the same database as the erased record. */
 export const ERASURES_COLLECTION = 'chronos_erasures';
@@ -92,7 +92,7 @@ export async function hardDeleteRecord(ctx: EngineContext, id: string, targets: 
   const engine = createEngine({ ...ctx, observers: [] });
   await engine.ready();
   const audit = ctx.db.collection<ErasureAuditDoc>(targets.auditCollection ?? ERASURES_COLLECTION);
-  let claim: VersionRow | null = await engine.ver.coll.findOne({ id, kind: 'hard-delete', state: 'pending' });
+  let claim: VersionRow | null = await engine.ver.pendingHardDelete(id);
   if (!claim) {
     const unfinished = await audit.findOne({ collection: ctx.collection, recordId: id, status: 'started' });
     claim = await claimErasure(engine, id, notes);
@@ -102,9 +102,15 @@ export async function hardDeleteRecord(ctx: EngineContext, id: string, targets: 
       throw new NotFoundError(`no record ${id} in ${ctx.collection} of ${ctx.routeInfo.dbName}: nothing to erase`);
     }
   }
-  await startAudit(engine, audit, claim, notes);
-  await removeQueuedWrites(ctx.db, targets, ctx.collection, id, audit, claim.claim);
-  await finishHardDelete(engine, claim);
+  const lease = holdLease(engine, claim);
+  try {
+    await engine.step('claimed', 'hard-delete', claim.id, claim.ov);
+    await startAudit(engine, audit, claim, notes);
+    await removeQueuedWrites(ctx.db, targets, ctx.collection, id, audit, claim.claim);
+    await finishHardDelete(engine, claim);
+  } finally {
+    lease.stop();
+  }
   return complete(audit, claim.claim);
 }
 
@@ -113,11 +119,13 @@ export async function hardDeleteRecord(ctx: EngineContext, id: string, targets: 
  * exists. Retries while a live writer holds that version, as a write without expectedOv does.
  */
 async function claimErasure(engine: Engine, id: string, notes: HardDeleteOptions): Promise<VersionRow | null> {
-  for (let attempt = 1; ; attempt += 1) {
+  const deadline = Date.now() + engine.writeBudgetMs;
+  for (;;) {
     const head = await engine.heads.get(id);
-    const newest = await engine.ver.coll.findOne({ id }, { sort: { ov: -1 } });
+    const newest = await engine.ver.newest(id);
     const keys = head ? [] : await engine.payloads.listKeys(engine.payloads.recordPrefix(id));
-    if (!head && !newest && keys.length === 0) return null;
+    const erased = newest?.kind === 'hard-delete' && newest.state === 'committed';
+    if (!head && (!newest || erased) && keys.length === 0) return null;
     // With a head, take the version a writer would take next; without one (leftovers of crashed
     // writes only), go past every row and payload so the claim cannot collide with them.
     const ov = head ? head.ov + 1 : Math.max(newest?.ov ?? -1, maxKeyOv(engine, keys)) + 1;
@@ -140,9 +148,9 @@ async function claimErasure(engine: Engine, id: string, notes: HardDeleteOptions
         meta: {},
         ...(notes.actor !== undefined && { actor: notes.actor }),
         ...(notes.reason !== undefined && { reason: notes.reason }),
-      });
+      }, head?.cv ?? 0);
     } catch (e) {
-      if (!(e instanceof ConflictError) || attempt >= MAX_WRITE_ATTEMPTS) throw e;
+      if (!(e instanceof ConflictError) || Date.now() >= deadline) throw e;
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
@@ -155,7 +163,7 @@ function maxKeyOv(engine: Engine, keys: string[]): number {
 /** Inserts the `started` audit row with what is about to be removed; a resumed erasure keeps the first counts. */
 async function startAudit(engine: Engine, audit: Collection<ErasureAuditDoc>, claim: VersionRow, notes: HardDeleteOptions): Promise<void> {
   if (await audit.findOne({ _id: claim.claim }, { projection: { _id: 1 } })) return;
-  const versionsRemoved = await engine.ver.coll.countDocuments({ id: claim.id, ov: { $lt: claim.ov } });
+  const versionsRemoved = await engine.ver.countBelow(claim.id, claim.ov);
   const objectsRemoved = (await engine.payloads.listKeys(engine.payloads.recordPrefix(claim.id))).length;
   await audit.insertOne({
     _id: claim.claim,

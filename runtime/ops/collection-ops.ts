@@ -4,7 +4,7 @@
  */
 import type { EngineContext } from './context.js';
 import { createEngine } from './engine.js';
-import type { RestoreObjectTarget, VersionedOps } from './types.js';
+import type { CreateResult, RestoreObjectTarget, VersionedOps } from './types.js';
 import { createRecord } from './create.js';
 import { updateRecord } from './update.js';
 import { deleteRecord } from './delete.js';
@@ -14,11 +14,31 @@ import { listByMeta } from './list-by-meta.js';
 import { restoreObject } from './restore-object.js';
 import type { RestoreObjectOptions } from './restore-object.js';
 import { restoreCollection } from './restore-collection.js';
+import { createManyRecords } from './create-many.js';
+import { InjectedCrash } from './engine.js';
+import { asChronosError } from '../retry/retry.js';
+
+/**
+ * Makes every operation reject only with Chronos errors: a driver, BSON or SDK error that got
+ * this far is wrapped (kept as `cause`). Test crashes ({@link InjectedCrash}) pass as they are.
+ */
+function guarded<O extends object>(ops: O, collection: string): O {
+  const out: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(ops) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {
+    out[name] = (...args: unknown[]) =>
+      fn(...args).catch((e: unknown) => {
+        throw e instanceof InjectedCrash ? e : asChronosError(e, `${name} in ${collection}`);
+      });
+  }
+  return out as O;
+}
 
 /** {@link VersionedOps} plus the options this engine adds to the reference's signatures. */
 export interface EngineCollectionOps<T extends object = Record<string, unknown>> extends VersionedOps<T> {
   /** As {@link CollectionOps.restoreObject}, with an optional compare-and-set on the current version. */
   restoreObject(id: string, target: RestoreObjectTarget, actor?: string, reason?: string, options?: RestoreObjectOptions): ReturnType<VersionedOps<T>['restoreObject']>;
+  /** Many creates in batches of `batchSize` records (see `create-many.ts`); rejects with a `CreateManyError` listing every record's outcome when any failed. */
+  createMany(records: readonly T[], actor?: string, reason?: string, batchSize?: number): Promise<CreateResult[]>;
 }
 
 /**
@@ -48,6 +68,7 @@ export function createCollectionOps<T extends object = Record<string, unknown>>(
     history: (id) => history(engine, id),
     restoreObject: (id, target, actor, reason, options) => restoreObject(engine, id, target, actor, reason, options),
     restoreCollection: (target, actor, reason) => restoreCollection(engine, target, actor, reason),
+    createMany: (records, actor, reason, batchSize) => createManyRecords(engine, records, actor, reason, batchSize),
   };
-  return ops as unknown as EngineCollectionOps<T>;
+  return guarded(ops, ctx.collection) as unknown as EngineCollectionOps<T>;
 }

@@ -8,9 +8,10 @@ import type { ObjectStore } from '../storage/object-store.js';
 import type { WriteObserver } from './write-event.js';
 import { COLLECTION_SUFFIXES } from './indexes.js';
 import { ValidationError } from '../errors.js';
-import type { PayloadCompression } from './payload-codec.js';
-import { NO_COMPRESSION } from './payload-codec.js';
+import type { PayloadCompression } from './store/payload-codec.js';
+import { NO_COMPRESSION } from './store/payload-codec.js';
 import type { DevShadowSettings } from './dev-shadow.js';
+import type { RetryPolicy } from '../retry/retry.js';
 
 /** How one base64 prop is stored beside its version (`blob.bin`, or `text.txt` when `preferredText`). */
 export interface Base64PropSettings {
@@ -80,10 +81,8 @@ export interface RouteInfo {
 export type WriteStep =
   | 'validated'
   | 'head-read'
-  | 'cv-allocated'
   | 'claimed'
   | 'payload-written'
-  | 'row-committed'
   | 'head-moved';
 
 /** Internal test seam: called after each {@link WriteStep}; an error thrown here acts as a crash (no cleanup runs). */
@@ -107,18 +106,36 @@ export interface EngineContext {
   /** Internal: fault injection for tests. */
   faults?: FaultHook;
   /**
-   * How long a writer may hold a claim before it gives up instead of writing its payload or
-   * committing (ms, measured on the writer's own monotonic clock); default 60 s. Must stay well
-   * under the reconciler's grace period (default 10 min) so a rolled-back claim is never used.
+   * How long a writer's claim stays valid without renewal (ms); default {@link DEFAULT_LEASE_MS}.
+   * A live writer renews it while its write is in flight; a claim whose lease has run out (plus
+   * {@link clockSkewMs}) belongs to a dead writer and is settled by the next writer of the record.
    */
   leaseMs?: number;
+  /** How far writers' clocks may disagree (ms); default {@link DEFAULT_CLOCK_SKEW_MS}. */
+  clockSkewMs?: number;
+  /**
+   * How long a write without `expectedOv` (and every `enrich`) keeps re-reading and retrying
+   * when other writers hold the record (ms); default {@link DEFAULT_WRITE_BUDGET_MS}.
+   */
+  writeBudgetMs?: number;
+  /** How transient failures of single steps are retried; default {@link DEFAULT_RETRY_POLICY}. */
+  retry?: RetryPolicy;
 }
 
-/** Default lease of a writer on its claimed version. */
-export const DEFAULT_LEASE_MS = 60_000;
+/** Default lease of a writer on its claimed version: 5 s, so a dead writer blocks its record for at most about 6 s. */
+export const DEFAULT_LEASE_MS = 5_000;
 
-/** Default age before the reconciler touches a pending version (10 minutes). */
+/** Default allowance for clock differences between writers: 1 s. */
+export const DEFAULT_CLOCK_SKEW_MS = 1_000;
+
+/**
+ * Age after which reconcile and the next writer settle a pending claim that carries no lease
+ * (written before leases existed): 10 minutes, the old protocol's grace period.
+ */
 export const DEFAULT_GRACE_MS = 10 * 60_000;
+
+/** Default time a contended write keeps trying: 30 s (enough to outlast a dead writer's lease several times). */
+export const DEFAULT_WRITE_BUDGET_MS = 30_000;
 
 const COLLECTION_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
 

@@ -1,59 +1,206 @@
 /**
- * `createMany`: several creates, validated together before the first write, then written with
- * at most `writeOptimization.batchSize` (default 16) records in flight.
+ * `createMany`: many creates by the same protocol as one (`write-protocol.md`), batched. Every
+ * record is validated first; then, per batch of `writeOptimization.batchSize` records (default
+ * {@link DEFAULT_CREATE_MANY_BATCH}): one unordered `insertMany` of the pending rows (the
+ * claims), the payload PUTs {@link PUT_CONCURRENCY} at a time, and one unordered `insertMany` of
+ * the heads (the commit; fresh ids have no head yet, so an insert is the cheapest head write).
+ * A batch is three round trips to MongoDB whatever its size, instead of three per record.
  *
- * Why not one `insertMany` of claims per batch: every record still goes through the write
- * protocol of `write-version.ts` on its own. Its guarantees hang on per-record steps a batched
- * insert would have to re-create for each element: a cv drawn per claim and, on a duplicate cv
- * (a counter behind after a non-atomic `$inc`), a re-sync and a fresh draw for that record only;
- * an abandoned holder of `(id, ov)` settled before claiming again; a lease measured from each
- * record's own claim; the commit (row, then head, or one transaction) per record. An unordered
- * `insertMany` would save one round trip of the four a create makes (cv, claim, commit, head),
- * while a failed element would need exactly that per-record recovery. So batchSize bounds the
- * concurrency: a batch's payload PUTs and Mongo writes run in parallel, and each record is a
- * complete version or nothing.
+ * Per record, the outcome is that of a single create: a record whose claim or payload failed
+ * left nothing visible (its claim was rolled back, or marked abandoned for the next writer or
+ * reconcile); a record whose head insert could not be confirmed is rolled forward later. When
+ * any record failed, the call rejects with a {@link CreateManyError} that lists every record's
+ * outcome, so the caller knows exactly which ids exist.
  */
-import type { EngineContext } from './context.js';
-import { checkData } from './input-validation.js';
-import type { CollectionOps, CreateResult } from './types.js';
+import { randomUUID } from 'node:crypto';
+import { ChronosError, WriteOutcomeUnknownError } from '../errors.js';
+import type { Engine } from './engine.js';
+import { InjectedCrash } from './engine.js';
+import type { CreateResult } from './types.js';
+import { checkData, checkNote, newId } from './input-validation.js';
+import { definedNotes } from './create.js';
+import { extractMeta } from './meta.js';
+import { pickSystem, toSystemFields } from './stored-state.js';
+import type { VersionRow } from './store/version-index.js';
+import { holdLease } from './claim-lease.js';
+import { notifyObservers } from './notify.js';
+import { asChronosError } from '../retry/retry.js';
+import { asStorageError } from './store/payload-store.js';
+import { writeVersion } from './write-version.js';
 
-/** How many creates run at once when `writeOptimization.batchSize` is not set. */
-export const DEFAULT_CREATE_MANY_CONCURRENCY = 16;
+/** Records per batch when `writeOptimization.batchSize` is not set. */
+export const DEFAULT_CREATE_MANY_BATCH = 100;
+
+/** Payload uploads in flight at once within a batch. */
+export const PUT_CONCURRENCY = 32;
+
+/** One record's outcome in a {@link CreateManyError}. */
+export type CreateManyOutcome = { ok: true; result: CreateResult } | { ok: false; error: ChronosError };
 
 /**
- * Creates `records`, results in input order. Every record is validated first, so one invalid
- * record means a ValidationError (path `records[i]...`) and nothing written. A failure while
- * writing (storage or server down) stops new records from starting and, once the records in
- * flight have settled, rejects with the first error: records written before it stay written,
- * each a complete version (not rolled back), and the failed ones left nothing visible (their
- * writer released its claim, or marked it abandoned for the next writer or reconcile to settle).
+ * Some records of a `createMany` were not created. `outcomes[i]` is record `i`'s: its
+ * {@link CreateResult}, or the error that stopped it (nothing of it is visible then, except an
+ * `OUTCOME_UNKNOWN` error, which says how to check).
+ */
+export class CreateManyError extends ChronosError {
+  /** Every record's outcome, in input order. */
+  readonly outcomes: readonly CreateManyOutcome[];
+
+  constructor(outcomes: readonly CreateManyOutcome[]) {
+    const failed = outcomes.filter((o) => !o.ok) as Array<{ ok: false; error: ChronosError }>;
+    super(
+      `createMany: ${failed.length} of ${outcomes.length} records were not created (first: ${failed[0]?.error.message ?? 'none'}); see outcomes`,
+      failed[0]?.error.code ?? 'CHRONOS_ERROR',
+      { cause: failed[0]?.error },
+    );
+    this.outcomes = outcomes;
+  }
+}
+
+/**
+ * Creates `records`, results in input order. One invalid record is a ValidationError (path
+ * `records[i]...`) and nothing is written.
  *
- * @param batchSize records in flight at once (`writeOptimization.batchSize`).
+ * @param batchSize records per batch (`writeOptimization.batchSize`).
  */
 export async function createManyRecords(
-  ops: Pick<CollectionOps, 'create'>,
-  ctx: Pick<EngineContext, 'settings'>,
+  engine: Engine,
   records: readonly unknown[],
   actor?: string,
   reason?: string,
-  batchSize = DEFAULT_CREATE_MANY_CONCURRENCY,
+  batchSize = DEFAULT_CREATE_MANY_BATCH,
 ): Promise<CreateResult[]> {
-  records.forEach((record, i) => checkData(record, ctx.settings, `records[${i}]`));
-  const results = new Array<CreateResult>(records.length);
+  const clean = records.map((record, i) => checkData(record, engine.ctx.settings, `records[${i}]`));
+  const notes = definedNotes({ actor: checkNote(actor, 'actor'), reason: checkNote(reason, 'reason') });
+  await engine.retry(`creating the indexes of ${engine.ctx.collection}`, () => engine.ready());
+  const outcomes: CreateManyOutcome[] = [];
+  const size = Math.max(1, Math.min(batchSize, 1000));
+  for (let start = 0; start < clean.length; start += size) {
+    outcomes.push(...(await createBatch(engine, clean.slice(start, start + size), notes)));
+  }
+  if (outcomes.some((o) => !o.ok)) throw new CreateManyError(outcomes);
+  return outcomes.map((o) => (o as { ok: true; result: CreateResult }).result);
+}
+
+async function createBatch(engine: Engine, data: Record<string, unknown>[], notes: { actor?: string; reason?: string }): Promise<CreateManyOutcome[]> {
+  const rows: VersionRow[] = [];
+  for (const doc of data) rows.push(await newRow(engine, doc, notes));
+  const outcomes = new Array<CreateManyOutcome | undefined>(rows.length);
+  const duplicates = await engine.retry(`claiming ${rows.length} new records in ${engine.ctx.collection}`, () => engine.ver.claimMany(rows));
+  const leases = rows.map((row, i) => (duplicates.has(i) ? undefined : holdLease(engine, row)));
+  try {
+    for (const i of duplicates) {
+      // Only a cv can collide for a fresh id (a counter behind after a non-atomic `$inc`): write it alone, which re-syncs.
+      outcomes[i] = await single(engine, data[i] as Record<string, unknown>, notes);
+    }
+    const written = await putAll(engine, rows, data, outcomes);
+    await commitHeads(engine, rows, data, written, outcomes);
+  } finally {
+    for (const lease of leases) lease?.stop();
+  }
+  return outcomes as CreateManyOutcome[];
+}
+
+async function newRow(engine: Engine, doc: Record<string, unknown>, notes: { actor?: string; reason?: string }): Promise<VersionRow> {
+  const at = engine.now();
+  return {
+    id: newId(),
+    ov: 0,
+    cv: await engine.cvs.draw(),
+    insertedAt: at,
+    updatedAt: at,
+    deletedAt: null,
+    deleted: false,
+    functionIds: [],
+    at,
+    state: 'pending',
+    claim: randomUUID(),
+    claimedAt: at,
+    leaseUntil: new Date(at.getTime() + engine.leaseMs),
+    kind: 'create',
+    meta: extractMeta(doc, engine.ctx.settings),
+    opId: randomUUID(),
+    ...notes,
+  };
+}
+
+/** Uploads the payloads of every claimed record, {@link PUT_CONCURRENCY} at a time; returns the indexes whose payload is complete. */
+async function putAll(engine: Engine, rows: VersionRow[], data: Record<string, unknown>[], outcomes: Array<CreateManyOutcome | undefined>): Promise<number[]> {
+  const todo = rows.map((_, i) => i).filter((i) => outcomes[i] === undefined);
+  const done: number[] = [];
   let next = 0;
-  let failure: { error: unknown } | undefined;
   const worker = async (): Promise<void> => {
-    while (!failure && next < records.length) {
-      const i = next;
-      next += 1;
+    while (next < todo.length) {
+      const i = todo[next++] as number;
+      const row = rows[i] as VersionRow;
       try {
-        results[i] = await ops.create(records[i] as Record<string, unknown>, actor, reason);
-      } catch (error) {
-        failure ??= { error };
+        await engine.retry(`writing the payload of ${engine.ctx.collection}/${row.id} v0`, () =>
+          engine.payloads.write(row.id, toSystemFields(pickSystem(row)), data[i] as Record<string, unknown>).catch((e: unknown) => {
+            throw asStorageError(e, `writing the payload of ${row.id} v0`);
+          }),
+        );
+        done.push(i);
+      } catch (e) {
+        outcomes[i] = { ok: false, error: await rollBack(engine, row, e) };
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(batchSize, records.length) }, worker));
-  if (failure) throw failure.error;
-  return results;
+  await Promise.all(Array.from({ length: Math.min(PUT_CONCURRENCY, todo.length) }, worker));
+  return done.sort((a, b) => a - b);
+}
+
+/** The commit of a batch: one unordered insert of the heads; a head that exists already is ours (a retried insert). */
+async function commitHeads(engine: Engine, rows: VersionRow[], data: Record<string, unknown>[], written: number[], outcomes: Array<CreateManyOutcome | undefined>): Promise<void> {
+  if (written.length === 0) return;
+  try {
+    await engine.retry(`committing ${written.length} new records in ${engine.ctx.collection}`, () =>
+      engine.heads.insertMany(written.map((i) => ({ id: (rows[i] as VersionRow).id, state: pickSystem(rows[i] as VersionRow), meta: (rows[i] as VersionRow).meta }))),
+    );
+  } catch (e) {
+    const error = asChronosError(e, `committing new records in ${engine.ctx.collection}`);
+    for (const i of written) outcomes[i] = { ok: false, error: unknownOutcome(rows[i] as VersionRow, error) };
+    return;
+  }
+  for (const i of written) {
+    const row = rows[i] as VersionRow;
+    outcomes[i] = { ok: true, result: { id: row.id, ov: 0, cv: row.cv, createdAt: row.at.toISOString() } };
+    await notifyObservers(engine, { kind: 'CREATE', id: row.id, ov: 0, cv: row.cv, at: row.at, meta: row.meta, data: data[i] as Record<string, unknown> });
+  }
+}
+
+async function single(engine: Engine, doc: Record<string, unknown>, notes: { actor?: string; reason?: string }): Promise<CreateManyOutcome> {
+  try {
+    const w = await writeVersion(engine, {
+      kind: 'create',
+      id: newId(),
+      head: null,
+      data: doc,
+      system: (at) => ({ insertedAt: at, deletedAt: null, deleted: false, functionIds: [] }),
+      ...notes,
+    });
+    return { ok: true, result: { id: w.id, ov: 0, cv: w.cv, createdAt: w.at.toISOString() } };
+  } catch (e) {
+    if (e instanceof InjectedCrash) throw e;
+    return { ok: false, error: asChronosError(e, 'createMany') };
+  }
+}
+
+/** Gives up one record's claim after its payload failed: payload, then row; marked abandoned if that fails. */
+async function rollBack(engine: Engine, row: VersionRow, cause: unknown): Promise<ChronosError> {
+  const error = asChronosError(cause, `writing ${engine.ctx.collection}/${row.id} v0`);
+  try {
+    await engine.payloads.deleteVersion(row.id, 0);
+    await engine.ver.release(row.id, 0, row.claim);
+  } catch {
+    await engine.ver.abandon(row.id, 0, row.claim).catch(() => undefined);
+  }
+  return error;
+}
+
+function unknownOutcome(row: VersionRow, error: ChronosError): ChronosError {
+  if (error.code === 'OUTCOME_UNKNOWN') return error;
+  return new WriteOutcomeUnknownError(
+    `the payload of ${row.id} v0 is written but its head could not be confirmed (${error.message}); it becomes visible when reconcile rolls it forward: check getLatest(${row.id})`,
+    { id: row.id, ov: 0, opId: row.opId as string, cause: error },
+  );
 }

@@ -2,17 +2,18 @@
  * `delete`: logical by default (a new version marked deleted, history kept), hard when the
  * collection's `logicalDelete` is off (every version's rows and payloads removed).
  */
-import { randomUUID } from 'node:crypto';
 import type { Engine } from './engine.js';
 import type { DeleteResult, WriteOptions } from './types.js';
 import { checkId, checkNote, checkOpId, checkOv } from './input-validation.js';
 import { onHead } from './on-head.js';
-import { claimVersion, writeVersion } from './write-version.js';
+import { writeVersion } from './write-version.js';
+import { claimVersion } from './claim-version.js';
+import { holdLease } from './claim-lease.js';
+import { finishHardDelete, hardDeleteClaim } from './hard-delete-steps.js';
 import type { WrittenVersion } from './write-version.js';
 import { definedNotes } from './create.js';
-import { nextVersionTime, pickSystem } from './stored-state.js';
-import type { HeadDoc } from './head-store.js';
-import type { VersionRow } from './version-index.js';
+import { pickSystem } from './stored-state.js';
+import type { HeadDoc } from './store/head-store.js';
 import { notifyObservers } from './notify.js';
 
 /**
@@ -55,40 +56,18 @@ export async function logicalDelete(engine: Engine, head: HeadDoc, notes: { acto
 /**
  * Hard delete, as a claimed version so no other write can interleave: claim `head.ov + 1`
  * (kind `hard-delete`), remove the head (the visible step: reads now return null), then every
- * payload, then every other row, then the claim. A crash leaves the pending claim, and the
- * reconciler finishes the deletion ({@link finishHardDelete} is idempotent).
+ * payload, then every other row; the claim stays as a tombstone (`hard-delete-steps.ts`). A
+ * crash leaves the pending claim, and the next writer or reconcile finishes the deletion.
  */
 async function hardDelete(engine: Engine, head: HeadDoc, notes: { actor?: string; reason?: string; opId?: string }): Promise<DeleteResult> {
-  const at = nextVersionTime(engine.now(), head.updatedAt);
-  const row = await claimVersion(engine, {
-    ...pickSystem(head),
-    id: head._id,
-    ov: head.ov + 1,
-    cv: 0,
-    updatedAt: at,
-    at,
-    deleted: true,
-    deletedAt: at,
-    state: 'pending',
-    claim: randomUUID(),
-    claimedAt: engine.now(),
-    kind: 'hard-delete',
-    meta: head.meta,
-    ...notes,
-  });
-  // On failure the pending claim stays: reconcile finishes the deletion after the grace period.
-  await finishHardDelete(engine, row);
-  await notifyObservers(engine, { kind: 'DELETE', id: row.id, ov: row.ov, cv: row.cv, at, meta: head.meta, data: {} });
-  return { id: row.id, ov: row.ov, cv: row.cv, deletedAt: at.toISOString(), hard: true };
-}
-
-/** Completes a claimed hard delete; safe to run again after a crash at any point. */
-export async function finishHardDelete(engine: Engine, row: VersionRow): Promise<void> {
-  await engine.heads.coll.deleteOne({ _id: row.id, ov: { $lt: row.ov } });
-  await engine.step('head-moved', 'hard-delete', row.id, row.ov);
-  await engine.payloads.deletePrefix(engine.payloads.recordPrefix(row.id));
-  await engine.step('payload-written', 'hard-delete', row.id, row.ov);
-  await engine.ver.coll.deleteMany({ id: row.id, ov: { $lt: row.ov } });
-  await engine.step('row-committed', 'hard-delete', row.id, row.ov);
-  await engine.ver.release(row.id, row.ov, row.claim);
+  const row = await claimVersion(engine, hardDeleteClaim(engine, head, notes.opId), head.cv);
+  const lease = holdLease(engine, row);
+  try {
+    await engine.step('claimed', 'hard-delete', row.id, row.ov);
+    await finishHardDelete(engine, row);
+  } finally {
+    lease.stop();
+  }
+  await notifyObservers(engine, { kind: 'DELETE', id: row.id, ov: row.ov, cv: row.cv, at: row.at, meta: head.meta, data: {} });
+  return { id: row.id, ov: row.ov, cv: row.cv, deletedAt: row.at.toISOString(), hard: true };
 }

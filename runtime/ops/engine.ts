@@ -1,19 +1,19 @@
 /**
- * The parts one ops handle works with, built once from an {@link EngineContext}: the head and
- * version collections, the cv allocator, the payload store, the commit strategy, the clock.
- * Operations (create.ts, update.ts, …) take an {@link Engine} and do one job each.
+ * The parts one ops handle works with, built once from an {@link EngineContext}: the stores of
+ * `store/` (heads, version rows, cv allocation, payloads), the clock, the timing policy and the
+ * fault hook. Operations (create.ts, update.ts, …) take an {@link Engine} and do one job each.
  */
 import type { Db } from 'mongodb';
 import type { EngineContext, WriteStep } from './context.js';
-import { DEFAULT_LEASE_MS, mongoNames } from './context.js';
-import { HeadStore } from './head-store.js';
-import { VersionIndex } from './version-index.js';
-import { CvAllocator } from './cv-allocator.js';
-import { PayloadStore } from './payload-store.js';
-import type { CommitStrategy } from './commit-strategy.js';
-import { detectTransactions, protocolCommit, transactionCommit } from './commit-strategy.js';
+import { DEFAULT_CLOCK_SKEW_MS, DEFAULT_LEASE_MS, DEFAULT_WRITE_BUDGET_MS, mongoNames } from './context.js';
+import { HeadStore } from './store/head-store.js';
+import { VersionIndex } from './store/version-index.js';
+import type { CvAllocator } from './store/cv-allocator.js';
+import { cvAllocatorFor } from './store/cv-allocator.js';
+import { PayloadStore } from './store/payload-store.js';
 import { ensureIndexesOnce } from '../mongo/ensure-indexes.js';
 import { requiredIndexes } from './indexes.js';
+import { DEFAULT_RETRY_POLICY, retryTransient } from '../retry/retry.js';
 
 /** An error thrown by the fault hook: the write stops there as if the process had died, with no cleanup. */
 export class InjectedCrash extends Error {
@@ -31,11 +31,16 @@ export interface Engine {
   cvs: CvAllocator;
   payloads: PayloadStore;
   now(): Date;
+  /** See {@link EngineContext.leaseMs}. */
   leaseMs: number;
+  /** See {@link EngineContext.clockSkewMs}. */
+  clockSkewMs: number;
+  /** See {@link EngineContext.writeBudgetMs}. */
+  writeBudgetMs: number;
+  /** Runs an idempotent step with the engine's retry policy (see `retry/retry.ts`). */
+  retry<T>(what: string, step: () => Promise<T>): Promise<T>;
   /** Runs the fault hook after a step; an error there becomes an {@link InjectedCrash}. */
   step(step: WriteStep, op: string, id: string, ov: number): Promise<void>;
-  /** The commit strategy for this server (transactions detected once). */
-  commit(): Promise<CommitStrategy>;
   /** Makes sure the engine's indexes exist (once per process, database and collection). */
   ready(): Promise<void>;
 }
@@ -43,7 +48,6 @@ export interface Engine {
 /** Builds the {@link Engine} of a context. Cheap: no I/O until the first operation. */
 export function createEngine(ctx: EngineContext): Engine {
   const names = mongoNames(ctx.collection);
-  const heads = new HeadStore(ctx.db, names.head);
   const ver = new VersionIndex(ctx.db, names.ver);
   const step: Engine['step'] = async (name, op, id, ov) => {
     if (!ctx.faults) return;
@@ -53,31 +57,22 @@ export function createEngine(ctx: EngineContext): Engine {
       throw new InjectedCrash(name, { cause: e });
     }
   };
-  const protocol = protocolCommit(ver, heads, step);
-  let strategy: Promise<CommitStrategy> | undefined;
   return {
     ctx,
-    heads,
+    heads: new HeadStore(ctx.db, names.head),
     ver,
-    cvs: new CvAllocator(ctx.db, names.counter, names.ver),
+    cvs: cvAllocatorFor(ctx.db, names.counter, ver),
     payloads: new PayloadStore(ctx.store, ctx.bucket, ctx.collection, ctx.settings.base64Props, ctx.settings.compression),
     now: ctx.clock ?? (() => new Date()),
     leaseMs: ctx.leaseMs ?? DEFAULT_LEASE_MS,
+    clockSkewMs: ctx.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS,
+    writeBudgetMs: ctx.writeBudgetMs ?? DEFAULT_WRITE_BUDGET_MS,
+    retry: (what, run) => retryTransient(what, run, ctx.retry ?? DEFAULT_RETRY_POLICY),
     step,
-    commit() {
-      strategy ??= chooseStrategy(ctx).then((useTx) => (useTx ? transactionCommit(ctx.db, ver, heads) : protocol));
-      return strategy;
-    },
     ready() {
       return ensureIndexes(ctx.db, ctx.collection, ctx.settings.indexedProps);
     },
   };
-}
-
-async function chooseStrategy(ctx: EngineContext): Promise<boolean> {
-  const { enabled, autoDetect } = ctx.settings.transactions;
-  if (!enabled) return false;
-  return autoDetect ? detectTransactions(ctx.db) : true;
 }
 
 /**

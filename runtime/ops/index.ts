@@ -12,7 +12,6 @@ export type { RetentionPolicy, RetentionReport } from './retention.js';
 export { DEFAULT_GRACE_MS, DEFAULT_LEASE_MS, DEFAULT_MAX_PAYLOAD_BYTES, resolveCollectionSettings } from './context.js';
 export type { Base64PropSettings, CollectionSettings, EngineContext, FaultHook, RouteInfo, WriteStep } from './context.js';
 export type { RestoreObjectOptions } from './restore-object.js';
-export { MAX_WRITE_ATTEMPTS } from './on-head.js';
 export { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './list-by-meta.js';
 export { servingIndex, shapeOf } from './query-shape.js';
 export type { QueryShape } from './query-shape.js';

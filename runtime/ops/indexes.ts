@@ -8,7 +8,7 @@
  * - `c_head`: one document per record, `_id` = record id; `ov`, `cv`, `deleted`, the `_system`
  *   times, lineage, `functionIds`, and `meta.<prop>` for every indexed prop.
  * - `c_ver`: one row per version: `id`, `ov`, `cv`, `state` (`pending` | `committed`), `at`
- *   (= updatedAt), `claim`/`claimedAt` (the writer's claim), `kind`, the `_system` state and
+ *   (= updatedAt), `claim`/`claimedAt`/`leaseUntil` (the writer's claim), `kind`, the `_system` state and
  *   `meta` of that version. The unique `(id, ov)` index is the write claim (see
  *   `write-protocol.md`); the unique `cv` index keeps collection versions unique.
  * - `c_counter`: the collection-version counter (`{ _id: 'cv', value }`).
@@ -50,9 +50,10 @@ export function metaIndexName(prop: string): string {
  * - getLatest, head compare-and-set: `c_head` by `_id` (built in).
  * - getVersion, claim commit/release, history (sort ov), hard delete, retention: `c_ver` `{ id, ov }`
  *   (unique: also the version claim).
- * - getAsOf: `c_ver` `{ id, state, at: -1 }`.
+ * - getAsOf: `c_ver` `{ id, at: -1 }`.
  * - cv re-sync (highest cv): `c_ver` `{ cv }` (unique).
- * - restoreCollection, reconcile (pending / committed rows): `c_ver` `{ state, at }`.
+ * - reconcile (pending / committed rows), restoreCollection by time: `c_ver` `{ state, at }`;
+ *   restoreCollection by cv: `{ cv }`.
  * - listByMeta: on prop p `c_head` `{ meta.p, _id }`; default order `{ deleted, _id }`; by time
  *   `{ updatedAt, _id }` / `{ insertedAt, _id }`.
  */
@@ -62,7 +63,7 @@ export function requiredIndexes(name: string, inputs: IndexInputs): IndexSpec[] 
   const specs: IndexSpec[] = [
     { collection: ver, name: 'chronos_id_ov', key: { id: 1, ov: 1 }, unique: true },
     { collection: ver, name: 'chronos_cv', key: { cv: 1 }, unique: true },
-    { collection: ver, name: 'chronos_id_state_at', key: { id: 1, state: 1, at: -1 } },
+    { collection: ver, name: 'chronos_id_at', key: { id: 1, at: -1 } },
     { collection: ver, name: 'chronos_state', key: { state: 1, at: 1 } },
     { collection: head, name: 'chronos_updated_at', key: { updatedAt: 1, _id: 1 } },
     { collection: head, name: 'chronos_inserted_at', key: { insertedAt: 1, _id: 1 } },

@@ -7,7 +7,7 @@
 import { ValidationError } from '../errors.js';
 import type { Engine } from './engine.js';
 import { mongoNames } from './context.js';
-import type { HeadDoc } from './head-store.js';
+import type { HeadDoc } from './store/head-store.js';
 import type { Lineage } from './stored-state.js';
 import type { CreateOptions } from './types.js';
 

@@ -6,7 +6,7 @@
 import type { Filter } from 'mongodb';
 import { ValidationError } from '../errors.js';
 import type { Engine } from './engine.js';
-import type { HeadDoc } from './head-store.js';
+import type { HeadDoc } from './store/head-store.js';
 import type { ChronosRecord, ListPage, ListQuery, ReadOptions } from './types.js';
 import { headField } from './meta-filter.js';
 import { translateMetaFilter } from './meta-filter.js';
@@ -61,7 +61,7 @@ export async function listByMeta(engine: Engine, query: ListQuery = {}, options?
   const opts = checkReadOptions(options);
   const mongoFilter: Filter<HeadDoc> = parts.length === 0 ? {} : parts.length === 1 ? (parts[0] as Filter<HeadDoc>) : { $and: parts };
   const sort = order.field === '_id' ? { _id: order.dir } : { [order.field]: order.dir, _id: order.dir };
-  const heads = await engine.heads.coll.find(mongoFilter, { sort, limit: limit + 1, projection: { shadow: 0 } }).toArray();
+  const heads = await engine.heads.page(mongoFilter, sort, limit + 1);
   const page = heads.slice(0, limit);
   const items: ChronosRecord[] = [];
   for (let i = 0; i < page.length; i += 8) {

@@ -5,22 +5,18 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { Engine } from './engine.js';
-import type { HeadDoc } from './head-store.js';
+import type { HeadDoc } from './store/head-store.js';
 
-/**
- * How many times a write without `expectedOv` (and every `enrich`) re-reads the head and tries
- * again after losing a claim: 30, with a jittered pause of up to 2^n ms (capped at 50 ms) between
- * tries. Enough for dozens of concurrent writers on one record; past it the ConflictError reaches
- * the caller.
- */
-export const MAX_WRITE_ATTEMPTS = 30;
 
 /** What {@link onHead} should do with a logically deleted record. */
 export type DeletedPolicy = 'refuse' | 'allow';
 
 /**
  * Reads the head of `id` and runs `write` on it. With `expectedOv` a head at another version is a
- * ConflictError at once (nothing written); without it a lost race re-reads and retries.
+ * ConflictError at once (nothing written). Without it, a lost race (another writer took the
+ * version, or still holds it) re-reads the head and runs `write` again, with a jittered pause
+ * growing to 100 ms, until it commits or {@link Engine.writeBudgetMs} has passed: that is how
+ * concurrent enrichments all land, and how a write waits out the lease of a writer that died.
  */
 export async function onHead<T>(
   engine: Engine,
@@ -30,8 +26,9 @@ export async function onHead<T>(
   deleted: DeletedPolicy,
   write: (head: HeadDoc) => Promise<T>,
 ): Promise<T> {
+  const deadline = Date.now() + engine.writeBudgetMs;
   for (let attempt = 1; ; attempt += 1) {
-    const head = await engine.heads.get(id);
+    const head = await engine.retry(`reading the head of ${engine.ctx.collection}/${id}`, () => engine.heads.get(id));
     await engine.step('head-read', op, id, head?.ov ?? -1);
     if (!head) throw new NotFoundError(`no record ${id} in ${engine.ctx.collection}`);
     if (expectedOv !== undefined && head.ov !== expectedOv) {
@@ -47,8 +44,11 @@ export async function onHead<T>(
     try {
       return await write(head);
     } catch (e) {
-      if (!(e instanceof ConflictError) || expectedOv !== undefined || attempt >= MAX_WRITE_ATTEMPTS) throw e;
-      await delay(Math.random() * Math.min(2 ** attempt, 50));
+      if (!(e instanceof ConflictError) || expectedOv !== undefined) throw e;
+      if (Date.now() >= deadline) {
+        throw new ConflictError(`${op} of ${id} kept losing to other writers for ${engine.writeBudgetMs} ms: ${e.message}`, e.currentOv);
+      }
+      await delay(Math.random() * Math.min(2 ** attempt, 100));
     }
   }
 }

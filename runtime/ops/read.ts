@@ -8,8 +8,10 @@ import type { ChronosRecord, ReadOptions, VersionInfo } from './types.js';
 import { checkId, checkOv, checkTime } from './input-validation.js';
 import type { StoredSystem } from './stored-state.js';
 import { toSystemFields } from './stored-state.js';
-import type { StoredItem } from './payload-store.js';
+import type { StoredItem } from './store/payload-store.js';
 import { usableShadow } from './dev-shadow.js';
+import { isCommitted } from './store/version-index.js';
+import { serverProfile } from '../mongo/server-profile.js';
 
 /** Checks read options; throws ValidationError naming the bad one. */
 export function checkReadOptions(options: ReadOptions | undefined): ReadOptions {
@@ -78,8 +80,8 @@ export async function getVersion(engine: Engine, id: string, ov: number, options
   checkId(id);
   checkOv(ov);
   const opts = checkReadOptions(options);
-  const row = await engine.ver.committed(id, ov);
-  return row ? loadRecord(engine, id, row, opts) : null;
+  const [row, head] = await Promise.all([engine.ver.row(id, ov), engine.heads.get(id)]);
+  return row && isCommitted(row, head) ? loadRecord(engine, id, row, opts) : null;
 }
 
 /**
@@ -92,7 +94,8 @@ export async function getAsOf(engine: Engine, id: string, at: string | Date, opt
   checkId(id);
   const when = checkTime(at);
   const opts = checkReadOptions(options);
-  const row = await engine.ver.asOf(id, when);
+  const head = await engine.heads.get(id);
+  const row = (await serverProfile(engine.ctx.db)).scansQueries ? await engine.ver.asOfByLookups(id, when, head) : await engine.ver.asOf(id, when, head);
   if (!row || (row.deleted && !opts.includeDeleted)) return null;
   return loadRecord(engine, id, row, opts);
 }
@@ -100,7 +103,7 @@ export async function getAsOf(engine: Engine, id: string, at: string | Date, opt
 /** Every committed version of a record, oldest first (only the latest with versioning disabled). */
 export async function history(engine: Engine, id: string): Promise<VersionInfo[]> {
   checkId(id);
-  const rows = await engine.ver.history(id);
+  const rows = await engine.ver.history(id, await engine.heads.get(id));
   return rows.map((r) => ({
     ov: r.ov,
     cv: r.cv,
@@ -108,6 +111,7 @@ export async function history(engine: Engine, id: string): Promise<VersionInfo[]
     deleted: r.deleted,
     ...(r.actor !== undefined ? { actor: r.actor } : {}),
     ...(r.reason !== undefined ? { reason: r.reason } : {}),
+    ...(r.opId !== undefined ? { opId: r.opId } : {}),
   }));
 }
 

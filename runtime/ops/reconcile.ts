@@ -1,29 +1,31 @@
 /**
  * `reconcileCollection`: finds what crashed or abandoned writes left behind and repairs it, so
- * every head points at a committed version whose payload exists and parses, no committed version
- * lies beyond its head, and no payload exists without a version row. See `write-protocol.md` for
- * the states a crash can leave and why each repair is safe next to live writers.
+ * every head points at a committed version whose payload exists and parses, no pending claim of
+ * a dead writer remains, and no payload exists without a version row. See `write-protocol.md`
+ * for the states a crash can leave and why each repair is safe next to live writers.
  */
+import { randomUUID } from 'node:crypto';
 import { ConflictError } from '../errors.js';
 import type { EngineContext } from './context.js';
 import { DEFAULT_GRACE_MS } from './context.js';
 import { createEngine } from './engine.js';
 import type { Engine } from './engine.js';
-import type { HeadDoc } from './head-store.js';
 import { pickSystem } from './stored-state.js';
-import type { VersionRow } from './version-index.js';
-import { finishHardDelete } from './delete.js';
-import { claimVersion } from './write-version.js';
+import type { VersionRow } from './store/version-index.js';
+import { isCommitted } from './store/version-index.js';
+import { claimVersion } from './claim-version.js';
+import { holderIsDead } from './claim-lease.js';
+import { settleClaim } from './settle-claim.js';
 import { retainVersions } from './retention.js';
-import { notifyObservers } from './notify.js';
-import { randomUUID } from 'node:crypto';
 
 /** Options of {@link reconcileCollection}. */
 export interface ReconcileOptions {
   /**
-   * Pending versions younger than this (ms since their claim) belong to writers that may still be
-   * alive and are left alone; default {@link DEFAULT_GRACE_MS} (10 minutes). Must exceed the
-   * writers' lease (default 60 s) plus the slowest payload upload.
+   * Also settle pending claims older than this (ms since their claim) whose lease still runs.
+   * Without it (the default) only claims of writers known dead are settled: the lease ran out,
+   * the writer marked its claim abandoned, or a claim from before leases existed is older than
+   * {@link DEFAULT_GRACE_MS}. Setting it can roll back a slow live writer: for tests, and for an
+   * operator who knows every writer process is stopped.
    */
   graceMs?: number;
 }
@@ -42,7 +44,7 @@ export interface ReconcileReport {
   rolledBack: VersionRef[];
   /** Hard deletes that had not finished: finished. */
   hardDeletesFinished: VersionRef[];
-  /** Heads that were behind their newest committed version (or missing): moved to it. */
+  /** Heads that were behind their newest version marked committed (or missing): moved to it. */
   headsAdvanced: Array<{ id: string; from: number; to: number }>;
   /** Payloads with no version row: removed. */
   orphansRemoved: VersionRef[];
@@ -66,67 +68,55 @@ export async function reconcileCollection(ctx: EngineContext, options: Reconcile
     orphansRemoved: [],
     versionsPruned: 0,
   };
-  const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
-  const deleting = await hardDeletesInProgress(engine);
+  const pending = await engine.ver.pending();
+  const deleting = new Set(pending.filter((r) => r.kind === 'hard-delete').map((r) => r.id));
   await advanceHeads(engine, deleting, report);
-  await settlePending(engine, new Date(engine.now().getTime() - graceMs), report);
+  await settlePending(engine, pending, options.graceMs, report);
   await removeOrphans(engine, report);
   if (!ctx.settings.versioning) report.versionsPruned = (await retainVersions(engine, { maxPerItem: 1 })).versionsRemoved;
   return report;
 }
 
-async function hardDeletesInProgress(engine: Engine): Promise<Set<string>> {
-  const rows = await engine.ver.coll.find({ state: 'pending', kind: 'hard-delete' }, { projection: { id: 1 } }).toArray();
-  return new Set(rows.map((r) => r.id));
-}
-
-/** Moves every head that is behind (or missing) to its newest committed version. */
+/** Moves every head that is behind (or missing) to its newest version marked committed (rows of the old two-step commit). */
 async function advanceHeads(engine: Engine, deleting: Set<string>, report: ReconcileReport): Promise<void> {
   const newest = new Map<string, VersionRow>();
-  for await (const row of engine.ver.coll.find({ state: 'committed' })) {
+  for await (const row of engine.ver.markedCommitted()) {
+    if (row.kind === 'hard-delete') continue;
     const seen = newest.get(row.id);
     if (!seen || seen.ov < row.ov) newest.set(row.id, row);
   }
   const ids = [...newest.keys()].filter((id) => !deleting.has(id));
   for (let i = 0; i < ids.length; i += 500) {
-    const batch = ids.slice(i, i + 500);
-    const heads = new Map<string, HeadDoc>();
-    for (const h of await engine.heads.coll.find({ _id: { $in: batch } }, { projection: { ov: 1 } }).toArray()) heads.set(h._id, h);
-    for (const id of batch) {
+    const heads = await engine.heads.versionsOf(ids.slice(i, i + 500));
+    for (const id of ids.slice(i, i + 500)) {
       const row = newest.get(id) as VersionRow;
-      const from = heads.get(id)?.ov ?? -1;
+      const from = heads.get(id) ?? -1;
       if (from >= row.ov) continue;
-      if (await engine.heads.moveTo(id, pickSystem(row), row.meta)) report.headsAdvanced.push({ id, from, to: row.ov });
+      if (await engine.heads.advanceTo(id, pickSystem(row), row.meta)) report.headsAdvanced.push({ id, from, to: row.ov });
     }
   }
 }
 
-/** Rolls each stale pending version forward (payload complete and it continues the head) or back. */
-async function settlePending(engine: Engine, before: Date, report: ReconcileReport): Promise<void> {
-  // An abandoned claim (its writer gave up and said so) needs no grace period.
-  const stale = await engine.ver.coll.find({ state: 'pending', $or: [{ claimedAt: { $lte: before } }, { abandoned: true }] }, { sort: { id: 1, ov: 1 } }).toArray();
-  for (const row of stale) {
+/**
+ * Walks the pending rows: one the head has reached is committed (marked so); one whose writer is
+ * dead is settled (rolled forward when its payload is complete and it continues the head, else
+ * rolled back; an unfinished hard delete is finished); one whose writer may be alive is left alone.
+ */
+async function settlePending(engine: Engine, pending: VersionRow[], graceMs: number | undefined, report: ReconcileReport): Promise<void> {
+  const forced = graceMs === undefined ? undefined : engine.now().getTime() - graceMs;
+  for (const row of pending) {
     const ref = { id: row.id, ov: row.ov };
-    if (row.kind === 'hard-delete') {
-      await finishHardDelete(engine, row);
-      report.hardDeletesFinished.push(ref);
-      continue;
-    }
     const head = await engine.heads.get(row.id);
-    const continuesHead = row.kind !== 'reap' && row.ov === (head?.ov ?? -1) + 1;
-    if (continuesHead && (await engine.payloads.isComplete(row.id, row.ov))) {
-      const commit = await engine.commit();
-      if (await commit({ id: row.id, claim: row.claim, state: pickSystem(row), meta: row.meta, op: 'reconcile' })) {
-        report.rolledForward.push(ref);
-        const data = await engine.payloads.readData(row.id, row.ov);
-        const kind = row.kind === 'create' ? 'CREATE' : row.kind === 'delete' ? 'DELETE' : 'UPDATE';
-        await notifyObservers(engine, { kind, id: row.id, ov: row.ov, cv: row.cv, at: row.at, meta: row.meta, data });
-      }
+    if (isCommitted(row, head)) {
+      await engine.ver.markCommitted(row.id, row.ov, row.claim);
       continue;
     }
-    // The row still holds (id, ov), so nobody else can be writing under this prefix: payload first, then the row.
-    await engine.payloads.deleteVersion(row.id, row.ov);
-    if (await engine.ver.release(row.id, row.ov, row.claim)) report.rolledBack.push(ref);
+    const dead = holderIsDead(engine, row, DEFAULT_GRACE_MS) || (forced !== undefined && row.claimedAt.getTime() <= forced);
+    if (!dead) continue;
+    const outcome = await settleClaim(engine, row, head);
+    if (outcome === 'rolled-forward') report.rolledForward.push(ref);
+    else if (outcome === 'rolled-back') report.rolledBack.push(ref);
+    else report.hardDeletesFinished.push(ref);
   }
 }
 
@@ -144,8 +134,7 @@ async function removeOrphans(engine: Engine, report: ReconcileReport): Promise<v
   const refs = [...found.values()];
   for (let i = 0; i < refs.length; i += 500) {
     const batch = refs.slice(i, i + 500);
-    const ids = [...new Set(batch.map((r) => r.id))];
-    const rows = await engine.ver.coll.find({ id: { $in: ids } }, { projection: { id: 1, ov: 1 } }).toArray();
+    const rows = await engine.ver.versionsOf([...new Set(batch.map((r) => r.id))]);
     const known = new Set(rows.map((r) => `${r.id}/${r.ov}`));
     for (const ref of batch) {
       if (known.has(`${ref.id}/${ref.ov}`)) continue;
@@ -158,22 +147,26 @@ async function reap(engine: Engine, ref: VersionRef): Promise<boolean> {
   const now = engine.now();
   let row: VersionRow;
   try {
-    row = await claimVersion(engine, {
-      id: ref.id,
-      ov: ref.ov,
-      cv: 0,
-      state: 'pending',
-      claim: randomUUID(),
-      claimedAt: now,
-      at: now,
-      kind: 'reap',
-      meta: {},
-      insertedAt: now,
-      updatedAt: now,
-      deletedAt: null,
-      deleted: false,
-      functionIds: [],
-    });
+    row = await claimVersion(
+      engine,
+      {
+        id: ref.id,
+        ov: ref.ov,
+        cv: 0,
+        state: 'pending',
+        claim: randomUUID(),
+        claimedAt: now,
+        at: now,
+        kind: 'reap',
+        meta: {},
+        insertedAt: now,
+        updatedAt: now,
+        deletedAt: null,
+        deleted: false,
+        functionIds: [],
+      },
+      0,
+    );
   } catch (e) {
     if (e instanceof ConflictError) return false;
     throw e;

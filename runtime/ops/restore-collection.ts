@@ -11,9 +11,9 @@ import { checkCv, checkNote, checkTime } from './input-validation.js';
 import { definedNotes } from './create.js';
 import { logicalDelete } from './delete.js';
 import { restoreOnto } from './restore-object.js';
-import { MAX_WRITE_ATTEMPTS } from './on-head.js';
-import type { HeadDoc } from './head-store.js';
-import type { VersionRow } from './version-index.js';
+import type { HeadDoc } from './store/head-store.js';
+import type { VersionRow } from './store/version-index.js';
+import { isCommitted } from './store/version-index.js';
 
 function checkCollectionTarget(target: unknown): { cv: number } | { at: Date } {
   if (typeof target === 'object' && target !== null && 'cv' in target) return { cv: checkCv((target as { cv: unknown }).cv, ['target', 'cv']) };
@@ -23,9 +23,17 @@ function checkCollectionTarget(target: unknown): { cv: number } | { at: Date } {
 
 /** For each record, the newest version committed at the target (by cv or by time). */
 async function versionsAtTarget(engine: Engine, where: { cv: number } | { at: Date }): Promise<Map<string, VersionRow>> {
-  const filter = 'cv' in where ? { state: 'committed' as const, cv: { $lte: where.cv } } : { state: 'committed' as const, at: { $lte: where.at } };
+  const candidates: VersionRow[] = [];
+  for await (const row of engine.ver.upTo(where)) candidates.push(row);
+  const heads = new Map<string, number>();
+  const ids = [...new Set(candidates.map((r) => r.id))];
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const [id, ov] of await engine.heads.versionsOf(ids.slice(i, i + 500))) heads.set(id, ov);
+  }
   const latest = new Map<string, VersionRow>();
-  for await (const row of engine.ver.coll.find(filter)) {
+  for (const row of candidates) {
+    const headOv = heads.get(row.id);
+    if (!isCommitted(row, headOv === undefined ? null : { ov: headOv })) continue;
     const seen = latest.get(row.id);
     if (!seen || seen.ov < row.ov) latest.set(row.id, row);
   }
@@ -46,9 +54,9 @@ async function versionsAtTarget(engine: Engine, where: { cv: number } | { at: Da
  * commit a low cv after higher ones. Such a write either lands before the restore reaches its
  * record (the restore then writes on top of it) or loses its claim to the restore (conflict, and
  * it is retried by its caller). Once every write with `cv <= target` has settled — at most the
- * reconciler's grace period — the same target always gives the same state.
+ * lease of a writer that died — the same target always gives the same state.
  *
- * Concurrent writes to a record being restored are retried (up to {@link MAX_WRITE_ATTEMPTS});
+ * Concurrent writes to a record being restored are retried (for the engine's write budget);
  * a record that still fails is reported in `failed` and the rest go on.
  */
 export async function restoreCollection(
@@ -61,7 +69,7 @@ export async function restoreCollection(
   const notes = definedNotes({ actor: checkNote(actor, 'actor'), reason: checkNote(reason, 'reason') });
   const atTarget = await versionsAtTarget(engine, where);
   const result: Required<RestoreCollectionResult> = { restored: 0, deleted: 0, unchanged: 0, failed: [] };
-  for await (const first of engine.heads.coll.find({}, { sort: { _id: 1 } })) {
+  for await (const first of engine.heads.all()) {
     try {
       result[await restoreRecord(engine, first, atTarget.get(first._id), notes)] += 1;
     } catch (e) {
@@ -88,7 +96,8 @@ async function restoreRecord(
   notes: { actor?: string; reason?: string },
 ): Promise<'restored' | 'deleted' | 'unchanged'> {
   let head: HeadDoc | null = first;
-  for (let attempt = 1; ; attempt += 1) {
+  const deadline = Date.now() + engine.writeBudgetMs;
+  for (;;) {
     if (!head) return 'unchanged';
     await engine.step('head-read', 'restore', head._id, head.ov);
     try {
@@ -101,7 +110,7 @@ async function restoreRecord(
       await restoreOnto(engine, head, targetRow, notes);
       return 'restored';
     } catch (e) {
-      if (!(e instanceof ConflictError) || attempt >= MAX_WRITE_ATTEMPTS) throw e;
+      if (!(e instanceof ConflictError) || Date.now() >= deadline) throw e;
       head = await engine.heads.get(head._id);
     }
   }

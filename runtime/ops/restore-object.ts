@@ -10,8 +10,8 @@ import { writeVersion } from './write-version.js';
 import type { WrittenVersion } from './write-version.js';
 import { definedNotes } from './create.js';
 import { pickSystem } from './stored-state.js';
-import type { HeadDoc } from './head-store.js';
-import type { VersionRow } from './version-index.js';
+import type { HeadDoc } from './store/head-store.js';
+import type { VersionRow } from './store/version-index.js';
 
 /** Options of restoreObject beyond the reference's signature. */
 export interface RestoreObjectOptions {
@@ -46,7 +46,7 @@ export async function restoreObject(
   const notes = definedNotes({ actor: checkNote(actor, 'actor'), reason: checkNote(reason, 'reason') });
   await engine.step('validated', 'restore', id, -1);
   const written = await onHead(engine, 'restore', id, options.expectedOv, 'allow', async (head) => {
-    const row = 'ov' in where ? await engine.ver.committed(id, where.ov) : await engine.ver.asOf(id, where.at);
+    const row = 'ov' in where ? await engine.ver.committed(id, where.ov, head) : await engine.ver.asOf(id, where.at, head);
     if (!row) {
       throw new NotFoundError(`record ${id} has no version ${'ov' in where ? where.ov : `at or before ${where.at.toISOString()}`} to restore`);
     }

@@ -6,7 +6,7 @@ import { ValidationError } from '../errors.js';
 import type { EngineContext } from './context.js';
 import { createEngine } from './engine.js';
 import type { Engine } from './engine.js';
-import type { VersionRow } from './version-index.js';
+import type { VersionRow } from './store/version-index.js';
 
 /** Which versions to keep. */
 export interface RetentionPolicy {
@@ -57,9 +57,10 @@ export async function retainVersions(engine: Engine, policy: RetentionPolicy): P
     if (removed > 0) report.recordsTouched += 1;
     current = [];
   };
-  for await (const row of engine.ver.coll.find({}, { sort: { id: 1, ov: 1 } })) {
+  for await (const row of engine.ver.all()) {
     if (current.length > 0 && current[0]?.id !== row.id) await flush();
-    if (row.state === 'committed') current.push(row);
+    // Pending rows above the head are claims in flight; trimRecord only looks below the head.
+    if (row.kind !== 'hard-delete' && row.kind !== 'reap') current.push(row);
   }
   await flush();
   return report;
@@ -72,14 +73,14 @@ async function trimRecord(engine: Engine, rows: VersionRow[], maxPerItem: number
   if (!head) return 0;
   const newestFirst = [...rows].reverse();
   let removed = 0;
-  for (const [rank, row] of newestFirst.entries()) {
-    if (row.ov >= head.ov) continue;
+  const committed = newestFirst.filter((row) => row.ov <= head.ov);
+  for (const [rank, row] of committed.entries()) {
+    if (row.ov >= head.ov) continue; // the head and anything above it (claims in flight) stay
     const tooMany = maxPerItem !== undefined && rank >= maxPerItem;
     const tooOld = cutoff !== undefined && row.at < cutoff;
     if (!tooMany && !tooOld) continue;
-    const res = await engine.ver.coll.deleteOne({ id, ov: row.ov, state: 'committed' });
+    if (await engine.ver.removeVersion(id, row.ov)) removed += 1;
     await engine.payloads.deleteVersion(id, row.ov);
-    removed += res.deletedCount;
   }
   return removed;
 }

@@ -159,6 +159,8 @@ export interface VersionInfo {
   deleted: boolean;
   actor?: string;
   reason?: string;
+  /** The operation id of the write that made this version (the caller's `opId`, or one the engine generated). */
+  opId?: string;
 }
 
 /**

@@ -1,32 +1,37 @@
 /**
  * The write protocol: how one new version of a record becomes visible without transactions and
- * without ever letting two writers share a payload key. Every write path (create, update, delete,
- * enrich, restore) goes through {@link writeVersion}; `write-protocol.md` beside this file
- * explains the order, what a crash after each step leaves and how `reconcileCollection` repairs it.
+ * without ever letting two writers share a payload key, in the same three sequential round trips
+ * a hand-written versioned store needs (row insert, PUT, head write; plus the head read of an
+ * update). Every write path (create, update, delete, enrich, restore) goes through
+ * {@link writeVersion}; `write-protocol.md` beside this file explains the order, what a crash
+ * after each step leaves and how it is settled.
  *
- * 1. validate (callers, before anything here);
- * 2. read the head (callers) and decide `ov = head.ov + 1`;
- * 3. draw a `cv`;
- * 4. claim `(id, ov)` by inserting a `pending` row (unique index): the loser gets a
- *    ConflictError and has written nothing;
- * 5. write the payload under `v<ov>/` — only the claim holder ever writes there;
- * 6. commit: mark the row committed (only if still pending under our token) and move the head
- *    (compare-and-set on ov);
- * 7. tell observers.
+ * 1. validate and read the head (callers) and decide `ov = head.ov + 1`;
+ * 2. draw a `cv` from the process's block (no round trip on almost every write);
+ * 3. claim `(id, ov)` by inserting the `pending` version row (unique index), with a lease;
+ * 4. write the payload under `v<ov>/`: only the claim holder ever writes there;
+ * 5. commit by moving the head to the new version (the row is committed from then on);
+ * 6. tell observers.
  */
 import { randomUUID } from 'node:crypto';
-import { ConflictError, StorageError, isChronosError } from '../errors.js';
+import { ConflictError, DatabaseError, WriteOutcomeUnknownError, isChronosError } from '../errors.js';
+import type { ChronosError } from '../errors.js';
 import type { Engine } from './engine.js';
 import { InjectedCrash } from './engine.js';
-import { isDuplicateKey } from './head-store.js';
-import type { HeadDoc } from './head-store.js';
+import type { HeadDoc } from './store/head-store.js';
 import type { StoredSystem } from './stored-state.js';
 import { nextVersionTime, pickSystem, toSystemFields } from './stored-state.js';
-import type { VersionKind, VersionRow } from './version-index.js';
+import type { VersionKind, VersionRow } from './store/version-index.js';
+import { isCommitted } from './store/version-index.js';
 import { extractMeta } from './meta.js';
 import type { WriteKind } from './write-event.js';
 import { notifyObservers } from './notify.js';
 import { shadowFor } from './dev-shadow.js';
+import { claimVersion } from './claim-version.js';
+import { LeaseLostError, holdLease } from './claim-lease.js';
+import type { ClaimLease } from './claim-lease.js';
+import { asChronosError } from '../retry/retry.js';
+import { asStorageError } from './store/payload-store.js';
 
 /** One version to write. */
 export interface VersionInput {
@@ -40,7 +45,7 @@ export interface VersionInput {
   data: Record<string, unknown>;
   actor?: string;
   reason?: string;
-  /** Recorded on the version row: see `WriteOptions.opId`. */
+  /** Recorded on the version row: see `WriteOptions.opId`. One is generated when absent. */
   opId?: string;
 }
 
@@ -69,11 +74,26 @@ export async function writeVersion(engine: Engine, input: VersionInput): Promise
   const ov = input.head ? input.head.ov + 1 : 0;
   const at = nextVersionTime(engine.now(), input.head?.updatedAt);
   const meta = extractMeta(input.data, engine.ctx.settings);
-  const started = engine.now().getTime();
-  const partial = input.system(at);
-  const row = await claimVersion(engine, {
-    ...partial,
-    id,
+  await engine.retry(`creating the indexes of ${engine.ctx.collection}`, () => engine.ready());
+  const row = await claimVersion(engine, newRow(engine, input, ov, at, meta), input.head?.cv ?? 0);
+  const state = pickSystem(row);
+  const lease = holdLease(engine, row);
+  try {
+    await engine.step('claimed', kind, id, ov);
+    const json = await writePayload(engine, row, state, input.data, lease);
+    await commit(engine, row, state, meta, json, lease);
+  } finally {
+    lease.stop();
+  }
+  if (!engine.ctx.settings.versioning) await pruneOlderVersions(engine, id, ov);
+  await notifyObservers(engine, { kind: EVENT_KIND[kind], id, ov, cv: row.cv, at, meta, data: input.data });
+  return { id, ov, cv: row.cv, at, state };
+}
+
+function newRow(engine: Engine, input: VersionInput, ov: number, at: Date, meta: Record<string, unknown>): VersionRow {
+  return {
+    ...input.system(at),
+    id: input.id,
     ov,
     cv: 0,
     updatedAt: at,
@@ -81,129 +101,119 @@ export async function writeVersion(engine: Engine, input: VersionInput): Promise
     state: 'pending',
     claim: randomUUID(),
     claimedAt: engine.now(),
-    kind,
+    kind: input.kind,
     meta,
+    opId: input.opId ?? randomUUID(),
     ...(input.actor !== undefined ? { actor: input.actor } : {}),
     ...(input.reason !== undefined ? { reason: input.reason } : {}),
-    ...(input.opId !== undefined ? { opId: input.opId } : {}),
-  });
-  const state = pickSystem(row);
+  };
+}
+
+/**
+ * Step 4: blobs, then item.json (retried while transient: a PUT of the same bytes is
+ * idempotent). On failure the claim is given up so nothing of this write becomes visible.
+ */
+async function writePayload(engine: Engine, row: VersionRow, state: StoredSystem, data: Record<string, unknown>, lease: ClaimLease): Promise<string> {
   try {
-    checkLease(engine, started, id, ov);
-    const json = await engine.payloads.write(id, toSystemFields(state), input.data).catch((e: unknown) => {
-      throw isChronosError(e) ? e : new StorageError(`writing the payload of ${id} v${ov} failed: ${String(e)}`, { cause: e, transient: true });
+    const json = await engine.retry(`writing the payload of ${engine.ctx.collection}/${row.id} v${row.ov}`, async () => {
+      lease.check('writing the payload');
+      return engine.payloads.write(row.id, toSystemFields(state), data).catch((e: unknown) => {
+        throw asStorageError(e, `writing the payload of ${row.id} v${row.ov}`);
+      });
     });
-    await engine.step('payload-written', kind, id, ov);
-    checkLease(engine, started, id, ov);
-    const commit = await engine.commit();
-    const shadow = shadowFor(engine.ctx.settings.devShadow, ov, json, engine.now());
-    if (!(await commit({ id, claim: row.claim, state, meta, op: kind, ...(shadow ? { shadow } : {}) })) && !(await rolledForwardForUs(engine, row))) {
-      const head = await engine.heads.get(id);
-      throw new ConflictError(`the claim on ${id} v${ov} was rolled back by reconcile before it committed: retry`, head?.ov ?? -1);
-    }
-    await engine.step('head-moved', kind, id, ov);
+    await engine.step('payload-written', row.kind, row.id, row.ov);
+    return json;
   } catch (e) {
-    if (!(e instanceof InjectedCrash)) await rollbackOwnClaim(engine, row);
-    throw e;
-  }
-  if (!engine.ctx.settings.versioning) await pruneOlderVersions(engine, id, ov);
-  await notifyObservers(engine, { kind: EVENT_KIND[kind], id, ov, cv: row.cv, at, meta, data: input.data });
-  return { id, ov, cv: row.cv, at, state };
-}
-
-/**
- * Draws a cv and inserts the pending row. A duplicate `(id, ov)` means another writer holds this
- * version: ConflictError. A duplicate `cv` means the counter was behind (a non-atomic `$inc`):
- * re-sync and draw again.
- */
-export async function claimVersion(engine: Engine, row: VersionRow): Promise<VersionRow> {
-  await engine.ready();
-  for (let attempt = 0; ; attempt += 1) {
-    const cv = await engine.cvs.next();
-    await engine.step('cv-allocated', row.kind, row.id, row.ov);
-    const claimed = { ...row, cv };
-    try {
-      await engine.ver.claim(claimed);
-      await engine.step('claimed', row.kind, row.id, row.ov);
-      return claimed;
-    } catch (e) {
-      if (!isDuplicateKey(e)) throw e;
-      const holder = await engine.ver.row(row.id, row.ov);
-      if (holder?.state === 'pending' && holder.abandoned) {
-        // Its writer gave up without cleaning up: settle the claim now, then claim again.
-        await releaseClaim(engine, holder);
-        continue;
-      }
-      if (holder) throw await conflictOn(engine, row.id, holder);
-      if (attempt >= 8) throw e;
-      await engine.cvs.resync();
-    }
+    if (e instanceof InjectedCrash) throw e;
+    throw await giveUp(engine, row, e);
   }
 }
 
 /**
- * The ConflictError for a lost claim. When the winner's row is committed but the head is still
- * behind it (its writer crashed between the two steps), move the head first: the next attempt
- * then succeeds without waiting for the reconciler.
+ * Step 5: move the head. The payload is complete by now, so from here the write is never rolled
+ * back: if the head cannot be moved, the version is rolled forward later (by the next writer of
+ * the record or reconcile), and the caller learns that the outcome is pending.
  */
-async function conflictOn(engine: Engine, id: string, holder: VersionRow): Promise<ConflictError> {
-  let head = await engine.heads.get(id);
-  if (holder.state === 'committed' && (head?.ov ?? -1) < holder.ov) {
-    await engine.heads.moveTo(id, pickSystem(holder), holder.meta);
-    head = await engine.heads.get(id);
+async function commit(engine: Engine, row: VersionRow, state: StoredSystem, meta: Record<string, unknown>, json: string, lease: ClaimLease): Promise<void> {
+  const { id, ov } = row;
+  try {
+    await lease.confirm('moving the head');
+    const shadow = shadowFor(engine.ctx.settings.devShadow, ov, json, engine.now());
+    await engine.retry(`moving the head of ${engine.ctx.collection}/${id} to v${ov}`, () => engine.heads.commit(id, state, meta, shadow));
+  } catch (e) {
+    if (e instanceof InjectedCrash) throw e;
+    // Past the lease a settler may already have rolled this version forward and the record's
+    // next writer moved on: only a compare-and-set move is safe now, and only while the row is ours.
+    if (e instanceof LeaseLostError && e.reason === 'expired') await advanceIfStillOurs(engine, row, state, meta);
+    if (await committedForUs(engine, row)) return;
+    if (e instanceof LeaseLostError && e.reason === 'settled') throw new ConflictError(e.message, -1, ov - 1);
+    throw new WriteOutcomeUnknownError(
+      `the payload of ${engine.ctx.collection}/${id} v${ov} is written but the head could not be moved (${errorText(e)}); ` +
+        `the version becomes visible when the next write of this record or admin.reconcile() rolls it forward: check getVersion(${id}, ${ov}) or look for opId ${row.opId} in history(${id})`,
+      { id, ov, opId: row.opId as string, cause: e },
+    );
   }
-  const current = head?.ov ?? -1;
-  return new ConflictError(
-    holder.state === 'committed'
-      ? `record ${id} is at version ${current}, not ${holder.ov - 1}: re-read it and retry with expectedOv ${current}`
-      : `version ${holder.ov} of record ${id} is being written by another writer: re-read it and retry`,
-    current,
-    holder.ov - 1,
-  );
+  await engine.step('head-moved', row.kind, id, ov);
+}
+
+async function advanceIfStillOurs(engine: Engine, row: VersionRow, state: StoredSystem, meta: Record<string, unknown>): Promise<void> {
+  try {
+    const current = await engine.ver.row(row.id, row.ov);
+    if (current?.claim === row.claim) await engine.heads.advanceTo(row.id, state, meta);
+  } catch {
+    // Unreachable: the version stays pending and is rolled forward later.
+  }
 }
 
 /**
- * True when the reconciler found our complete payload and committed our claim for us (a slow
- * writer): the write did happen, so make sure the head is there and report success.
+ * True when our version is committed after all: a settler rolled it forward for us while we were
+ * slow, or our head write landed although its reply was lost.
  */
-async function rolledForwardForUs(engine: Engine, claimed: VersionRow): Promise<boolean> {
-  const row = await engine.ver.row(claimed.id, claimed.ov);
-  if (!row || row.state !== 'committed' || row.claim !== claimed.claim) return false;
-  await engine.heads.moveTo(row.id, pickSystem(row), row.meta);
-  return true;
-}
-
-/**
- * Gives up rather than write a payload or commit after the lease: past it the reconciler may roll
- * the claim back. Measured on the context clock (the process's own clock, so no cross-server skew).
- */
-function checkLease(engine: Engine, started: number, id: string, ov: number): void {
-  if (engine.now().getTime() - started > engine.leaseMs) {
-    throw new StorageError(`the write of ${id} v${ov} took longer than its ${engine.leaseMs} ms lease; it was abandoned, retry`, { transient: true });
+async function committedForUs(engine: Engine, row: VersionRow): Promise<boolean> {
+  try {
+    const [current, head] = await Promise.all([engine.ver.row(row.id, row.ov), engine.heads.get(row.id)]);
+    return current?.claim === row.claim && isCommitted(current, head);
+  } catch {
+    return false;
   }
 }
 
 /**
  * Undoes our own failed write while we still hold the claim: payload first (nobody else may
- * write under this prefix while the row exists), then the row. If this fails too, the reconciler
- * finishes it after the grace period.
+ * write under this prefix while the row exists), then the row. The caller's error is returned,
+ * as a {@link ChronosError}. If the undo fails too, the row is marked abandoned (its next writer
+ * then settles it at once, by rolling it back); if even that fails, the outcome is unknown.
  */
-async function rollbackOwnClaim(engine: Engine, row: VersionRow): Promise<void> {
+async function giveUp(engine: Engine, row: VersionRow, cause: unknown): Promise<ChronosError> {
+  const error = cause instanceof LeaseLostError ? leaseError(row, cause) : asChronosError(cause, `writing ${engine.ctx.collection}/${row.id} v${row.ov}`);
   try {
     const current = await engine.ver.row(row.id, row.ov);
-    if (!current || current.state !== 'pending' || current.claim !== row.claim) return;
-    await releaseClaim(engine, row);
+    if (!current || current.claim !== row.claim) return error;
+    await engine.payloads.deleteVersion(row.id, row.ov);
+    await engine.ver.release(row.id, row.ov, row.claim);
+    return error;
   } catch {
-    // Storage (or Mongo) is unreachable. Say so on the row: the next writer of this version may
-    // then settle it at once; if even that fails, reconcileCollection repairs it after its grace.
-    await engine.ver.abandon(row.id, row.ov, row.claim).catch(() => undefined);
+    try {
+      await engine.ver.abandon(row.id, row.ov, row.claim);
+      return error;
+    } catch (e) {
+      return new WriteOutcomeUnknownError(
+        `writing ${engine.ctx.collection}/${row.id} v${row.ov} failed (${errorText(cause)}) and its claim could not be released (${errorText(e)}): ` +
+          `check getVersion(${row.id}, ${row.ov}) or look for opId ${row.opId} in history(${row.id})`,
+        { id: row.id, ov: row.ov, opId: row.opId as string, cause },
+      );
+    }
   }
 }
 
-/** Removes what a claim may have written, then the claim itself. */
-async function releaseClaim(engine: Engine, row: VersionRow): Promise<void> {
-  await engine.payloads.deleteVersion(row.id, row.ov);
-  await engine.ver.release(row.id, row.ov, row.claim);
+/** A lost claim is a conflict (retry on the new head); a lease that ran out is a transient database failure. */
+function leaseError(row: VersionRow, e: LeaseLostError): ChronosError {
+  if (e.reason === 'settled') return new ConflictError(e.message, -1, row.ov - 1);
+  return new DatabaseError(e.message, { cause: e, transient: true });
+}
+
+function errorText(e: unknown): string {
+  return isChronosError(e) || e instanceof Error ? e.message : String(e);
 }
 
 /**
@@ -212,9 +222,9 @@ async function releaseClaim(engine: Engine, row: VersionRow): Promise<void> {
  */
 async function pruneOlderVersions(engine: Engine, id: string, ov: number): Promise<void> {
   try {
-    const older = (await engine.ver.history(id)).filter((r) => r.ov < ov);
+    const older = (await engine.ver.allOf(id)).filter((r) => r.ov < ov && r.kind !== 'hard-delete');
     for (const r of older) {
-      await engine.ver.coll.deleteOne({ id, ov: r.ov, state: 'committed' });
+      await engine.ver.removeVersion(id, r.ov);
       await engine.payloads.deleteVersion(id, r.ov);
     }
   } catch {

@@ -55,7 +55,7 @@ describe('totals of a known event set', () => {
       event('UPDATE', { action: 'purchase', amount: 100, productId: 'p1', buyer: { id: 'b2' } }),
       event('DELETE', { action: 'purchase', amount: 500, productId: 'p9' }, { at: new Date('2026-11-25T11:30:00Z') }),
     ];
-    for (const e of events) await recorder.observe(e);
+    for (const e of events) recorder.observe(e);
     await recorder.flush();
     expect(await getTotals(db, scope)).toEqual({
       _id: 'tenant:a|db:rt_a|coll:events',
@@ -74,7 +74,8 @@ describe('totals of a known event set', () => {
   it('returns zeros for a collection nothing was counted in, and keys a write without tenant as tenant:', async () => {
     const db = freshDb();
     const recorder = createCounterRecorder({ resolveAnalyticsDb: () => db, debounceMs: 0, rules: [] });
-    await recorder.observe(event('CREATE', {}, { tenantId: undefined }));
+    recorder.observe(event('CREATE', {}, { tenantId: undefined }));
+    await recorder.flush();
     expect(await getTotals(db, { dbName: 'rt_a', collection: 'other' })).toEqual({ _id: 'tenant:|db:rt_a|coll:other', created: 0, updated: 0, deleted: 0, rules: {}, lastAt: null });
     expect((await getTotals(db, { dbName: 'rt_a', collection: 'events' })).created).toBe(1);
     expect((await getTotals(db, scope)).created).toBe(0);
@@ -83,9 +84,11 @@ describe('totals of a known event set', () => {
   it('finds the tenant from the database when getTotals is not given one, and asks for it when two tenants share it', async () => {
     const db = freshDb();
     const recorder = createCounterRecorder({ resolveAnalyticsDb: () => db, debounceMs: 0, rules: [] });
-    await recorder.observe(event('CREATE', {}));
+    recorder.observe(event('CREATE', {}));
+    await recorder.flush();
     expect(await getTotals(db, { dbName: 'rt_a', collection: 'events' })).toMatchObject({ _id: 'tenant:a|db:rt_a|coll:events', created: 1 });
-    await recorder.observe(event('CREATE', {}, { tenantId: 'b' }));
+    recorder.observe(event('CREATE', {}, { tenantId: 'b' }));
+    await recorder.flush();
     await expect(getTotals(db, { dbName: 'rt_a', collection: 'events' })).rejects.toThrow(/pass the tenantId/);
     expect((await getTotals(db, { ...scope, tenantId: 'b' })).created).toBe(1);
   });
@@ -93,7 +96,8 @@ describe('totals of a known event set', () => {
   it('counts nothing when the event has no analytics database', async () => {
     const db = freshDb();
     const recorder = createCounterRecorder({ resolveAnalyticsDb: (e) => (e.tenantId === 'a' ? db : undefined), debounceMs: 0, rules: [] });
-    await recorder.observe(event('CREATE', {}, { tenantId: 'b' }));
+    recorder.observe(event('CREATE', {}, { tenantId: 'b' }));
+    await recorder.flush();
     expect(await db.collection('cnt_total').countDocuments()).toBe(0);
   });
 });
@@ -102,7 +106,8 @@ describe('rule semantics', () => {
   it('counts CREATE only when on is omitted, and exactly the kinds named otherwise', async () => {
     const db = freshDb();
     const recorder = createCounterRecorder({ resolveAnalyticsDb: () => db, debounceMs: 0, rules: rules({ name: 'dflt', when: {} }, { name: 'del', on: ['DELETE'], when: {} }) });
-    for (const kind of ['CREATE', 'UPDATE', 'DELETE', 'CREATE'] as const) await recorder.observe(event(kind, {}));
+    for (const kind of ['CREATE', 'UPDATE', 'DELETE', 'CREATE'] as const) recorder.observe(event(kind, {}));
+    await recorder.flush();
     const totals = await getTotals(db, scope);
     expect(totals.rules.dflt).toEqual({ created: 2, updated: 0, deleted: 0, unique: {} });
     expect(totals.rules.del).toEqual({ created: 0, updated: 0, deleted: 1, unique: {} });
@@ -115,9 +120,10 @@ describe('rule semantics', () => {
       debounceMs: 0,
       rules: rules({ name: 'm', scope: 'meta', when: { plan: 'pro' } }, { name: 'p', scope: 'payload', when: { plan: 'pro' }, countUnique: ['email'] }),
     });
-    await recorder.observe(event('CREATE', { plan: 'pro' }, { data: { plan: 'free', email: 'x@y' } }));
-    await recorder.observe(event('CREATE', { plan: 'free' }, { data: { plan: 'pro', email: 'x@y' } }));
-    await recorder.observe(event('CREATE', {}, { data: { plan: 'pro', email: 'z@y' } }));
+    recorder.observe(event('CREATE', { plan: 'pro' }, { data: { plan: 'free', email: 'x@y' } }));
+    recorder.observe(event('CREATE', { plan: 'free' }, { data: { plan: 'pro', email: 'x@y' } }));
+    recorder.observe(event('CREATE', {}, { data: { plan: 'pro', email: 'z@y' } }));
+    await recorder.flush();
     const totals = await getTotals(db, scope);
     expect(totals.rules.m?.created).toBe(1);
     expect(totals.rules.p).toEqual({ created: 2, updated: 0, deleted: 0, unique: { email: 2 } });
@@ -138,10 +144,11 @@ describe('rule semantics', () => {
       { name: 'eq', when: { 'deep.x': 'y' } },
     ];
     const recorder = createCounterRecorder({ resolveAnalyticsDb: () => db, debounceMs: 0, rules: rules(...ops) });
-    await recorder.observe(event('CREATE', { n: 1, tag: 't', deep: { x: 'y' } }));
-    await recorder.observe(event('CREATE', { n: 2 }));
-    await recorder.observe(event('CREATE', { n: 3, tag: null }));
-    await recorder.observe(event('CREATE', { tag: 't' })); // n missing
+    recorder.observe(event('CREATE', { n: 1, tag: 't', deep: { x: 'y' } }));
+    recorder.observe(event('CREATE', { n: 2 }));
+    recorder.observe(event('CREATE', { n: 3, tag: null }));
+    recorder.observe(event('CREATE', { tag: 't' })); // n missing
+    await recorder.flush();
     const totals = await getTotals(db, scope);
     const got = Object.fromEntries(Object.entries(totals.rules).map(([name, r]) => [name, r.created]));
     expect(got).toEqual({ gt: 1, gte: 2, lt: 1, lte: 2, in: 2, nin: 2, ne: 3, exists: 3, absent: 1, eq: 1 });
@@ -166,7 +173,8 @@ describe('exact unique counts under concurrency', () => {
     const db = freshDb();
     const ruleSet = rules({ name: 'logins', when: {}, countUnique: ['sessionId'] });
     const recorders = Array.from({ length: 20 }, () => createCounterRecorder({ resolveAnalyticsDb: () => db, debounceMs: 0, rules: ruleSet }));
-    await Promise.all(recorders.map((r, i) => r.observe(event('CREATE', { sessionId: i % 2 === 0 ? 'same' : `s${i}` }))));
+    recorders.forEach((r, i) => r.observe(event('CREATE', { sessionId: i % 2 === 0 ? 'same' : `s${i}` })));
+    await Promise.all(recorders.map((r) => r.flush()));
     const totals = await getTotals(db, scope);
     expect(totals.created).toBe(20);
     expect(totals.rules.logins).toEqual({ created: 20, updated: 0, deleted: 0, unique: { sessionId: 11 } });
@@ -180,7 +188,7 @@ describe('exact unique counts under concurrency', () => {
     await Promise.all(
       writes.map(async ({ i, r }) => {
         await Promise.resolve();
-        await r.observe(event(i % 4 === 0 ? 'UPDATE' : 'CREATE', { action: i % 10 === 0 ? 'other' : 'view', productId: `p${i % 37}` }));
+        r.observe(event(i % 4 === 0 ? 'UPDATE' : 'CREATE', { action: i % 10 === 0 ? 'other' : 'view', productId: `p${i % 37}` }));
       }),
     );
     await Promise.all(recorders.map((r) => r.flush()));
@@ -199,7 +207,7 @@ describe('debounce', () => {
   it('writes nothing before the debounce elapses, and one $inc per counter document on flush', async () => {
     const db = freshDb();
     const recorder = createCounterRecorder({ resolveAnalyticsDb: () => db, debounceMs: 60_000, rules: rules({ name: 'all', when: {} }) });
-    for (let i = 0; i < 50; i += 1) await recorder.observe(event('CREATE', {}));
+    for (let i = 0; i < 50; i += 1) recorder.observe(event('CREATE', {}));
     expect(await db.collection('cnt_total').countDocuments()).toBe(0);
     await recorder.flush();
     // One running total plus one day, week and month bucket.
@@ -213,7 +221,7 @@ describe('debounce', () => {
     let flushed!: () => void;
     const done = new Promise<void>((resolve) => (flushed = resolve));
     const recorder = createCounterRecorder({ resolveAnalyticsDb: () => db, debounceMs: 20, rules: [] });
-    await recorder.observe(event('CREATE', {}));
+    recorder.observe(event('CREATE', {}));
     // Wait on the data, not on time: poll until the timer's flush is visible.
     const poll = async (): Promise<void> => {
       if ((await getTotals(db, scope)).created === 1) flushed();
@@ -228,9 +236,9 @@ describe('debounce', () => {
   it('keeps the newest lastAt when an older event is flushed later', async () => {
     const db = freshDb();
     const recorder = createCounterRecorder({ resolveAnalyticsDb: () => db, debounceMs: 60_000, rules: [] });
-    await recorder.observe(event('CREATE', {}, { at: new Date('2026-11-25T12:00:00Z') }));
+    recorder.observe(event('CREATE', {}, { at: new Date('2026-11-25T12:00:00Z') }));
     await recorder.flush();
-    await recorder.observe(event('CREATE', {}, { at: new Date('2026-11-25T09:00:00Z') }));
+    recorder.observe(event('CREATE', {}, { at: new Date('2026-11-25T09:00:00Z') }));
     await recorder.flush();
     expect(await getTotals(db, scope)).toMatchObject({ created: 2, lastAt: '2026-11-25T12:00:00.000Z' });
   });
@@ -238,9 +246,9 @@ describe('debounce', () => {
   it('ignores events after close', async () => {
     const db = freshDb();
     const recorder = createCounterRecorder({ resolveAnalyticsDb: () => db, debounceMs: 10_000, rules: [] });
-    await recorder.observe(event('CREATE', {}));
+    recorder.observe(event('CREATE', {}));
     await recorder.close();
-    await recorder.observe(event('CREATE', {}));
+    recorder.observe(event('CREATE', {}));
     await recorder.flush();
     expect((await getTotals(db, scope)).created).toBe(1);
   });

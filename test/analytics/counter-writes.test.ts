@@ -57,26 +57,37 @@ function failingOnce(db: Db): Db {
 }
 
 describe('what a flush sends', () => {
-  it('claims distinct values with one unordered insert and writes one $inc per counter document', async () => {
+  it('journals the batch, marks the versions and claims distinct values with unordered inserts, then writes one $inc per counter document', async () => {
     const db = freshDb();
     // A new Db object per event, as client.db(name) gives: still one database to the batch.
     const recorder = createCounterRecorder({ resolveAnalyticsDb: () => client.db(db.databaseName), debounceMs: 60_000, rules });
-    for (let i = 0; i < 30; i += 1) await recorder.observe(view(`p${i % 3}`));
+    for (let i = 0; i < 30; i += 1) recorder.observe(view(`p${i % 3}`));
     sent.length = 0;
     await recorder.flush();
     const writes = sent.filter((e) => e.databaseName === db.databaseName && ['insert', 'update'].includes(e.commandName));
-    expect(writes.map((e) => e.commandName)).toEqual(['insert', 'update']);
-    const insert = writes[0]!.command as { ordered: boolean; documents: Array<{ _id: string; g?: string }> };
+    expect(writes.map((e) => [e.commandName, e.command[e.commandName]])).toEqual([
+      ['insert', 'cnt_batch'],
+      ['insert', 'cnt_seen'],
+      ['insert', 'cnt_unique'],
+      ['update', 'cnt_total'],
+      ['update', 'cnt_batch'],
+    ]);
+    const seen = writes[1]!.command as { ordered: boolean; documents: Array<{ _id: string; b: string }> };
+    expect([seen.ordered, seen.documents.length]).toEqual([false, 30]);
+    expect(seen.documents[0]!._id).toMatch(/^tenant:t\|db:rt\|coll:events\|id:r\d+\|ov:0$/);
+    const insert = writes[2]!.command as { ordered: boolean; documents: Array<{ _id: string; b: string; g?: string }> };
     // 3 products × (total + day + week + month)
     expect([insert.ordered, insert.documents.length]).toEqual([false, 12]);
-    expect(insert.documents.every((d) => /^[A-Za-z0-9_-]{22}$/.test(d._id) && !JSON.stringify(d).includes('p1'))).toBe(true);
-    const updates = (writes[1]!.command as { updates: Array<{ q: unknown; u: Record<string, Record<string, unknown>>; upsert: boolean }> }).updates;
+    expect(insert.documents.every((d) => /^[A-Za-z0-9_-]{22}$/.test(d._id) && d.b === seen.documents[0]!.b && !JSON.stringify(d).includes('p1'))).toBe(true);
+    const updates = (writes[3]!.command as { updates: Array<{ q: unknown; u: Record<string, Record<string, unknown>>; upsert: boolean }> }).updates;
     expect(updates).toHaveLength(4);
     expect(updates[0]).toMatchObject({
       q: { _id: 'tenant:t|db:rt|coll:events' },
       u: { $inc: { created: 30, 'rules.views.created': 30, 'rules.views.unique.productId': 3 }, $max: { lastAt: new Date('2026-11-25T10:00:00Z') } },
       upsert: true,
     });
+    // The batch's marker lands in the same single-document update as its increments.
+    expect(Object.values(updates[0]!.u.$set!)).toEqual([seen.documents[0]!.b]);
   });
 });
 
@@ -85,10 +96,10 @@ describe('a failed flush', () => {
     const db = freshDb();
     const faulty = failingOnce(db);
     const recorder = createCounterRecorder({ resolveAnalyticsDb: () => faulty, debounceMs: 60_000, rules });
-    for (const p of ['a', 'b', 'a']) await recorder.observe(view(p));
+    for (const p of ['a', 'b', 'a']) recorder.observe(view(p));
     await expect(recorder.flush()).rejects.toThrow(/injected/);
     expect(await db.collection('cnt_total').countDocuments()).toBe(0);
-    await recorder.observe(view('c'));
+    recorder.observe(view('c'));
     await recorder.flush();
     const totals = await getTotals(db, scope);
     expect([totals.created, totals.rules.views?.unique.productId]).toEqual([4, 3]);
@@ -106,13 +117,14 @@ describe('a failed flush', () => {
     expect([totals.created, totals.rules.views?.unique.productId]).toEqual([1, 1]);
   });
 
-  it('never rejects from observe without debounce, reporting the failure and keeping the increments', async () => {
+  it('returns nothing to wait for from observe, even without debounce, and keeps the increments of a failed batch', async () => {
     const db = freshDb();
-    const errors: unknown[] = [];
+    let reported!: (error: unknown) => void;
+    const failed = new Promise<unknown>((resolve) => (reported = resolve));
     const faulty = failingOnce(db);
-    const recorder = createCounterRecorder({ resolveAnalyticsDb: () => faulty, debounceMs: 0, rules, onError: (e) => errors.push(e) });
-    await expect(recorder.observe(view('a'))).resolves.toBeUndefined();
-    expect(String(errors[0])).toMatch(/injected/);
+    const recorder = createCounterRecorder({ resolveAnalyticsDb: () => faulty, debounceMs: 0, rules, onError: (e) => reported(e) });
+    expect(recorder.observe(view('a'))).toBeUndefined();
+    expect(String(await failed)).toMatch(/injected/);
     await recorder.close();
     expect((await getTotals(db, scope)).created).toBe(1);
   });

@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { initChronos, type Chronos } from '../../runtime/chronos.js';
-import { isTransientError } from '../../runtime/fallback/transient.js';
+import { isTransientError } from '../../runtime/retry/transient.js';
 import { testConfig } from '../support/chronos-config.js';
 import { testServers } from '../support/servers.js';
 import { startSwitchableProxy, type SwitchableProxy } from '../support/switchable-proxy.js';

@@ -9,6 +9,7 @@ import { createFallbackQueue } from '../../runtime/fallback/fallback-queue.js';
 import type { QueuedWriteResult } from '../../runtime/fallback/types.js';
 import { createCollectionOps } from '../../runtime/ops/collection-ops.js';
 import { reconcileCollection } from '../../runtime/ops/reconcile.js';
+import { DEFAULT_CLOCK_SKEW_MS, DEFAULT_LEASE_MS } from '../../runtime/ops/context.js';
 import { DEFAULT_FALLBACK, openFallbackFixture } from './support/fallback-fixture.js';
 import type { FallbackFixture } from './support/fallback-fixture.js';
 
@@ -63,13 +64,13 @@ describe('a worker that crashes after the write is applied, before the op is rem
   });
 });
 
-describe('a first attempt that committed its version but died before moving the head', () => {
-  it('is finished by the replay: no second version, and reads show the write', async () => {
+describe('a first attempt that wrote its payload but died before moving the head', () => {
+  it('is finished by the replay once the dead attempt\'s lease has run out: no second version, and reads show the write', async () => {
     const { id } = await fx.ops.create({ status: 'new' });
     const dying = createCollectionOps({
       ...fx.context,
       faults: (step) => {
-        if (step === 'row-committed') throw new Error('connection lost after the row commit');
+        if (step === 'payload-written') throw new Error('process died after the payload');
       },
     });
     await expect(dying.update(id, { status: 'paid' }, 0, undefined, undefined, { opId: 'op-half-committed' })).rejects.toThrow(/injected crash/);
@@ -77,7 +78,7 @@ describe('a first attempt that committed its version but died before moving the 
     // What withFallback does when the failure is a network error: queue it under the same opId.
     const queue = fx.queue();
     await queue.enqueue('op-half-committed', { kind: 'update', id, data: { status: 'paid' }, expectedOv: 0 }, fx.route, new Error('socket closed'));
-    fx.clock.advance(FIRST_DELAY);
+    fx.clock.advance(Math.max(FIRST_DELAY, DEFAULT_LEASE_MS + DEFAULT_CLOCK_SKEW_MS + 1));
     expect((await queue.drain()).done).toEqual([{ opId: 'op-half-committed', outcome: 'already-applied' }]);
     expect(await fx.ops.history(id)).toHaveLength(2);
     expect(await fx.ops.getLatest(id)).toMatchObject({ status: 'paid', _system: { ov: 1 } });

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoNetworkError, MongoServerError, MongoServerSelectionError } from 'mongodb';
 import { withFallback } from '../../runtime/fallback/with-fallback.js';
-import { isTransientError } from '../../runtime/fallback/transient.js';
+import { isTransientError } from '../../runtime/retry/transient.js';
 import { ConflictError, NotFoundError, StorageError, ValidationError } from '../../runtime/errors.js';
 import { DEFAULT_FALLBACK, openFallbackFixture } from './support/fallback-fixture.js';
 import type { FallbackFixture } from './support/fallback-fixture.js';

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { initChronos, type Chronos } from '../../runtime/chronos.js';
 import { parseConfig } from '../../runtime/config/parse-config.js';
 import { collectionSettingsFor } from '../../runtime/instance/collection-settings.js';
-import { DEFAULT_COMPRESSION_MIN_BYTES } from '../../runtime/ops/payload-codec.js';
+import { DEFAULT_COMPRESSION_MIN_BYTES } from '../../runtime/ops/store/payload-codec.js';
 import { DEFAULT_SHADOW_MAX_BYTES } from '../../runtime/ops/dev-shadow.js';
 import { testServers } from '../support/servers.js';
 import { testConfig } from '../support/chronos-config.js';

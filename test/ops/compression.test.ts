@@ -5,7 +5,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_COMPRESSION_MIN_BYTES, isGzip } from '../../runtime/ops/payload-codec.js';
+import { DEFAULT_COMPRESSION_MIN_BYTES, isGzip } from '../../runtime/ops/store/payload-codec.js';
 import { reconcileCollection } from '../../runtime/ops/reconcile.js';
 import { InjectedCrash } from '../../runtime/ops/engine.js';
 import { BACKENDS, openFixture, type Fixture } from './support/fixture.js';

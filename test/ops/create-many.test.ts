@@ -1,11 +1,11 @@
 /**
- * `createMany` (`createManyRecords`) on the real servers, per storage backend: every record a
- * complete version with its own cv, at most `batchSize` in flight, and a failure part-way leaving
- * only complete versions.
+ * `createMany` on the real servers, per storage backend: every record a complete version with its
+ * own cv, three Mongo round trips per batch, at most PUT_CONCURRENCY uploads in flight, and a
+ * failure part-way leaving only complete versions with every record's outcome reported.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../runtime/errors.js';
-import { createManyRecords } from '../../runtime/ops/create-many.js';
+import { CreateManyError, PUT_CONCURRENCY } from '../../runtime/ops/create-many.js';
 import { reconcileCollection } from '../../runtime/ops/reconcile.js';
 import type { ObjectStore } from '../../runtime/storage/object-store.js';
 import { BACKENDS, openFixture, type Fixture } from './support/fixture.js';
@@ -26,10 +26,9 @@ describe.each(BACKENDS)('createMany on %s storage', (backend) => {
 
   describe('what it writes', () => {
     it('gives N records N versions at ov 0 with unique cvs, results in input order', async () => {
-      const ctx = fx.context('many');
       const ops = fx.ops('many');
       const records = Array.from({ length: 25 }, (_, n) => ({ n, label: `r${n}` }));
-      const results = await createManyRecords(ops, ctx, records, 'loader', 'import', 4);
+      const results = await ops.createMany(records, 'loader', 'import', 4);
       expect(results).toHaveLength(25);
       expect(new Set(results.map((r) => r.cv)).size).toBe(25);
       expect(new Set(results.map((r) => r.id)).size).toBe(25);
@@ -37,45 +36,52 @@ describe.each(BACKENDS)('createMany on %s storage', (backend) => {
         expect(result.ov).toBe(0);
         expect(await ops.getLatest(result.id)).toMatchObject({ n, label: `r${n}`, _system: { ov: 0, cv: result.cv } });
       }
-      expect(await fx.db.collection('many_ver').countDocuments({ state: 'committed' })).toBe(25);
+      expect(await fx.db.collection('many_ver').countDocuments({ kind: 'create' })).toBe(25);
+      expect((await ops.history(results[3]!.id))[0]).toMatchObject({ ov: 0, actor: 'loader', reason: 'import' });
     });
 
     it('validates every record before writing any', async () => {
-      const ctx = fx.context('invalid');
       const records = [{ a: 1 }, { a: 2 }, { _system: { ov: 3 } }];
-      await expect(createManyRecords(fx.ops('invalid'), ctx, records)).rejects.toMatchObject({ name: ValidationError.name, message: expect.stringContaining('records[2]') });
+      await expect(fx.ops('invalid').createMany(records)).rejects.toMatchObject({ name: ValidationError.name, message: expect.stringContaining('records[2]') });
       expect(await fx.db.collection('invalid_ver').countDocuments({})).toBe(0);
       expect(await fx.keys('invalid/')).toEqual([]);
     });
   });
 
-  describe('batchSize', () => {
-    it('keeps exactly batchSize records in flight at most', async () => {
-      const batchSize = 4;
+  describe('batching', () => {
+    it('sends three commands to MongoDB per batch, whatever its size', async () => {
+      const commands: string[] = [];
+      const monitored = await openFixture(backend, { monitorCommands: true });
+      try {
+        const ops = monitored.ops('batched');
+        await ops.create({ warm: true }); // indexes and the first cv block, outside the count
+        monitored.client.on('commandStarted', (e) => commands.push(e.commandName));
+        expect(await ops.createMany(Array.from({ length: 60 }, (_, n) => ({ n })), undefined, undefined, 30)).toHaveLength(60);
+      } finally {
+        await monitored.teardown();
+      }
+      const inserts = commands.filter((c) => c === 'insert').length;
+      expect(inserts).toBe(4); // rows and heads, two batches
+      expect(commands.filter((c) => c !== 'insert' && c !== 'findAndModify' && c !== 'endSessions')).toEqual([]); // findAndModify: cv blocks only
+    });
+
+    it('keeps at most PUT_CONCURRENCY uploads in flight', async () => {
       let inFlight = 0;
       let most = 0;
-      let waiting: Array<() => void> = [];
-      // Each PUT waits until batchSize PUTs are in flight: the run only finishes if batchSize are
-      // reached, and `most` shows whether more ever were.
       const gated = storeWithPut(fx.store, async (bucket, key, body, options) => {
         inFlight += 1;
         most = Math.max(most, inFlight);
-        if (inFlight >= batchSize) {
-          for (const release of waiting) release();
-          waiting = [];
-        } else {
-          await new Promise<void>((resolve) => waiting.push(resolve));
-        }
         try {
+          await new Promise((r) => setTimeout(r, 5));
           await fx.store.put(bucket, key, body, options);
         } finally {
           inFlight -= 1;
         }
       });
-      const ctx = fx.context('gated', { store: gated });
-      const results = await createManyRecords(fx.ops('gated', { store: gated }), ctx, Array.from({ length: 12 }, (_, n) => ({ n })), undefined, undefined, batchSize);
-      expect(results).toHaveLength(12);
-      expect(most).toBe(batchSize);
+      const results = await fx.ops('gated', { store: gated }).createMany(Array.from({ length: 80 }, (_, n) => ({ n })));
+      expect(results).toHaveLength(80);
+      expect(most).toBeGreaterThan(1);
+      expect(most).toBeLessThanOrEqual(PUT_CONCURRENCY);
     });
   });
 
@@ -87,12 +93,15 @@ describe.each(BACKENDS)('createMany on %s storage', (backend) => {
         if (puts > 5) throw new Error('disk full');
         await fx.store.put(bucket, key, body, options);
       });
-      const ctx = fx.context('broken', { store: failing });
-      const ops = fx.ops('broken', { store: failing });
-      await expect(createManyRecords(ops, ctx, Array.from({ length: 10 }, (_, n) => ({ n })), undefined, undefined, 2)).rejects.toThrow(/disk full/);
+      const ops = fx.ops('broken', { store: failing, retry: { budgetMs: 0, baseDelayMs: 1, maxDelayMs: 1 } });
+      const error = await ops.createMany(Array.from({ length: 10 }, (_, n) => ({ n })), undefined, undefined, 4).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CreateManyError);
+      const outcomes = (error as CreateManyError).outcomes;
+      expect(outcomes.filter((o) => o.ok)).toHaveLength(5);
+      expect(outcomes.filter((o) => !o.ok).every((o) => !o.ok && /disk full/.test(o.error.message))).toBe(true);
 
       const rows = await fx.db.collection('broken_ver').find({}).toArray();
-      expect(rows.map((r) => r.state)).toEqual(Array(5).fill('committed'));
+      expect(rows.map((r) => r.id).sort()).toEqual(outcomes.flatMap((o) => (o.ok ? [o.result.id] : [])).sort());
       const reader = fx.ops('broken');
       for (const row of rows) expect(await reader.getLatest(row.id as string)).toMatchObject({ _system: { ov: 0 } });
       expect((await fx.keys('broken/')).sort()).toEqual(rows.map((r) => `broken/${r.id as string}/v0/item.json`).sort());

@@ -178,12 +178,12 @@ describe.each(BACKENDS)('dev shadow (%s storage)', (backend) => {
       const crashing = fx.ops(coll, {
         settings: { devShadow: SHADOW },
         faults: (step) => {
-          if (step === 'row-committed') throw new Error('crash');
+          if (step === 'payload-written') throw new Error('crash');
         },
       });
       await expect(crashing.update(id, { n: 1 }, 0)).rejects.toBeInstanceOf(InjectedCrash);
       const report = await reconcileCollection(fx.context(coll), { graceMs: 0 });
-      expect(report.headsAdvanced).toEqual([{ id, from: 0, to: 1 }]);
+      expect(report.rolledForward).toEqual([{ id, ov: 1 }]);
       gets.length = 0;
       expect(await on.getLatest(id)).toMatchObject({ n: 1, _system: { ov: 1 } });
       expect(gets).toEqual([`${coll}/${id}/v1/item.json`]);

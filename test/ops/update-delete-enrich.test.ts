@@ -90,8 +90,34 @@ describe.each(BACKENDS)('update, delete and enrich (%s storage)', (backend) => {
       expect(await ops.getLatest(id, { includeDeleted: true })).toBeNull();
       expect(await ops.history(id)).toEqual([]);
       expect(await fx.keys(`hard/${id}/`)).toEqual([]);
-      expect(await fx.db.collection('hard_ver').countDocuments({ id })).toBe(0);
+      expect(await fx.db.collection('hard_ver').countDocuments({ id, kind: { $ne: 'hard-delete' } })).toBe(0);
       expect(await fx.db.collection('hard_head').countDocuments({ _id: id } as never)).toBe(0);
+      const tombstones = await fx.db.collection('hard_ver').find({ id }, { sort: { ov: 1 } }).toArray();
+      expect(tombstones.map((t) => [t.ov, t.state, t.meta])).toEqual([[0, 'committed', {}], [2, 'committed', {}]]);
+    });
+
+    it('keeps the erased id from coming back: a writer that read the record before the delete, and a create with that id, both fail', async () => {
+      const settings = { logicalDelete: false };
+      const ops = fx.ops('hard_again', { settings });
+      const { id } = await ops.create({ a: 1 });
+      let release!: () => void;
+      let reached!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const arrived = new Promise<void>((r) => (reached = r));
+      const stale = fx
+        .ops('hard_again', { settings, faults: async (step, info) => {
+          if (step === 'head-read' && info.op === 'update') {
+            reached();
+            await gate;
+          }
+        } })
+        .update(id, { a: 3 }, 0);
+      await arrived; // the writer has read the head at v0
+      await ops.delete(id, 0);
+      release(); // it now claims v1, the tombstone's version
+      await expect(stale).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(ops.create({ a: 2 }, undefined, undefined, { id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      expect(await ops.getLatest(id, { includeDeleted: true })).toBeNull();
     });
   });
 

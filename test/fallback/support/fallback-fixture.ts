@@ -72,6 +72,9 @@ export async function openFallbackFixture(): Promise<FallbackFixture> {
     routeInfo: { dbName: db.databaseName, tenantId: 't1', databaseType: 'runtime', tier: 'tenant' },
     settings: resolveCollectionSettings({ indexedProps: ['status'] }),
     observers: [],
+    clock: clock.now,
+    // These tests are about the queue: a failing step fails at once instead of being retried in place.
+    retry: { budgetMs: 0, baseDelayMs: 1, maxDelayMs: 1 },
   };
   const extra: MongoClient[] = [];
   return {

@@ -3,12 +3,12 @@
  * going through the engine's own read paths.
  */
 import type { Fixture } from './fixture.js';
-import { decodeItem } from '../../../runtime/ops/payload-codec.js';
+import { decodeItem } from '../../../runtime/ops/store/payload-codec.js';
 
 /** What the raw state of a collection looks like. */
 export interface Snapshot {
   heads: Array<{ _id: string; ov: number; cv: number; deleted: boolean }>;
-  rows: Array<{ id: string; ov: number; cv: number; state: string }>;
+  rows: Array<{ id: string; ov: number; cv: number; state: string; kind: string }>;
   keys: string[];
 }
 
@@ -17,23 +17,24 @@ export async function snapshot(fx: Fixture, collection: string): Promise<Snapsho
   const heads = (await fx.db.collection(`${collection}_head`).find({}, { projection: { ov: 1, cv: 1, deleted: 1 } }).toArray()) as unknown as Snapshot['heads'];
   const rows = (await fx.db
     .collection(`${collection}_ver`)
-    .find({}, { projection: { _id: 0, id: 1, ov: 1, cv: 1, state: 1 } })
+    .find({}, { projection: { _id: 0, id: 1, ov: 1, cv: 1, state: 1, kind: 1 } })
     .toArray()) as unknown as Snapshot['rows'];
   return { heads, rows, keys: (await fx.keys(`${collection}/`)).sort() };
 }
 
 /**
  * The invariants a settled collection must satisfy; returns the violations (empty when none):
- * every head points at a committed row whose item.json exists and parses with the same id/ov;
- * no row lies beyond its head; no row is pending; every payload key belongs to a row.
+ * every head points at a row whose item.json exists and parses with the same id/ov; every row
+ * is committed (at or below its head, or marked) and none marked committed lies beyond its head;
+ * hard-delete tombstones are finished and have no head; every payload key belongs to a row.
  */
 export async function violations(fx: Fixture, collection: string): Promise<string[]> {
   const { heads, rows, keys } = await snapshot(fx, collection);
   const out: string[] = [];
-  const rowSet = new Set(rows.map((r) => `${r.id}/${r.ov}`));
+  const versions = rows.filter((r) => r.kind !== 'hard-delete');
+  const rowSet = new Set(versions.map((r) => `${r.id}/${r.ov}`));
   for (const h of heads) {
-    const row = rows.find((r) => r.id === h._id && r.ov === h.ov);
-    if (!row || row.state !== 'committed') out.push(`head ${h._id} v${h.ov} has no committed row`);
+    if (!versions.some((r) => r.id === h._id && r.ov === h.ov)) out.push(`head ${h._id} v${h.ov} has no version row`);
     try {
       const item = (await decodeItem(await fx.store.get(fx.bucket, `${collection}/${h._id}/v${h.ov}/item.json`))) as { _id: string; _system: { ov: number } };
       if (item._id !== h._id || item._system?.ov !== h.ov) out.push(`payload of ${h._id} v${h.ov} names another version`);
@@ -43,8 +44,14 @@ export async function violations(fx: Fixture, collection: string): Promise<strin
   }
   for (const r of rows) {
     const head = heads.find((h) => h._id === r.id);
-    if (r.state !== 'committed') out.push(`row ${r.id} v${r.ov} is ${r.state}`);
-    else if (!head || r.ov > head.ov) out.push(`committed row ${r.id} v${r.ov} is beyond its head (${head?.ov ?? 'none'})`);
+    if (r.kind === 'hard-delete') {
+      if (r.state !== 'committed') out.push(`hard delete of ${r.id} v${r.ov} is unfinished`);
+      if (head) out.push(`erased record ${r.id} still has a head`);
+      continue;
+    }
+    const reached = head !== undefined && r.ov <= head.ov;
+    if (r.state !== 'committed' && !reached) out.push(`row ${r.id} v${r.ov} is pending beyond its head (${head?.ov ?? 'none'})`);
+    else if (r.state === 'committed' && !reached) out.push(`committed row ${r.id} v${r.ov} is beyond its head (${head?.ov ?? 'none'})`);
   }
   for (const key of keys) {
     const m = /^[^/]+\/([^/]+)\/v(\d+)\//.exec(key);

@@ -5,11 +5,11 @@
  * `write-protocol.md`); blobs are written before item.json, so an item.json that parses implies
  * its blobs are in place.
  */
-import type { ObjectStore } from '../storage/object-store.js';
-import { listAllKeys } from '../storage/list-all-keys.js';
-import type { Base64PropSettings } from './context.js';
-import type { SystemFields } from './types.js';
-import { StorageError, isChronosError } from '../errors.js';
+import type { ObjectStore } from '../../storage/object-store.js';
+import { listAllKeys } from '../../storage/list-all-keys.js';
+import type { Base64PropSettings } from '../context.js';
+import type { SystemFields } from '../types.js';
+import { StorageError, isChronosError } from '../../errors.js';
 import type { PayloadCompression } from './payload-codec.js';
 import { NO_COMPRESSION, decodeItem, encodeItem } from './payload-codec.js';
 

@@ -1,7 +1,8 @@
 /**
- * Which failures the fallback queue takes over: those a later retry may fix (a storage outage,
- * a dropped connection, a timeout, a primary stepping down). Everything else (bad input,
- * conflicts, missing records, programming errors) reaches the caller as it is.
+ * Which failures a retry may fix (a storage outage, a dropped connection, a timeout, a primary
+ * stepping down, a busy server): the one classification used by the engine's retry helper
+ * (`retry.ts`) and by the fallback queue. Everything else (bad input, conflicts, missing
+ * records, programming errors) is final.
  */
 import {
   MongoError,
@@ -14,10 +15,13 @@ import {
   MongoTopologyClosedError,
 } from 'mongodb';
 import { isChronosError } from '../errors.js';
-import type { FallbackErrorInfo } from './types.js';
+import type { FallbackErrorInfo } from '../fallback/types.js';
 
 /** Server error codes that mean "not now" (shutdown, step-down, network, time limits). */
-const TRANSIENT_SERVER_CODES = new Set([6, 7, 50, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
+const TRANSIENT_SERVER_CODES = new Set([6, 7, 50, 89, 91, 112, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
+
+/** Messages of servers that are busy rather than wrong (FerretDB's SQLite backend says these under write contention). */
+const BUSY_MESSAGE = /SQLITE_BUSY|database is locked|database table is locked/i;
 
 /** Socket errors Node raises when a peer is away or drops the connection. */
 const TRANSIENT_SOCKET_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
@@ -29,7 +33,9 @@ const TRANSIENT_SOCKET_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', '
  * driver labels retryable; or a raw socket error such as `ECONNRESET`.
  */
 export function isTransientError(error: unknown): boolean {
-  if (isChronosError(error)) return error.code === 'STORAGE_FAILED' && (error as { transient?: unknown }).transient === true;
+  if (isChronosError(error)) {
+    return (error.code === 'STORAGE_FAILED' || error.code === 'DATABASE_FAILED') && (error as { transient?: unknown }).transient === true;
+  }
   if (
     error instanceof MongoTopologyClosedError ||
     error instanceof MongoNetworkError ||
@@ -41,8 +47,8 @@ export function isTransientError(error: unknown): boolean {
   }
   if (error instanceof MongoError) {
     if (error.hasErrorLabel(MongoErrorLabel.RetryableWriteError) || error.hasErrorLabel(MongoErrorLabel.TransientTransactionError)) return true;
-    if (error instanceof MongoServerError && typeof error.code === 'number') return TRANSIENT_SERVER_CODES.has(error.code);
-    return false;
+    if (error instanceof MongoServerError && typeof error.code === 'number' && TRANSIENT_SERVER_CODES.has(error.code)) return true;
+    return BUSY_MESSAGE.test(error.message);
   }
   const code = (error as { code?: unknown } | null)?.code;
   return error instanceof Error && typeof code === 'string' && TRANSIENT_SOCKET_CODES.has(code);

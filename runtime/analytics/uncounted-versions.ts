@@ -1,0 +1,65 @@
+/**
+ * The second half of the counters' recovery pass: committed versions that no batch counted (their
+ * writer died between the commit and the batch, or they were written by a path without observers)
+ * are found and fed to the recorder, which counts each exactly once through `cnt_seen`.
+ *
+ * A version row is committed iff `state === 'committed'` or its record's head has reached its
+ * `ov` (a writer may commit by moving the head and leave the row `pending`). Rows of hard deletes
+ * and reaps are not writes a counter counts. The engine's rows and heads are read through the
+ * stores' named methods.
+ */
+import type { Db } from 'mongodb';
+import type { EngineContext } from '../ops/context.js';
+import { createEngine } from '../ops/engine.js';
+import type { VersionKind } from '../ops/store/version-index.js';
+import { isCommitted } from '../ops/store/version-index.js';
+import type { WriteEvent, WriteKind, WriteObserver } from '../ops/write-event.js';
+import { versionKey, SEEN_COLLECTION } from './counter-keys.js';
+import type { CounterRule } from './counter-rule.js';
+
+const EVENT_KIND: Partial<Record<VersionKind, WriteKind>> = { create: 'CREATE', update: 'UPDATE', enrich: 'UPDATE', restore: 'UPDATE', delete: 'DELETE' };
+
+/** What {@link countUncountedVersions} found in one collection. */
+export interface UncountedReport {
+  /** Committed versions with no `cnt_seen` row, handed to the recorder. */
+  versions: number;
+  /** Of those, versions whose payload could not be read: counted with `data: {}` (payload-scope rules then see no fields). */
+  withoutPayload: number;
+}
+
+/**
+ * Finds the committed versions of `ctx`'s collection that `analyticsDb` has not counted and hands
+ * each to `observe` as the event its writer would have sent. The payload is read from storage only
+ * when a rule has `scope: 'payload'`. Scans the version rows and `cnt_seen`: reconcile only.
+ */
+export async function countUncountedVersions(ctx: EngineContext, analyticsDb: Db, observe: WriteObserver, rules: readonly CounterRule[]): Promise<UncountedReport> {
+  const engine = createEngine(ctx);
+  const { dbName, tenantId } = ctx.routeInfo;
+  const scope = { dbName, collection: ctx.collection, ...(tenantId !== undefined && { tenantId }) };
+  const counted = new Set<string>();
+  const seen = analyticsDb.collection<{ _id: string }>(SEEN_COLLECTION).find({ db: dbName, c: ctx.collection, t: tenantId ?? null }, { projection: { _id: 1 } });
+  for await (const row of seen) counted.add(row._id);
+  const needsPayload = rules.some((rule) => rule.scope === 'payload');
+  const headOv = new Map<string, number>();
+  const report: UncountedReport = { versions: 0, withoutPayload: 0 };
+  for await (const row of engine.ver.all()) {
+    const kind = EVENT_KIND[row.kind];
+    if (!kind || counted.has(versionKey(scope, row.id, row.ov))) continue;
+    if (row.state !== 'committed') {
+      if (!headOv.has(row.id)) headOv.set(row.id, (await engine.heads.get(row.id))?.ov ?? -1);
+      if (!isCommitted(row, { ov: headOv.get(row.id) ?? -1 })) continue;
+    }
+    let data: Record<string, unknown> = {};
+    if (needsPayload) {
+      try {
+        data = await engine.payloads.readData(row.id, row.ov);
+      } catch {
+        report.withoutPayload += 1;
+      }
+    }
+    const event: WriteEvent = { kind, dbName, collection: ctx.collection, ...(tenantId !== undefined && { tenantId }), id: row.id, ov: row.ov, cv: row.cv, at: row.at, meta: row.meta ?? {}, data };
+    await observe(event);
+    report.versions += 1;
+  }
+  return report;
+}

@@ -1,0 +1,77 @@
+/**
+ * Step 3 of a write: claim `(id, ov)` by inserting the version row `pending`, with a cv drawn
+ * from the process's block (no round trip on almost every write). The unique `(id, ov)` index
+ * makes exactly one writer the holder of a version; what the others learn from the holder they
+ * collided with decides what happens next (see `write-protocol.md`).
+ */
+import { ConflictError, DatabaseError, NotFoundError } from '../errors.js';
+import type { Engine } from './engine.js';
+import { isDuplicateKey } from './store/head-store.js';
+import type { HeadDoc } from './store/head-store.js';
+import type { VersionRow } from './store/version-index.js';
+import { isCommitted } from './store/version-index.js';
+import { pickSystem } from './stored-state.js';
+import { holderIsDead } from './claim-lease.js';
+import { settleClaim } from './settle-claim.js';
+
+import { DEFAULT_GRACE_MS } from './context.js';
+
+/**
+ * Inserts the pending row for `row.id`/`row.ov` with a fresh cv above `above` and a lease, and
+ * returns it as claimed (the caller starts its lease, then runs the `claimed` fault step). A
+ * holder already there:
+ * - our own row (a retried insert whose first reply was lost): claimed;
+ * - a hard-delete tombstone: NotFoundError, the record was erased (a hard delete still running
+ *   is a pending claim like any other);
+ * - a committed version: ConflictError with the current ov;
+ * - a pending claim of a dead writer: settled (rolled forward or back), then claimed again;
+ * - a pending claim of a live writer: ConflictError (a writer without `expectedOv` retries).
+ * A duplicate `cv` (a counter behind after a non-atomic `$inc`) re-syncs the counter and draws again.
+ */
+export async function claimVersion(engine: Engine, row: VersionRow, above: number): Promise<VersionRow> {
+  const { id, ov } = row;
+  for (let attempt = 0; ; attempt += 1) {
+    const cv = await engine.retry(`drawing a cv for ${engine.ctx.collection}`, () => engine.cvs.draw(above));
+    const claimed: VersionRow = { ...row, cv, leaseUntil: new Date(engine.now().getTime() + engine.leaseMs) };
+    try {
+      await engine.retry(`claiming ${engine.ctx.collection}/${id} v${ov}`, () => engine.ver.claim(claimed));
+      return claimed;
+    } catch (e) {
+      if (!isDuplicateKey(e) && !isDuplicateKey((e as { cause?: unknown }).cause)) throw e;
+    }
+    const holder = await engine.retry(`reading the claim on ${id} v${ov}`, () => engine.ver.row(id, ov));
+    if (holder?.claim === claimed.claim) return claimed;
+    if (!holder) {
+      if (attempt >= 8) throw new DatabaseError(`could not draw a free cv in ${engine.ctx.collection} after ${attempt + 1} tries`);
+      await engine.retry(`re-syncing the cv counter of ${engine.ctx.collection}`, () => engine.cvs.resync());
+      continue;
+    }
+    if (holder.kind === 'hard-delete' && holder.state === 'committed') throw new NotFoundError(`record ${id} in ${engine.ctx.collection} was deleted permanently; its id cannot be written again`);
+    const head = await engine.retry(`reading the head of ${id}`, () => engine.heads.get(id));
+    if (holder.state === 'pending' && !isCommitted(holder, head) && holderIsDead(engine, holder, DEFAULT_GRACE_MS)) {
+      await settleClaim(engine, holder, head);
+      if (attempt < 8) continue;
+    }
+    throw await conflictWith(engine, holder, head);
+  }
+}
+
+/**
+ * The ConflictError for a lost claim. When the winner's row is marked committed but the head is
+ * still behind it (left by the old two-step commit), move the head first, so the next attempt
+ * succeeds without waiting for reconcile.
+ */
+async function conflictWith(engine: Engine, holder: VersionRow, head: HeadDoc | null): Promise<ConflictError> {
+  let current = head?.ov ?? -1;
+  if (holder.state === 'committed' && current < holder.ov) {
+    await engine.heads.advanceTo(holder.id, pickSystem(holder), holder.meta);
+    current = holder.ov;
+  }
+  return new ConflictError(
+    isCommitted(holder, head) || holder.state === 'committed'
+      ? `record ${holder.id} is at version ${current}, not ${holder.ov - 1}: re-read it and retry with expectedOv ${current}`
+      : `version ${holder.ov} of record ${holder.id} is being written by another writer: re-read it and retry`,
+    current,
+    holder.ov - 1,
+  );
+}

@@ -1,0 +1,124 @@
+/**
+ * The `<collection>_head` collection: one document per record, pointing at its newest committed
+ * version and carrying the indexed props (`meta`). Reads of the latest version are one lookup
+ * here by `_id`, whatever the length of the history. Moving a head is the commit point of a
+ * write (see `write-protocol.md`). Every query on heads lives in this file.
+ */
+import type { Collection, Db, Filter, Sort } from 'mongodb';
+import type { StoredSystem } from '../stored-state.js';
+import { pickSystem } from '../stored-state.js';
+import type { HeadShadow } from '../dev-shadow.js';
+
+/** A head document. */
+export interface HeadDoc extends StoredSystem {
+  _id: string;
+  meta: Record<string, unknown>;
+  /** The dev shadow of this very version (see `dev-shadow.ts`); absent when off, over its bound, or moved without one. */
+  shadow?: HeadShadow;
+}
+
+/** Access to one collection's heads. */
+export class HeadStore {
+  private readonly coll: Collection<HeadDoc>;
+
+  constructor(db: Db, name: string) {
+    this.coll = db.collection<HeadDoc>(name);
+  }
+
+  /** The head of `id`, or null. */
+  async get(id: string): Promise<HeadDoc | null> {
+    return this.coll.findOne({ _id: id });
+  }
+
+  /**
+   * The commit of a write: sets the head of `id` to `state` (creating it for a first version).
+   * Only the holder of the claim on `(id, state.ov)` calls this, while its lease holds, so no
+   * compare-and-set is needed: the claim already made it the one writer of that version, and
+   * the version below it is the head it read. Filtering on `_id` alone with `upsert` is also the
+   * one update shape that FerretDB applies without scanning the collection. Idempotent.
+   *
+   * `shadow` (the dev shadow of this version) is set in the same update; a move without one
+   * removes any shadow of the previous version, so the head never carries another version's copy.
+   */
+  async commit(id: string, state: StoredSystem, meta: Record<string, unknown>, shadow?: HeadShadow): Promise<void> {
+    if (state.ov === 0) {
+      // A create: the record has no head yet, and an insert is the cheapest first write.
+      try {
+        await this.coll.insertOne({ _id: id, ...headUpdate(state, meta, shadow).$set });
+        return;
+      } catch (e) {
+        if (!isDuplicateKey(e)) throw e;
+        // Our own insert whose reply was lost, or a record whose version 0 was pruned: let the upsert decide.
+      }
+    }
+    await this.coll.updateOne({ _id: id }, headUpdate(state, meta, shadow), { upsert: true });
+  }
+
+  /**
+   * The commit of a batch of creates: inserts the first head of each fresh record in one
+   * unordered command. A head that exists already is this call's own from an earlier try whose
+   * reply was lost (fresh ids have no other writer), so duplicates are fine.
+   */
+  async insertMany(heads: ReadonlyArray<{ id: string; state: StoredSystem; meta: Record<string, unknown> }>): Promise<void> {
+    try {
+      await this.coll.insertMany(heads.map((h) => ({ _id: h.id, ...pickSystem(h.state), meta: h.meta })), { ordered: false });
+    } catch (e) {
+      const writeErrors = (e as { writeErrors?: unknown }).writeErrors;
+      const list = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as Array<{ code: number }>;
+      if (list.length === 0 || list.some((w) => w.code !== 11000)) throw e;
+    }
+  }
+
+  /**
+   * Moves the head of `id` forward to `state` only if it is behind it (compare-and-set on `ov`):
+   * what repairs use (rolling a dead writer's version forward, advancing a head left behind), as
+   * they may race the record's next writer. Returns true when this call moved it.
+   */
+  async advanceTo(id: string, state: StoredSystem, meta: Record<string, unknown>): Promise<boolean> {
+    try {
+      const res = await this.coll.updateOne({ _id: id, ov: { $lt: state.ov } }, headUpdate(state, meta), { upsert: true });
+      return res.modifiedCount + res.upsertedCount > 0;
+    } catch (e) {
+      // The upsert collided with an existing head that is already at or past this version.
+      if (isDuplicateKey(e)) return false;
+      throw e;
+    }
+  }
+
+  /** Removes the head if it is below `ov` (hard delete at claim `ov`). Returns true when it did. */
+  async removeBelow(id: string, ov: number): Promise<boolean> {
+    const res = await this.coll.deleteOne({ _id: id, ov: { $lt: ov } });
+    return res.deletedCount > 0;
+  }
+
+  /** The `ov` of each of `ids` that has a head. */
+  async versionsOf(ids: readonly string[]): Promise<Map<string, number>> {
+    const found = await this.coll.find({ _id: { $in: [...ids] } }, { projection: { ov: 1 } }).toArray();
+    return new Map(found.map((h) => [h._id, h.ov]));
+  }
+
+  /** One page of heads for `listByMeta` (the filter is built and checked by `meta-filter.ts`). */
+  async page(filter: Filter<HeadDoc>, sort: Sort, limit: number): Promise<HeadDoc[]> {
+    return this.coll.find(filter, { sort, limit, projection: { shadow: 0 } }).toArray();
+  }
+
+  /** Every head, by id (restoreCollection walks them). */
+  all(): AsyncIterable<HeadDoc> {
+    return this.coll.find({}, { sort: { _id: 1 } });
+  }
+}
+
+/** The `$set`/`$unset` that makes a head equal to `state`, `meta` and `shadow`. */
+function headUpdate(state: StoredSystem, meta: Record<string, unknown>, shadow?: HeadShadow): { $set: Omit<HeadDoc, '_id'>; $unset?: Record<string, ''> } {
+  const set: Omit<HeadDoc, '_id'> = { ...pickSystem(state), meta, ...(shadow ? { shadow } : {}) };
+  const unset: Record<string, ''> = shadow ? {} : { shadow: '' };
+  for (const k of ['parentId', 'parentCollection', 'originId', 'originCollection'] as const) {
+    if (set[k] === undefined) unset[k] = '';
+  }
+  return Object.keys(unset).length > 0 ? { $set: set, $unset: unset } : { $set: set };
+}
+
+/** True for a Mongo duplicate-key error (E11000), whichever server raised it. */
+export function isDuplicateKey(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 11000;
+}
