@@ -14,7 +14,7 @@ export { initChronos, type Chronos, type IdentitiesContext, type TieredOptions, 
 export type { ChronosConfig, ParsedChronosConfig, CollectionMapConfig } from './config/schema.js';
 export type { RouteContext, DatabaseType, Tier, ContextTier } from './router/resolve-route.js';
 export type { ChronosAdmin, InstanceReconcileReport, InstanceRetentionReport } from './instance/admin.js';
-export type { HardDeleteReport, HardDeleteOptions } from './instance/hard-delete.js';
+export type { HardDeleteReport, HardDeleteOptions } from './ops/erase-record.js';
 export type { HealthReport, BackendHealth } from './instance/health.js';
 export type { ReconcileReport } from './ops/reconcile.js';
 export type { RetentionReport } from './ops/retention.js';
@@ -23,6 +23,7 @@ export type * from './identities/types.js';
 export type { TieredFetchResult, TierMergeOptions, FetchTier } from './tiered/tiered-types.js';
 export type { CounterTotals, RuleTotals, BucketTotals } from './analytics/counter-totals.js';
 export { CountersPendingError } from './analytics/counter-errors.js';
+export { CreateManyError, type CreateManyOutcome } from './ops/create-many.js';
 export type { CounterReconcileReport } from './instance/counter-reconcile.js';
 export type { CounterRecoveryReport } from './analytics/counter-recovery.js';
 export type { UncountedReport } from './analytics/uncounted-versions.js';

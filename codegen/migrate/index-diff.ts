@@ -3,7 +3,7 @@
  * is part of what an index is; option defaults made explicit) so an index is never rebuilt only
  * because a server spells its options differently.
  */
-import type { IndexKey, IndexSpec } from '../../runtime/ops/indexes.js';
+import type { IndexKey, IndexSpec } from '../../runtime/mongo/index-spec.js';
 
 /** Names of the indexes Chronos manages start with this; others are foreign and left alone. */
 export const MANAGED_PREFIX = 'chronos_';

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { MongoClient, MongoServerError, type Db } from 'mongodb';
 import { counterIndexes } from '../../runtime/analytics/counter-indexes.js';
 import { messagingIndexes } from '../../runtime/messaging/indexes.js';
-import type { IndexSpec } from '../../runtime/ops/indexes.js';
+import type { IndexSpec } from '../../runtime/mongo/index-spec.js';
 import { collectionIndexes } from '../../runtime/schema/collection-indexes.js';
 import type { AnyCollectionDefinition } from '../../runtime/schema/define-collection.js';
 import { planIndexes, type LiveIndex, type PlannedIndex } from './index-diff.js';

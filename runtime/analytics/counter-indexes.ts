@@ -4,7 +4,7 @@
  * addresses rows by `_id`); these serve the bucket queries, retention and the recovery pass of
  * `admin.reconcile()` (a batch's seen rows, a collection's seen rows, open journals).
  */
-import type { IndexSpec } from '../ops/indexes.js';
+import type { IndexSpec } from '../mongo/index-spec.js';
 import { BATCH_COLLECTION, SEEN_COLLECTION, TOTALS_COLLECTION, UNIQUE_COLLECTION } from './counter-keys.js';
 
 /** Every index the counter reader, retention and the recovery pass query with, in a deterministic order. */

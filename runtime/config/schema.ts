@@ -141,6 +141,20 @@ export const chronosConfigSchema = z.strictObject({
       compressionEnabled: z.boolean().optional(),
     })
     .default({}),
+  /**
+   * Timing of the write protocol (`runtime/ops/write-protocol.md`): `budgetMs`, how long a write
+   * without `expectedOv` (and every enrich) keeps retrying when other writers hold the record
+   * (default 30 s); `leaseMs`, how long a writer's claim lives without renewal, so how long a
+   * writer that died blocks its record (default 5 s); `clockSkewMs`, how far app servers' clocks
+   * may disagree (default 1 s).
+   */
+  writes: z
+    .strictObject({
+      budgetMs: positiveInt.optional(),
+      leaseMs: z.number().int().min(100).optional(),
+      clockSkewMs: z.number().int().nonnegative().optional(),
+    })
+    .default({}),
   fallback: z
     .strictObject({
       enabled: z.boolean(),

@@ -12,7 +12,7 @@
  */
 import type { Collection, Db } from 'mongodb';
 import type { EngineContext } from '../ops/context.js';
-import type { IndexSpec } from '../ops/indexes.js';
+import type { IndexSpec } from '../mongo/index-spec.js';
 import { ensureIndexesOnce } from '../mongo/ensure-indexes.js';
 import { isDuplicateKeyError } from '../mongo/duplicate-key.js';
 import { backoffDelay } from './backoff.js';

@@ -3,7 +3,7 @@
  * on their first write) and `chronos migrate`. Every key starts with `tenantId`, the equality
  * every query has.
  */
-import type { IndexSpec } from '../ops/indexes.js';
+import type { IndexSpec } from '../mongo/index-spec.js';
 import { claimsCollectionName } from './documents.js';
 
 /** Index name for an indexed prop of an identities collection. */

@@ -15,7 +15,7 @@ import { resolveRoute, type RouteContext } from '../router/resolve-route.js';
 import { RouteError } from '../errors.js';
 import { engineContextFor } from './collection-handle.js';
 import { reconcileCounters, type CounterReconcileReport } from './counter-reconcile.js';
-import { ERASURES_COLLECTION, hardDeleteRecord, type HardDeleteOptions, type HardDeleteReport } from './hard-delete.js';
+import { ERASURES_COLLECTION, hardDeleteRecord, type HardDeleteOptions, type HardDeleteReport } from '../ops/erase-record.js';
 
 /** What {@link ChronosAdmin.reconcile} repaired, per collection. */
 export interface InstanceReconcileReport {

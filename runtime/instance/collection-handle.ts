@@ -47,6 +47,9 @@ export function engineContextFor(inputs: Omit<CollectionHandleInputs, 'withConte
     },
     settings: collectionSettingsFor(config, route.collection),
     observers,
+    ...(config.writes.budgetMs !== undefined && { writeBudgetMs: config.writes.budgetMs }),
+    ...(config.writes.leaseMs !== undefined && { leaseMs: config.writes.leaseMs }),
+    ...(config.writes.clockSkewMs !== undefined && { clockSkewMs: config.writes.clockSkewMs }),
   };
 }
 

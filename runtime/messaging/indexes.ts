@@ -6,7 +6,7 @@
  * prefix. The unique ones are what the API's guarantees rest on: FerretDB's updates are not
  * atomic across connections, but its unique indexes are.
  */
-import type { IndexSpec } from '../ops/indexes.js';
+import type { IndexSpec } from '../mongo/index-spec.js';
 
 /** Collection names of the messaging database. */
 export const MESSAGING_COLLECTIONS = {

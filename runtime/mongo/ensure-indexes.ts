@@ -4,7 +4,7 @@
  * on demand. Only missing indexes are created, so repeating it is cheap and safe.
  */
 import type { Db, MongoClient } from 'mongodb';
-import type { IndexSpec } from '../ops/indexes.js';
+import type { IndexSpec } from './index-spec.js';
 
 /** Names of the indexes a collection has; none when the collection does not exist yet. */
 async function existingIndexNames(db: Db, collection: string): Promise<Set<string>> {

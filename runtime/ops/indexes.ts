@@ -18,17 +18,9 @@
  * these keys with `query-shape.ts` (FerretDB scans everything, so `explain` cannot show it).
  */
 
-/** Key of an index: field paths with a direction, in order. */
-export type IndexKey = Record<string, 1 | -1>;
+import type { IndexKey, IndexSpec } from '../mongo/index-spec.js';
 
-/** One index the engine relies on. `name` is stable and starts with `chronos_` so tools can tell ours from hand-made ones. */
-export interface IndexSpec {
-  /** Mongo collection (e.g. `orders_head`). */
-  collection: string;
-  name: string;
-  key: IndexKey;
-  unique?: boolean;
-}
+export type { IndexKey, IndexSpec } from '../mongo/index-spec.js';
 
 /** What the index set depends on besides the collection name. */
 export interface IndexInputs {

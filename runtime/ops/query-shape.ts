@@ -3,7 +3,7 @@
  * so index use is shown by checking each query shape (equality fields, then sort) against the
  * keys of {@link requiredIndexes} (DESIGN.md §3/§6). Used by the index-use test and the benchmark.
  */
-import type { IndexKey, IndexSpec } from './indexes.js';
+import type { IndexKey, IndexSpec } from '../mongo/index-spec.js';
 
 /** The part of a query an index can serve: equality-matched fields and the sort, in order. */
 export interface QueryShape {

@@ -3,7 +3,8 @@
  * the index-definitions module and what `chronos migrate` applies. Entity lookups need no extra
  * index: a mapping's `keyProperty` must be an indexed prop of its target (checked at declaration).
  */
-import { requiredIndexes, type IndexSpec } from '../ops/indexes.js';
+import { requiredIndexes } from '../ops/indexes.js';
+import type { IndexSpec } from '../mongo/index-spec.js';
 import type { AnyCollectionDefinition } from './define-collection.js';
 import type { Location } from './placement.js';
 

@@ -14,5 +14,5 @@ export * from './collection-indexes.js';
 export * from './collection-repository.js';
 export type * from './chronos-like.js';
 export type * from './typed-query.js';
-export type { IndexKey, IndexSpec } from '../ops/indexes.js';
+export type { IndexKey, IndexSpec } from '../mongo/index-spec.js';
 export type { ChronosRecord, CollectionOps, DeepPartial, EntityResult, ListPage, ReadOptions } from '../ops/types.js';

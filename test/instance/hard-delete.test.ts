@@ -13,7 +13,7 @@ import { testServers } from '../support/servers.js';
 import { createFallbackQueue } from '../../runtime/fallback/fallback-queue.js';
 import { FALLBACK_OPS_COLLECTION } from '../../runtime/fallback/types.js';
 import { reconcileCollection } from '../../runtime/ops/reconcile.js';
-import { ERASURES_COLLECTION, hardDeleteRecord, type ErasureAuditDoc } from '../../runtime/instance/hard-delete.js';
+import { ERASURES_COLLECTION, hardDeleteRecord, type ErasureAuditDoc } from '../../runtime/ops/erase-record.js';
 import { BACKENDS, openFixture, type Fixture } from '../ops/support/fixture.js';
 
 const DEAD = 'chronos_fallback_dead';
@@ -183,6 +183,13 @@ describe.each(BACKENDS)('hardDelete on %s storage', (backend) => {
   });
 
   describe('ids with nothing to erase', () => {
+    it('is a NotFoundError for an unknown id even where the bucket does not exist yet (issue 11 item 8)', async () => {
+      const unknown = randomBytes(12).toString('hex');
+      const ctx = { ...fx.context('nobucket', { settings }), bucket: `missing-${randomBytes(4).toString('hex')}` };
+      await expect(hardDeleteRecord(ctx, unknown, targets)).rejects.toBeInstanceOf(NotFoundError);
+      expect(await audits(unknown)).toEqual([]);
+    });
+
     it('is a NotFoundError for an unknown id, and writes no audit row', async () => {
       const unknown = randomBytes(12).toString('hex');
       await expect(hardDeleteRecord(fx.context('nobody', { settings }), unknown, targets)).rejects.toBeInstanceOf(NotFoundError);

@@ -116,7 +116,7 @@ describe.each(BACKENDS)('create and read (%s storage)', (backend) => {
       },
     };
 
-    it('stores decoded bytes as blob.bin or text.txt and leaves a reference in item.json', async () => {
+    it('stores decoded bytes as blob.bin or text.txt and records the reference in item.json\'s _system, outside the data', async () => {
       const ops = fx.ops('files', { settings });
       const photo = Buffer.from([0, 1, 2, 250, 251]).toString('base64');
       const note = Buffer.from('héllo', 'utf8').toString('base64');
@@ -127,8 +127,21 @@ describe.each(BACKENDS)('create and read (%s storage)', (backend) => {
       expect(Buffer.from(await fx.store.get(fx.bucket, `files/${id}/v0/photo/blob.bin`))).toEqual(Buffer.from([0, 1, 2, 250, 251]));
       expect(Buffer.from(await fx.store.get(fx.bucket, `files/${id}/v0/note/text.txt`)).toString('utf8')).toBe('héllo');
       const item = JSON.parse(Buffer.from(await fx.store.get(fx.bucket, `files/${id}/v0/item.json`)).toString('utf8'));
-      expect(item.photo).toEqual({ $chronosBlob: { file: 'blob.bin', contentType: 'image/png', size: 5 } });
+      expect(item.photo).toBeUndefined();
+      expect(item._system.blobs.photo).toEqual({ file: 'blob.bin', contentType: 'image/png', size: 5 });
       expect(await ops.getLatest(id)).toMatchObject({ title: 't', photo, note });
+    });
+
+    it('stores data shaped like a blob reference as ordinary data: it reads back, lists and enriches exactly (issue 11 item 2)', async () => {
+      const ops = fx.ops('marker', { settings: { ...settings, indexedProps: ['title'] } });
+      const lookalike = { $chronosBlob: { file: 'blob.bin', contentType: 'x', size: 1 } };
+      const data = { title: 'm', photo: Buffer.from('p').toString('base64'), nested: { deep: lookalike }, top: lookalike };
+      const { id } = await ops.create(data);
+      expect(await ops.getLatest(id)).toMatchObject({ ...data });
+      expect((await ops.listByMeta({ filter: { title: 'm' } })).items).toHaveLength(1);
+      await ops.enrich(id, { more: lookalike });
+      expect(await ops.getLatest(id)).toMatchObject({ ...data, more: lookalike });
+      expect(await ops.getVersion(id, 0)).toMatchObject({ top: lookalike });
     });
 
     it('gives a presigned URL instead of the content when asked', async () => {

@@ -13,9 +13,20 @@ import { StorageError, isChronosError } from '../../errors.js';
 import type { PayloadCompression } from './payload-codec.js';
 import { NO_COMPRESSION, decodeItem, encodeItem } from './payload-codec.js';
 
-/** What replaces a base64 prop inside item.json. */
+/**
+ * Where a base64 prop of a version went: its file beside item.json. Kept in item.json under
+ * `_system.blobs.<prop>`, never inside the application data, so no value a caller stores can be
+ * mistaken for one (see `write-protocol.md`).
+ */
 export interface BlobRef {
-  $chronosBlob: { file: 'blob.bin' | 'text.txt'; contentType: string; size: number };
+  file: 'blob.bin' | 'text.txt';
+  contentType: string;
+  size: number;
+}
+
+/** The in-band form item.json used before blob references moved to `_system.blobs`; read for configured base64 props only. */
+interface LegacyBlobRef {
+  $chronosBlob: BlobRef;
 }
 
 /** The parsed content of an item.json. */
@@ -66,6 +77,7 @@ export class PayloadStore {
   async write(id: string, system: SystemFields, data: Record<string, unknown>): Promise<string> {
     const prefix = this.versionPrefix(id, system.ov);
     const doc: Record<string, unknown> = { _id: id, ...data };
+    const refs: Record<string, BlobRef> = {};
     const blobs: Promise<void>[] = [];
     for (const [prop, settings] of Object.entries(this.base64Props)) {
       const value = data[prop];
@@ -76,11 +88,11 @@ export class PayloadStore {
         ? `text/plain; charset=${settings.textCharset ?? 'utf-8'}`
         : settings.contentType;
       blobs.push(this.store.put(this.bucket, `${prefix}${prop}/${file}`, bytes, { contentType }));
-      const ref: BlobRef = { $chronosBlob: { file, contentType, size: bytes.length } };
-      doc[prop] = ref;
+      refs[prop] = { file, contentType, size: bytes.length };
+      delete doc[prop];
     }
     await Promise.all(blobs);
-    doc._system = system;
+    doc._system = Object.keys(refs).length > 0 ? { ...system, blobs: refs } : system;
     const json = JSON.stringify(doc);
     const { body } = await encodeItem(json, this.compression);
     await this.store.put(this.bucket, `${prefix}item.json`, body, { contentType: 'application/json' });
@@ -113,9 +125,8 @@ export class PayloadStore {
     const { _id: _ignoredId, _system: _ignoredSystem, ...data } = item;
     const prefix = this.versionPrefix(id, ov);
     await Promise.all(
-      Object.entries(data).map(async ([prop, value]) => {
-        if (!isBlobRef(value)) return;
-        const key = `${prefix}${prop}/${value.$chronosBlob.file}`;
+      Object.entries(this.blobRefs(item)).map(async ([prop, ref]) => {
+        const key = `${prefix}${prop}/${ref.file}`;
         data[prop] = options.presign
           ? await this.store.presignGet(this.bucket, key, options.ttlSeconds ?? 3600)
           : Buffer.from(await this.store.get(this.bucket, key)).toString('base64');
@@ -138,11 +149,26 @@ export class PayloadStore {
     }
     if (item._id !== id || item._system?.ov !== ov) return false;
     const prefix = this.versionPrefix(id, ov);
-    for (const [prop, value] of Object.entries(item)) {
-      if (!isBlobRef(value)) continue;
-      if (!(await this.store.head(this.bucket, `${prefix}${prop}/${value.$chronosBlob.file}`))) return false;
+    for (const [prop, ref] of Object.entries(this.blobRefs(item))) {
+      if (!(await this.store.head(this.bucket, `${prefix}${prop}/${ref.file}`))) return false;
     }
     return true;
+  }
+
+  /**
+   * The blob references of an item: `_system.blobs`, or, in an item.json written before they
+   * moved there, the in-band form in a prop that is configured as base64 (a base64 prop only
+   * ever holds a base64 string from callers, so the in-band form there can only be ours).
+   */
+  private blobRefs(item: StoredItem): Record<string, BlobRef> {
+    const system = item._system as (SystemFields & { blobs?: Record<string, BlobRef> }) | undefined;
+    if (system?.blobs) return system.blobs;
+    const legacy: Record<string, BlobRef> = {};
+    for (const prop of Object.keys(this.base64Props)) {
+      const value = item[prop];
+      if (isLegacyBlobRef(value)) legacy[prop] = value.$chronosBlob;
+    }
+    return legacy;
   }
 
   /** Removes every object of one version (missing ones are fine). */
@@ -171,7 +197,7 @@ export class PayloadStore {
   }
 }
 
-function isBlobRef(value: unknown): value is BlobRef {
+function isLegacyBlobRef(value: unknown): value is LegacyBlobRef {
   return typeof value === 'object' && value !== null && '$chronosBlob' in value;
 }
 

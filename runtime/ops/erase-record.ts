@@ -23,16 +23,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
-import { ConflictError, NotFoundError } from '../errors.js';
-import { createEngine, type Engine } from '../ops/engine.js';
-import type { EngineContext } from '../ops/context.js';
-import { finishHardDelete } from '../ops/hard-delete-steps.js';
-import { checkId, checkNote } from '../ops/input-validation.js';
-import { nextVersionTime, pickSystem } from '../ops/stored-state.js';
-import type { StoredSystem } from '../ops/stored-state.js';
-import { claimVersion } from '../ops/claim-version.js';
-import { holdLease } from '../ops/claim-lease.js';
-import type { VersionRow } from '../ops/store/version-index.js';
+import { ConflictError, NotFoundError, isChronosError } from '../errors.js';
+import { createEngine, type Engine } from './engine.js';
+import type { EngineContext } from './context.js';
+import { finishHardDelete } from './hard-delete-steps.js';
+import { checkId, checkNote } from './input-validation.js';
+import { nextVersionTime, pickSystem } from './stored-state.js';
+import type { StoredSystem } from './stored-state.js';
+import { claimVersion } from './claim-version.js';
+import { holdLease } from './claim-lease.js';
+import type { VersionRow } from './store/version-index.js';
 
 /** Default name of the audit collection, kept in the same database as the erased record. */
 export const ERASURES_COLLECTION = 'chronos_erasures';
@@ -123,7 +123,7 @@ async function claimErasure(engine: Engine, id: string, notes: HardDeleteOptions
   for (;;) {
     const head = await engine.heads.get(id);
     const newest = await engine.ver.newest(id);
-    const keys = head ? [] : await engine.payloads.listKeys(engine.payloads.recordPrefix(id));
+    const keys = head ? [] : await payloadKeysOf(engine, id);
     const erased = newest?.kind === 'hard-delete' && newest.state === 'committed';
     if (!head && (!newest || erased) && keys.length === 0) return null;
     // With a head, take the version a writer would take next; without one (leftovers of crashed
@@ -153,6 +153,17 @@ async function claimErasure(engine: Engine, id: string, notes: HardDeleteOptions
       if (!(e instanceof ConflictError) || Date.now() >= deadline) throw e;
       await new Promise((resolve) => setImmediate(resolve));
     }
+  }
+}
+
+/** The payload keys of `id`; none when the bucket does not exist yet (nothing was ever stored there). */
+async function payloadKeysOf(engine: Engine, id: string): Promise<string[]> {
+  try {
+    return await engine.payloads.listKeys(engine.payloads.recordPrefix(id));
+  } catch (e) {
+    // Every adapter words a missing bucket (or container) this way (storage/*/…-errors.ts).
+    if (isChronosError(e) && e.code === 'STORAGE_FAILED' && /does not exist; create it with ensureBucket/.test(e.message)) return [];
+    throw e;
   }
 }
 
