@@ -5,6 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { initChronos, type Chronos } from '../../runtime/chronos.js';
+import { DatabaseError } from '../../runtime/errors.js';
 import { isTransientError } from '../../runtime/retry/transient.js';
 import { testConfig } from '../support/chronos-config.js';
 import { testServers } from '../support/servers.js';
@@ -58,6 +59,7 @@ describe('issue 11 item 1: a Mongo connection that survives the server being awa
 
     const first = await failure(() => orders.create({ orderId: 'A-1', status: 'placed' }));
     expect(isTransientError(first), String(first)).toBe(true);
+    expect(first).toBeInstanceOf(DatabaseError);
     // The driver used to keep its closed topology: every later call failed at once, forever.
     const second = await failure(() => orders.create({ orderId: 'A-1', status: 'placed' }));
     expect(isTransientError(second), String(second)).toBe(true);
@@ -80,16 +82,24 @@ describe('issue 11 item 1: a Mongo connection that survives the server being awa
     const chronos = open(uri);
     const users = chronos.with({ databaseType: 'identities', tenantId: 'acme', collection: 'users' });
     const { id } = await users.create({ email: 'ada@acme.test' });
+    const m = chronos.messaging('acme');
+    await m.messages.save({ topic: 't', msgId: 'm1', payload: { n: 1 } });
 
     proxy.setUp(false);
     const error = await failure(() => users.getLatest(id));
     expect(isTransientError(error), String(error)).toBe(true);
+    // Identities wrap driver and socket errors too: callers only ever see ChronosErrors.
+    expect(error).toBeInstanceOf(DatabaseError);
+    const messagingError = await failure(() => m.messages.get({ topic: 't', msgId: 'm1' }));
+    expect(messagingError).toBeInstanceOf(DatabaseError);
+    expect(isTransientError(messagingError), String(messagingError)).toBe(true);
     expect((await chronos.admin.health()).ok).toBe(false);
 
     proxy.setUp(true);
     // The driver's monitor finds the server again; give it a few heartbeats, without sleeping blind.
     await expect.poll(async () => (await chronos.admin.health()).ok, { timeout: 10_000, interval: 200 }).toBe(true);
     expect(await users.getLatest(id)).toMatchObject({ email: 'ada@acme.test' });
+    expect((await m.messages.get({ topic: 't', msgId: 'm1' }))?.payload).toEqual({ n: 1 });
   });
 
   it('classifies a closed topology and raw socket errors as transient', async () => {
