@@ -1,7 +1,8 @@
 /**
  * Property-based suite (issue 11): hostile JSON-ish input (see `hostile-values.ts`) for create,
  * update, enrich, listByMeta filters and cursors, messaging and identities. Every call either
- * fails with a ChronosError that has a code, or round-trips exactly (README "Values"); a refused
+ * fails with a ValidationError (a ChronosError with code VALIDATION_FAILED: refused before it
+ * reached the server), or round-trips exactly (README "Values"); a refused
  * write leaves nothing behind and loses nothing; the connection is alive after every case.
  *
  * Seeded and bounded: the seed is printed at the start (and by fast-check on a failure, with the
@@ -46,12 +47,15 @@ async function outcome(call: () => Promise<unknown> | unknown, what = 'call'): P
   }
 }
 
-/** A failure must be a ChronosError with a code; anything else (a driver, BSON or TypeError) fails the case. */
+/**
+ * A failure must be a ValidationError: hostile input is refused before it reaches the server.
+ * A driver error (even wrapped as a DatabaseError) would mean a value got through unchecked.
+ */
 function assertTyped(result: Outcome, what: string): void {
   if (result.ok) return;
   const { error } = result;
-  const typed = isChronosError(error) && typeof error.code === 'string' && error.code.length > 0;
-  expect(typed, `${what} threw a raw error: ${error instanceof Error ? error.stack : String(error)}`).toBe(true);
+  const typed = isChronosError(error) && error.code === 'VALIDATION_FAILED';
+  expect(typed, `${what} threw ${isChronosError(error) ? `a ${error.code}` : 'a raw error'}: ${error instanceof Error ? error.stack : String(error)}`).toBe(true);
 }
 
 function withoutSystem(record: unknown): unknown {
