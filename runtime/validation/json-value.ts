@@ -154,8 +154,14 @@ class Walker {
       checkKey(key, at, this.rules);
       // An undefined prop is left out, as JSON.stringify does (documented in the README).
       if (descriptor.value === undefined) continue;
+      const copy = this.value(descriptor.value, at, depth + 1);
+      if (this.rules.mongoDocument && key in Object.prototype && Array.isArray(copy) && copy.some((item) => typeof item === 'object' && item !== null)) {
+        // The driver (js-bson) looks field names up in a plain options object, so an array of
+        // documents under `constructor`, `toString`, `__proto__`... is read back as raw bytes.
+        refuse(at, `an array of objects under the key "${key}" (a name of Object.prototype) is read back by the MongoDB driver as raw bytes: rename the key`);
+      }
       // defineProperty, so a key named __proto__ stays an own key instead of setting the prototype.
-      Object.defineProperty(out, key, { value: this.value(descriptor.value, at, depth + 1), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true });
     }
     return out;
   }
@@ -167,8 +173,9 @@ class Walker {
  * storable: NaN, ±Infinity, invalid Dates, BigInt, Symbols, functions (an own `toJSON`
  * included), Map, Set, binary data, RegExp, BSON and other class instances, circular
  * references, sparse arrays, getters, lone surrogates, keys with NUL (and, with
- * `rules.mongoDocument`, keys starting with `$` or containing `.` and arrays directly inside
- * arrays), and nesting deeper than
+ * `rules.mongoDocument`, keys starting with `$` or containing `.`, arrays directly inside
+ * arrays, and arrays of objects under a key named like an `Object.prototype` member), and
+ * nesting deeper than
  * {@link MAX_JSON_DEPTH}. Props whose value is `undefined` are left out.
  *
  * @example

@@ -48,6 +48,7 @@ describe('issue 11 item 6: identities refuse what the server would choke on', ()
     ['a lone surrogate', () => ({ name: '\udfff' }), ['data', 'name']],
     ['a Proxy whose traps throw', () => new Proxy({}, { ownKeys: () => { throw new Error('trap'); } }), ['data']],
     ['an array inside an array (FerretDB stores none)', () => ({ grid: [[1, 2]] }), ['data', 'grid', 0]],
+    ['an array of objects under "constructor" (the driver reads it back raw)', () => ({ constructor: [{ a: 1 }] }), ['data', 'constructor']],
   ];
 
   it.each(cases)('refuses %s on create and update, writes nothing, and the connection stays alive', async (_name, data, path) => {

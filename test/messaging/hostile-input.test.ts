@@ -40,6 +40,7 @@ describe('issue 11 item 6: messaging refuses payloads the server would choke on'
     expect(await paths(() => save({ n: Number.NaN }))).toEqual([['payload', 'n']]);
     expect(await paths(() => save({ b: Buffer.from('x') }))).toEqual([['payload', 'b']]);
     expect(await paths(() => save([[]]))).toEqual([['payload', 0]]);
+    expect(await paths(() => save({ ok: 1 }, JSON.parse('{"__proto__": [{}]}') as Record<string, unknown>))).toEqual([['headers', '__proto__']]);
     expect(await paths(() => save({ ok: 1 }, { $where: 'x' }))).toEqual([['headers', '$where']]);
     expect(await paths(() => m.shared.save({ namespace: 'n', key: 'k', val: circular(), strategy: 'latest' }))).toEqual([['val', 'again']]);
     expect(await paths(() => m.deadLetters.save({ topic: 't', msgId: 'm', payload: { $x: 1 }, deliveries: 1 }))).toEqual([['payload', '$x']]);

@@ -43,6 +43,13 @@ describe('issue 11 item 5: toJsonValue', () => {
     expect(refusedAt({ grid: [[1]] }, MONGO_RULES)).toEqual(['v', 'grid', 0]);
   });
 
+  it('refuses an array of objects under a key named like an Object.prototype member in Mongo documents (the driver reads it back raw)', () => {
+    const value = JSON.parse('{"constructor": [{"a": 1}], "__proto__": [{"b": 2}], "toString": [1, "x"], "ok": [{"c": 3}]}') as Record<string, unknown>;
+    expect(toJsonValue(value, [], JSON_RULES)).toEqual(value);
+    expect(refusedAt(value, MONGO_RULES)).toEqual(['v', 'constructor']);
+    expect(toJsonValue({ toString: [1, 'x'], ok: [{ c: 3 }] }, [], MONGO_RULES)).toEqual({ toString: [1, 'x'], ok: [{ c: 3 }] });
+  });
+
   it(`allows ${MAX_JSON_DEPTH} levels of nesting and refuses one more`, () => {
     const nest = (levels: number): unknown => (levels === 0 ? 'leaf' : { a: nest(levels - 1) });
     expect(() => toJsonValue(nest(MAX_JSON_DEPTH), [], JSON_RULES)).not.toThrow();
