@@ -1,3 +1,4 @@
+import { cp } from 'node:fs/promises';
 import { defineConfig } from 'tsup';
 
 export default defineConfig([
@@ -17,5 +18,9 @@ export default defineConfig([
     target: 'node20',
     outDir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
+    // The Studio's page, script and styles are served from files next to the bundled CLI.
+    onSuccess: async () => {
+      await cp('codegen/studio/assets', 'dist/studio-assets', { recursive: true });
+    },
   },
 ]);

@@ -30,6 +30,17 @@ export function benchName(prefix: string): string {
   return `${prefix}_${STAMP}_${seq}`;
 }
 
+/**
+ * `uri` without its `maxPoolSize` option, so a client built from it gets the driver's default
+ * pool (100 connections). Every other option is kept.
+ */
+export function withDefaultPool(uri: string): string {
+  const q = uri.indexOf('?');
+  if (q < 0) return uri;
+  const params = uri.slice(q + 1).split('&').filter((p) => p !== '' && !/^maxPoolSize=/i.test(p));
+  return params.length > 0 ? `${uri.slice(0, q)}?${params.join('&')}` : uri.slice(0, q);
+}
+
 /** Where the engine (or the floor) keeps payloads on one backend. */
 export interface BenchStorage {
   backend: BenchBackend;
@@ -48,6 +59,7 @@ export class BenchFixture {
   private readonly buckets: { store: ObjectStore; bucket: string }[] = [];
   private readonly folders: string[] = [];
   private readonly stores: ObjectStore[] = [];
+  private pooled: MongoClient | undefined;
 
   private constructor(readonly servers: BenchServers, client: MongoClient) {
     this.client = client;
@@ -64,6 +76,22 @@ export class BenchFixture {
   /** A fresh database, dropped at cleanup. */
   database(prefix: string): Db {
     const db = this.client.db(benchName(prefix));
+    this.dbs.push(db);
+    return db;
+  }
+
+  /**
+   * A fresh database reached through a second client on the same server with the driver's
+   * default pool ({@link withDefaultPool}), dropped at cleanup. On FerretDB, updates are not
+   * atomic across connections (DESIGN.md §3): keeping concurrent writers correct there is the
+   * engine's job, and this is how the bench finds out whether it does.
+   */
+  async pooledDatabase(prefix: string): Promise<Db> {
+    if (!this.pooled) {
+      this.pooled = new MongoClient(withDefaultPool(this.servers.mongoUri));
+      await this.pooled.connect();
+    }
+    const db = this.pooled.db(benchName(prefix));
     this.dbs.push(db);
     return db;
   }
@@ -126,6 +154,8 @@ export class BenchFixture {
     for (const store of this.stores) await attempt('closing a store', () => store.close());
     this.s3.destroy();
     await attempt('closing the Mongo client', () => this.client.close());
+    const pooled = this.pooled;
+    if (pooled) await attempt('closing the default-pool Mongo client', () => pooled.close());
     return problems;
   }
 }

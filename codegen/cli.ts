@@ -1,14 +1,15 @@
 /**
  * The `chronos` command line: `chronos generate` (typed repositories and index definitions from
- * the declarations) and `chronos migrate` (apply the declared indexes to every configured
- * database). Kept out of the runtime entry so applications never load ts-morph.
+ * the declarations), `chronos migrate` (apply the declared indexes to every configured
+ * database) and `chronos studio` (a local web UI over the records and their versions). Kept out of the runtime entry so applications never load ts-morph.
  */
 import { parseArgs } from 'node:util';
 import { generateCommandText, runGenerate, watchGenerate } from './generate/run-generate.js';
 
 const USAGE = `Usage:
   chronos generate [--schemas DIR] [--out DIR] [--runtime-import MODULE] [--check] [--watch]
-  chronos migrate [--config FILE] [--schemas DIR] [--dry-run] [--drop-extra] [--json]`;
+  chronos migrate [--config FILE] [--schemas DIR] [--dry-run] [--drop-extra] [--json]
+  chronos studio [--config FILE] [--schemas DIR] [--port N] [--host 127.0.0.1] [--write] [--no-open]`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -42,6 +43,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'migrate') {
     const { runMigrateCommand } = await import('./migrate/run-migrate.js');
     return runMigrateCommand(rest, log, error);
+  }
+  if (command === 'studio') {
+    const { runStudioCommand } = await import('./studio/run-studio.js');
+    return runStudioCommand(rest, log, error);
   }
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     log(USAGE);

@@ -15,6 +15,8 @@ export type { ChronosConfig, ParsedChronosConfig, CollectionMapConfig } from './
 export type { RouteContext, DatabaseType, Tier, ContextTier } from './router/resolve-route.js';
 export type { ChronosAdmin, InstanceReconcileReport, InstanceRetentionReport } from './instance/admin.js';
 export type { HardDeleteReport, HardDeleteOptions } from './ops/erase-record.js';
+export type { VersionedCollection } from './instance/versioned-collections.js';
+export type { VersionLogEntry, VersionLogPage, VersionLogQuery, VersionKind } from './instance/version-log.js';
 export type { HealthReport, BackendHealth } from './instance/health.js';
 export type { ReconcileReport } from './ops/reconcile.js';
 export type { RetentionReport } from './ops/retention.js';

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The test command (`npm test`): starts the real test servers, then runs the type check (which
+# The test command (`npm test`): starts the real test servers, makes sure Chromium is there for
+# the Studio's browser tests (scripts/ensure-chromium.sh), then runs the type check (which
 # includes the type tests in test/types), checks that generated/ matches schemas/, and runs every
 # suite against the servers. CI runs exactly this.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/test-servers.sh start
+bash scripts/ensure-chromium.sh
 # shellcheck disable=SC1091
 source .servers/env
 # Node 20 works today; the AWS SDK warns (once per process) that 2027 releases will need Node 22.

@@ -4,11 +4,10 @@
  * export `schemas`, the declarations folder relative to the config file. `--schemas DIR`
  * overrides that; without either, `schemas/` in the current folder is used.
  */
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../../runtime/config/parse-config.js';
-import type { ChronosConfig } from '../../runtime/config/schema.js';
-import { importModule, loadDeclarations } from '../load/load-declarations.js';
+import { loadConfigModule } from '../load/load-config.js';
+import { loadDeclarations } from '../load/load-declarations.js';
 import { migrate, type IndexResult, type MigrateResult } from './migrate.js';
 import { listDatabaseTargets } from './targets.js';
 
@@ -55,13 +54,10 @@ export async function runMigrateCommand(args: string[], log: Log, error: Log): P
       json: { type: 'boolean', default: false },
     },
   });
-  const module = await importModule(values.config);
-  const config = module.default ?? module.config;
-  if (!config) throw new Error(`${values.config} exports no configuration: export it as default or as \`config\``);
-  const schemas = values.schemas ?? (typeof module.schemas === 'string' ? path.resolve(path.dirname(values.config), module.schemas) : 'schemas');
-  const collections = (await loadDeclarations(schemas)).map((d) => d.definition);
+  const { config, schemasDir } = await loadConfigModule(values.config, values.schemas);
+  const collections = (await loadDeclarations(schemasDir)).map((d) => d.definition);
   const result = await migrate({
-    targets: listDatabaseTargets(parseConfig(config as ChronosConfig)),
+    targets: listDatabaseTargets(parseConfig(config)),
     collections,
     dryRun: values['dry-run'],
     dropExtra: values['drop-extra'],

@@ -7,7 +7,8 @@ import type { CounterRecorder } from '../analytics/counter-recorder.js';
 import { pruneCounterBuckets, type PruneResult } from '../analytics/counter-retention.js';
 import { listDatabaseTargets } from '../router/database-targets.js';
 import { checkHealth, type HealthReport } from './health.js';
-import { forEachVersionedCollection } from './versioned-collections.js';
+import { forEachVersionedCollection, listVersionedCollections, type VersionedCollection } from './versioned-collections.js';
+import { readVersionLog, type VersionLogPage, type VersionLogQuery } from './version-log.js';
 import { reconcileCollection, type ReconcileReport } from '../ops/reconcile.js';
 import { applyVersionRetention, type RetentionReport } from '../ops/retention.js';
 import { FALLBACK_OPS_COLLECTION } from '../fallback/types.js';
@@ -61,6 +62,25 @@ export interface ChronosAdmin {
    * @throws RouteError for an identities context (not versioned) or an unconfigured route.
    */
   hardDelete(ctx: RouteContext, id: string, options?: HardDeleteOptions): Promise<HardDeleteReport>;
+  /**
+   * Every versioned collection (metadata, knowledge, runtime, logs) that exists in the configured
+   * databases, with the context that reaches it. For tools that browse an instance (Chronos Studio).
+   */
+  collections(): Promise<VersionedCollection[]>;
+  /**
+   * One page of the committed versions of record `id` in the collection `ctx` routes to, newest
+   * first, each with the kind of write that made it and its functionIds (what
+   * {@link CollectionOps.history} leaves out). Pages by `beforeOv`, so a long history is read a
+   * page at a time through the `{ id, ov }` index.
+   *
+   * @throws RouteError for an identities context (not versioned) or an unconfigured route.
+   * @example
+   * ```ts
+   * const first = await chronos.admin.versionLog(ctx, id, { limit: 20 });
+   * const older = first.nextBeforeOv === undefined ? undefined : await chronos.admin.versionLog(ctx, id, { beforeOv: first.nextBeforeOv });
+   * ```
+   */
+  versionLog(ctx: RouteContext, id: string, query?: VersionLogQuery): Promise<VersionLogPage>;
   /** How many Mongo clients and object-store clients this instance has opened (they are shared per URI / connection). */
   connectionStats(): { mongoClients: number; objectStores: number };
   /** Stops the fallback workers, flushes counters and closes every connection. The instance is unusable afterwards. */
@@ -113,6 +133,13 @@ export function createChronosAdmin(inputs: {
       const engineCtx = engineContextFor({ config, pool, route, db, observers: [] });
       const fallbackCollections = { ops: FALLBACK_OPS_COLLECTION, deadLetters: config.fallback?.deadLetterCollection ?? 'chronos_fallback_dead' };
       return hardDeleteRecord(engineCtx, id, { fallbackCollections, auditCollection: ERASURES_COLLECTION }, options);
+    },
+    collections: () => listVersionedCollections(config, pool),
+    async versionLog(ctx, id, query) {
+      const route = resolveRoute(config, ctx);
+      if (route.databaseType === 'identities') throw new RouteError('versionLog reads versioned records; identities databases keep no history');
+      const db = pool.db(route.mongo.uri, route.mongo.dbName);
+      return readVersionLog(engineContextFor({ config, pool, route, db, observers: [] }), id, query);
     },
     connectionStats: () => pool.stats(),
     async shutdown() {

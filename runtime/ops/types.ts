@@ -224,8 +224,8 @@ export interface VersionedOps<T extends object = Record<string, unknown>> {
   listByMeta(query?: ListQuery, options?: ReadOptions): Promise<ListPage<T>>;
   /** Every committed version, oldest first. */
   history(id: string): Promise<VersionInfo[]>;
-  /** Appends a version equal to the one at `{ ov }` or `{ at }`; undeletes a deleted record. */
-  restoreObject(id: string, target: RestoreObjectTarget, actor?: string, reason?: string): Promise<UpdateResult>;
+  /** Appends a version equal to the one at `{ ov }` or `{ at }`; undeletes a deleted record. `options.expectedOv` makes it compare-and-set. */
+  restoreObject(id: string, target: RestoreObjectTarget, actor?: string, reason?: string, options?: { expectedOv?: number }): Promise<UpdateResult>;
   /**
    * Appends, for every record, a version equal to its state at `{ cv }` or `{ at }`; records
    * created later become logically deleted. Sees the versions committed when it runs (a write

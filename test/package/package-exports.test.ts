@@ -8,6 +8,7 @@ import { mkdtempSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStudioProcess } from '../studio/studio-process.js';
 
 const root = resolve(import.meta.dirname, '../..');
 let project: string;
@@ -62,5 +63,28 @@ describe('the packed package', () => {
     const out = run('node', [join(project, 'node_modules', 'chronos-db', 'dist', 'cli.js'), '--help'], project);
     expect(out).toMatch(/generate/);
     expect(out).toMatch(/migrate/);
+  });
+
+  it('serves the Studio from the packed files (page and assets, no sources needed)', async () => {
+    // The config is never connected to: the page and the session need no database.
+    writeFileSync(
+      join(project, 'studio.config.mjs'),
+      "export default { dbConnections: { m: { mongoUri: 'mongodb://127.0.0.1:9' } }, spacesConnections: {}, localStorage: { enabled: true, basePath: '/tmp/chronos-pack-studio' }, databases: { logs: { dbConnRef: 'm', dbName: 'logs' } } };\n",
+    );
+    const studio = await startStudioProcess(join(project, 'studio.config.mjs'), [], { builtCli: join(project, 'node_modules', 'chronos-db', 'dist', 'cli.js'), cwd: project });
+    try {
+      const first = await fetch(studio.url, { redirect: 'manual' });
+      expect(first.status).toBe(303);
+      const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0] as string;
+      const page = await fetch(`${studio.origin}/`, { headers: { cookie } });
+      expect(await page.text()).toContain('<title>Chronos Studio</title>');
+      for (const asset of ['app.js', 'api.js', 'dom.js', 'record.js', 'app.css']) {
+        expect((await fetch(`${studio.origin}/assets/${asset}`, { headers: { cookie } })).status, asset).toBe(200);
+      }
+      expect((await fetch(`${studio.origin}/api/session`, { headers: { cookie } })).status).toBe(200);
+      expect((await fetch(`${studio.origin}/api/session`)).status).toBe(401);
+    } finally {
+      await studio.stop();
+    }
   });
 });

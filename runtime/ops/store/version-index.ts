@@ -173,6 +173,12 @@ export class VersionIndex {
     return rows.filter((r) => isCommitted(r, head));
   }
 
+  /** Up to `limit` rows of `id` below `beforeOv` (all when absent), newest first: one page of a version log. */
+  async page(id: string, beforeOv: number | undefined, limit: number): Promise<VersionRow[]> {
+    const filter = beforeOv === undefined ? { id } : { id, ov: { $lt: beforeOv } };
+    return this.coll.find(filter, { sort: { ov: -1 }, limit }).toArray();
+  }
+
   /** Every row of `id` (any state, any kind), oldest first: hard delete and retention walk these. */
   async allOf(id: string): Promise<VersionRow[]> {
     return this.coll.find({ id }, { sort: { ov: 1 } }).toArray();

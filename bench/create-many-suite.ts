@@ -1,0 +1,92 @@
+/**
+ * `createMany` against the same records written one `create` at a time (issue 10, item 6: at
+ * least 5x the records/s at the bench's `maxPoolSize=1`). Each round writes both ways into fresh
+ * collections, so neither sees a larger one, and alternates which goes first; every result is
+ * checked and a sample read back.
+ */
+import type { BenchFixture, BenchStorage } from './bench-fixture.js';
+import { benchDocument } from './operation-suite.js';
+import { DEFAULT_CREATE_MANY_BATCH, PUT_CONCURRENCY } from '../runtime/ops/create-many.js';
+import { checkCreated, checkReadBack } from './engine-checks.js';
+import { checkInterrupted } from './interrupt.js';
+import type { CreateResult } from '../runtime/ops/types.js';
+import type { Measurement } from './stats.js';
+import { summarise } from './stats.js';
+
+/** Throughput of writing `records` records both ways; medians over `rounds` rounds. */
+export interface CreateManyRow {
+  records: number;
+  rounds: number;
+  /** Records per batch and payload PUTs in flight of the engine's createMany (its defaults). */
+  batch: number;
+  putConcurrency: number;
+  sequentialPerSecond: number;
+  createManyPerSecond: number;
+  /** Latency of the sequential creates, over all rounds. */
+  create: Measurement;
+  /** Wall time of each createMany call (ms), over all rounds. */
+  createManyMs: Measurement;
+}
+
+const SETTINGS = { indexedProps: ['status'] };
+const READ_BACK = 50;
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)] ?? Number.NaN;
+};
+
+/** Writes `records` records with sequential `create` and with one `createMany`, `rounds` times. */
+export async function runCreateManySuite(
+  fx: BenchFixture,
+  storage: BenchStorage,
+  records: number,
+  rounds: number,
+  log: (line: string) => void,
+): Promise<CreateManyRow> {
+  const db = fx.database('chronos_bench_createmany');
+  const docs = Array.from({ length: records }, (_, i) => benchDocument(i));
+  const ns = docs.map((_, i) => i);
+  const sequential: number[] = [];
+  const batched: number[] = [];
+  const latencies: number[] = [];
+  const calls: number[] = [];
+
+  const oneByOne = async (round: number) => {
+    const ops = fx.ops(db, storage, `seq_${round}`, SETTINGS);
+    const results: CreateResult[] = [];
+    const t0 = performance.now();
+    for (const doc of docs) {
+      checkInterrupted();
+      const t = performance.now();
+      results.push(await ops.create(doc));
+      latencies.push(performance.now() - t);
+    }
+    sequential.push((records / (performance.now() - t0)) * 1000);
+    checkCreated(results, records, 'create');
+    await checkReadBack(ops, results, ns, 'sequential create', READ_BACK);
+  };
+  const together = async (round: number) => {
+    const ops = fx.ops(db, storage, `many_${round}`, SETTINGS);
+    checkInterrupted();
+    const t0 = performance.now();
+    const results = await ops.createMany(docs);
+    calls.push(performance.now() - t0);
+    batched.push((records / (performance.now() - t0)) * 1000);
+    checkCreated(results, records, 'createMany');
+    await checkReadBack(ops, results, ns, 'createMany', READ_BACK);
+  };
+
+  for (let round = 0; round < rounds; round += 1) {
+    const t0 = performance.now();
+    if (round % 2 === 0) {
+      await oneByOne(round);
+      await together(round);
+    } else {
+      await together(round);
+      await oneByOne(round);
+    }
+    log(`  createMany round ${round + 1}/${rounds}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  return { records, rounds, batch: DEFAULT_CREATE_MANY_BATCH, putConcurrency: PUT_CONCURRENCY, sequentialPerSecond: median(sequential), createManyPerSecond: median(batched), create: summarise('create', latencies), createManyMs: summarise('createMany', calls) };
+}
