@@ -8,6 +8,8 @@ export * from './errors.js';
 export type * from './ops/types.js';
 export type * from './storage/object-store.js';
 export * from './schema/index.js';
+/** True when an error is worth retrying later (a server or storage that is away); see the README. */
+export { isTransientError } from './retry/transient.js';
 export { initChronos, type Chronos, type IdentitiesContext, type TieredOptions, type TotalsQuery } from './chronos.js';
 export type { ChronosConfig, ParsedChronosConfig, CollectionMapConfig } from './config/schema.js';
 export type { CollectionsInput, DeclaredCollection } from './config/declared-collections.js';

@@ -1,10 +1,11 @@
 /**
  * Checks that span several parts of a parsed config: references between sections, duplicates
- * within a tier, bucket names, and the two ways of declaring counter rules. Each problem is
+ * within a tier, bucket and database names, and the two ways of declaring counter rules. Each problem is
  * reported with its path and the fix.
  */
 import { isChronosError, type ErrorIssue } from '../errors.js';
 import type { ParsedChronosConfig } from './schema.js';
+import { checkDatabaseNames } from './database-names.js';
 import { assertAzureContainerName, assertS3BucketName } from '../storage/bucket-name.js';
 import { isAzureEndpoint } from '../storage/create-object-store.js';
 
@@ -150,5 +151,6 @@ export function crossCheckConfig(config: ParsedChronosConfig): ErrorIssue[] {
   checkDuplicates(config, issues);
   checkCounterRules(config, issues);
   checkCollectionMaps(config, issues);
+  issues.push(...checkDatabaseNames(config));
   return issues;
 }

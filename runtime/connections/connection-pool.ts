@@ -3,10 +3,11 @@
  * on first use and reused for the life of the instance (the reference's connection management).
  * Ten tenants on one `mongo-primary` share one driver pool; `close()` ends them all.
  */
-import { MongoClient, type Db } from 'mongodb';
+import type { Db, MongoClient } from 'mongodb';
 import type { ParsedChronosConfig } from '../config/schema.js';
 import { ChronosError } from '../errors.js';
 import type { ObjectStore } from '../storage/object-store.js';
+import { createReconnectingClient } from './reconnecting-client.js';
 
 /** Builds the store for one `spacesConnections` entry, or the local folder (`connRef` undefined). */
 export type ObjectStoreFactory = (config: ParsedChronosConfig, connRef: string | undefined) => ObjectStore;
@@ -22,12 +23,16 @@ export class ConnectionPool {
     private readonly createStore: ObjectStoreFactory,
   ) {}
 
-  /** The shared client for `uri`. The driver connects on first operation and pools internally. */
+  /**
+   * The shared client for `uri`. The driver connects on first operation and pools internally;
+   * a failure never closes the client (a server that was away is reached again on a later call,
+   * see {@link createReconnectingClient}).
+   */
   mongoClient(uri: string): MongoClient {
     this.assertOpen();
     let client = this.mongoClients.get(uri);
     if (!client) {
-      client = new MongoClient(uri);
+      client = createReconnectingClient(uri);
       this.mongoClients.set(uri, client);
     }
     return client;

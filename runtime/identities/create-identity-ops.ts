@@ -4,6 +4,7 @@
  * `chronos.with({ databaseType: 'identities', tenantId, collection })`; nothing here reads config.
  */
 import type { Db } from 'mongodb';
+import { withDatabaseErrors } from '../mongo/database-errors.js';
 import { ensureIndexesOnce } from '../mongo/ensure-indexes.js';
 import { parseInput } from '../validation/parse-input.js';
 import { createIdentity } from './create.js';
@@ -22,7 +23,8 @@ const DEFAULT_CLAIM_LEASE_MS = 30_000;
  * Operations on identities collection `collection` of tenant `tenantId` in `db` (the configured
  * `databases.identities` database, shared by all tenants). Every document carries `tenantId`
  * and every query filters on it. Indexes ({@link identityIndexes}) are created on the first
- * write per database per process.
+ * write per database per process. Every failure is a ChronosError (driver errors become
+ * `DatabaseError`s).
  *
  * @example
  * ```ts
@@ -51,11 +53,12 @@ export function createIdentityOps<T extends object = Record<string, unknown>>(
         identityIndexes(collection, indexedProps),
       ),
   };
-  return {
+  const ops: IdentityOps<T> = {
     create: (data, actor, reason, createOptions) => createIdentity(ctx, data, actor, reason, createOptions),
     getLatest: (id) => getLatestIdentity<T>(ctx, id),
     query: (filter, queryOptions) => queryIdentities<T>(ctx, filter, queryOptions),
     update: (id, data, expectedOv, actor, reason) => updateIdentity(ctx, id, data, expectedOv, actor, reason),
     delete: (id, expectedOv, actor, reason) => deleteIdentity(ctx, id, expectedOv, actor, reason),
   };
+  return withDatabaseErrors(ops, `identities ${collection}`);
 }

@@ -8,7 +8,8 @@ import { ConflictError } from '../errors.js';
 import { isDuplicateKeyError } from '../mongo/duplicate-key.js';
 import { parseInput } from '../validation/parse-input.js';
 import { records, type IdentityContext } from './documents.js';
-import { auditSchema, createOptionsSchema, dataSchema } from './schemas.js';
+import { auditSchema, createOptionsSchema } from './schemas.js';
+import { checkIdentityData } from './identity-data.js';
 import type { IdentityCreateOptions, IdentityCreateResult } from './types.js';
 
 /** Creates a record of `data` under `options.id` (default a random UUID). */
@@ -19,7 +20,7 @@ export async function createIdentity(
   reason?: string,
   options?: IdentityCreateOptions,
 ): Promise<IdentityCreateResult> {
-  const parsedData = parseInput(dataSchema, data, ['data']);
+  const parsedData = checkIdentityData(data);
   const parsedActor = parseInput(auditSchema, actor, ['actor']);
   const parsedReason = parseInput(auditSchema, reason, ['reason']);
   const id = parseInput(createOptionsSchema, options, ['options'])?.id ?? randomUUID();

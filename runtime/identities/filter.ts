@@ -9,9 +9,13 @@ import { ValidationError, type ErrorIssue } from '../errors.js';
 import type { IdentityDoc } from './documents.js';
 import type { IdentityFilter } from './types.js';
 import { isPlainObject } from '../validation/plain-object.js';
+import { findMongoUnsafeKey, toJsonValue } from '../validation/json-value.js';
 import { findServerCode, SERVER_CODE_OPERATORS as FORBIDDEN_OPERATORS, whyRefused } from '../validation/server-code.js';
 
 type Path = Array<string | number>;
+
+/** Filter values: JSON and Dates (identity data keeps Dates); keys are checked per position. */
+const FILTER_VALUE_RULES = { dates: 'date', mongoDocument: false } as const;
 
 const LOGICAL_OPERATORS = new Set(['$and', '$or', '$nor']);
 const COMPARISON_OPERATORS = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists']);
@@ -63,10 +67,10 @@ class FilterChecker {
   }
 
   private condition(value: unknown, path: Path): unknown {
-    if (!isPlainObject(value)) return value; // a literal: equality
+    if (!isPlainObject(value)) return this.operand(value, path); // a literal: equality
     const keys = Object.keys(value);
     const operators = keys.filter((k) => k.startsWith('$'));
-    if (operators.length === 0) return value; // an embedded document: equality
+    if (operators.length === 0) return this.operand(value, path); // an embedded document: equality
     if (operators.length !== keys.length) {
       this.issues.push({ path, message: 'mixes operators and field names; use either { $op: value } or a literal' });
       return value;
@@ -80,8 +84,19 @@ class FilterChecker {
         this.issues.push({ path: [...path, op], message: `${op} takes an array` });
       } else if (op === '$exists' && typeof operand !== 'boolean') {
         this.issues.push({ path: [...path, op], message: '$exists takes true or false' });
+      } else if (Array.isArray(operand) && (op === '$in' || op === '$nin')) {
+        operand.forEach((item, i) => this.operand(item, [...path, op, i]));
+      } else {
+        this.operand(operand, [...path, op]);
       }
     }
+    return value;
+  }
+
+  /** A compared value: stored data has no `$` or `.` keys, so a value with them is an injection or a bug. */
+  private operand(value: unknown, path: Path): unknown {
+    const unsafe = findMongoUnsafeKey(value, path);
+    if (unsafe) this.issues.push({ path: unsafe.path, message: `the key "${unsafe.key}" cannot be compared: values hold no operators or dotted keys` });
     return value;
   }
 
@@ -103,9 +118,11 @@ export function toIdentityQuery(
   collection: string,
 ): Filter<IdentityDoc> {
   const issues: ErrorIssue[] = [];
-  findForbidden(filter ?? {}, ['filter'], issues);
+  // A plain copy first: RegExp literals, BSON values, NaN, functions, getters and cycles are refused with their path.
+  const plain = toJsonValue(filter ?? {}, ['filter'], FILTER_VALUE_RULES);
+  findForbidden(plain, ['filter'], issues);
   const checker = new FilterChecker(new Set(indexedProps), collection);
-  const translated = checker.filter(filter ?? {}, ['filter']);
+  const translated = checker.filter(plain, ['filter']);
   issues.push(...checker.issues);
   if (issues.length > 0) throw new ValidationError(issues, 'Invalid identity filter');
   // Caller keys all became `data.*` or logical operators, so none can replace the tenant equality.

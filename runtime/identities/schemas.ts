@@ -3,6 +3,7 @@
  * caller data (rather than stripping them) makes a caller who tries to set them find out at once.
  */
 import { z } from 'zod';
+import { wellFormedString } from '../validation/well-formed.js';
 
 /** Page size of `query` when the caller names none. */
 export const DEFAULT_QUERY_LIMIT = 50;
@@ -12,7 +13,7 @@ export const MAX_QUERY_LIMIT = 1000;
 const RESERVED_KEYS = ['_system', '_id'] as const;
 
 /** A record id: any non-empty string. */
-export const idSchema = z.string({ error: 'id must be a string' }).min(1, 'id must be a non-empty string');
+export const idSchema = wellFormedString('id must be a string').pipe(z.string().min(1, 'id must be a non-empty string'));
 
 /** Application data: a plain object without `_system` or `_id`. */
 export const dataSchema = z
@@ -37,7 +38,7 @@ export const expectedOvSchema = z
   .optional();
 
 /** `actor` or `reason`: an optional string. */
-export const auditSchema = z.string({ error: 'must be a string' }).optional();
+export const auditSchema = wellFormedString('must be a string').optional();
 
 /** Options of `create`. */
 export const createOptionsSchema = z.strictObject({ id: idSchema.optional() }).optional();
@@ -73,7 +74,10 @@ export const collectionSchema = z
   .string({ error: 'collection must be a string' })
   .min(1, 'collection must be a non-empty string')
   .regex(/^[^$\0]+$/, 'collection must not contain $ or NUL')
-  .refine((c) => !c.startsWith('system.'), 'collection names starting with system. are reserved by MongoDB');
+  .refine((c) => !c.startsWith('system.'), 'collection names starting with system. are reserved by MongoDB')
+  // `<name>_claims` holds the ov claims of `<name>` (documents.ts): a collection of that name
+  // would share it and break both. Refusing the suffix keeps every existing claims collection.
+  .refine((c) => !c.endsWith('_claims'), 'collection names ending in _claims are reserved for the ov claims of identities collections; choose another name');
 
 /** A tenant id as the ops handle takes it. */
 export const tenantIdSchema = z.string({ error: 'tenantId must be a string' }).min(1, 'tenantId must be a non-empty string');

@@ -1,7 +1,8 @@
 /** `update`: replaces a record's application data as a compare-and-set on its ov. */
 import { parseInput } from '../validation/parse-input.js';
 import { records, type IdentityContext } from './documents.js';
-import { auditSchema, dataSchema, expectedOvSchema, idSchema } from './schemas.js';
+import { auditSchema, expectedOvSchema, idSchema } from './schemas.js';
+import { checkIdentityData } from './identity-data.js';
 import type { IdentityUpdateResult } from './types.js';
 import { writeNextOv } from './write-next-ov.js';
 
@@ -18,16 +19,18 @@ export async function updateIdentity(
   reason?: string,
 ): Promise<IdentityUpdateResult> {
   const parsedId = parseInput(idSchema, id, ['id']);
-  const parsedData = parseInput(dataSchema, data, ['data']);
+  const parsedData = checkIdentityData(data);
   const parsedOv = parseInput(expectedOvSchema, expectedOv, ['expectedOv']);
   const parsedActor = parseInput(auditSchema, actor, ['actor']) ?? null;
   const parsedReason = parseInput(auditSchema, reason, ['reason']) ?? null;
   await ctx.indexesReady();
   const updatedAt = new Date();
   const { ov } = await writeNextOv(ctx, parsedId, parsedOv, async (before, nextOv) => {
-    const result = await records(ctx).updateOne(
+    // A whole-document replace, not `$set: { data }`: FerretDB 1.24 skips a `$set` of an embedded
+    // document that differs from the stored one only in its key names ({ a: 1 } over { b: 1 }).
+    const result = await records(ctx).replaceOne(
       { _id: before._id, tenantId: ctx.tenantId, ov: before.ov },
-      { $set: { ov: nextOv, data: parsedData, updatedAt, actor: parsedActor, reason: parsedReason } },
+      { ...before, ov: nextOv, data: parsedData, updatedAt, actor: parsedActor, reason: parsedReason },
     );
     return result.matchedCount === 1;
   });

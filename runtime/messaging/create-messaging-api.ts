@@ -3,6 +3,7 @@
  * one tenant. The router calls it for `chronos.messaging(tenantId)`; nothing here reads config.
  */
 import type { Db } from 'mongodb';
+import { withDatabaseErrors } from '../mongo/database-errors.js';
 import { parseInput } from '../validation/parse-input.js';
 import { messagingContext } from './context.js';
 import { deadLettersApi } from './dead-letters.js';
@@ -19,7 +20,7 @@ import type { DeliveriesApi, MessagingApi, MessagingOptions } from './types.js';
  * shared by all tenants). Every document it writes carries `tenantId` and every query filters
  * on it; `m.deliveries` exists only when `options.captureDeliveries` is true. Indexes are
  * created on the first write per database per process (see {@link messagingIndexes} for
- * `chronos migrate`).
+ * `chronos migrate`). Every failure is a ChronosError (driver errors become `DatabaseError`s).
  *
  * @example
  * ```ts
@@ -41,10 +42,10 @@ export function createMessagingApi(db: Db, tenantId: string, options: MessagingO
   const ctx = messagingContext(db, tenant, maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES);
   return {
     tenantId: tenant,
-    shared: sharedMemoryApi(ctx),
-    topics: topicsApi(ctx),
-    messages: messagesApi(ctx),
-    ...(captureDeliveries ? { deliveries: deliveriesApi(ctx) } : {}),
-    deadLetters: deadLettersApi(ctx),
+    shared: withDatabaseErrors(sharedMemoryApi(ctx), 'messaging shared'),
+    topics: withDatabaseErrors(topicsApi(ctx), 'messaging topics'),
+    messages: withDatabaseErrors(messagesApi(ctx), 'messaging messages'),
+    ...(captureDeliveries ? { deliveries: withDatabaseErrors(deliveriesApi(ctx), 'messaging deliveries') } : {}),
+    deadLetters: withDatabaseErrors(deadLettersApi(ctx), 'messaging deadLetters'),
   };
 }

@@ -4,19 +4,32 @@
  * tenant comes from the API handle, never from the caller's data.
  */
 import { z } from 'zod';
+import { jsonValueTransform } from '../validation/json-value-schema.js';
+import { wellFormedString } from '../validation/well-formed.js';
+import { isPlainObject } from '../validation/plain-object.js';
 
 /** Page size of the `list` methods when the caller names none. */
 export const DEFAULT_LIST_LIMIT = 100;
 /** Largest page the `list` methods give. */
 export const MAX_LIST_LIMIT = 1000;
 
-const name = (what: string) => z.string({ error: `${what} must be a string` }).min(1, `${what} must be a non-empty string`);
+const name = (what: string) =>
+  wellFormedString(`${what} must be a string`).pipe(z.string().min(1, `${what} must be a non-empty string`));
+/** Values, payloads and headers are stored as BSON: JSON plus Dates, keys MongoDB can store. */
+const STORED_VALUE_RULES = { dates: 'date', mongoDocument: true } as const;
 const time = z.union([z.date(), z.iso.datetime({ offset: true })], {
   error: 'must be a Date or an ISO-8601 date-time string',
 });
 const definedValue = (field: string) =>
-  z.unknown().refine((v) => v !== undefined, `${field} is required (store null for "no value")`);
-const headers = z.record(z.string(), z.unknown(), { error: 'headers must be an object of header name to value' });
+  z.unknown().refine((v) => v !== undefined, `${field} is required (store null for "no value")`).transform(jsonValueTransform(STORED_VALUE_RULES));
+// Walked before any zod object copy: zod's record rebuilds objects by assignment, which drops a
+// `__proto__` key instead of storing it.
+const headers = z
+  .unknown()
+  .transform(jsonValueTransform(STORED_VALUE_RULES))
+  .refine(isPlainObject, 'headers must be an object of header name to value')
+  .transform((value) => value as Record<string, unknown>);
+const note = wellFormedString('must be a string');
 const count = (what: string) =>
   z.number({ error: `${what} must be a number` }).int(`${what} must be an integer`).nonnegative(`${what} must be >= 0`);
 
@@ -51,8 +64,8 @@ export const sharedLoadSchema = z
 export const sharedTombstoneSchema = z.strictObject({
   namespace: name('namespace'),
   key: name('key'),
-  reason: z.string().optional(),
-  actor: z.string().optional(),
+  reason: note.optional(),
+  actor: note.optional(),
 });
 
 /** Input of `m.topics.ensure`. */
@@ -96,8 +109,8 @@ export const deliveryAppendSchema = z.strictObject({
   msgId: name('msgId'),
   attempt: count('attempt'),
   status: z.enum(['pending', 'ack', 'nack', 'dead'], { error: "status must be 'pending', 'ack', 'nack' or 'dead'" }),
-  consumerId: z.string().optional(),
-  reason: z.string().optional(),
+  consumerId: note.optional(),
+  reason: note.optional(),
   ts: time.optional(),
 });
 
@@ -116,7 +129,7 @@ export const deadLetterSaveSchema = z.strictObject({
   headers: headers.optional(),
   payload: definedValue('payload'),
   deliveries: count('deliveries'),
-  reason: z.string().optional(),
+  reason: note.optional(),
   failedAt: time.optional(),
 });
 

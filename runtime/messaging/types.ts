@@ -11,7 +11,7 @@ export type SharedStrategy = 'latest' | 'append';
 export interface SharedSaveInput<T = unknown> {
   namespace: string;
   key: string;
-  /** Any BSON-serialisable value except `undefined`; at most `maxPayloadBytes` as BSON. */
+  /** JSON (plus Dates) without `$`/`.` keys, as the README's "Values" table says; at most `maxPayloadBytes` as BSON. */
   val: T;
   strategy: SharedStrategy;
 }

@@ -8,6 +8,7 @@ import { ValidationError } from '../errors.js';
 import type { CollectionSettings } from './context.js';
 import { readPath } from './meta.js';
 import { isPlainObject } from '../validation/plain-object.js';
+import { toJsonValue } from '../validation/json-value.js';
 
 /** Where a field sits in the input, as zod reports paths. */
 export type FieldPath = string | ReadonlyArray<string | number>;
@@ -75,27 +76,30 @@ export function checkOpId(value: unknown, field: FieldPath = ['options', 'opId']
   return { opId: value };
 }
 
+/** How caller data is copied for a versioned write: JSON, with Dates as ISO strings. */
+const PAYLOAD_RULES = { dates: 'iso-string', mongoDocument: false } as const;
+/** Indexed props are also stored in Mongo (head `meta`, version rows): keys must be field names. */
+const INDEXED_RULES = { dates: 'iso-string', mongoDocument: true } as const;
+
 /**
- * Checks application data for a write and returns its JSON-normalised copy (dates become ISO
- * strings, undefined props disappear), which is what gets stored, indexed and returned.
- * `_system` is refused, not stripped: a caller that sends it has a bug worth hearing about.
+ * Checks application data for a write and returns its exact JSON copy (valid Dates become ISO
+ * strings, undefined props disappear; every other non-JSON value is refused with its path, see
+ * {@link toJsonValue}), which is what gets stored, indexed and returned. `_system` and `_id` are
+ * refused, not stripped: a caller that sends them has a bug worth hearing about. The copy is
+ * taken before those checks, so an own `toJSON` or a getter cannot smuggle them in.
  */
 export function checkData(data: unknown, settings: CollectionSettings, field: FieldPath = 'data'): Record<string, unknown> {
   if (!isPlainObject(data)) {
     throw ValidationError.at(pathOf(field), `expected a plain object of application data, got ${describe(data)}`);
   }
-  if ('_system' in data) {
+  const clean = toJsonValue(data, pathOf(field), PAYLOAD_RULES) as Record<string, unknown>;
+  if (Object.hasOwn(clean, '_system')) {
     throw ValidationError.at([...pathOf(field), '_system'], '_system is managed by Chronos: remove it from the input');
   }
-  if ('_id' in data) {
+  if (Object.hasOwn(clean, '_id')) {
     throw ValidationError.at([...pathOf(field), '_id'], '_id is assigned by Chronos: remove it from the input');
   }
-  let json: string;
-  try {
-    json = JSON.stringify(data);
-  } catch (e) {
-    throw ValidationError.at(pathOf(field), `the document cannot be stored as JSON: ${(e as Error).message}`);
-  }
+  const json = JSON.stringify(clean);
   const size = Buffer.byteLength(json, 'utf8');
   if (size > settings.maxPayloadBytes) {
     throw ValidationError.at(
@@ -103,7 +107,10 @@ export function checkData(data: unknown, settings: CollectionSettings, field: Fi
       `the document is ${size} bytes of JSON, over the limit of ${settings.maxPayloadBytes} bytes (maxPayloadBytes): store large content elsewhere or raise the limit`,
     );
   }
-  const clean = JSON.parse(json) as Record<string, unknown>;
+  for (const prop of settings.indexedProps) {
+    const value = readPath(clean, prop);
+    if (value !== undefined) toJsonValue(value, [...pathOf(field), ...prop.split('.')], INDEXED_RULES);
+  }
   for (const prop of Object.keys(settings.base64Props)) {
     const value = clean[prop];
     if (value === undefined || value === null) continue;

@@ -1,8 +1,8 @@
 /**
  * `listByMeta`: one page of records whose heads match a filter over indexed props and `_system`
- * fields, in a stable order (the sort field, ties broken by id) with an opaque cursor.
+ * fields, in a stable order (the sort field, ties broken by id) with an opaque, validated cursor
+ * (see `list-cursor.ts`).
  */
-import { BSON } from 'mongodb';
 import type { Filter } from 'mongodb';
 import { ValidationError } from '../errors.js';
 import type { Engine } from './engine.js';
@@ -10,6 +10,7 @@ import type { HeadDoc } from './store/head-store.js';
 import type { ChronosRecord, ListPage, ListQuery, ReadOptions } from './types.js';
 import { headField } from './meta-filter.js';
 import { translateMetaFilter } from './meta-filter.js';
+import { afterPosition, decodeCursor, encodeCursor, type ListOrder } from './list-cursor.js';
 import { checkReadOptions, loadRecord } from './read.js';
 
 /** Default page size. */
@@ -17,12 +18,7 @@ export const DEFAULT_LIST_LIMIT = 50;
 /** Largest page size. */
 export const MAX_LIST_LIMIT = 1000;
 
-interface Order {
-  field: string;
-  dir: 1 | -1;
-}
-
-function checkOrder(sort: ListQuery['sort'], engine: Engine): Order {
+function checkOrder(sort: ListQuery['sort'], engine: Engine): ListOrder {
   if (sort === undefined) return { field: '_id', dir: 1 };
   const entries = typeof sort === 'object' && sort !== null ? Object.entries(sort) : [];
   const first = entries[0];
@@ -35,27 +31,14 @@ function checkOrder(sort: ListQuery['sort'], engine: Engine): Order {
   return { field: headField(name, engine.ctx.settings, ['sort', key]), dir };
 }
 
-function encodeCursor(order: Order, head: HeadDoc): string {
-  if (order.field === '_id') return head._id;
-  const value = order.field.split('.').reduce<unknown>((v, part) => (v as Record<string, unknown> | undefined)?.[part], head);
-  return Buffer.from(BSON.EJSON.stringify([value ?? null, head._id], { relaxed: false })).toString('base64url');
+/** The value of the sort field of `head` (dot path), as the cursor records it. */
+function sortValue(order: ListOrder, head: HeadDoc): unknown {
+  return order.field.split('.').reduce<unknown>((v, part) => (v as Record<string, unknown> | undefined)?.[part], head);
 }
 
-function cursorFilter(order: Order, cursor: string): Filter<HeadDoc> {
-  const after = order.dir === 1 ? '$gt' : '$lt';
-  if (order.field === '_id') {
-    if (!/^[0-9a-f]{24}$/.test(cursor)) throw ValidationError.at(['afterId'], 'expected the nextCursor of the previous page (a record id)');
-    return { _id: { [after]: cursor } } as Filter<HeadDoc>;
-  }
-  let value: unknown;
-  let id: unknown;
-  try {
-    [value, id] = BSON.EJSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'), { relaxed: false }) as [unknown, unknown];
-  } catch {
-    throw ValidationError.at(['afterId'], 'expected the nextCursor of the previous page with the same sort');
-  }
-  if (typeof id !== 'string') throw ValidationError.at(['afterId'], 'expected the nextCursor of the previous page with the same sort');
-  return { $or: [{ [order.field]: { [after]: value } }, { [order.field]: value, _id: { [after]: id } }] } as Filter<HeadDoc>;
+function cursorFilter(order: ListOrder, cursor: unknown): Filter<HeadDoc> {
+  const { value, id } = decodeCursor(order, cursor);
+  return afterPosition(order, value, id) as Filter<HeadDoc>;
 }
 
 /**
@@ -74,10 +57,7 @@ export async function listByMeta(engine: Engine, query: ListQuery = {}, options?
   const filter = translateMetaFilter(query.filter, engine.ctx.settings);
   if (Object.keys(filter).length > 0) parts.push(filter as Filter<HeadDoc>);
   if (!query.includeDeleted) parts.push({ deleted: false });
-  if (query.afterId !== undefined) {
-    if (typeof query.afterId !== 'string') throw ValidationError.at(['afterId'], 'expected the nextCursor of the previous page');
-    parts.push(cursorFilter(order, query.afterId));
-  }
+  if (query.afterId !== undefined) parts.push(cursorFilter(order, query.afterId));
   const opts = checkReadOptions(options);
   const mongoFilter: Filter<HeadDoc> = parts.length === 0 ? {} : parts.length === 1 ? (parts[0] as Filter<HeadDoc>) : { $and: parts };
   const sort = order.field === '_id' ? { _id: order.dir } : { [order.field]: order.dir, _id: order.dir };
@@ -88,5 +68,5 @@ export async function listByMeta(engine: Engine, query: ListQuery = {}, options?
     items.push(...(await Promise.all(page.slice(i, i + 8).map((h) => loadRecord(engine, h._id, h, opts)))));
   }
   const last = page[page.length - 1];
-  return heads.length > limit && last ? { items, nextCursor: encodeCursor(order, last) } : { items };
+  return heads.length > limit && last ? { items, nextCursor: encodeCursor(order, sortValue(order, last), last._id) } : { items };
 }

@@ -1,7 +1,8 @@
 /**
  * Validation and translation of `listByMeta` filters. A filter may name indexed props (matched
  * against the head's `meta`), `_system.<field>`, and `_id`; it may use comparison operators and
- * `$and`/`$or`/`$nor`. Server-side JavaScript (`$where`, `$function`, `$accumulator`) is refused
+ * `$and`/`$or`/`$nor`. Values are JSON (and Dates): a RegExp literal, a BSON value or NaN is
+ * refused like an unknown operator. Server-side JavaScript (`$where`, `$function`, `$accumulator`) is refused
  * anywhere in the filter, as is every operator not listed here, so a filter can never reach
  * beyond the handle's head collection or run code on the server.
  */
@@ -9,6 +10,7 @@ import { ValidationError } from '../errors.js';
 import type { CollectionSettings } from './context.js';
 import { isPlainObject } from '../validation/plain-object.js';
 import { findServerCode } from '../validation/server-code.js';
+import { findMongoUnsafeKey, toJsonValue } from '../validation/json-value.js';
 import type { MetaFilter } from './types.js';
 
 /** `_system` fields a filter or sort may use, mapped to their head field. */
@@ -26,6 +28,8 @@ export const SYSTEM_FILTER_FIELDS: Readonly<Record<string, string>> = {
   originCollection: 'originCollection',
 };
 
+/** Filter values: JSON and Dates; keys are checked per position by the translation below. */
+const FILTER_VALUE_RULES = { dates: 'date', mongoDocument: false } as const;
 const DATE_FIELDS = new Set(['insertedAt', 'updatedAt', 'deletedAt']);
 const COMPARISONS = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists']);
 const LOGICAL = new Set(['$and', '$or', '$nor']);
@@ -60,15 +64,17 @@ export function headField(key: string, settings: CollectionSettings, path: Path)
 }
 
 function operand(value: unknown, field: string, path: Path): unknown {
-  if (isPlainObject(value) && Object.keys(value).some((k) => k.startsWith('$'))) {
-    throw ValidationError.at(path, 'an operator value cannot contain operators');
+  const unsafe = findMongoUnsafeKey(value, path);
+  if (unsafe) {
+    throw ValidationError.at(unsafe.path, unsafe.key.startsWith('$') ? 'an operator value cannot contain operators' : 'a key with a dot cannot be compared: MongoDB reads it as a path');
   }
   if (DATE_FIELDS.has(field) && (typeof value === 'string' || value instanceof Date)) {
     const date = new Date(value);
     if (Number.isNaN(date.getTime())) throw ValidationError.at(path, `expected an ISO-8601 time for ${field}`);
     return date;
   }
-  return value;
+  // Indexed props hold the stored JSON, where a Date is its ISO string.
+  return value instanceof Date ? value.toISOString() : value;
 }
 
 function translateCondition(value: unknown, field: string, path: Path): unknown {
@@ -115,6 +121,9 @@ function translate(filter: unknown, settings: CollectionSettings, path: Path): R
  */
 export function translateMetaFilter(filter: MetaFilter | undefined, settings: CollectionSettings): Record<string, unknown> {
   if (filter === undefined) return {};
-  refuseCode(filter, ['filter']);
-  return translate(filter, settings, ['filter']);
+  // A plain JSON copy first: RegExp literals, BSON values (Code...), NaN, functions, getters and
+  // cycles are refused here with their path, so only JSON and Dates reach the translation.
+  const plain = toJsonValue(filter, ['filter'], FILTER_VALUE_RULES);
+  refuseCode(plain, ['filter']);
+  return translate(plain, settings, ['filter']);
 }

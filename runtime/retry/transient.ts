@@ -12,6 +12,7 @@ import {
   MongoOperationTimeoutError,
   MongoServerError,
   MongoServerSelectionError,
+  MongoTopologyClosedError,
 } from 'mongodb';
 import { isChronosError } from '../errors.js';
 import type { FallbackErrorInfo } from '../fallback/types.js';
@@ -22,15 +23,21 @@ const TRANSIENT_SERVER_CODES = new Set([6, 7, 50, 89, 91, 112, 189, 262, 9001, 1
 /** Messages of servers that are busy rather than wrong (FerretDB's SQLite backend says these under write contention). */
 const BUSY_MESSAGE = /SQLITE_BUSY|database is locked|database table is locked/i;
 
+/** Socket errors Node raises when a peer is away or drops the connection. */
+const TRANSIENT_SOCKET_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
+
 /**
- * True when `error` is worth retrying later: a `StorageError` marked `transient`, or a MongoDB
- * network, server-selection or timeout error, or a server error the driver labels retryable.
+ * True when `error` is worth retrying later: a `StorageError` marked `transient`; a MongoDB
+ * network, server-selection, timeout or closed-topology error (a server that was away at the
+ * first operation: the pool's client connects again on the next call); a server error the
+ * driver labels retryable; or a raw socket error such as `ECONNRESET`.
  */
 export function isTransientError(error: unknown): boolean {
   if (isChronosError(error)) {
     return (error.code === 'STORAGE_FAILED' || error.code === 'DATABASE_FAILED') && (error as { transient?: unknown }).transient === true;
   }
   if (
+    error instanceof MongoTopologyClosedError ||
     error instanceof MongoNetworkError ||
     error instanceof MongoNetworkTimeoutError ||
     error instanceof MongoServerSelectionError ||
@@ -43,7 +50,8 @@ export function isTransientError(error: unknown): boolean {
     if (error instanceof MongoServerError && typeof error.code === 'number' && TRANSIENT_SERVER_CODES.has(error.code)) return true;
     return BUSY_MESSAGE.test(error.message);
   }
-  return false;
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'string' && TRANSIENT_SOCKET_CODES.has(code);
 }
 
 /** The recorded form of an error (name, message, code), for the queue and the dead letters. */

@@ -89,7 +89,7 @@ describe.each(BACKENDS)('bad input (%s storage)', (backend) => {
       await refuses(() => ops.update(id, { status: null }), ['data', 'status']);
       await refuses(() => ops.create([1, 2] as never), ['data']);
       await refuses(() => ops.create({ status: 'x', file: 'not base64!' }), ['data', 'file']);
-      await refuses(() => ops.create({ status: 'x', n: 10n } as never), ['data']);
+      await refuses(() => ops.create({ status: 'x', n: 10n } as never), ['data', 'n']);
     });
 
     it('refuses bad lineage and bad options', async () => {
