@@ -32,6 +32,14 @@ describe.each(BACKENDS)('listByMeta (%s storage)', (backend) => {
     expect(all.items).toHaveLength(4);
   });
 
+  it('follows an update that changes which indexed props a record has (the whole head is rewritten)', async () => {
+    const keyed = fx.ops('rekeyed', { settings: { indexedProps: ['orderId', 'status'] } });
+    const { id } = await keyed.create({ orderId: 'A' });
+    await keyed.update(id, { status: 'A' });
+    expect((await keyed.listByMeta({ filter: { status: 'A' } })).items.map((r) => r._id)).toEqual([id]);
+    expect((await keyed.listByMeta({ filter: { orderId: 'A' } })).items).toEqual([]);
+  });
+
   it('accepts comparison operators, $or, nested indexed props and _system fields', async () => {
     const range = await ops.listByMeta({ filter: { amount: { $gte: 50, $lt: 80 } } });
     expect(range.items.map((r) => r.amount)).toEqual([50, 60, 70]);

@@ -34,24 +34,25 @@ export class HeadStore {
    * The commit of a write: sets the head of `id` to `state` (creating it for a first version).
    * Only the holder of the claim on `(id, state.ov)` calls this, while its lease holds, so no
    * compare-and-set is needed: the claim already made it the one writer of that version, and
-   * the version below it is the head it read. Filtering on `_id` alone with `upsert` is also the
-   * one update shape that FerretDB applies without scanning the collection. Idempotent.
+   * the version below it is the head it read. A create inserts the head (on FerretDB, an insert
+   * is the one write that does not scan the collection); later versions replace it. Idempotent.
    *
-   * `shadow` (the dev shadow of this version) is set in the same update; a move without one
-   * removes any shadow of the previous version, so the head never carries another version's copy.
+   * `shadow` (the dev shadow of this version) is part of the document; a head written without one
+   * has none, so the head never carries another version's copy.
    */
   async commit(id: string, state: StoredSystem, meta: Record<string, unknown>, shadow?: HeadShadow): Promise<void> {
+    const doc = headDoc(id, state, meta, shadow);
     if (state.ov === 0) {
       // A create: the record has no head yet, and an insert is the cheapest first write.
       try {
-        await this.coll.insertOne({ _id: id, ...headUpdate(state, meta, shadow).$set });
+        await this.coll.insertOne(doc);
         return;
       } catch (e) {
         if (!isDuplicateKey(e)) throw e;
-        // Our own insert whose reply was lost, or a record whose version 0 was pruned: let the upsert decide.
+        // Our own insert whose reply was lost, or a record whose version 0 was pruned: replace it.
       }
     }
-    await this.coll.updateOne({ _id: id }, headUpdate(state, meta, shadow), { upsert: true });
+    await this.coll.replaceOne({ _id: id }, doc, { upsert: true });
   }
 
   /**
@@ -61,7 +62,7 @@ export class HeadStore {
    */
   async insertMany(heads: ReadonlyArray<{ id: string; state: StoredSystem; meta: Record<string, unknown> }>): Promise<void> {
     try {
-      await this.coll.insertMany(heads.map((h) => ({ _id: h.id, ...pickSystem(h.state), meta: h.meta })), { ordered: false });
+      await this.coll.insertMany(heads.map((h) => headDoc(h.id, h.state, h.meta)), { ordered: false });
     } catch (e) {
       const writeErrors = (e as { writeErrors?: unknown }).writeErrors;
       const list = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as Array<{ code: number }>;
@@ -76,7 +77,7 @@ export class HeadStore {
    */
   async advanceTo(id: string, state: StoredSystem, meta: Record<string, unknown>): Promise<boolean> {
     try {
-      const res = await this.coll.updateOne({ _id: id, ov: { $lt: state.ov } }, headUpdate(state, meta), { upsert: true });
+      const res = await this.coll.replaceOne({ _id: id, ov: { $lt: state.ov } }, headDoc(id, state, meta), { upsert: true });
       return res.modifiedCount + res.upsertedCount > 0;
     } catch (e) {
       // The upsert collided with an existing head that is already at or past this version.
@@ -108,14 +109,14 @@ export class HeadStore {
   }
 }
 
-/** The `$set`/`$unset` that makes a head equal to `state`, `meta` and `shadow`. */
-function headUpdate(state: StoredSystem, meta: Record<string, unknown>, shadow?: HeadShadow): { $set: Omit<HeadDoc, '_id'>; $unset?: Record<string, ''> } {
-  const set: Omit<HeadDoc, '_id'> = { ...pickSystem(state), meta, ...(shadow ? { shadow } : {}) };
-  const unset: Record<string, ''> = shadow ? {} : { shadow: '' };
-  for (const k of ['parentId', 'parentCollection', 'originId', 'originCollection'] as const) {
-    if (set[k] === undefined) unset[k] = '';
-  }
-  return Object.keys(unset).length > 0 ? { $set: set, $unset: unset } : { $set: set };
+/**
+ * The whole head document of a version. Heads are always written whole (insert or replace),
+ * never with `$set`: FerretDB 1.24 skips a `$set` of an embedded document whose keys differ but
+ * whose values compare equal (`meta: { status: 'A' }` over `meta: { orderId: 'A' }` left the old
+ * one), and a replacement also drops the previous version's shadow and lineage by itself.
+ */
+function headDoc(id: string, state: StoredSystem, meta: Record<string, unknown>, shadow?: HeadShadow): HeadDoc {
+  return { _id: id, ...pickSystem(state), meta, ...(shadow ? { shadow } : {}) };
 }
 
 /** True for a Mongo duplicate-key error (E11000), whichever server raised it. */
