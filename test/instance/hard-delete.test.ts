@@ -78,12 +78,15 @@ describe.each(BACKENDS)('hardDelete on %s storage', (backend) => {
 
     it('removes queued fallback writes and dead letters of the record and no others', async () => {
       const { ops, id, otherId, ctx } = await seed('queued');
-      const queue = createFallbackQueue({ db: fx.db, options: { enabled: true, maxRetries: 3, retryDelayMs: 1, maxDelayMs: 1, deadLetterCollection: DEAD }, resolve: () => ctx, clock: () => new Date(Date.now() + 60_000) });
+      // A clock the test moves: an op enqueued in the same millisecond as the drain would not be due yet.
+      let t = Date.now();
+      const queue = createFallbackQueue({ db: fx.db, options: { enabled: true, maxRetries: 3, retryDelayMs: 1, maxDelayMs: 1, deadLetterCollection: DEAD }, resolve: () => ctx, clock: () => new Date(t) });
       const route = { collection: 'queued' };
       const outage = new Error('storage down');
       // Replayed now, both fail for good (an update of a deleted record, a conflict) and become dead letters.
       await queue.enqueue('op-mine-dead', { kind: 'update', id, data: { email: SECRET } }, route, outage);
       await queue.enqueue('op-other', { kind: 'update', id: otherId, data: { email: 'x' }, expectedOv: 99 }, route, outage);
+      t += 1_000;
       await queue.drain();
       await queue.enqueue('op-mine', { kind: 'update', id, data: { email: SECRET } }, route, outage);
       expect((await queue.deadLetters()).map((d) => d._id).sort()).toEqual(['op-mine-dead', 'op-other']);
