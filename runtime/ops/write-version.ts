@@ -113,12 +113,16 @@ function newRow(engine: Engine, input: VersionInput, ov: number, at: Date, meta:
 
 /**
  * Step 4: blobs, then item.json (retried while transient: a PUT of the same bytes is
- * idempotent). On failure the claim is given up so nothing of this write becomes visible.
+ * idempotent). On failure the claim is given up so nothing of this write becomes visible, except
+ * when the lease ran out after a PUT was sent: a settler may then be rolling that very version
+ * forward (the PUT may have landed), so the writer touches nothing and reports the outcome unknown.
  */
 async function writePayload(engine: Engine, row: VersionRow, state: StoredSystem, data: Record<string, unknown>, lease: ClaimLease): Promise<string> {
+  let sent = false;
   try {
     const json = await engine.retry(`writing the payload of ${engine.ctx.collection}/${row.id} v${row.ov}`, async () => {
       lease.check('writing the payload');
+      sent = true;
       return engine.payloads.write(row.id, toSystemFields(state), data).catch((e: unknown) => {
         throw asStorageError(e, `writing the payload of ${row.id} v${row.ov}`);
       });
@@ -127,6 +131,12 @@ async function writePayload(engine: Engine, row: VersionRow, state: StoredSystem
     return json;
   } catch (e) {
     if (e instanceof InjectedCrash) throw e;
+    if (sent && e instanceof LeaseLostError && e.reason === 'expired') {
+      throw new WriteOutcomeUnknownError(
+        `writing the payload of ${engine.ctx.collection}/${row.id} v${row.ov} outlasted its lease (${e.message}); the version is settled by the next write of this record or admin.reconcile(): check getVersion(${row.id}, ${row.ov}) or look for opId ${row.opId} in history(${row.id})`,
+        { id: row.id, ov: row.ov, opId: row.opId as string, cause: e },
+      );
+    }
     throw await giveUp(engine, row, e);
   }
 }

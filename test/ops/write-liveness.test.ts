@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient, MongoNetworkError } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isChronosError } from '../../runtime/errors.js';
+import { StorageError, isChronosError } from '../../runtime/errors.js';
 import { createCollectionOps } from '../../runtime/ops/collection-ops.js';
 import { resolveCollectionSettings } from '../../runtime/ops/context.js';
 import { createLocalObjectStore } from '../../runtime/storage/local/local-object-store.js';
@@ -133,6 +133,41 @@ describe('reconcile and dead writers (local storage)', () => {
     release();
     await expect(slow).resolves.toMatchObject({ ov: 1 });
     expect(await violations(fx, 'dead_claims')).toEqual([]);
+  });
+});
+
+describe('a payload upload that outlasts its lease (local storage)', () => {
+  let fx: Fixture;
+  beforeAll(async () => {
+    fx = await openFixture('local');
+  });
+  afterAll(async () => {
+    await fx.teardown();
+  });
+
+  it('leaves the claim to the settler and reports the outcome unknown, since the PUT it sent may have landed', async () => {
+    let now = Date.now();
+    const clock = () => new Date(now);
+    const ops = fx.ops('slow_put', { clock });
+    const { id } = await ops.create({ n: 0 });
+    // The first PUT of item.json hangs past the lease (the clock jumps) and then fails as a network error would.
+    let failed = false;
+    const store = Object.assign(Object.create(fx.store) as typeof fx.store, {
+      put: async (...args: Parameters<typeof fx.store.put>) => {
+        if (!failed && args[1].endsWith('item.json')) {
+          failed = true;
+          now += 70_000;
+          throw new StorageError('socket hang up', { transient: true });
+        }
+        return fx.store.put(...args);
+      },
+    });
+    const error = await fx.ops('slow_put', { clock, store, leaseMs: 60_000 }).update(id, { n: 1 }, 0, undefined, undefined, { opId: 'op-slow' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'OUTCOME_UNKNOWN', id, ov: 1, opId: 'op-slow' });
+    expect(await fx.db.collection('slow_put_ver').countDocuments({ id, ov: 1 })).toBe(1); // untouched
+    expect((await reconcileCollection(fx.context('slow_put', { clock }))).rolledBack).toEqual([{ id, ov: 1 }]);
+    expect(await ops.getLatest(id)).toMatchObject({ n: 0, _system: { ov: 0 } });
+    expect(await violations(fx, 'slow_put')).toEqual([]);
   });
 });
 
