@@ -10,6 +10,7 @@
 import { ChronosError } from '../errors.js';
 import type { Engine } from './engine.js';
 import type { VersionRow } from './store/version-index.js';
+import { DEFAULT_GRACE_MS } from './context.js';
 
 /** Thrown by {@link ClaimLease.check}: the claim may no longer be ours. Never retried. */
 export class LeaseLostError extends ChronosError {
@@ -71,11 +72,11 @@ export function holdLease(engine: Engine, row: VersionRow): ClaimLease {
 /**
  * True when the writer of a pending claim is known dead: it said it gave up (`abandoned`), or its
  * lease ran out more than the clock skew ago. Rows from before leases existed fall back to
- * `claimedAt` plus `legacyGraceMs`.
+ * `claimedAt` plus {@link DEFAULT_GRACE_MS}.
  */
-export function holderIsDead(engine: Engine, holder: VersionRow, legacyGraceMs: number): boolean {
+export function holderIsDead(engine: Engine, holder: VersionRow): boolean {
   if (holder.abandoned) return true;
   const now = engine.now().getTime();
   if (holder.leaseUntil) return holder.leaseUntil.getTime() + engine.clockSkewMs < now;
-  return holder.claimedAt.getTime() + legacyGraceMs < now;
+  return holder.claimedAt.getTime() + DEFAULT_GRACE_MS < now;
 }

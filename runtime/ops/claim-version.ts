@@ -14,7 +14,6 @@ import { pickSystem } from './stored-state.js';
 import { holderIsDead } from './claim-lease.js';
 import { settleClaim } from './settle-claim.js';
 
-import { DEFAULT_GRACE_MS } from './context.js';
 
 /**
  * Inserts the pending row for `row.id`/`row.ov` with a fresh cv above `above` and a lease, and
@@ -48,7 +47,7 @@ export async function claimVersion(engine: Engine, row: VersionRow, above: numbe
     }
     if (holder.kind === 'hard-delete' && holder.state === 'committed') throw new NotFoundError(`record ${id} in ${engine.ctx.collection} was deleted permanently; its id cannot be written again`);
     const head = await engine.retry(`reading the head of ${id}`, () => engine.heads.get(id));
-    if (holder.state === 'pending' && !isCommitted(holder, head) && holderIsDead(engine, holder, DEFAULT_GRACE_MS)) {
+    if (holder.state === 'pending' && !isCommitted(holder, head) && holderIsDead(engine, holder)) {
       await settleClaim(engine, holder, head);
       if (attempt < 8) continue;
     }

@@ -26,7 +26,7 @@ import { holdLease } from './claim-lease.js';
 import { notifyObservers } from './notify.js';
 import { asChronosError } from '../retry/retry.js';
 import { asStorageError } from './store/payload-store.js';
-import { writeVersion } from './write-version.js';
+import { giveUp, writeVersion } from './write-version.js';
 
 /** Records per batch when `writeOptimization.batchSize` is not set. */
 export const DEFAULT_CREATE_MANY_BATCH = 100;
@@ -142,7 +142,7 @@ async function putAll(engine: Engine, rows: VersionRow[], data: Record<string, u
         );
         done.push(i);
       } catch (e) {
-        outcomes[i] = { ok: false, error: await rollBack(engine, row, e) };
+        outcomes[i] = { ok: false, error: await giveUp(engine, row, e) };
       }
     }
   };
@@ -184,18 +184,6 @@ async function single(engine: Engine, doc: Record<string, unknown>, notes: { act
     if (e instanceof InjectedCrash) throw e;
     return { ok: false, error: asChronosError(e, 'createMany') };
   }
-}
-
-/** Gives up one record's claim after its payload failed: payload, then row; marked abandoned if that fails. */
-async function rollBack(engine: Engine, row: VersionRow, cause: unknown): Promise<ChronosError> {
-  const error = asChronosError(cause, `writing ${engine.ctx.collection}/${row.id} v0`);
-  try {
-    await engine.payloads.deleteVersion(row.id, 0);
-    await engine.ver.release(row.id, 0, row.claim);
-  } catch {
-    await engine.ver.abandon(row.id, 0, row.claim).catch(() => undefined);
-  }
-  return error;
 }
 
 function unknownOutcome(row: VersionRow, error: ChronosError): ChronosError {

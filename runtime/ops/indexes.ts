@@ -18,7 +18,7 @@
  * these keys with `query-shape.ts` (FerretDB scans everything, so `explain` cannot show it).
  */
 
-import type { IndexKey, IndexSpec } from '../mongo/index-spec.js';
+import type { IndexSpec } from '../mongo/index-spec.js';
 
 export type { IndexKey, IndexSpec } from '../mongo/index-spec.js';
 

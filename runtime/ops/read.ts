@@ -11,6 +11,8 @@ import { toSystemFields } from './stored-state.js';
 import type { StoredItem } from './store/payload-store.js';
 import { usableShadow } from './dev-shadow.js';
 import { isCommitted } from './store/version-index.js';
+import type { VersionRow } from './store/version-index.js';
+import type { HeadDoc } from './store/head-store.js';
 import { serverProfile } from '../mongo/server-profile.js';
 
 /** Checks read options; throws ValidationError naming the bad one. */
@@ -94,10 +96,18 @@ export async function getAsOf(engine: Engine, id: string, at: string | Date, opt
   checkId(id);
   const when = checkTime(at);
   const opts = checkReadOptions(options);
-  const head = await engine.heads.get(id);
-  const row = (await serverProfile(engine.ctx.db)).scansQueries ? await engine.ver.asOfByLookups(id, when, head) : await engine.ver.asOf(id, when, head);
+  const row = await versionAsOf(engine, id, when, await engine.heads.get(id));
   if (!row || (row.deleted && !opts.includeDeleted)) return null;
   return loadRecord(engine, id, row, opts);
+}
+
+/**
+ * The newest committed version of `id` at or before `at`, by the strategy that suits the server:
+ * one indexed query on MongoDB, `_id` lookups where every other query scans (FerretDB). Used by
+ * getAsOf and restoreObject.
+ */
+export async function versionAsOf(engine: Engine, id: string, at: Date, head: HeadDoc | null): Promise<VersionRow | null> {
+  return (await serverProfile(engine.ctx.db)).scansQueries ? engine.ver.asOfByLookups(id, at, head) : engine.ver.asOf(id, at, head);
 }
 
 /** Every committed version of a record, oldest first (only the latest with versioning disabled). */

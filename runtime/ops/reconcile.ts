@@ -111,7 +111,7 @@ async function settlePending(engine: Engine, pending: VersionRow[], graceMs: num
       await engine.ver.markCommitted(row.id, row.ov, row.claim);
       continue;
     }
-    const dead = holderIsDead(engine, row, DEFAULT_GRACE_MS) || (forced !== undefined && row.claimedAt.getTime() <= forced);
+    const dead = holderIsDead(engine, row) || (forced !== undefined && row.claimedAt.getTime() <= forced);
     if (!dead) continue;
     const outcome = await settleClaim(engine, row, head);
     if (outcome === 'rolled-forward') report.rolledForward.push(ref);

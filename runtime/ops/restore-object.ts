@@ -6,6 +6,7 @@ import type { Engine } from './engine.js';
 import type { RestoreObjectTarget, UpdateResult } from './types.js';
 import { checkId, checkNote, checkOv, checkTime } from './input-validation.js';
 import { onHead } from './on-head.js';
+import { versionAsOf } from './read.js';
 import { writeVersion } from './write-version.js';
 import type { WrittenVersion } from './write-version.js';
 import { definedNotes } from './create.js';
@@ -46,7 +47,7 @@ export async function restoreObject(
   const notes = definedNotes({ actor: checkNote(actor, 'actor'), reason: checkNote(reason, 'reason') });
   await engine.step('validated', 'restore', id, -1);
   const written = await onHead(engine, 'restore', id, options.expectedOv, 'allow', async (head) => {
-    const row = 'ov' in where ? await engine.ver.committed(id, where.ov, head) : await engine.ver.asOf(id, where.at, head);
+    const row = 'ov' in where ? await engine.ver.committed(id, where.ov, head) : await versionAsOf(engine, id, where.at, head);
     if (!row) {
       throw new NotFoundError(`record ${id} has no version ${'ov' in where ? where.ov : `at or before ${where.at.toISOString()}`} to restore`);
     }

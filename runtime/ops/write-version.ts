@@ -196,7 +196,7 @@ async function committedForUs(engine: Engine, row: VersionRow): Promise<boolean>
  * as a {@link ChronosError}. If the undo fails too, the row is marked abandoned (its next writer
  * then settles it at once, by rolling it back); if even that fails, the outcome is unknown.
  */
-async function giveUp(engine: Engine, row: VersionRow, cause: unknown): Promise<ChronosError> {
+export async function giveUp(engine: Engine, row: VersionRow, cause: unknown): Promise<ChronosError> {
   const error = cause instanceof LeaseLostError ? leaseError(row, cause) : asChronosError(cause, `writing ${engine.ctx.collection}/${row.id} v${row.ov}`);
   try {
     const current = await engine.ver.row(row.id, row.ov);
