@@ -119,8 +119,11 @@ start() {
         versitygw=$(build_versitygw)
         pid_alive s3 || rm -rf "$data/s3"
         mkdir -p "$data/s3"
+        # --keep-alive: the gateway closes every connection after one request unless told otherwise
+        # (S3 itself keeps them open), which made each PUT pay a TCP connect on both sides.
+        # --quiet: no access-log line per request.
         start_one s3 "$S3_PORT" env ROOT_ACCESS_KEY="$S3_ACCESS_KEY" ROOT_SECRET_KEY="$S3_SECRET_KEY" \
-          "$versitygw" --port "127.0.0.1:$S3_PORT" posix "$data/s3"
+          "$versitygw" --port "127.0.0.1:$S3_PORT" --keep-alive --quiet posix "$data/s3"
         ;;
       azure)
         start_one azure "$AZURE_PORT" "$root/node_modules/.bin/azurite-blob" --inMemoryPersistence \

@@ -22,6 +22,7 @@ import { parseEndpoint, requireText } from '../connection-options.js';
 import { assertKeyPrefix, assertObjectKey } from '../object-key.js';
 import type { ListOptions, ObjectInfo, ObjectListPage, ObjectStore, PutOptions } from '../object-store.js';
 import { assertPresignTtl, bodyBytes, listPageSize } from '../request-limits.js';
+import { createDirectObjectRequests, type DirectObjectRequests } from './s3-direct-requests.js';
 import { isAwsEndpoint, usePathStyle } from './s3-endpoint.js';
 import { isTransientS3Failure, nameOf, statusOf, toChronosError } from './s3-errors.js';
 
@@ -37,7 +38,11 @@ export interface S3ObjectStoreOptions {
   readonly secretKey: string;
   /** Address buckets as `host/bucket` (true) or `bucket.host` (false); default: see {@link usePathStyle}. */
   readonly forcePathStyle?: boolean;
-  /** Tries per call, the first included, before an error surfaces; default 3. */
+  /**
+   * Tries per call through the SDK, the first included, before an error surfaces; default 3.
+   * `put` and `get` on a path-style endpoint make one direct try before these (see
+   * `s3-direct-requests.ts`), so a failing server sees one request more from them.
+   */
   readonly maxAttempts?: number;
   /** Milliseconds to wait for a TCP connection; default 10,000. */
   readonly connectTimeoutMs?: number;
@@ -69,11 +74,12 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
   requireText('accessKey', options.accessKey);
   requireText('secretKey', options.secretKey);
   const onAws = isAwsEndpoint(endpoint);
+  const pathStyle = usePathStyle(endpoint, options.forcePathStyle);
   const client = new S3Client({
     endpoint: options.endpoint,
     region: options.region,
     credentials: { accessKeyId: options.accessKey, secretAccessKey: options.secretKey },
-    forcePathStyle: usePathStyle(endpoint, options.forcePathStyle),
+    forcePathStyle: pathStyle,
     maxAttempts: options.maxAttempts ?? 3,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
@@ -82,6 +88,10 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
       requestTimeout: options.requestTimeoutMs ?? 60_000,
     },
   });
+
+  // PutObject and GetObject skip the command pipeline where the URL is plain (see s3-direct-requests).
+  const direct: DirectObjectRequests | undefined =
+    pathStyle && endpoint.pathname === '/' ? createDirectObjectRequests(client, endpoint, options.region) : undefined;
 
   async function send<T>(action: string, bucket: string, key: string | undefined, call: () => Promise<T>): Promise<T> {
     try {
@@ -133,6 +143,8 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
       assertS3BucketName(bucket);
       assertObjectKey(key);
       const bytes = bodyBytes(body);
+      const contentType = putOptions?.contentType ?? 'application/octet-stream';
+      if (direct !== undefined && (await direct.put(bucket, key, bytes, contentType))) return;
       await send('writing', bucket, key, () =>
         client.send(
           new PutObjectCommand({
@@ -140,7 +152,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
             Key: key,
             Body: bytes,
             ContentLength: bytes.byteLength,
-            ContentType: putOptions?.contentType ?? 'application/octet-stream',
+            ContentType: contentType,
           }),
         ),
       );
@@ -149,6 +161,8 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
     async get(bucket, key) {
       assertS3BucketName(bucket);
       assertObjectKey(key);
+      const bytes = direct === undefined ? undefined : await direct.get(bucket, key);
+      if (bytes !== undefined) return bytes;
       return send('reading', bucket, key, async () => {
         const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
         if (response.Body === undefined) return new Uint8Array(0);
