@@ -16,6 +16,7 @@ export type ObjectStoreFactory = (config: ParsedChronosConfig, connRef: string |
 export class ConnectionPool {
   private readonly mongoClients = new Map<string, MongoClient>();
   private readonly stores = new Map<string, ObjectStore>();
+  private readonly dbs = new Map<string, Db>();
   private closed = false;
 
   constructor(
@@ -38,9 +39,16 @@ export class ConnectionPool {
     return client;
   }
 
-  /** The database `dbName` on the client for `uri`. */
+  /** The database `dbName` on the client for `uri` (one `Db` object per pair, made once). */
   db(uri: string, dbName: string): Db {
-    return this.mongoClient(uri).db(dbName);
+    this.assertOpen();
+    const key = `${uri}\u0000${dbName}`;
+    let db = this.dbs.get(key);
+    if (!db) {
+      db = this.mongoClient(uri).db(dbName);
+      this.dbs.set(key, db);
+    }
+    return db;
   }
 
   /** The store for a storage connection, or for the local folder when `connRef` is undefined. */
@@ -79,6 +87,7 @@ export class ConnectionPool {
       ...[...this.stores.values()].map((store) => store.close()),
     ];
     this.mongoClients.clear();
+    this.dbs.clear();
     this.stores.clear();
     await Promise.all(closing);
   }

@@ -17,11 +17,29 @@ export function runtimeTenants(config: ParsedChronosConfig): RuntimeTenant[] {
 
 /** The analytics database of the runtime tenant whose database is `dbName`, if it has one. */
 export function analyticsDbForRuntimeDb(config: ParsedChronosConfig, pool: ConnectionPool, dbName: string, tenantId?: string): Db | undefined {
+  // Asked on every counted write: the look-up is made once per config, database and tenant.
+  let known = analyticsPlaces.get(config);
+  if (!known) {
+    known = new Map();
+    analyticsPlaces.set(config, known);
+  }
+  const key = `${dbName}\u0000${tenantId ?? ''}`;
+  let place = known.get(key);
+  if (place === undefined) {
+    place = analyticsPlaceOf(config, dbName, tenantId);
+    known.set(key, place);
+  }
+  return place === null ? undefined : pool.db(place.uri, place.dbName);
+}
+
+const analyticsPlaces = new WeakMap<ParsedChronosConfig, Map<string, { uri: string; dbName: string } | null>>();
+
+function analyticsPlaceOf(config: ParsedChronosConfig, dbName: string, tenantId: string | undefined): { uri: string; dbName: string } | null {
   const tenant = runtimeTenants(config).find((t) => t.dbName === dbName && (tenantId === undefined || t.tenantId === tenantId));
-  if (!tenant?.analyticsDbName) return undefined;
+  if (!tenant?.analyticsDbName) return null;
   // The analytics database lives beside the tenant's runtime database, on the same connection.
   const route = resolveRoute(config, { databaseType: 'runtime', tenantId: tenant.tenantId, collection: 'cnt_total' });
-  return pool.db(route.mongo.uri, tenant.analyticsDbName);
+  return { uri: route.mongo.uri, dbName: tenant.analyticsDbName };
 }
 
 /** The runtime and analytics databases of a tenant, for analytics rules. */

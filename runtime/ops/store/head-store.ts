@@ -4,7 +4,8 @@
  * here by `_id`, whatever the length of the history. Moving a head is the commit point of a
  * write (see `write-protocol.md`). Every query on heads lives in this file.
  */
-import type { Collection, Db, Filter, Sort } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Db, Filter, Sort } from 'mongodb';
+import { GroupCommit, outcomesFromBulkError, sharedGroupCommit } from './group-commit.js';
 import type { StoredSystem } from '../stored-state.js';
 import { pickSystem } from '../stored-state.js';
 import type { HeadShadow } from '../dev-shadow.js';
@@ -21,8 +22,24 @@ export interface HeadDoc extends StoredSystem {
 export class HeadStore {
   private readonly coll: Collection<HeadDoc>;
 
+  private readonly moves: GroupCommit<HeadMove>;
+
   constructor(db: Db, name: string) {
-    this.coll = db.collection<HeadDoc>(name);
+    const coll = db.collection<HeadDoc>(name);
+    this.coll = coll;
+    this.moves = sharedGroupCommit(db.client, `${db.databaseName}\u0000${name}\u0000moves`, () =>
+      new GroupCommit<HeadMove>(
+        async (moves) => {
+          try {
+            await coll.bulkWrite(moves.map(asBulkOperation), { ordered: false });
+            return moves.map(() => ({ ok: true }) as const);
+          } catch (e) {
+            return outcomesFromBulkError(e, moves.length);
+          }
+        },
+        (move) => move.doc._id,
+      ),
+    );
   }
 
   /** The head of `id`, or null. */
@@ -42,17 +59,18 @@ export class HeadStore {
    */
   async commit(id: string, state: StoredSystem, meta: Record<string, unknown>, shadow?: HeadShadow): Promise<void> {
     const doc = headDoc(id, state, meta, shadow);
+    // Sent with the head moves other callers make at the same moment (see group-commit.ts).
     if (state.ov === 0) {
       // A create: the record has no head yet, and an insert is the cheapest first write.
       try {
-        await this.coll.insertOne(doc);
+        await this.moves.submit({ kind: 'insert', doc });
         return;
       } catch (e) {
         if (!isDuplicateKey(e)) throw e;
         // Our own insert whose reply was lost, or a record whose version 0 was pruned: replace it.
       }
     }
-    await this.coll.replaceOne({ _id: id }, doc, { upsert: true });
+    await this.moves.submit({ kind: 'replace', doc });
   }
 
   /**
@@ -115,6 +133,18 @@ export class HeadStore {
  * whose values compare equal (`meta: { status: 'A' }` over `meta: { orderId: 'A' }` left the old
  * one), and a replacement also drops the previous version's shadow and lineage by itself.
  */
+/** One head write of the commit step: the first head of a record, or a whole new head over the old. */
+interface HeadMove {
+  readonly kind: 'insert' | 'replace';
+  readonly doc: HeadDoc;
+}
+
+function asBulkOperation(move: HeadMove): AnyBulkWriteOperation<HeadDoc> {
+  return move.kind === 'insert'
+    ? { insertOne: { document: move.doc } }
+    : { replaceOne: { filter: { _id: move.doc._id }, replacement: move.doc, upsert: true } };
+}
+
 function headDoc(id: string, state: StoredSystem, meta: Record<string, unknown>, shadow?: HeadShadow): HeadDoc {
   return { _id: id, ...pickSystem(state), meta, ...(shadow ? { shadow } : {}) };
 }

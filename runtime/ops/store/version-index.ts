@@ -6,6 +6,7 @@
  * ({@link isCommitted}); `state` is set to `committed` only by repairs, never on the write path.
  * Every query on rows lives in this file. See `write-protocol.md`.
  */
+import { GroupCommit, outcomesFromBulkError, sharedGroupCommit } from './group-commit.js';
 import type { Collection, Db } from 'mongodb';
 import type { StoredSystem } from '../stored-state.js';
 import type { WriteOptions } from '../types.js';
@@ -68,13 +69,32 @@ export function isCommitted(row: VersionRow, head: Pick<HeadDoc, 'ov'> | null): 
 export class VersionIndex {
   private readonly coll: Collection<VersionRow>;
 
+  private readonly claims: GroupCommit<VersionRow & { _id: string }>;
+
   constructor(db: Db, name: string) {
-    this.coll = db.collection<VersionRow>(name);
+    const coll = db.collection<VersionRow>(name);
+    this.coll = coll;
+    this.claims = sharedGroupCommit(db.client, `${db.databaseName}\u0000${name}\u0000claims`, () =>
+      new GroupCommit<VersionRow & { _id: string }>(
+        async (rows) => {
+          try {
+            await coll.insertMany([...rows], { ordered: false });
+            return rows.map(() => ({ ok: true }) as const);
+          } catch (e) {
+            return outcomesFromBulkError(e, rows.length);
+          }
+        },
+        (row) => row._id,
+      ),
+    );
   }
 
-  /** Inserts a pending row; throws the server's E11000 when `(id, ov)` or `cv` is taken (or this very row exists). */
+  /**
+   * Inserts a pending row (with the claims other callers make at the same moment, see
+   * group-commit.ts); throws the server's E11000 when `(id, ov)` or `cv` is taken (or this very row exists).
+   */
   async claim(row: VersionRow): Promise<void> {
-    await this.coll.insertOne({ ...row, _id: rowKey(row.id, row.ov) });
+    await this.claims.submit({ ...row, _id: rowKey(row.id, row.ov) });
   }
 
   /**

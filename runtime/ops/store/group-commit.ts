@@ -1,0 +1,139 @@
+/**
+ * Group commit for single-document writes: while one command to a collection is on the wire,
+ * the writes that arrive for that collection wait and then leave together as one command.
+ *
+ * A lone caller pays nothing (its write leaves at once, as one-element batch); under load the
+ * batches grow with the number of callers, so N concurrent writers cost about one command per
+ * round trip instead of N. That is what lets concurrent callers outrun one: on FerretDB's SQLite
+ * backend every command is a transaction that takes the database's write lock, and on this
+ * machine every command also costs a socket write on each side. Each write still gets its own
+ * outcome: the per-document errors of an unordered batch go to their own callers only.
+ *
+ * One batch is in flight per collection and kind of write. Writes with the same key (the same
+ * document) never share a batch, so an unordered batch cannot apply them out of order.
+ */
+import { MongoError } from 'mongodb';
+import type { MongoClient } from 'mongodb';
+
+/** What the send function of a {@link GroupCommit} answers for each item of its batch. */
+export type ItemOutcome = { readonly ok: true } | { readonly ok: false; readonly error: unknown };
+
+interface Waiting<T> {
+  readonly item: T;
+  readonly key: string;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** The most writes one batch carries. */
+export const MAX_GROUP = 64;
+
+/**
+ * Queues writes and sends them in batches, one batch at a time. `send` writes a batch and answers
+ * one outcome per item, in order; when it throws, every item of the batch fails with that error
+ * (and its caller's retry, if any, sends it again).
+ */
+export class GroupCommit<T> {
+  private readonly waiting: Waiting<T>[] = [];
+  private sending = false;
+
+  constructor(
+    private readonly send: (items: readonly T[]) => Promise<readonly ItemOutcome[]>,
+    private readonly keyOf: (item: T) => string,
+    private readonly maxGroup: number = MAX_GROUP,
+  ) {}
+
+  /** Writes `item` with the next batch; settles when that batch has answered for it. */
+  submit(item: T): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ item, key: this.keyOf(item), resolve, reject });
+      if (!this.sending) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.sending = true;
+    try {
+      while (this.waiting.length > 0) {
+        const batch = this.takeBatch();
+        let outcomes: readonly ItemOutcome[];
+        try {
+          outcomes = await this.send(batch.map((w) => w.item));
+        } catch (error) {
+          for (const w of batch) w.reject(error);
+          continue;
+        }
+        batch.forEach((w, i) => {
+          const outcome = outcomes[i];
+          if (outcome === undefined || outcome.ok) w.resolve();
+          else w.reject(outcome.error);
+        });
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  /** Up to `maxGroup` waiting writes in arrival order, at most one per key; the rest wait on. */
+  private takeBatch(): Waiting<T>[] {
+    const batch: Waiting<T>[] = [];
+    const keys = new Set<string>();
+    for (let i = 0; i < this.waiting.length && batch.length < this.maxGroup; ) {
+      const w = this.waiting[i] as Waiting<T>;
+      if (keys.has(w.key)) {
+        i += 1;
+        continue;
+      }
+      keys.add(w.key);
+      batch.push(w);
+      this.waiting.splice(i, 1);
+    }
+    return batch;
+  }
+}
+
+/** One failed document of an unordered batch, as the server reported it. */
+interface WriteErrorLike {
+  readonly index: number;
+  readonly code?: number;
+  readonly errmsg?: string;
+}
+
+/**
+ * Outcomes for an unordered batch of `count` writes from the error it threw: each document the
+ * server names in `writeErrors` fails with a MongoError carrying its own code and message (so an
+ * E11000 is still an E11000 to its caller), the rest succeeded. An error without per-document
+ * errors (network, timeout, a refused command) is rethrown: it concerns the whole batch.
+ */
+export function outcomesFromBulkError(error: unknown, count: number): ItemOutcome[] {
+  const writeErrors = (error as { writeErrors?: unknown } | null)?.writeErrors;
+  const list = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as WriteErrorLike[];
+  if (list.length === 0) throw error;
+  const outcomes: ItemOutcome[] = Array.from({ length: count }, () => ({ ok: true }) as const);
+  for (const w of list) {
+    const failure = new MongoError(w.errmsg ?? `write ${w.index} of a batch failed`);
+    if (w.code !== undefined) failure.code = w.code;
+    outcomes[w.index] = { ok: false, error: failure };
+  }
+  return outcomes;
+}
+
+const registries = new WeakMap<MongoClient, Map<string, GroupCommit<unknown>>>();
+
+/**
+ * The one {@link GroupCommit} of a client, database, collection and kind of write, made by
+ * `create` the first time, so every handle on that collection in this process shares it.
+ */
+export function sharedGroupCommit<T>(client: MongoClient, key: string, create: () => GroupCommit<T>): GroupCommit<T> {
+  let byKey = registries.get(client);
+  if (!byKey) {
+    byKey = new Map();
+    registries.set(client, byKey);
+  }
+  let group = byKey.get(key) as GroupCommit<T> | undefined;
+  if (!group) {
+    group = create();
+    byKey.set(key, group as GroupCommit<unknown>);
+  }
+  return group;
+}
