@@ -4,7 +4,9 @@
  * {@link DEFAULT_CREATE_MANY_BATCH}): one unordered `insertMany` of the pending rows (the
  * claims), the payload PUTs {@link PUT_CONCURRENCY} at a time, and one unordered `insertMany` of
  * the heads (the commit; fresh ids have no head yet, so an insert is the cheapest head write).
- * A batch is three round trips to MongoDB whatever its size, instead of three per record.
+ * A batch is three round trips to MongoDB whatever its size, instead of three per record (its
+ * cvs come from one reservation too), and two batches run at once so the storage stays busy
+ * while a batch waits on MongoDB.
  *
  * Per record, the outcome is that of a single create: a record whose claim or payload failed
  * left nothing visible (its claim was rolled back, or marked abandoned for the next writer or
@@ -27,12 +29,16 @@ import { notifyObservers } from './notify.js';
 import { asChronosError } from '../retry/retry.js';
 import { asStorageError } from './store/payload-store.js';
 import { giveUp, writeVersion } from './write-version.js';
+import { createLimiter, forEachConcurrently, type Limiter } from '../storage/bounded-concurrency.js';
 
 /** Records per batch when `writeOptimization.batchSize` is not set. */
 export const DEFAULT_CREATE_MANY_BATCH = 100;
 
-/** Payload uploads in flight at once within a batch. */
+/** Payload uploads in flight at once, over all the batches of one call. */
 export const PUT_CONCURRENCY = 32;
+
+/** Batches of one createMany call in progress at once (see inOverlappingBatches). */
+export const BATCHES_IN_FLIGHT = 2;
 
 /** One record's outcome in a {@link CreateManyError}. */
 export type CreateManyOutcome = { ok: true; result: CreateResult } | { ok: false; error: ChronosError };
@@ -73,18 +79,28 @@ export async function createManyRecords(
   const clean = records.map((record, i) => checkData(record, engine.ctx.settings, `records[${i}]`));
   const notes = definedNotes({ actor: checkNote(actor, 'actor'), reason: checkNote(reason, 'reason') });
   await engine.retry(`creating the indexes of ${engine.ctx.collection}`, () => engine.ready());
-  const outcomes: CreateManyOutcome[] = [];
   const size = Math.max(1, Math.min(batchSize, 1000));
-  for (let start = 0; start < clean.length; start += size) {
-    outcomes.push(...(await createBatch(engine, clean.slice(start, start + size), notes)));
-  }
+  const batches: Record<string, unknown>[][] = [];
+  for (let start = 0; start < clean.length; start += size) batches.push(clean.slice(start, start + size));
+  // Batches overlap (one uploads while another waits on MongoDB) and share one upload limit.
+  const results = new Array<CreateManyOutcome[]>(batches.length);
+  const uploads = createLimiter(PUT_CONCURRENCY);
+  await forEachConcurrently(batches, BATCHES_IN_FLIGHT, async (batch, index) => {
+    results[index] = await createBatch(engine, batch, notes, uploads);
+  });
+  const outcomes = results.flat();
   if (outcomes.some((o) => !o.ok)) throw new CreateManyError(outcomes);
   return outcomes.map((o) => (o as { ok: true; result: CreateResult }).result);
 }
 
-async function createBatch(engine: Engine, data: Record<string, unknown>[], notes: { actor?: string; reason?: string }): Promise<CreateManyOutcome[]> {
-  const rows: VersionRow[] = [];
-  for (const doc of data) rows.push(await newRow(engine, doc, notes));
+async function createBatch(
+  engine: Engine,
+  data: Record<string, unknown>[],
+  notes: { actor?: string; reason?: string },
+  uploads: Limiter,
+): Promise<CreateManyOutcome[]> {
+  const cvs = await engine.retry(`drawing ${data.length} cvs for ${engine.ctx.collection}`, () => engine.cvs.drawMany(data.length));
+  const rows = data.map((doc, i) => newRow(engine, doc, cvs[i] as number, notes));
   const outcomes = new Array<CreateManyOutcome | undefined>(rows.length);
   const duplicates = await engine.retry(`claiming ${rows.length} new records in ${engine.ctx.collection}`, () => engine.ver.claimMany(rows));
   const leases = rows.map((row, i) => (duplicates.has(i) ? undefined : holdLease(engine, row)));
@@ -93,7 +109,7 @@ async function createBatch(engine: Engine, data: Record<string, unknown>[], note
       // Only a cv can collide for a fresh id (a counter behind after a non-atomic `$inc`): write it alone, which re-syncs.
       outcomes[i] = await single(engine, data[i] as Record<string, unknown>, notes);
     }
-    const written = await putAll(engine, rows, data, outcomes);
+    const written = await putAll(engine, rows, data, outcomes, uploads);
     await commitHeads(engine, rows, data, written, outcomes);
   } finally {
     for (const lease of leases) lease?.stop();
@@ -101,13 +117,13 @@ async function createBatch(engine: Engine, data: Record<string, unknown>[], note
   return outcomes as CreateManyOutcome[];
 }
 
-async function newRow(engine: Engine, doc: Record<string, unknown>, notes: { actor?: string; reason?: string }): Promise<VersionRow> {
+function newRow(engine: Engine, doc: Record<string, unknown>, cv: number, notes: { actor?: string; reason?: string }): VersionRow {
   const at = engine.now();
   const claim = randomUUID();
   return {
     id: newId(),
     ov: 0,
-    cv: await engine.cvs.draw(),
+    cv,
     insertedAt: at,
     updatedAt: at,
     deletedAt: null,
@@ -126,31 +142,35 @@ async function newRow(engine: Engine, doc: Record<string, unknown>, notes: { act
 }
 
 /** Uploads the payloads of every claimed record, {@link PUT_CONCURRENCY} at a time; returns the indexes whose payload is complete. */
-async function putAll(engine: Engine, rows: VersionRow[], data: Record<string, unknown>[], outcomes: Array<CreateManyOutcome | undefined>): Promise<number[]> {
+async function putAll(
+  engine: Engine,
+  rows: VersionRow[],
+  data: Record<string, unknown>[],
+  outcomes: Array<CreateManyOutcome | undefined>,
+  uploads: Limiter,
+): Promise<number[]> {
   const todo = rows.map((_, i) => i).filter((i) => outcomes[i] === undefined);
   const done: number[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < todo.length) {
-      const i = todo[next++] as number;
-      const row = rows[i] as VersionRow;
-      try {
-        await engine.retry(`writing the payload of ${engine.ctx.collection}/${row.id} v0`, () =>
-          engine.payloads.write(row.id, toSystemFields(pickSystem(row)), data[i] as Record<string, unknown>).catch((e: unknown) => {
-            throw asStorageError(e, `writing the payload of ${row.id} v0`);
-          }),
-        );
-        done.push(i);
-      } catch (e) {
-        outcomes[i] = { ok: false, error: await giveUp(engine, row, e) };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PUT_CONCURRENCY, todo.length) }, worker));
+  await Promise.all(
+    todo.map((i) =>
+      uploads(async () => {
+        const row = rows[i] as VersionRow;
+        try {
+          await engine.retry(`writing the payload of ${engine.ctx.collection}/${row.id} v0`, () =>
+            engine.payloads.write(row.id, toSystemFields(pickSystem(row)), data[i] as Record<string, unknown>).catch((e: unknown) => {
+              throw asStorageError(e, `writing the payload of ${row.id} v0`);
+            }),
+          );
+          done.push(i);
+        } catch (e) {
+          outcomes[i] = { ok: false, error: await giveUp(engine, row, e) };
+        }
+      }),
+    ),
+  );
   return done.sort((a, b) => a - b);
 }
 
-/** The commit of a batch: one unordered insert of the heads; a head that exists already is ours (a retried insert). */
 async function commitHeads(engine: Engine, rows: VersionRow[], data: Record<string, unknown>[], written: number[], outcomes: Array<CreateManyOutcome | undefined>): Promise<void> {
   if (written.length === 0) return;
   try {

@@ -1,6 +1,7 @@
 /**
  * Runs `task` over `items` with at most `limit` in flight, resolving once all succeed and
- * rejecting with the first failure (tasks already running still finish; none start after it).
+ * rejecting with the first failure once the tasks already running have finished (none start
+ * after it, and none is still running when the call settles).
  * Used where a backend has no batch call, so a large batch cannot open thousands of sockets
  * or file handles at once.
  */
@@ -24,5 +25,31 @@ export async function forEachConcurrently<T>(
     }
   }
   const workers = Array.from({ length: Math.min(limit, items.length) }, () => worker());
-  await Promise.all(workers);
+  const settled = await Promise.allSettled(workers);
+  const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (rejected) throw rejected.reason;
+}
+
+/** Runs tasks with at most `limit` of them in flight; the others wait their turn in order. */
+export type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
+
+/**
+ * A {@link Limiter} to share between callers that together must not exceed `limit` (for example
+ * the uploads of several batches of one call).
+ */
+export function createLimiter(limit: number): Limiter {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running += 1;
+    try {
+      return await task();
+    } finally {
+      // Hand the slot straight to the next in line, or free it.
+      const next = waiting.shift();
+      if (next) next();
+      else running -= 1;
+    }
+  };
 }

@@ -65,7 +65,7 @@ describe.each(BACKENDS)('createMany on %s storage', (backend) => {
       expect(commands.filter((c) => c !== 'insert' && c !== 'findAndModify' && c !== 'endSessions')).toEqual([]); // findAndModify: cv blocks only
     });
 
-    it('keeps at most PUT_CONCURRENCY uploads in flight', async () => {
+    it('keeps at most PUT_CONCURRENCY uploads in flight over all its batches, which overlap', async () => {
       let inFlight = 0;
       let most = 0;
       const gated = storeWithPut(fx.store, async (bucket, key, body, options) => {
@@ -78,8 +78,9 @@ describe.each(BACKENDS)('createMany on %s storage', (backend) => {
           inFlight -= 1;
         }
       });
-      const results = await fx.ops('gated', { store: gated }).createMany(Array.from({ length: 80 }, (_, n) => ({ n })));
-      expect(results).toHaveLength(80);
+      const results = await fx.ops('gated', { store: gated }).createMany(Array.from({ length: 200 }, (_, n) => ({ n })), undefined, undefined, 25);
+      expect(results.map((r) => r.id)).toHaveLength(200);
+      expect(new Set(results.map((r) => r.cv)).size).toBe(200);
       expect(most).toBeGreaterThan(1);
       expect(most).toBeLessThanOrEqual(PUT_CONCURRENCY);
     });

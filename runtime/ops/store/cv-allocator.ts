@@ -59,18 +59,38 @@ export class CvAllocator {
   }
 
   /** After a cv collision: moves the counter past every cv in use and drops the local block. */
+  /**
+   * `count` fresh cvs for new records (createMany): what is left of the current block, and the
+   * rest from one reservation sized to the need (at least a block), not one per 32.
+   */
+  async drawMany(count: number): Promise<number[]> {
+    const cvs: number[] = [];
+    while (cvs.length < count) {
+      if (this.next > this.end) {
+        this.refill ??= this.reserve(Math.max(this.blockSize, count - cvs.length)).finally(() => {
+          this.refill = undefined;
+        });
+        await this.refill;
+        continue;
+      }
+      cvs.push(this.next);
+      this.next += 1;
+    }
+    return cvs;
+  }
+
   async resync(): Promise<void> {
     const max = await this.ver.maxCv();
     await this.counter.updateOne({ _id: CV_ID }, { $max: { value: max } }, { upsert: true });
     this.end = 0;
   }
 
-  private async reserve(): Promise<void> {
+  private async reserve(size = this.blockSize): Promise<void> {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        const doc = await this.counter.findOneAndUpdate({ _id: CV_ID }, { $inc: { value: this.blockSize } }, { upsert: true, returnDocument: 'after' });
+        const doc = await this.counter.findOneAndUpdate({ _id: CV_ID }, { $inc: { value: size } }, { upsert: true, returnDocument: 'after' });
         if (!doc) throw new Error('cv counter upsert returned nothing');
-        this.next = doc.value - this.blockSize + 1;
+        this.next = doc.value - size + 1;
         this.end = doc.value;
         return;
       } catch (e) {
