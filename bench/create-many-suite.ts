@@ -27,8 +27,10 @@ export interface CreateManyRow {
   /** Wall time of each createMany call (ms), over all rounds. */
   createManyMs: Measurement;
   /**
-   * The storage ceiling: bare PutObject calls (or file writes) of the same documents, with as many
-   * in flight as createMany uses, per second. createMany cannot beat it (one PUT per record).
+   * The SDK's storage ceiling: bare PutObject calls through `client.send` (or file writes) of the
+   * same documents, with as many in flight as createMany uses, per second. The engine's S3 store
+   * sends its PUTs without the SDK's command pipeline (`s3-direct-requests.ts`), so on S3
+   * createMany can pass it; on the local folder it cannot (one write per record).
    */
   rawPutPerSecond: number;
 }

@@ -134,7 +134,7 @@ function printCreateMany(backend: string, createMany: CreateManyRow): void {
     [
       ['sequential create (latency of one create)', fmt(createMany.sequentialPerSecond, 0), '1.00x', fmt(createMany.create.medianMs), fmt(createMany.create.p99Ms)],
       [`createMany (latency of one call of ${createMany.records} records)`, fmt(createMany.createManyPerSecond, 0), `${fmt(createMany.createManyPerSecond / createMany.sequentialPerSecond)}x`, fmt(createMany.createManyMs.medianMs), fmt(createMany.createManyMs.p99Ms)],
-      [`storage ceiling: bare PUTs of the same documents, ${createMany.putConcurrency} in flight, no MongoDB`, fmt(createMany.rawPutPerSecond, 0), `${fmt(createMany.rawPutPerSecond / createMany.sequentialPerSecond)}x`, '-', '-'],
+      [`SDK storage ceiling: bare PutObject calls through client.send of the same documents, ${createMany.putConcurrency} in flight, no MongoDB (the engine's own PUTs skip the SDK's command pipeline, so it can pass this)`, fmt(createMany.rawPutPerSecond, 0), `${fmt(createMany.rawPutPerSecond / createMany.sequentialPerSecond)}x`, '-', '-'],
     ],
   );
 }
@@ -233,7 +233,7 @@ async function createManyScenario({ fx, options, first, log }: ScenarioRun): Pro
       ...(createMany.records < 1_000 && { spoiler: `${createMany.records} of 1,000 records` }),
     },
     {
-      operation: `createMany vs the storage ceiling (bare PUTs of the same ${createMany.records} documents, ${createMany.putConcurrency} in flight)`,
+      operation: `createMany vs the SDK storage ceiling (bare client.send PutObject calls of the same ${createMany.records} documents, ${createMany.putConcurrency} in flight)`,
       engine: perSecond(createMany.createManyPerSecond, 'record'),
       baseline: perSecond(createMany.rawPutPerSecond, 'PUT'),
       ratio: createMany.createManyPerSecond / createMany.rawPutPerSecond,
