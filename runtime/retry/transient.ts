@@ -10,7 +10,6 @@ import {
   MongoNetworkError,
   MongoNetworkTimeoutError,
   MongoOperationTimeoutError,
-  MongoServerError,
   MongoServerSelectionError,
   MongoTopologyClosedError,
 } from 'mongodb';
@@ -47,7 +46,8 @@ export function isTransientError(error: unknown): boolean {
   }
   if (error instanceof MongoError) {
     if (error.hasErrorLabel(MongoErrorLabel.RetryableWriteError) || error.hasErrorLabel(MongoErrorLabel.TransientTransactionError)) return true;
-    if (error instanceof MongoServerError && typeof error.code === 'number' && TRANSIENT_SERVER_CODES.has(error.code)) return true;
+    // Server errors, and one document's error out of an unordered batch (group-commit.ts).
+    if (typeof error.code === 'number' && TRANSIENT_SERVER_CODES.has(error.code)) return true;
     return BUSY_MESSAGE.test(error.message);
   }
   const code = (error as { code?: unknown } | null)?.code;

@@ -5,7 +5,8 @@
  */
 import { MongoClient, type CommandStartedEvent, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GroupCommit } from '../../runtime/ops/store/group-commit.js';
+import { GroupCommit, outcomesFromBulkError } from '../../runtime/ops/store/group-commit.js';
+import { isTransientError } from '../../runtime/retry/transient.js';
 import { HeadStore, isDuplicateKey } from '../../runtime/ops/store/head-store.js';
 import { VersionIndex, type VersionRow } from '../../runtime/ops/store/version-index.js';
 import { ensureIndexes } from '../../runtime/ops/engine.js';
@@ -131,5 +132,24 @@ describe('GroupCommit batching rules', () => {
     failNext = true;
     const second = await Promise.allSettled([10, 12].map((n) => group.submit(n)));
     expect(second.map((o) => (o.status === 'rejected' ? (o.reason as Error).message : 'ok'))).toEqual(['network down', 'ok']);
+  });
+});
+
+describe('outcomes of an unordered batch', () => {
+  it('gives each failed document its own error, with the code the retry helper classifies', () => {
+    const outcomes = outcomesFromBulkError(
+      { writeErrors: [{ index: 1, code: 11000, errmsg: 'E11000 duplicate key' }, { index: 2, code: 11600, errmsg: 'interrupted at shutdown' }] },
+      4,
+    );
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, false, true]);
+    const [duplicate, interrupted] = [outcomes[1], outcomes[2]].map((o) => (o && !o.ok ? o.error : undefined));
+    expect(isDuplicateKey(duplicate)).toBe(true);
+    expect(isTransientError(duplicate)).toBe(false);
+    expect(isTransientError(interrupted)).toBe(true);
+  });
+
+  it('rethrows an error that names no document: it concerns the whole batch', () => {
+    const network = new Error('connection reset');
+    expect(() => outcomesFromBulkError(network, 3)).toThrow(network);
   });
 });
