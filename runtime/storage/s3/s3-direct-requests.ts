@@ -12,6 +12,7 @@
  * Only the success path is handled here. Any other answer (an HTTP error, a redirect, a clock-skew
  * refusal, a dropped connection) makes the caller repeat the call through `client.send`, whose
  * retries, redirects, skew correction and error parsing then decide; both calls are idempotent.
+ * Requests are signed at the SDK's corrected clock, so a skew it learnt applies here too.
  * Used only for path-style addressing (custom endpoints); virtual-hosted buckets (AWS) keep to
  * the SDK's endpoint resolution.
  */
@@ -37,7 +38,7 @@ interface RawResponse {
 }
 
 interface Signer {
-  sign(request: RawRequest, options: { signingRegion: string; signingService: string }): Promise<RawRequest>;
+  sign(request: RawRequest, options: { signingRegion: string; signingService: string; signingDate: Date }): Promise<RawRequest>;
 }
 
 interface Handler {
@@ -83,9 +84,10 @@ export function createDirectObjectRequests(client: S3Client, endpoint: URL, regi
   const config = client.config as unknown as {
     signer: (authScheme?: unknown) => Promise<Signer>;
     requestHandler: Handler;
+    /** The SDK's correction for a server clock that differs from ours (learnt from skew errors). */
+    systemClockOffset?: number;
   };
   let signer: Promise<Signer> | undefined;
-  const signing = { signingRegion: region, signingService: 's3' };
   const base = {
     protocol: endpoint.protocol,
     hostname: endpoint.hostname,
@@ -96,7 +98,8 @@ export function createDirectObjectRequests(client: S3Client, endpoint: URL, regi
   async function send(request: RawRequest): Promise<RawResponse | undefined> {
     try {
       signer ??= config.signer({});
-      const signed = await (await signer).sign(request, signing);
+      const signingDate = new Date(Date.now() + (config.systemClockOffset ?? 0));
+      const signed = await (await signer).sign(request, { signingRegion: region, signingService: 's3', signingDate });
       const { response } = await config.requestHandler.handle(signed);
       return response;
     } catch {
