@@ -118,7 +118,7 @@ function enabled(src: Sources, name: string): boolean {
  * Defaults (in brackets: under `--quick` / `BENCH_QUICK=1`, for checking the harness):
  * ops 100 [20]; history 10,000 [300] versions with getLatest timed at 1, 10, 100, 1,000 and the
  * end; create-many 1,000 [100] records x create-many-rounds 3 [1]; callers 8 [8] x caller-ops 25
- * [5] x concurrency-rounds 2 [1]; short-history 10; collection-records 10,000 [300]; growth-ops
+ * [5] x concurrency-rounds 3 [1]; short-history 10; collection-records 10,000 [300]; growth-ops
  * 50 [15]; build-seconds 150 [30]; out bench/results/latest.md; backends s3; only: every
  * scenario (floor, history, create-many, concurrency, collection-size, shadow, shapes).
  *
@@ -155,7 +155,7 @@ export function benchOptions(argv: readonly string[] = process.argv.slice(2), en
     createManyRounds: int('create-many-rounds', 3, 1),
     callers: int('callers', 8, 8),
     callerOps: int('caller-ops', 25, 5),
-    concurrencyRounds: int('concurrency-rounds', 2, 1),
+    concurrencyRounds: int('concurrency-rounds', 3, 1),
     shortHistory,
     collectionRecords: int('collection-records', 10_000, 300),
     growthOps: int('growth-ops', 50, 15),

@@ -77,6 +77,11 @@ export class VersionIndex {
     this.claims = sharedGroupCommit(db.client, `${db.databaseName}\u0000${name}\u0000claims`, () =>
       new GroupCommit<VersionRow & { _id: string }>(
         async (rows) => {
+          // A lone claim goes as a plain insert: the driver's bulk machinery costs more CPU.
+          if (rows.length === 1) {
+            await coll.insertOne(rows[0] as VersionRow & { _id: string });
+            return [{ ok: true }];
+          }
           try {
             await coll.insertMany([...rows], { ordered: false });
             return rows.map(() => ({ ok: true }) as const);
