@@ -9,11 +9,12 @@
  * machine every command also costs a socket write on each side. Each write still gets its own
  * outcome: the per-document errors of an unordered batch go to their own callers only.
  *
- * One batch is in flight per collection and kind of write. Writes with the same key (the same
- * document) never share a batch, so an unordered batch cannot apply them out of order.
+ * One batch is in flight per database object, collection and kind of write. Writes with the same
+ * key (the same document) never share a batch, so an unordered batch cannot apply them out of
+ * order.
  */
 import { MongoError } from 'mongodb';
-import type { MongoClient } from 'mongodb';
+import type { Db } from 'mongodb';
 
 /** What the send function of a {@link GroupCommit} answers for each item of its batch. */
 export type ItemOutcome = { readonly ok: true } | { readonly ok: false; readonly error: unknown };
@@ -118,17 +119,19 @@ export function outcomesFromBulkError(error: unknown, count: number): ItemOutcom
   return outcomes;
 }
 
-const registries = new WeakMap<MongoClient, Map<string, GroupCommit<unknown>>>();
+const registries = new WeakMap<Db, Map<string, GroupCommit<unknown>>>();
 
 /**
- * The one {@link GroupCommit} of a client, database, collection and kind of write, made by
- * `create` the first time, so every handle on that collection in this process shares it.
+ * The one {@link GroupCommit} of a database object and key (collection and kind of write), made
+ * by `create` the first time, so every handle on that collection shares it. Keyed by the `Db`
+ * object itself (the connection pool hands out one per database), so a wrapped or fault-injecting
+ * `Db` never shares a queue with the plain one.
  */
-export function sharedGroupCommit<T>(client: MongoClient, key: string, create: () => GroupCommit<T>): GroupCommit<T> {
-  let byKey = registries.get(client);
+export function sharedGroupCommit<T>(db: Db, key: string, create: () => GroupCommit<T>): GroupCommit<T> {
+  let byKey = registries.get(db);
   if (!byKey) {
     byKey = new Map();
-    registries.set(client, byKey);
+    registries.set(db, byKey);
   }
   let group = byKey.get(key) as GroupCommit<T> | undefined;
   if (!group) {

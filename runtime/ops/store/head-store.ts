@@ -27,7 +27,7 @@ export class HeadStore {
   constructor(db: Db, name: string) {
     const coll = db.collection<HeadDoc>(name);
     this.coll = coll;
-    this.moves = sharedGroupCommit(db.client, `${db.databaseName}\u0000${name}\u0000moves`, () =>
+    this.moves = sharedGroupCommit(db, `${name}\u0000moves`, () =>
       new GroupCommit<HeadMove>(
         async (moves) => {
           // A lone move goes as a plain insert or replace: the driver's bulk machinery costs more CPU.

@@ -74,7 +74,7 @@ export class VersionIndex {
   constructor(db: Db, name: string) {
     const coll = db.collection<VersionRow>(name);
     this.coll = coll;
-    this.claims = sharedGroupCommit(db.client, `${db.databaseName}\u0000${name}\u0000claims`, () =>
+    this.claims = sharedGroupCommit(db, `${name}\u0000claims`, () =>
       new GroupCommit<VersionRow & { _id: string }>(
         async (rows) => {
           // A lone claim goes as a plain insert: the driver's bulk machinery costs more CPU.
