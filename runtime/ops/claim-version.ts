@@ -6,7 +6,7 @@
  */
 import { ConflictError, DatabaseError, NotFoundError } from '../errors.js';
 import type { Engine } from './engine.js';
-import { isDuplicateKey } from './store/head-store.js';
+import { isDuplicateKeyError } from '../mongo/duplicate-key.js';
 import type { HeadDoc } from './store/head-store.js';
 import type { VersionRow } from './store/version-index.js';
 import { isCommitted } from './store/version-index.js';
@@ -36,7 +36,7 @@ export async function claimVersion(engine: Engine, row: VersionRow, above: numbe
       await engine.retry(`claiming ${engine.ctx.collection}/${id} v${ov}`, () => engine.ver.claim(claimed));
       return claimed;
     } catch (e) {
-      if (!isDuplicateKey(e) && !isDuplicateKey((e as { cause?: unknown }).cause)) throw e;
+      if (!isDuplicateKeyError(e) && !isDuplicateKeyError((e as { cause?: unknown }).cause)) throw e;
     }
     const holder = await engine.retry(`reading the claim on ${id} v${ov}`, () => engine.ver.row(id, ov));
     if (holder?.claim === claimed.claim) return claimed;

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Engine } from './engine.js';
 import type { HeadDoc } from './store/head-store.js';
-import { isDuplicateKey } from './store/head-store.js';
+import { isDuplicateKeyError } from '../mongo/duplicate-key.js';
 import type { VersionRow } from './store/version-index.js';
 import { nextVersionTime, pickSystem } from './stored-state.js';
 
@@ -52,6 +52,6 @@ async function placeZeroTombstone(engine: Engine, row: VersionRow): Promise<void
   try {
     await engine.ver.claim({ ...row, ov: 0, cv: await engine.cvs.draw(), state: 'committed', claim: `${row.claim}-0` });
   } catch (e) {
-    if (!isDuplicateKey(e)) throw e;
+    if (!isDuplicateKeyError(e)) throw e;
   }
 }

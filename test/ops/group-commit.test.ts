@@ -7,7 +7,8 @@ import { MongoClient, type CommandStartedEvent, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GroupCommit, outcomesFromBulkError } from '../../runtime/ops/store/group-commit.js';
 import { isTransientError } from '../../runtime/retry/transient.js';
-import { HeadStore, isDuplicateKey } from '../../runtime/ops/store/head-store.js';
+import { HeadStore } from '../../runtime/ops/store/head-store.js';
+import { isDuplicateKeyError } from '../../runtime/mongo/duplicate-key.js';
 import { VersionIndex, type VersionRow } from '../../runtime/ops/store/version-index.js';
 import { ensureIndexes } from '../../runtime/ops/engine.js';
 import { mongoUri } from '../support/fresh-db.js';
@@ -81,7 +82,7 @@ describe('group commit on the real server', () => {
     ]);
     const refused = outcomes.filter((o) => o.status === 'rejected');
     expect(refused).toHaveLength(1);
-    expect(isDuplicateKey((refused[0] as PromiseRejectedResult).reason)).toBe(true);
+    expect(isDuplicateKeyError((refused[0] as PromiseRejectedResult).reason)).toBe(true);
     expect(await db.collection('gc_dup_ver').countDocuments({})).toBe(3);
   });
 
@@ -143,7 +144,7 @@ describe('outcomes of an unordered batch', () => {
     );
     expect(outcomes.map((o) => o.ok)).toEqual([true, false, false, true]);
     const [duplicate, interrupted] = [outcomes[1], outcomes[2]].map((o) => (o && !o.ok ? o.error : undefined));
-    expect(isDuplicateKey(duplicate)).toBe(true);
+    expect(isDuplicateKeyError(duplicate)).toBe(true);
     expect(isTransientError(duplicate)).toBe(false);
     expect(isTransientError(interrupted)).toBe(true);
   });

@@ -14,7 +14,7 @@
  */
 import type { Collection, Db, MongoClient } from 'mongodb';
 import type { VersionIndex } from './version-index.js';
-import { isDuplicateKey } from './head-store.js';
+import { isDuplicateKeyError } from '../../mongo/duplicate-key.js';
 
 interface CounterDoc {
   _id: string;
@@ -95,7 +95,7 @@ export class CvAllocator {
         return;
       } catch (e) {
         // Two first-ever upserts raced on a pooled connection; the document exists now.
-        if (isDuplicateKey(e) && attempt < 3) continue;
+        if (isDuplicateKeyError(e) && attempt < 3) continue;
         throw e;
       }
     }

@@ -14,6 +14,7 @@
  * order.
  */
 import { MongoError } from 'mongodb';
+import { isDuplicateKeyError } from '../../mongo/duplicate-key.js';
 import type { Db } from 'mongodb';
 
 /** What the send function of a {@link GroupCommit} answers for each item of its batch. */
@@ -117,6 +118,43 @@ export function outcomesFromBulkError(error: unknown, count: number): ItemOutcom
     outcomes[w.index] = { ok: false, error: failure };
   }
   return outcomes;
+}
+
+/**
+ * The send function of a {@link GroupCommit} over an unordered write: a batch of one goes through
+ * `one` (the driver's plain command; its bulk path costs more CPU), a larger batch through
+ * `many`, whose per-document errors become per-item outcomes ({@link outcomesFromBulkError}).
+ */
+export function unorderedSend<T>(
+  one: (item: T) => Promise<unknown>,
+  many: (items: readonly T[]) => Promise<unknown>,
+): (items: readonly T[]) => Promise<ItemOutcome[]> {
+  return async (items) => {
+    if (items.length === 1) {
+      await one(items[0] as T);
+      return [{ ok: true }];
+    }
+    try {
+      await many(items);
+    } catch (e) {
+      return outcomesFromBulkError(e, items.length);
+    }
+    return items.map(() => ({ ok: true }) as const);
+  };
+}
+
+/**
+ * The indexes of an unordered batch of `count` inserts that failed with a duplicate key, from the
+ * error it threw; rethrows `error` when any document failed otherwise (or none is named).
+ */
+export function duplicateKeyIndexes(error: unknown, count: number): Set<number> {
+  const duplicates = new Set<number>();
+  outcomesFromBulkError(error, count).forEach((outcome, index) => {
+    if (outcome.ok) return;
+    if (!isDuplicateKeyError(outcome.error)) throw error;
+    duplicates.add(index);
+  });
+  return duplicates;
 }
 
 const registries = new WeakMap<Db, Map<string, GroupCommit<unknown>>>();

@@ -5,7 +5,8 @@
  * write (see `write-protocol.md`). Every query on heads lives in this file.
  */
 import type { AnyBulkWriteOperation, Collection, Db, Filter, Sort } from 'mongodb';
-import { GroupCommit, outcomesFromBulkError, sharedGroupCommit } from './group-commit.js';
+import { GroupCommit, duplicateKeyIndexes, sharedGroupCommit, unorderedSend } from './group-commit.js';
+import { isDuplicateKeyError } from '../../mongo/duplicate-key.js';
 import type { StoredSystem } from '../stored-state.js';
 import { pickSystem } from '../stored-state.js';
 import type { HeadShadow } from '../dev-shadow.js';
@@ -29,19 +30,10 @@ export class HeadStore {
     this.coll = coll;
     this.moves = sharedGroupCommit(db, `${name}\u0000moves`, () =>
       new GroupCommit<HeadMove>(
-        async (moves) => {
-          // A lone move goes as a plain insert or replace: the driver's bulk machinery costs more CPU.
-          if (moves.length === 1) {
-            await moveOne(coll, moves[0] as HeadMove);
-            return [{ ok: true }];
-          }
-          try {
-            await coll.bulkWrite(moves.map(asBulkOperation), { ordered: false });
-            return moves.map(() => ({ ok: true }) as const);
-          } catch (e) {
-            return outcomesFromBulkError(e, moves.length);
-          }
-        },
+        unorderedSend(
+          (move) => moveOne(coll, move),
+          (moves) => coll.bulkWrite(moves.map(asBulkOperation), { ordered: false }),
+        ),
         (move) => move.doc._id,
       ),
     );
@@ -71,7 +63,7 @@ export class HeadStore {
         await this.moves.submit({ kind: 'insert', doc });
         return;
       } catch (e) {
-        if (!isDuplicateKey(e)) throw e;
+        if (!isDuplicateKeyError(e)) throw e;
         // Our own insert whose reply was lost, or a record whose version 0 was pruned: replace it.
       }
     }
@@ -87,9 +79,7 @@ export class HeadStore {
     try {
       await this.coll.insertMany(heads.map((h) => headDoc(h.id, h.state, h.meta)), { ordered: false });
     } catch (e) {
-      const writeErrors = (e as { writeErrors?: unknown }).writeErrors;
-      const list = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as Array<{ code: number }>;
-      if (list.length === 0 || list.some((w) => w.code !== 11000)) throw e;
+      duplicateKeyIndexes(e, heads.length); // rethrows any failure but a duplicate
     }
   }
 
@@ -104,7 +94,7 @@ export class HeadStore {
       return res.modifiedCount + res.upsertedCount > 0;
     } catch (e) {
       // The upsert collided with an existing head that is already at or past this version.
-      if (isDuplicateKey(e)) return false;
+      if (isDuplicateKeyError(e)) return false;
       throw e;
     }
   }
@@ -159,7 +149,3 @@ function headDoc(id: string, state: StoredSystem, meta: Record<string, unknown>,
   return { _id: id, ...pickSystem(state), meta, ...(shadow ? { shadow } : {}) };
 }
 
-/** True for a Mongo duplicate-key error (E11000), whichever server raised it. */
-export function isDuplicateKey(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 11000;
-}

@@ -6,7 +6,7 @@
  * ({@link isCommitted}); `state` is set to `committed` only by repairs, never on the write path.
  * Every query on rows lives in this file. See `write-protocol.md`.
  */
-import { GroupCommit, outcomesFromBulkError, sharedGroupCommit } from './group-commit.js';
+import { GroupCommit, duplicateKeyIndexes, sharedGroupCommit, unorderedSend } from './group-commit.js';
 import type { Collection, Db } from 'mongodb';
 import type { StoredSystem } from '../stored-state.js';
 import type { WriteOptions } from '../types.js';
@@ -76,19 +76,10 @@ export class VersionIndex {
     this.coll = coll;
     this.claims = sharedGroupCommit(db, `${name}\u0000claims`, () =>
       new GroupCommit<VersionRow & { _id: string }>(
-        async (rows) => {
-          // A lone claim goes as a plain insert: the driver's bulk machinery costs more CPU.
-          if (rows.length === 1) {
-            await coll.insertOne(rows[0] as VersionRow & { _id: string });
-            return [{ ok: true }];
-          }
-          try {
-            await coll.insertMany([...rows], { ordered: false });
-            return rows.map(() => ({ ok: true }) as const);
-          } catch (e) {
-            return outcomesFromBulkError(e, rows.length);
-          }
-        },
+        unorderedSend(
+          (row) => coll.insertOne(row),
+          (rows) => coll.insertMany([...rows], { ordered: false }),
+        ),
         (row) => row._id,
       ),
     );
@@ -107,17 +98,13 @@ export class VersionIndex {
    * failed with a duplicate key, and throws any other failure.
    */
   async claimMany(rows: readonly VersionRow[]): Promise<Set<number>> {
-    const duplicates = new Set<number>();
-    if (rows.length === 0) return duplicates;
+    if (rows.length === 0) return new Set();
     try {
       await this.coll.insertMany(rows.map((r) => ({ ...r, _id: rowKey(r.id, r.ov) })), { ordered: false });
+      return new Set();
     } catch (e) {
-      const writeErrors = (e as { writeErrors?: Array<{ index: number; code: number }> | { index: number; code: number } }).writeErrors;
-      const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-      if (list.length === 0 || list.some((w) => w.code !== 11000)) throw e;
-      for (const w of list) duplicates.add(w.index);
+      return duplicateKeyIndexes(e, rows.length);
     }
-    return duplicates;
   }
 
   /** Extends the lease of a claim still held by `claim`; false when the row is gone (the claim was settled by someone else). */

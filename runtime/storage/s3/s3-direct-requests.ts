@@ -64,14 +64,6 @@ function objectPath(bucket: string, key: string): string {
   return `/${bucket}/${key.split('/').map(escapeSegment).join('/')}`;
 }
 
-async function readAll(body: Readable | undefined): Promise<Uint8Array> {
-  if (body === undefined) return new Uint8Array(0);
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(chunk as Buffer);
-  const whole = Buffer.concat(chunks);
-  return new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength);
-}
-
 /** Reads and drops a response body so its socket goes back to the keep-alive pool. */
 function discard(body: Readable | undefined): void {
   body?.resume();
@@ -84,6 +76,8 @@ export function createDirectObjectRequests(client: S3Client, endpoint: URL, regi
   const config = client.config as unknown as {
     signer: (authScheme?: unknown) => Promise<Signer>;
     requestHandler: Handler;
+    /** The SDK's own reader of a response body into bytes. */
+    streamCollector: (body: Readable) => Promise<Uint8Array>;
     /** The SDK's correction for a server clock that differs from ours (learnt from skew errors). */
     systemClockOffset?: number;
   };
@@ -139,7 +133,7 @@ export function createDirectObjectRequests(client: S3Client, endpoint: URL, regi
         return undefined;
       }
       try {
-        return await readAll(response.body);
+        return response.body === undefined ? new Uint8Array(0) : await config.streamCollector(response.body);
       } catch {
         return undefined;
       }
