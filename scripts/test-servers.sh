@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts, stops and reports the real servers the test suite talks to:
 #   - FerretDB v1.24.2 (MongoDB wire protocol, SQLite handler), built from test/servers/ferretdb
+#     with one patch so that `_id` lookups and updates use the `_id` index (see its build.sh)
 #   - Versity S3 Gateway v1.8.0 (S3-compatible) over a folder in memory (/dev/shm) when the machine has one
 #   - Azurite (Azure Blob), in memory, from node_modules
 # Usage: scripts/test-servers.sh start [mongo|s3|azure ...]|stop|status|env
@@ -19,6 +20,9 @@ data="${CHRONOS_TEST_DATA:-$state/data}"
 mkdir -p "$bin" "$run" "$data"
 
 FERRETDB_VERSION=v1.24.2
+# Names the patch test/servers/ferretdb/build.sh applies (`_id` queries use the `_id` index), so a
+# binary built without it is never reused.
+FERRETDB_PATCH=id-index
 VERSITYGW_VERSION=v1.8.0
 MONGO_PORT=${CHRONOS_MONGO_PORT:-27027}
 S3_PORT=${CHRONOS_S3_PORT:-7070}
@@ -60,10 +64,10 @@ s3_data_dir() {
 pid_alive() { [[ -f "$run/$1.pid" ]] && kill -0 "$(cat "$run/$1.pid")" 2>/dev/null; }
 
 build_ferretdb() {
-  local out="$bin/ferretdb-launcher-$FERRETDB_VERSION"
+  local out="$bin/ferretdb-launcher-$FERRETDB_VERSION-$FERRETDB_PATCH"
   if [[ ! -x "$out" ]]; then
     log "building the FerretDB $FERRETDB_VERSION launcher (minutes on a fresh machine, cached after)"
-    (cd "$root/test/servers/ferretdb" && go build -o "$out" .)
+    bash "$root/test/servers/ferretdb/build.sh" "$out"
   fi
   echo "$out"
 }

@@ -1,7 +1,8 @@
 // Command ferretdb-launcher starts an embedded FerretDB (SQLite handler) for the test suite.
 //
 // The upstream cmd/ferretdb panics when built with `go install` (its version file is empty),
-// so the test servers are started through the embeddable package instead.
+// so the test servers are started through the embeddable package instead. Build it with build.sh,
+// which patches FerretDB so that queries by `_id` use the `_id` index.
 package main
 
 import (
