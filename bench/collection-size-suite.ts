@@ -1,9 +1,12 @@
 /**
- * Create cost against collection size (issue 10, item 8: a create into 10,000 records within
- * 1.3x of one into an empty collection). One collection is filled with `createMany` up to
- * `options.collectionRecords` (or as far as `options.buildSeconds` allows), then creates into it
- * alternate call by call with creates into a collection that starts empty (it holds only the
- * few records the timed calls add).
+ * Write cost against collection size (issue 10, item 8: a create into 10,000 records within 1.3x
+ * of one into an empty collection, and no query of the write path costing more as the collection
+ * grows). One collection is filled with `createMany` up to `options.collectionRecords` (or as far
+ * as `options.buildSeconds` allows), then creates into it alternate call by call with creates
+ * into a collection that starts empty (it holds only the few records the timed calls add). Then
+ * updates alternate the same way: of records spread over the whole full collection (so a server
+ * that scanned for the head would show it), and of the records the timed creates added to the
+ * small one.
  */
 import type { BenchOptions } from './bench-config.js';
 import type { BenchFixture, BenchStorage } from './bench-fixture.js';
@@ -13,8 +16,9 @@ import { measureInterleaved } from './stats.js';
 import { checkCreated, checkReadBack } from './engine-checks.js';
 import { checkInterrupted } from './interrupt.js';
 import type { CreateResult } from '../runtime/ops/types.js';
+import type { EngineCollectionOps } from '../runtime/ops/collection-ops.js';
 
-/** Create medians into an empty and a full collection. */
+/** Create and update medians in an empty (small) and a full collection. */
 export interface CollectionSizeRow {
   /** Records asked for in the full collection. */
   target: number;
@@ -23,6 +27,10 @@ export interface CollectionSizeRow {
   fillSeconds: number;
   empty: Measurement;
   full: Measurement;
+  /** Updates of the records the timed creates added to the empty collection. */
+  updateSmall: Measurement;
+  /** Updates of records spread over the full collection. */
+  updateFull: Measurement;
 }
 
 const SETTINGS = { indexedProps: ['status'] };
@@ -38,6 +46,7 @@ export async function runCollectionSizeSuite(fx: BenchFixture, storage: BenchSto
   const t0 = performance.now();
   const deadline = t0 + options.buildSeconds * 1000;
   let records = 0;
+  const filled: CreateResult[] = [];
   while (records < target) {
     checkInterrupted();
     if (performance.now() > deadline) {
@@ -48,6 +57,7 @@ export async function runCollectionSizeSuite(fx: BenchFixture, storage: BenchSto
     const results = await full.createMany(ns.map((n) => benchDocument(n)));
     checkCreated(results, ns.length, 'createMany (filling)');
     await checkReadBack(full, results, ns, 'createMany (filling)', 3);
+    filled.push(...results);
     records += ns.length;
     log(`  collection size: ${records} records (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   }
@@ -72,5 +82,46 @@ export async function runCollectionSizeSuite(fx: BenchFixture, storage: BenchSto
     checkCreated(results, ns.length, `create into the ${side} collection`);
     await checkReadBack(side === 'empty' ? empty : full, results, ns, `create into the ${side} collection`);
   }
-  return { target, records, fillSeconds, empty: intoEmpty as Measurement, full: intoFull as Measurement };
+  const [updateSmall, updateFull] = await timeUpdates(
+    { ops: empty, ids: written.empty.results.map((r) => r.id) },
+    { ops: full, ids: spread(filled.map((r) => r.id), options.growthOps + WARMUP) },
+    records,
+    options.growthOps,
+  );
+  return { target, records, fillSeconds, empty: intoEmpty as Measurement, full: intoFull as Measurement, updateSmall: updateSmall as Measurement, updateFull: updateFull as Measurement };
+}
+
+/** `count` ids spread evenly over `ids`, from the start of the list to its end. */
+function spread(ids: readonly string[], count: number): string[] {
+  return Array.from({ length: count }, (_, i) => ids[Math.floor(((i + 0.5) * ids.length) / count)] as string);
+}
+
+/**
+ * Updates each id of `small` and `full` once (v0 to v1, `n` set to 2,000,000 + its index),
+ * alternating call by call, then reads a sample of each side back at v1.
+ */
+async function timeUpdates(
+  small: { ops: EngineCollectionOps; ids: string[] },
+  full: { ops: EngineCollectionOps; ids: string[] },
+  records: number,
+  count: number,
+): Promise<Measurement[]> {
+  const update = (side: { ops: EngineCollectionOps; ids: string[] }) => async (i: number) => {
+    const r = await side.ops.update(side.ids[i] as string, benchDocument(2_000_000 + i), 0);
+    if (r.ov !== 1) throw new Error(`bench: update gave v${r.ov}, expected v1`);
+  };
+  const measured = await measureInterleaved(
+    [
+      { name: 'update in a small collection', op: update(small) },
+      { name: `update in ${records} records`, op: update(full) },
+    ],
+    count,
+    WARMUP,
+  );
+  // measureInterleaved calls indexes count..count+WARMUP-1 first (warm-up), then 0..count-1.
+  const ns = Array.from({ length: count + WARMUP }, (_, i) => 2_000_000 + i);
+  for (const [side, what] of [[small, 'small'], [full, 'full']] as const) {
+    await checkReadBack(side.ops, side.ids.slice(0, count + WARMUP).map((id) => ({ id })), ns, `update in the ${what} collection`, 5, 1);
+  }
+  return measured;
 }

@@ -20,7 +20,7 @@ const HOUSEKEEPING: ReadonlySet<VersionKind> = new Set(['hard-delete', 'reap']);
 
 /** A version row. `at` equals `updatedAt` and is what time travel searches. */
 export interface VersionRow extends StoredSystem {
-  /** `<id>:<ov>` (set on insert): reads of one version are a lookup by `_id` (the `_id` index on MongoDB; FerretDB scans, see write-protocol.md). */
+  /** `<id>:<ov>` (set on insert): reads of one version are a lookup by `_id` (the `_id` index; stock FerretDB scans, see write-protocol.md). */
   _id?: string;
   id: string;
   /** `pending` from the claim until a repair marks it; see {@link isCommitted} for what counts. */
