@@ -124,7 +124,7 @@ describe('GroupCommit batching rules', () => {
         return items.map((n) => (n % 2 === 0 ? { ok: true } : { ok: false, error: new Error(`odd ${n}`) }));
       },
       (n) => String(n),
-      4,
+      { maxGroup: 4 },
     );
     const first = await Promise.allSettled([1, 2, 3, 4, 5, 6].map((n) => group.submit(n)));
     expect(batches).toEqual([[1], [2, 3, 4, 5], [6]]);
@@ -133,6 +133,51 @@ describe('GroupCommit batching rules', () => {
     failNext = true;
     const second = await Promise.allSettled([10, 12].map((n) => group.submit(n)));
     expect(second.map((o) => (o.status === 'rejected' ? (o.reason as Error).message : 'ok'))).toEqual(['network down', 'ok']);
+  });
+
+  it('lets the next batch leave beside one that hangs, but never a second write of a key in flight', async () => {
+    const sent: string[][] = [];
+    let releaseHung: () => void = () => {};
+    const group = new GroupCommit<{ key: string; n: number }>(
+      async (items) => {
+        sent.push(items.map((i) => `${i.key}${i.n}`));
+        if (items.some((i) => i.key === 'hung' && i.n === 1)) await new Promise<void>((resolve) => (releaseHung = resolve));
+        return items.map(() => ({ ok: true }));
+      },
+      (item) => item.key,
+      { stallMs: 40 },
+    );
+    const hung = group.submit({ key: 'hung', n: 1 });
+    const sameKey = group.submit({ key: 'hung', n: 2 });
+    const started = performance.now();
+    await group.submit({ key: 'other', n: 1 });
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(35);
+    expect(sent).toEqual([['hung1'], ['other1']]);
+
+    // While the hung batch is unanswered, further writes keep flowing, one batch at a time again.
+    await Promise.all([group.submit({ key: 'a', n: 1 }), group.submit({ key: 'b', n: 1 })]);
+    expect(sent.slice(2).flat().sort()).toEqual(['a1', 'b1']);
+    expect(sent.flat()).not.toContain('hung2');
+
+    releaseHung();
+    await Promise.all([hung, sameKey]);
+    expect(sent.at(-1)).toEqual(['hung2']);
+  });
+
+  it('does not stall a caller when its batch answers in time', async () => {
+    let calls = 0;
+    const group = new GroupCommit<number>(
+      async (items) => {
+        calls += 1;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return items.map(() => ({ ok: true }));
+      },
+      (n) => String(n),
+      { stallMs: 1_000 },
+    );
+    await Promise.all(Array.from({ length: 10 }, (_, n) => group.submit(n)));
+    expect(calls).toBe(2);
   });
 });
 
