@@ -50,15 +50,10 @@ export class CvAllocator {
       // A fresh block still below `above`: the counter is behind the collection (a non-atomic
       // `$inc` elsewhere, or rows from before it existed). Move it past `above` first.
       if (refills > 0) await this.counter.updateOne({ _id: CV_ID }, { $max: { value: above } }, { upsert: true });
-      // Concurrent writers that run dry together share one reservation.
-      this.refill ??= this.reserve().finally(() => {
-        this.refill = undefined;
-      });
-      await this.refill;
+      await this.refillBlock(this.blockSize);
     }
   }
 
-  /** After a cv collision: moves the counter past every cv in use and drops the local block. */
   /**
    * `count` fresh cvs for new records (createMany): what is left of the current block, and the
    * rest from one reservation sized to the need (at least a block), not one per 32.
@@ -67,10 +62,7 @@ export class CvAllocator {
     const cvs: number[] = [];
     while (cvs.length < count) {
       if (this.next > this.end) {
-        this.refill ??= this.reserve(Math.max(this.blockSize, count - cvs.length)).finally(() => {
-          this.refill = undefined;
-        });
-        await this.refill;
+        await this.refillBlock(Math.max(this.blockSize, count - cvs.length));
         continue;
       }
       cvs.push(this.next);
@@ -79,13 +71,22 @@ export class CvAllocator {
     return cvs;
   }
 
+  /** After a cv collision: moves the counter past every cv in use and drops the local block. */
   async resync(): Promise<void> {
     const max = await this.ver.maxCv();
     await this.counter.updateOne({ _id: CV_ID }, { $max: { value: max } }, { upsert: true });
     this.end = 0;
   }
 
-  private async reserve(size = this.blockSize): Promise<void> {
+  /** A new block of at least `size` cvs; writers that run dry together share one reservation. */
+  private refillBlock(size: number): Promise<void> {
+    this.refill ??= this.reserve(size).finally(() => {
+      this.refill = undefined;
+    });
+    return this.refill;
+  }
+
+  private async reserve(size: number): Promise<void> {
     for (let attempt = 0; ; attempt += 1) {
       try {
         const doc = await this.counter.findOneAndUpdate({ _id: CV_ID }, { $inc: { value: size } }, { upsert: true, returnDocument: 'after' });

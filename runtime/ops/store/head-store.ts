@@ -122,29 +122,31 @@ export class HeadStore {
   }
 }
 
-/**
- * The whole head document of a version. Heads are always written whole (insert or replace),
- * never with `$set`: FerretDB 1.24 skips a `$set` of an embedded document whose keys differ but
- * whose values compare equal (`meta: { status: 'A' }` over `meta: { orderId: 'A' }` left the old
- * one), and a replacement also drops the previous version's shadow and lineage by itself.
- */
 /** One head write of the commit step: the first head of a record, or a whole new head over the old. */
 interface HeadMove {
   readonly kind: 'insert' | 'replace';
   readonly doc: HeadDoc;
 }
 
+/** Sends one head move on its own (a batch of one). */
 async function moveOne(coll: Collection<HeadDoc>, move: HeadMove): Promise<void> {
   if (move.kind === 'insert') await coll.insertOne(move.doc);
   else await coll.replaceOne({ _id: move.doc._id }, move.doc, { upsert: true });
 }
 
+/** One head move as an operation of a shared `bulkWrite`. */
 function asBulkOperation(move: HeadMove): AnyBulkWriteOperation<HeadDoc> {
   return move.kind === 'insert'
     ? { insertOne: { document: move.doc } }
     : { replaceOne: { filter: { _id: move.doc._id }, replacement: move.doc, upsert: true } };
 }
 
+/**
+ * The whole head document of a version. Heads are always written whole (insert or replace),
+ * never with `$set`: FerretDB 1.24 skips a `$set` of an embedded document whose keys differ but
+ * whose values compare equal (`meta: { status: 'A' }` over `meta: { orderId: 'A' }` left the old
+ * one), and a replacement also drops the previous version's shadow and lineage by itself.
+ */
 function headDoc(id: string, state: StoredSystem, meta: Record<string, unknown>, shadow?: HeadShadow): HeadDoc {
   return { _id: id, ...pickSystem(state), meta, ...(shadow ? { shadow } : {}) };
 }
