@@ -20,39 +20,58 @@ import { settleClaim } from './settle-claim.js';
  * returns it as claimed (the caller starts its lease, then runs the `claimed` fault step). A
  * holder already there:
  * - our own row (a retried insert whose first reply was lost): claimed;
- * - a hard-delete tombstone: NotFoundError, the record was erased (a hard delete still running
- *   is a pending claim like any other);
+ * - a hard-delete tombstone, or an erasure still running: NotFoundError, the record is erased
+ *   (only another erasure treats a running one as a conflict, and resumes it);
  * - a committed version: ConflictError with the current ov;
- * - a pending claim of a dead writer: settled (rolled forward or back), then claimed again;
+ * - a pending claim of a dead writer: settled (rolled forward or back), then claimed again; a
+ *   writer that wins the version after rolling a claim back removes what that claim left under
+ *   the version's prefix before it writes its own payload;
  * - a pending claim of a live writer: ConflictError (a writer without `expectedOv` retries).
  * A duplicate `cv` (a counter behind after a non-atomic `$inc`) re-syncs the counter and draws again.
  */
 export async function claimVersion(engine: Engine, row: VersionRow, above: number): Promise<VersionRow> {
   const { id, ov } = row;
+  let rolledBack = false;
   for (let attempt = 0; ; attempt += 1) {
     const cv = await engine.retry(`drawing a cv for ${engine.ctx.collection}`, () => engine.cvs.draw(above));
     const claimed: VersionRow = { ...row, cv, leaseUntil: new Date(engine.now().getTime() + engine.leaseMs) };
+    let won = false;
     try {
       await engine.retry(`claiming ${engine.ctx.collection}/${id} v${ov}`, () => engine.ver.claim(claimed));
-      return claimed;
+      won = true;
     } catch (e) {
       if (!isDuplicateKeyError(e) && !isDuplicateKeyError((e as { cause?: unknown }).cause)) throw e;
     }
-    const holder = await engine.retry(`reading the claim on ${id} v${ov}`, () => engine.ver.row(id, ov));
-    if (holder?.claim === claimed.claim) return claimed;
+    const holder = won ? claimed : await engine.retry(`reading the claim on ${id} v${ov}`, () => engine.ver.row(id, ov));
+    if (holder?.claim === claimed.claim) {
+      // We hold the version now: what a claim we rolled back left under its prefix is ours to remove.
+      if (rolledBack) await engine.retry(`removing what a rolled-back write left under ${id} v${ov}`, () => engine.payloads.deleteVersion(id, ov));
+      return claimed;
+    }
     if (!holder) {
       if (attempt >= 8) throw new DatabaseError(`could not draw a free cv in ${engine.ctx.collection} after ${attempt + 1} tries`);
       await engine.retry(`re-syncing the cv counter of ${engine.ctx.collection}`, () => engine.cvs.resync());
       continue;
     }
-    if (holder.kind === 'hard-delete' && holder.state === 'committed') throw new NotFoundError(`record ${id} in ${engine.ctx.collection} was deleted permanently; its id cannot be written again`);
+    if (erasedBy(holder, row)) throw new NotFoundError(`record ${id} in ${engine.ctx.collection} was deleted permanently; its id cannot be written again`);
     const head = await engine.retry(`reading the head of ${id}`, () => engine.heads.get(id));
     if (holder.state === 'pending' && !isCommitted(holder, head) && holderIsDead(engine, holder)) {
-      await settleClaim(engine, holder, head);
+      if ((await settleClaim(engine, holder, head)) === 'rolled-back') rolledBack = true;
       if (attempt < 8) continue;
     }
     throw await conflictWith(engine, holder, head);
   }
+}
+
+/**
+ * True when `holder` says the record is erased for the writer of `row`: a finished erasure's
+ * tombstone, or one still running (an erasure always finishes, never rolls back). A second
+ * erasure of the same record meets the first one's pending claim as an ordinary conflict and
+ * resumes it instead.
+ */
+function erasedBy(holder: VersionRow, row: VersionRow): boolean {
+  if (holder.kind !== 'hard-delete') return false;
+  return holder.state === 'committed' || row.kind !== 'hard-delete';
 }
 
 /**

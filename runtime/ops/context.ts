@@ -89,7 +89,11 @@ export type WriteStep =
   | 'head-read'
   | 'claimed'
   | 'payload-written'
-  | 'head-moved';
+  | 'head-moved'
+  // The steps of a hard delete after its claim (`hard-delete-steps.ts`).
+  | 'head-removed'
+  | 'rows-erased'
+  | 'payloads-removed';
 
 /** Internal test seam: called after each {@link WriteStep}; an error thrown here acts as a crash (no cleanup runs). */
 export type FaultHook = (step: WriteStep, info: { op: string; id: string; ov: number }) => void | Promise<void>;

@@ -157,7 +157,7 @@ async function putAll(
         const row = rows[i] as VersionRow;
         try {
           await engine.retry(`writing the payload of ${engine.ctx.collection}/${row.id} v0`, () =>
-            engine.payloads.write(row.id, toSystemFields(pickSystem(row)), data[i] as Record<string, unknown>).catch((e: unknown) => {
+            engine.payloads.write(row.id, toSystemFields(pickSystem(row)), data[i] as Record<string, unknown>, row.claim).catch((e: unknown) => {
               throw asStorageError(e, `writing the payload of ${row.id} v0`);
             }),
           );

@@ -5,7 +5,7 @@
  * for the states a crash can leave and why each repair is safe next to live writers.
  */
 import { randomUUID } from 'node:crypto';
-import { ConflictError } from '../errors.js';
+import { ConflictError, NotFoundError } from '../errors.js';
 import type { EngineContext } from './context.js';
 import { DEFAULT_GRACE_MS } from './context.js';
 import { createEngine } from './engine.js';
@@ -40,7 +40,7 @@ export interface VersionRef {
 export interface ReconcileReport {
   /** Pending versions whose payload was complete: committed and made the head. */
   rolledForward: VersionRef[];
-  /** Pending versions without a complete payload: their payload and row removed. */
+  /** Pending versions without a complete payload of their own: their row released (what they left in storage is removed with the orphans). */
   rolledBack: VersionRef[];
   /** Hard deletes that had not finished: finished. */
   hardDeletesFinished: VersionRef[];
@@ -168,7 +168,8 @@ async function reap(engine: Engine, ref: VersionRef): Promise<boolean> {
       0,
     );
   } catch (e) {
-    if (e instanceof ConflictError) return false;
+    // A live writer holds the version, or the record is being erased (which removes the payload itself).
+    if (e instanceof ConflictError || e instanceof NotFoundError) return false;
     throw e;
   }
   await engine.payloads.deleteVersion(ref.id, ref.ov);

@@ -1,10 +1,17 @@
 /**
  * Settling the pending claim of a writer known to be dead (its lease ran out, or it said it gave
- * up): roll its version forward when the payload is complete and it continues the head, else
+ * up): roll its version forward when its own payload is complete and it continues the head, else
  * roll it back. The next writer of the record does this before claiming the same version, and
  * reconcile does it for every such claim, so a crashed writer blocks its record for seconds,
- * not until someone runs a repair. Every step is conditional on what it found, so two settlers
- * racing each other, or a settler racing the record's next writer, change nothing twice.
+ * not until someone runs a repair.
+ *
+ * A settler never holds the claim it settles, so it never deletes a payload: every step is a
+ * conditional write on the row or the head (release only while the dead claim still holds the
+ * row, mark committed only that claim, move the head only forward). Two settlers racing each
+ * other, or a settler acting on a stale read after the record's next writer has already re-claimed
+ * the version and written its payload, therefore change nothing that a later claim owns. What a
+ * rolled-back claim left under `v<ov>/` is removed by whoever holds that version next: the
+ * writer that re-claims it, or reconcile's orphan reaper under a claim of its own.
  */
 import type { Engine } from './engine.js';
 import type { HeadDoc } from './store/head-store.js';
@@ -26,7 +33,7 @@ export async function settleClaim(engine: Engine, holder: VersionRow, head: Head
     return 'hard-delete-finished';
   }
   const continuesHead = holder.kind !== 'reap' && holder.ov === (head?.ov ?? -1) + 1;
-  if (!holder.abandoned && continuesHead && (await engine.payloads.isComplete(holder.id, holder.ov))) {
+  if (!holder.abandoned && continuesHead && (await engine.payloads.isComplete(holder.id, holder.ov, holder))) {
     if (await engine.heads.advanceTo(holder.id, pickSystem(holder), holder.meta)) {
       const data = await engine.payloads.readData(holder.id, holder.ov);
       const kind = holder.kind === 'create' ? 'CREATE' : holder.kind === 'delete' ? 'DELETE' : 'UPDATE';
@@ -35,8 +42,6 @@ export async function settleClaim(engine: Engine, holder: VersionRow, head: Head
     await engine.ver.markCommitted(holder.id, holder.ov, holder.claim);
     return 'rolled-forward';
   }
-  // The row still holds (id, ov), so nobody else can be writing under this prefix: payload first, then the row.
-  await engine.payloads.deleteVersion(holder.id, holder.ov);
   await engine.ver.release(holder.id, holder.ov, holder.claim);
   return 'rolled-back';
 }

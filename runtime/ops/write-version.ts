@@ -14,11 +14,12 @@
  * 6. tell observers.
  */
 import { randomUUID } from 'node:crypto';
-import { ConflictError, DatabaseError, WriteOutcomeUnknownError, isChronosError } from '../errors.js';
+import { ConflictError, DatabaseError, NotFoundError, WriteOutcomeUnknownError, isChronosError } from '../errors.js';
 import type { ChronosError } from '../errors.js';
 import type { Engine } from './engine.js';
 import { InjectedCrash } from './engine.js';
 import type { HeadDoc } from './store/head-store.js';
+import { isHeadGone } from './store/head-store.js';
 import type { StoredSystem } from './stored-state.js';
 import { nextVersionTime, pickSystem, toSystemFields } from './stored-state.js';
 import type { VersionKind, VersionRow } from './store/version-index.js';
@@ -123,7 +124,7 @@ async function writePayload(engine: Engine, row: VersionRow, state: StoredSystem
     const json = await engine.retry(`writing the payload of ${engine.ctx.collection}/${row.id} v${row.ov}`, async () => {
       lease.check('writing the payload');
       sent = true;
-      return engine.payloads.write(row.id, toSystemFields(state), data).catch((e: unknown) => {
+      return engine.payloads.write(row.id, toSystemFields(state), data, row.claim).catch((e: unknown) => {
         throw asStorageError(e, `writing the payload of ${row.id} v${row.ov}`);
       });
     });
@@ -154,6 +155,9 @@ async function commit(engine: Engine, row: VersionRow, state: StoredSystem, meta
     await engine.retry(`moving the head of ${engine.ctx.collection}/${id} to v${ov}`, () => engine.heads.commit(id, state, meta, shadow));
   } catch (e) {
     if (e instanceof InjectedCrash) throw e;
+    if (isHeadGone(e)) {
+      throw await giveUp(engine, row, new NotFoundError(`record ${id} in ${engine.ctx.collection} was deleted permanently while this write was in flight; nothing was written`, { cause: e }));
+    }
     // Past the lease a settler may already have rolled this version forward and the record's
     // next writer moved on: only a compare-and-set move is safe now, and only while the row is ours.
     if (e instanceof LeaseLostError && e.reason === 'expired') await advanceIfStillOurs(engine, row, state, meta);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdir } from 'node:fs/promises';
 import { MongoClient } from 'mongodb';
 import { initChronos, type Chronos } from '../../runtime/chronos.js';
-import { ConflictError, NotFoundError, RouteError } from '../../runtime/errors.js';
+import { NotFoundError, RouteError } from '../../runtime/errors.js';
 import { testConfig } from '../support/chronos-config.js';
 import { testServers } from '../support/servers.js';
 import { createFallbackQueue } from '../../runtime/fallback/fallback-queue.js';
@@ -126,10 +126,10 @@ describe.each(BACKENDS)('hardDelete on %s storage', (backend) => {
       const crashing = fx.context('crashy', {
         settings,
         faults: (step, info) => {
-          if (info.op === 'hard-delete' && step === 'payload-written') throw new Error('power cut');
+          if (info.op === 'hard-delete' && step === 'payloads-removed') throw new Error('power cut');
         },
       });
-      await expect(hardDeleteRecord(crashing, id, targets)).rejects.toThrow(/injected crash after payload-written/);
+      await expect(hardDeleteRecord(crashing, id, targets)).rejects.toThrow(/injected crash after payloads-removed/);
       expect(await ops.getLatest(id, { includeDeleted: true })).toBeNull();
       expect(await fx.keys(`crashy/${id}/`)).toEqual([]);
       expect(await fx.db.collection('crashy_ver').countDocuments({ id })).toBeGreaterThan(0);
@@ -148,7 +148,7 @@ describe.each(BACKENDS)('hardDelete on %s storage', (backend) => {
       const crashing = fx.context('reconciled', {
         settings,
         faults: (step, info) => {
-          if (info.op === 'hard-delete' && step === 'head-moved') throw new Error('power cut');
+          if (info.op === 'hard-delete' && step === 'head-removed') throw new Error('power cut');
         },
       });
       await expect(hardDeleteRecord(crashing, id, targets)).rejects.toThrow(/injected crash/);
@@ -164,7 +164,7 @@ describe.each(BACKENDS)('hardDelete on %s storage', (backend) => {
   });
 
   describe('writers racing the erasure', () => {
-    it('cannot add a version while the erasure holds the next one, and the erasure then completes', async () => {
+    it('refuses writes as not found while the erasure holds the next version, and the erasure then completes', async () => {
       // A short write budget: a writer without expectedOv gives up while the dead eraser's lease still runs.
       const ops = fx.ops('raced', { settings, writeBudgetMs: 300 });
       const { id } = await ops.create({ email: SECRET });
@@ -176,8 +176,8 @@ describe.each(BACKENDS)('hardDelete on %s storage', (backend) => {
         },
       });
       await expect(hardDeleteRecord(stalled, id, targets)).rejects.toThrow(/injected crash after claimed/);
-      await expect(ops.update(id, { email: 'sneaky' }, 1)).rejects.toBeInstanceOf(ConflictError);
-      await expect(ops.update(id, { email: 'sneaky' })).rejects.toBeInstanceOf(ConflictError);
+      await expect(ops.update(id, { email: 'sneaky' }, 1)).rejects.toBeInstanceOf(NotFoundError);
+      await expect(ops.update(id, { email: 'sneaky' })).rejects.toBeInstanceOf(NotFoundError);
       expect((await ops.history(id)).map((v) => v.ov)).toEqual([0, 1]);
 
       await hardDeleteRecord(fx.context('raced', { settings }), id, targets);

@@ -18,6 +18,8 @@ import { violations } from './support/invariants.js';
 
 type OpName = 'create' | 'update' | 'delete' | 'enrich' | 'restore' | 'hard-delete';
 const STEPS: WriteStep[] = ['validated', 'head-read', 'claimed', 'payload-written', 'head-moved'];
+/** A hard delete's own steps after its claim (`hard-delete-steps.ts`). */
+const HARD_DELETE_STEPS: WriteStep[] = ['validated', 'head-read', 'claimed', 'head-removed', 'rows-erased', 'payloads-removed'];
 const OPS: OpName[] = ['create', 'update', 'delete', 'enrich', 'restore', 'hard-delete'];
 
 /** What reconcile must do after a crash at `step`: nothing, roll back, roll forward, or advance the head. */
@@ -61,7 +63,7 @@ describe.each(BACKENDS)('crash after each step (%s storage)', (backend) => {
   describe.each(OPS)('%s', (op) => {
     const coll = `crash_${op.replace('-', '_')}`;
     const settings = { logicalDelete: op !== 'hard-delete', base64Props: { file: { contentType: 'application/octet-stream' } } };
-    const steps = op === 'create' ? STEPS.filter((s) => s !== 'head-read') : STEPS;
+    const steps = op === 'create' ? STEPS.filter((s) => s !== 'head-read') : op === 'hard-delete' ? HARD_DELETE_STEPS : STEPS;
 
     it.each(steps)('leaves a consistent collection after a crash following %s', async (step) => {
       const ops = fx.ops(coll, { settings });

@@ -92,8 +92,9 @@ describe.each(BACKENDS)('update, delete and enrich (%s storage)', (backend) => {
       expect(await fx.keys(`hard/${id}/`)).toEqual([]);
       expect(await fx.db.collection('hard_ver').countDocuments({ id, kind: { $ne: 'hard-delete' } })).toBe(0);
       expect(await fx.db.collection('hard_head').countDocuments({ _id: id } as never)).toBe(0);
+      // Every version stays taken by a tombstone that holds nothing of the record.
       const tombstones = await fx.db.collection('hard_ver').find({ id }, { sort: { ov: 1 } }).toArray();
-      expect(tombstones.map((t) => [t.ov, t.state, t.meta])).toEqual([[0, 'committed', {}], [2, 'committed', {}]]);
+      expect(tombstones.map((t) => [t.ov, t.state, t.kind, t.meta])).toEqual([0, 1, 2].map((ov) => [ov, 'committed', 'hard-delete', {}]));
     });
 
     it('keeps the erased id from coming back: a writer that read the record before the delete, and a create with that id, both fail', async () => {

@@ -5,7 +5,8 @@
  * write (see `write-protocol.md`). Every query on heads lives in this file.
  */
 import type { AnyBulkWriteOperation, Collection, Db, Filter, Sort } from 'mongodb';
-import { GroupCommit, duplicateKeyIndexes, sharedGroupCommit, unorderedSend } from './group-commit.js';
+import { GroupCommit, duplicateKeyIndexes, outcomesFromBulkError, sharedGroupCommit } from './group-commit.js';
+import type { ItemOutcome } from './group-commit.js';
 import { isDuplicateKeyError } from '../../mongo/duplicate-key.js';
 import type { StoredSystem } from '../stored-state.js';
 import { pickSystem } from '../stored-state.js';
@@ -28,15 +29,7 @@ export class HeadStore {
   constructor(db: Db, name: string) {
     const coll = db.collection<HeadDoc>(name);
     this.coll = coll;
-    this.moves = sharedGroupCommit(db, `${name}\u0000moves`, () =>
-      new GroupCommit<HeadMove>(
-        unorderedSend(
-          (move) => moveOne(coll, move),
-          (moves) => coll.bulkWrite(moves.map(asBulkOperation), { ordered: false }),
-        ),
-        (move) => move.doc._id,
-      ),
-    );
+    this.moves = sharedGroupCommit(db, `${name}\u0000moves`, () => new GroupCommit<HeadMove>((moves) => sendMoves(coll, moves), (move) => move.doc._id));
   }
 
   /** The head of `id`, or null. */
@@ -53,6 +46,9 @@ export class HeadStore {
    *
    * `shadow` (the dev shadow of this version) is part of the document; a head written without one
    * has none, so the head never carries another version's copy.
+   *
+   * A later version replaces the head only where one exists: a head that is gone was erased
+   * (`hard-delete-steps.ts`), and a commit must never bring it back ({@link HeadGoneError}).
    */
   async commit(id: string, state: StoredSystem, meta: Record<string, unknown>, shadow?: HeadShadow): Promise<void> {
     const doc = headDoc(id, state, meta, shadow);
@@ -90,7 +86,8 @@ export class HeadStore {
    */
   async advanceTo(id: string, state: StoredSystem, meta: Record<string, unknown>): Promise<boolean> {
     try {
-      const res = await this.coll.replaceOne({ _id: id, ov: { $lt: state.ov } }, headDoc(id, state, meta), { upsert: true });
+      // Only a record's first version may create its head: a later one without a head was erased.
+      const res = await this.coll.replaceOne({ _id: id, ov: { $lt: state.ov } }, headDoc(id, state, meta), { upsert: state.ov === 0 });
       return res.modifiedCount + res.upsertedCount > 0;
     } catch (e) {
       // The upsert collided with an existing head that is already at or past this version.
@@ -128,17 +125,63 @@ interface HeadMove {
   readonly doc: HeadDoc;
 }
 
-/** Sends one head move on its own (a batch of one). */
-async function moveOne(coll: Collection<HeadDoc>, move: HeadMove): Promise<void> {
-  if (move.kind === 'insert') await coll.insertOne(move.doc);
-  else await coll.replaceOne({ _id: move.doc._id }, move.doc, { upsert: true });
+/**
+ * A commit found no head to replace: the record was erased after the writer read it. The writer
+ * still holds its claim, gives it up and reports the record as not found.
+ */
+export class HeadGoneError extends Error {
+  constructor(readonly id: string) {
+    super(`the head of ${id} is gone: the record was erased`);
+    this.name = 'HeadGoneError';
+  }
+}
+
+/**
+ * Sends a batch of head moves (see group-commit.ts): one alone as a plain command, more as one
+ * unordered `bulkWrite`. Replaces never upsert; when the batch matched fewer heads than it
+ * replaced, the heads are read back to tell which were gone ({@link HeadGoneError}): only an
+ * erasure removes a head, so this costs a read only when one happened.
+ */
+async function sendMoves(coll: Collection<HeadDoc>, moves: readonly HeadMove[]): Promise<ItemOutcome[]> {
+  const only = moves.length === 1 ? moves[0] : undefined;
+  if (only) {
+    if (only.kind === 'insert') await coll.insertOne(only.doc);
+    else if ((await coll.replaceOne({ _id: only.doc._id }, only.doc)).matchedCount === 0) return [{ ok: false, error: new HeadGoneError(only.doc._id) }];
+    return [{ ok: true }];
+  }
+  let outcomes: ItemOutcome[];
+  let matched: number | undefined;
+  try {
+    matched = (await coll.bulkWrite(moves.map(asBulkOperation), { ordered: false })).matchedCount;
+    outcomes = moves.map(() => ({ ok: true }) as const);
+  } catch (e) {
+    outcomes = outcomesFromBulkError(e, moves.length);
+  }
+  const replaced = moves.filter((m, i) => m.kind === 'replace' && outcomes[i]?.ok).length;
+  if (matched !== undefined && matched >= replaced) return outcomes;
+  const present = await headVersions(coll, moves.filter((m) => m.kind === 'replace').map((m) => m.doc._id));
+  return outcomes.map((outcome, i) => {
+    const move = moves[i] as HeadMove;
+    if (!outcome.ok || move.kind !== 'replace' || present.get(move.doc._id) === move.doc.ov) return outcome;
+    return { ok: false, error: new HeadGoneError(move.doc._id) };
+  });
+}
+
+/** True when `e` (or the error it wraps) is a {@link HeadGoneError}. */
+export function isHeadGone(e: unknown): boolean {
+  return e instanceof HeadGoneError || (e instanceof Error && e.cause instanceof HeadGoneError);
+}
+
+async function headVersions(coll: Collection<HeadDoc>, ids: string[]): Promise<Map<string, number>> {
+  const found = await coll.find({ _id: { $in: ids } }, { projection: { ov: 1 } }).toArray();
+  return new Map(found.map((h) => [h._id, h.ov]));
 }
 
 /** One head move as an operation of a shared `bulkWrite`. */
 function asBulkOperation(move: HeadMove): AnyBulkWriteOperation<HeadDoc> {
   return move.kind === 'insert'
     ? { insertOne: { document: move.doc } }
-    : { replaceOne: { filter: { _id: move.doc._id }, replacement: move.doc, upsert: true } };
+    : { replaceOne: { filter: { _id: move.doc._id }, replacement: move.doc } };
 }
 
 /**

@@ -73,8 +73,12 @@ export class PayloadStore {
    * props inline (already validated as base64). item.json is gzipped when compression is on and
    * it is over the threshold (see `payload-codec.ts`); the key stays the same. Returns item.json
    * as JSON text (before compression), which the dev shadow keeps.
+   *
+   * `claim` is the token of the claim this write holds; item.json keeps it (`_system.claim`, never
+   * returned by reads) so a settler can tell this claim's payload from one an earlier, rolled-back
+   * claim on the same version left behind ({@link isComplete}).
    */
-  async write(id: string, system: SystemFields, data: Record<string, unknown>): Promise<string> {
+  async write(id: string, system: SystemFields, data: Record<string, unknown>, claim: string): Promise<string> {
     const prefix = this.versionPrefix(id, system.ov);
     const doc: Record<string, unknown> = { _id: id, ...data };
     const refs: Record<string, BlobRef> = {};
@@ -92,7 +96,7 @@ export class PayloadStore {
       delete doc[prop];
     }
     await Promise.all(blobs);
-    doc._system = Object.keys(refs).length > 0 ? { ...system, blobs: refs } : system;
+    doc._system = Object.keys(refs).length > 0 ? { ...system, claim, blobs: refs } : { ...system, claim };
     const json = JSON.stringify(doc);
     const { body } = await encodeItem(json, this.compression);
     await this.store.put(this.bucket, `${prefix}item.json`, body, { contentType: 'application/json' });
@@ -136,10 +140,13 @@ export class PayloadStore {
   }
 
   /**
-   * True when the version's item.json exists, parses, names this id and ov, and every blob it
-   * references exists: the reconciler's test for rolling a pending version forward.
+   * True when the version's item.json exists, parses, names this id and ov, was written under
+   * `holder`'s claim, and every blob it references exists: the settler's test for rolling a
+   * pending version forward. A rolled-back claim's payload may still lie under the same key (a
+   * settler only releases the row, see `write-protocol.md`), so the claim token decides; an
+   * item.json written before it carried one is matched by its `cv`, unique per claim.
    */
-  async isComplete(id: string, ov: number): Promise<boolean> {
+  async isComplete(id: string, ov: number, holder: { claim: string; cv: number }): Promise<boolean> {
     let item: StoredItem;
     try {
       item = await this.readItem(id, ov);
@@ -148,6 +155,8 @@ export class PayloadStore {
       throw e;
     }
     if (item._id !== id || item._system?.ov !== ov) return false;
+    const written = item._system as SystemFields & { claim?: string };
+    if (written.claim !== undefined ? written.claim !== holder.claim : written.cv !== holder.cv) return false;
     const prefix = this.versionPrefix(id, ov);
     for (const [prop, ref] of Object.entries(this.blobRefs(item))) {
       if (!(await this.store.head(this.bucket, `${prefix}${prop}/${ref.file}`))) return false;

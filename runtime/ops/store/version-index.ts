@@ -248,9 +248,21 @@ export class VersionIndex {
     return this.coll.countDocuments({ id, ov: { $lt: ov } });
   }
 
-  /** Removes every row of `id` below `ov` (hard delete, after the payloads). */
-  async removeBelow(id: string, ov: number): Promise<number> {
-    return (await this.coll.deleteMany({ id, ov: { $lt: ov } })).deletedCount;
+  /**
+   * Turns every row of `id` below `ov` into an erased tombstone (hard delete): the row keeps its
+   * `(id, ov)` and `cv`, so the version stays taken and a writer that read the record before the
+   * erasure collides with it instead of writing into a freed slot, but it loses everything that
+   * described the record (indexed values, actor, reason, operation id, lineage, function ids).
+   */
+  async eraseBelow(id: string, ov: number): Promise<number> {
+    const res = await this.coll.updateMany(
+      { id, ov: { $lt: ov } },
+      {
+        $set: { kind: 'hard-delete', state: 'committed', meta: {}, functionIds: [], deleted: true },
+        $unset: { actor: '', reason: '', opId: '', parentId: '', parentCollection: '', originId: '', originCollection: '', leaseUntil: '', abandoned: '' },
+      },
+    );
+    return res.matchedCount;
   }
 
   /** Removes one version's row whatever its claim (retention, pruning; the head is past it). */
