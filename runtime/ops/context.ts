@@ -150,7 +150,7 @@ export const DEFAULT_WRITE_BUDGET_MS = 30_000;
 const COLLECTION_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
 
 /** The Mongo collection names behind a Chronos collection, after checking the name is safe. */
-export function mongoNames(collection: string): { head: string; ver: string; counter: string } {
+export function mongoNames(collection: string): { head: string; ver: string; counter: string; locks: string } {
   if (!COLLECTION_NAME.test(collection) || collection.startsWith('system.')) {
     throw ValidationError.at(
       ['collection'],
@@ -161,5 +161,6 @@ export function mongoNames(collection: string): { head: string; ver: string; cou
     head: collection + COLLECTION_SUFFIXES.head,
     ver: collection + COLLECTION_SUFFIXES.ver,
     counter: collection + COLLECTION_SUFFIXES.counter,
+    locks: collection + COLLECTION_SUFFIXES.locks,
   };
 }

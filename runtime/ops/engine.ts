@@ -11,6 +11,7 @@ import { VersionIndex } from './store/version-index.js';
 import type { CvAllocator } from './store/cv-allocator.js';
 import { cvAllocatorFor } from './store/cv-allocator.js';
 import { PayloadStore } from './store/payload-store.js';
+import { SettlementLocks } from './store/settlement-locks.js';
 import { ensureIndexesOnce } from '../mongo/ensure-indexes.js';
 import { requiredIndexes } from './indexes.js';
 import { DEFAULT_RETRY_POLICY, retryTransient } from '../retry/retry.js';
@@ -30,6 +31,7 @@ export interface Engine {
   ver: VersionIndex;
   cvs: CvAllocator;
   payloads: PayloadStore;
+  locks: SettlementLocks;
   now(): Date;
   /** See {@link EngineContext.leaseMs}. */
   leaseMs: number;
@@ -63,6 +65,7 @@ export function createEngine(ctx: EngineContext): Engine {
     ver,
     cvs: cvAllocatorFor(ctx.db, names.counter, ver),
     payloads: new PayloadStore(ctx.store, ctx.bucket, ctx.collection, ctx.settings.base64Props, ctx.settings.compression),
+    locks: new SettlementLocks(ctx.db, names.locks),
     now: ctx.clock ?? (() => new Date()),
     leaseMs: ctx.leaseMs ?? DEFAULT_LEASE_MS,
     clockSkewMs: ctx.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS,

@@ -12,7 +12,8 @@
  *   `meta` of that version. The unique `(id, ov)` index is the write claim (see
  *   `write-protocol.md`); the unique `cv` index keeps collection versions unique.
  * - `c_counter`: the collection-version counter (`{ _id: 'cv', value }`).
- * - `c_locks`: reserved; the engine's claims live in `c_ver`, not here.
+ * - `c_locks`: settlement locks, one per dead claim being settled (`store/settlement-locks.ts`);
+ *   looked up by `_id` only. The engine's claims live in `c_ver`.
  *
  * `test/ops/index-use.test.ts` records every query the engine sends and checks each against
  * these keys with `query-shape.ts` (FerretDB scans everything, so `explain` cannot show it).

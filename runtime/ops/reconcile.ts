@@ -116,7 +116,7 @@ async function settlePending(engine: Engine, pending: VersionRow[], graceMs: num
     const outcome = await settleClaim(engine, row, head);
     if (outcome === 'rolled-forward') report.rolledForward.push(ref);
     else if (outcome === 'rolled-back') report.rolledBack.push(ref);
-    else report.hardDeletesFinished.push(ref);
+    else if (outcome === 'hard-delete-finished') report.hardDeletesFinished.push(ref);
   }
 }
 

@@ -5,7 +5,9 @@
  * reconcile does it for every such claim, so a crashed writer blocks its record for seconds,
  * not until someone runs a repair.
  *
- * A settler never holds the claim it settles, so it never deletes a payload: every step is a
+ * Of the settlers that find one dead claim, only the one holding its settlement lock acts
+ * (`store/settlement-locks.ts`: conditional writes are not atomic across connections on every
+ * server). A settler never holds the claim it settles, so it never deletes a payload: every step is a
  * conditional write on the row or the head (release only while the dead claim still holds the
  * row, mark committed only that claim, move the head only forward). Two settlers racing each
  * other, or a settler acting on a stale read after the record's next writer has already re-claimed
@@ -20,14 +22,28 @@ import { pickSystem } from './stored-state.js';
 import { notifyObservers } from './notify.js';
 import { finishHardDelete } from './hard-delete-steps.js';
 
-/** What settling did. */
-export type Settlement = 'rolled-forward' | 'rolled-back' | 'hard-delete-finished';
+/** What settling did; `in-progress` when another settler holds the claim's settlement lock (nothing done here). */
+export type Settlement = 'rolled-forward' | 'rolled-back' | 'hard-delete-finished' | 'in-progress';
 
 /**
  * Settles `holder` (pending, writer dead). `head` is the record's head as just read.
- * Abandoned claims are always rolled back: their writer reported the write as failed.
+ * Abandoned claims are always rolled back: their writer reported the write as failed. Only the
+ * holder of the claim's settlement lock acts (`store/settlement-locks.ts`); the others get
+ * `in-progress` and retry later.
  */
 export async function settleClaim(engine: Engine, holder: VersionRow, head: HeadDoc | null): Promise<Settlement> {
+  const lock = await engine.retry(`locking the settlement of ${holder.id} v${holder.ov}`, () =>
+    engine.locks.take(holder.id, holder.ov, holder.claim, engine.now(), engine.leaseMs, engine.clockSkewMs),
+  );
+  if (!lock) return 'in-progress';
+  try {
+    return await settleLocked(engine, holder, head);
+  } finally {
+    await engine.locks.release(lock).catch(() => undefined);
+  }
+}
+
+async function settleLocked(engine: Engine, holder: VersionRow, head: HeadDoc | null): Promise<Settlement> {
   if (holder.kind === 'hard-delete') {
     await finishHardDelete(engine, holder);
     return 'hard-delete-finished';
