@@ -40,11 +40,30 @@ interface Collections {
   ver: VersionIndex;
 }
 
-/** Runs `write` (queued as op `opId`) against the routed context, unless it has already happened. */
+/**
+ * Runs `write` (queued as op `opId`) against the routed context, unless it has already happened.
+ * A write whose record was erased meanwhile is dropped (`erased`): a dead letter would keep the
+ * erased record's data.
+ */
 export async function replayWrite(ctx: EngineContext, opId: string, write: QueuedWrite): Promise<ReplayOutcome> {
   const ops = createCollectionOps(ctx);
   const names = mongoNames(ctx.collection);
   const colls: Collections = { heads: new HeadStore(ctx.db, names.head), ver: new VersionIndex(ctx.db, names.ver) };
+  try {
+    return await replayKind(ops, colls, opId, write);
+  } catch (e) {
+    if (isChronosError(e) && e.code === 'NOT_FOUND' && (await isErased(colls, write.id))) return 'erased';
+    throw e;
+  }
+}
+
+/** True when `id` is erased or being erased: its version 0 is a tombstone, or a hard delete holds a claim. */
+async function isErased(colls: Collections, id: string): Promise<boolean> {
+  const first = await colls.ver.row(id, 0);
+  return first?.kind === 'hard-delete' || (await colls.ver.pendingHardDelete(id)) !== null;
+}
+
+async function replayKind(ops: EngineCollectionOps, colls: Collections, opId: string, write: QueuedWrite): Promise<ReplayOutcome> {
   switch (write.kind) {
     case 'create':
       return replayCreate(ops, opId, write);

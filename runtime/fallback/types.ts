@@ -119,7 +119,9 @@ export type ReplayOutcome =
   /** An earlier attempt had already written it (found by its opId, or the created record exists); nothing written. */
   | 'already-applied'
   /** A delete whose record is already gone or deleted; nothing written. */
-  | 'already-absent';
+  | 'already-absent'
+  /** The record was erased (`admin.hardDelete`) before the replay: the write is dropped with it, never dead-lettered. */
+  | 'erased';
 
 /** What one {@link FallbackQueue.drain} pass did, per op. */
 export interface DrainReport {

@@ -95,7 +95,7 @@ export async function hardDeleteRecord(ctx: EngineContext, id: string, targets: 
   let claim: VersionRow | null = await engine.ver.pendingHardDelete(id);
   if (!claim) {
     const unfinished = await audit.findOne({ collection: ctx.collection, recordId: id, status: 'started' });
-    claim = await claimErasure(engine, id, notes);
+    claim = await claimErasure(engine, id, notes, () => hasQueuedWrites(ctx.db, targets, ctx.collection, id));
     if (!claim) {
       // The engine part is done (reconcile finished it, or we crashed before the last step): close the audit row.
       if (unfinished) return complete(audit, unfinished._id);
@@ -118,14 +118,16 @@ export async function hardDeleteRecord(ctx: EngineContext, id: string, targets: 
  * Claims the version after the newest one (like a write), or returns null when nothing of `id`
  * exists. Retries while a live writer holds that version, as a write without expectedOv does.
  */
-async function claimErasure(engine: Engine, id: string, notes: HardDeleteOptions): Promise<VersionRow | null> {
+async function claimErasure(engine: Engine, id: string, notes: HardDeleteOptions, queued: () => Promise<boolean>): Promise<VersionRow | null> {
   const deadline = Date.now() + engine.writeBudgetMs;
-  for (;;) {
+  for (let attempt = 1; ; attempt += 1) {
     const head = await engine.heads.get(id);
     const newest = await engine.ver.newest(id);
     const keys = head ? [] : await payloadKeysOf(engine, id);
     const erased = newest?.kind === 'hard-delete' && newest.state === 'committed';
-    if (!head && (!newest || erased) && keys.length === 0) return null;
+    // Writes still queued for the record (a create whose storage failed, say) count: left alone,
+    // their replay would bring the record back after the erasure.
+    if (!head && (!newest || erased) && keys.length === 0 && (erased || !(await queued()))) return null;
     // With a head, take the version a writer would take next; without one (leftovers of crashed
     // writes only), go past every row and payload so the claim cannot collide with them.
     const ov = head ? head.ov + 1 : Math.max(newest?.ov ?? -1, maxKeyOv(engine, keys)) + 1;
@@ -151,7 +153,8 @@ async function claimErasure(engine: Engine, id: string, notes: HardDeleteOptions
       }, head?.cv ?? 0);
     } catch (e) {
       if (!(e instanceof ConflictError) || Date.now() >= deadline) throw e;
-      await new Promise((resolve) => setImmediate(resolve));
+      // The same jittered pause as a writer that lost its claim (on-head.ts).
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** attempt, 100)));
     }
   }
 }
@@ -190,6 +193,13 @@ async function startAudit(engine: Engine, audit: Collection<ErasureAuditDoc>, cl
     queuedOpsRemoved: 0,
     deadLettersRemoved: 0,
   });
+}
+
+/** True when the fallback queue or its dead letters hold a write about the record. */
+async function hasQueuedWrites(db: Db, targets: HardDeleteTargets, collection: string, id: string): Promise<boolean> {
+  const filter = { recordId: id, 'route.collection': collection };
+  const found = await db.collection(targets.fallbackCollections.ops).findOne(filter, { projection: { _id: 1 } });
+  return found !== null || (await db.collection(targets.fallbackCollections.deadLetters).findOne(filter, { projection: { _id: 1 } })) !== null;
 }
 
 /** Removes queued writes and dead letters about the record (they hold its data), adding what it removed to the audit row. */
