@@ -68,14 +68,23 @@ function prefixClash(a: DatabaseEntry, b: DatabaseEntry): string | null {
   return null;
 }
 
+/** `name`, or `name_2` when it is one of `taken` (ignoring case); cut to the 63 characters a prefix may have. */
+function freeName(name: string, taken: Array<string | undefined>): string {
+  const used = new Set(taken.filter((t) => t !== undefined).map((t) => t.toLowerCase()));
+  return (used.has(name.toLowerCase()) ? `${name.slice(0, 61)}_2` : name).slice(0, 63);
+}
+
 /** `for example keyPrefix: '<dbName>' at ...` for each of the two entries that needs a (new) prefix. */
 function fixText(later: DatabaseEntry, earlier: DatabaseEntry): string {
   const sameGiven = later.keyPrefix !== undefined && later.keyPrefix.toLowerCase() === earlier.keyPrefix?.toLowerCase();
   const examples: string[] = [];
-  if (later.keyPrefix === undefined || sameGiven) examples.push(`keyPrefix: '${later.dbName}' at ${where(later.path)}`);
+  let laterName: string | undefined;
+  if (later.keyPrefix === undefined || sameGiven) {
+    laterName = freeName(later.dbName, [earlier.keyPrefix]);
+    examples.push(`keyPrefix: '${laterName}' at ${where(later.path)}`);
+  }
   if (earlier.keyPrefix === undefined) {
-    const name = earlier.dbName === later.dbName ? `${earlier.dbName}_2` : earlier.dbName;
-    examples.push(`keyPrefix: '${name.slice(0, 63)}' at ${where(earlier.path)}`);
+    examples.push(`keyPrefix: '${freeName(earlier.dbName, [laterName ?? later.keyPrefix])}' at ${where(earlier.path)}`);
   }
   return `give each a distinct keyPrefix (for example ${examples.join(' and ')}) or its own bucket`;
 }

@@ -73,6 +73,16 @@ describe('one object-storage location', () => {
     );
   });
 
+  it('suggests prefixes that differ when the two databases have one name (on different servers)', () => {
+    const config = sharedBucket();
+    config.databases.runtime!.tenantDatabases![1]!.dbName = 'chronos_runtime_tenant_a';
+    expect(refusal(config).message).toContain(
+      `for example keyPrefix: 'chronos_runtime_tenant_a' at ${T1} and keyPrefix: 'chronos_runtime_tenant_a_2' at ${T0}`,
+    );
+    const prefixed = sharedBucket([undefined, 'chronos_runtime_tenant_a']);
+    expect(refusal(prefixed).message).toContain(`for example keyPrefix: 'chronos_runtime_tenant_a_2' at ${T0})`);
+  });
+
   it('accepts the same bucket with distinct key prefixes', () => {
     const parsed = parseConfig(sharedBucket(['tenant-a', 'tenant-b']));
     expect(parsed.databases.runtime?.tenantDatabases.map((t) => t.keyPrefix)).toEqual(['tenant-a', 'tenant-b']);
