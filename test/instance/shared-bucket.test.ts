@@ -90,12 +90,12 @@ describe.each<Storage>(['s3', 'azure', 'local'])('two tenants on one %s bucket w
     await chronos.admin.shutdown();
   });
 
-  it('keeps a record id created in both tenants as two records, through update, restore, reconcile, retention and hard delete', async () => {
+  it('keeps a record id created in both tenants as two records, through update, restoreCollection, reconcile, retention and hard delete', async () => {
     const t1 = chronos.with(ctx('t1'));
     const t2 = chronos.with(ctx('t2'));
     const id = randomBytes(12).toString('hex');
 
-    await t1.create({ owner: 't1', n: 0, file: b64('one') }, 'a', 'r', { id });
+    const created = await t1.create({ owner: 't1', n: 0, file: b64('one') }, 'a', 'r', { id });
     await t2.create({ owner: 't2', n: 0, file: b64('two') }, 'a', 'r', { id });
     expect(await t1.getLatest(id)).toMatchObject({ owner: 't1', n: 0, file: b64('one') });
     expect(await t2.getLatest(id)).toMatchObject({ owner: 't2', n: 0, file: b64('two') });
@@ -106,7 +106,7 @@ describe.each<Storage>(['s3', 'azure', 'local'])('two tenants on one %s bucket w
     // t1 writes v1 and v2; t2 has no rows for those versions, which without prefixes its
     // reconcile would have taken for orphans and removed.
     await t1.update(id, { owner: 't1', n: 1, file: b64('one-b') }, 0);
-    await t1.restoreObject(id, { ov: 0 });
+    expect(await t1.restoreCollection({ cv: created.cv })).toMatchObject({ restored: 1 });
     expect(await t1.getLatest(id)).toMatchObject({ owner: 't1', n: 0, file: b64('one'), _system: { ov: 2 } });
     expect(await t2.getLatest(id)).toMatchObject({ owner: 't2', n: 0, file: b64('two'), _system: { ov: 0 } });
 
