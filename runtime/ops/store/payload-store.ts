@@ -1,11 +1,13 @@
 /**
  * Version payloads in object storage: `<collection>/<id>/v<ov>/item.json`, and each base64 prop
  * decoded to `<collection>/<id>/v<ov>/<prop>/blob.bin` (or `text.txt`) with a reference left in
- * item.json. A database configured with a `keyPrefix` (one of several sharing a bucket) has every
- * key under `<keyPrefix>/`: the store is wrapped once here ({@link withKeyPrefix}), so every key
- * this class builds, lists, deletes or parses is relative to the prefix and none can leave it. Only the writer that has claimed `(id, ov)` writes under that version's prefix (see
+ * item.json. Only the writer that has claimed `(id, ov)` writes under that version's prefix (see
  * `write-protocol.md`); blobs are written before item.json, so an item.json that parses implies
  * its blobs are in place.
+ *
+ * A database configured with a `keyPrefix` (one of several sharing a bucket) has every key under
+ * `<keyPrefix>/`: the store is wrapped once here ({@link withKeyPrefix}), so every key this class
+ * builds, lists, deletes or parses is relative to the prefix, and none can leave it.
  */
 import type { ObjectStore } from '../../storage/object-store.js';
 import { listAllKeys } from '../../storage/list-all-keys.js';
@@ -62,7 +64,7 @@ export class PayloadStore {
     this.store = withKeyPrefix(store, keyPrefix);
   }
 
-  /** Key prefix of every object of record `id` (used by hard delete and the reconciler); relative to the key prefix like every key here. */
+  /** Key prefix of every object of record `id` (used by hard delete and the reconciler); like every key here, relative to the database's key prefix. */
   recordPrefix(id: string): string {
     return `${this.collection}/${id}/`;
   }
