@@ -6,16 +6,21 @@
 import { isChronosError, type ErrorIssue } from '../errors.js';
 import type { ParsedChronosConfig } from './schema.js';
 import { checkDatabaseNames } from './database-names.js';
+import { checkSharedMongoDatabases, checkSharedStorage } from './shared-placement.js';
 import { assertAzureContainerName, assertS3BucketName } from '../storage/bucket-name.js';
 import { isAzureEndpoint } from '../storage/create-object-store.js';
 
 type Path = Array<string | number>;
 
-interface DatabaseEntry {
+/** One versioned database of the config (any tier, runtime or logs) with its path. */
+export interface DatabaseEntry {
   path: Path;
   dbConnRef: string | string[];
   spaceConnRef?: string | string[] | undefined;
   bucket?: string | undefined;
+  keyPrefix?: string | undefined;
+  dbName: string;
+  analyticsDbName?: string | undefined;
 }
 
 function listKnown(names: string[]): string {
@@ -27,7 +32,7 @@ function asList(refs: string | string[]): string[] {
 }
 
 /** Every database entry that routes to Mongo and storage, with its path in the config. */
-function databaseEntries(config: ParsedChronosConfig): DatabaseEntry[] {
+export function databaseEntries(config: ParsedChronosConfig): DatabaseEntry[] {
   const entries: DatabaseEntry[] = [];
   const { databases } = config;
   for (const type of ['metadata', 'knowledge'] as const) {
@@ -152,5 +157,6 @@ export function crossCheckConfig(config: ParsedChronosConfig): ErrorIssue[] {
   checkCounterRules(config, issues);
   checkCollectionMaps(config, issues);
   issues.push(...checkDatabaseNames(config));
+  issues.push(...checkSharedStorage(config, databaseEntries(config)), ...checkSharedMongoDatabases(config, databaseEntries(config)));
   return issues;
 }

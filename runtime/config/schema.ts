@@ -34,12 +34,23 @@ export const spacesConnectionSchema = z.strictObject({
 /** One or several backends: several spread collections over them by `routing.hashAlgo`. */
 const connRefs = z.union([nonEmpty, z.array(nonEmpty).min(1, { error: 'must list at least one connection' })]);
 
+/**
+ * The first segment of every object key of one database (`<keyPrefix>/<collection>/<id>/...`; a
+ * sub-folder of the bucket folder with local storage), so databases can share a bucket without
+ * sharing a key. Same alphabet as database names; no `/` or `.`, so it is always one segment.
+ */
+export const keyPrefixSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,63}$/, { error: 'must be 1 to 63 of A-Z a-z 0-9 _ - (one key segment: no "/" or "."), e.g. the dbName' });
+
 const storageFields = {
   dbConnRef: connRefs,
   /** Optional when `localStorage.enabled` (payloads then go to the local folder). */
   spaceConnRef: connRefs.optional(),
   /** Defaults to a name derived from `dbName` when storage is the local folder. */
   bucket: nonEmpty.optional(),
+  /** Absent: keys start with the collection (the layout of a bucket that holds one database). */
+  keyPrefix: keyPrefixSchema.optional(),
   dbName: nonEmpty,
 };
 

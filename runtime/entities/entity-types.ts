@@ -25,9 +25,9 @@ export interface EntityResolver {
   opsFor(mapping: EntityMapping): EntityOps;
   /**
    * A string that identifies the database the mapping's entity lands in (its routed database
-   * name, say). It is mixed into the id derived for a new entity: payload keys are
-   * `<collection>/<id>/...` inside a bucket, so two databases that share a bucket must never
-   * derive the same id for the same key (random ids cannot collide; derived ones would).
+   * name, say). It is mixed into the id derived for a new entity, so two databases never derive
+   * the same id for the same key (random ids cannot collide; derived ones would); databases that
+   * share a bucket are kept apart by their `keyPrefix` as well.
    */
   scopeOf(mapping: EntityMapping): string;
 }

@@ -40,6 +40,7 @@ export function engineContextFor(inputs: Omit<CollectionHandleInputs, 'withConte
     db,
     store: pool.objectStore(storage.kind === 'local' ? undefined : storage.connRef),
     bucket: storage.bucket,
+    ...(storage.keyPrefix !== undefined && { keyPrefix: storage.keyPrefix }),
     collection: route.collection,
     routeInfo: {
       dbName: route.mongo.dbName,

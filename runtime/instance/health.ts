@@ -5,6 +5,7 @@
 import type { ParsedChronosConfig } from '../config/schema.js';
 import type { ConnectionPool } from '../connections/connection-pool.js';
 import { listDatabaseTargets } from '../router/database-targets.js';
+import { bucketOfEntry } from '../storage/bucket-name.js';
 
 /** The state of one backend. */
 export interface BackendHealth {
@@ -46,7 +47,7 @@ function bucketsByConnection(config: ParsedChronosConfig): Map<string | undefine
     ...(config.databases.logs ? [config.databases.logs] : []),
   ];
   for (const entry of entries) {
-    const bucket = entry.bucket ?? entry.dbName.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+    const bucket = bucketOfEntry(entry);
     if (config.localStorage?.enabled) {
       if (!byConn.has(undefined)) byConn.set(undefined, bucket);
       continue;

@@ -105,6 +105,12 @@ export interface EngineContext {
   /** The storage client for the routed bucket. */
   store: ObjectStore;
   bucket: string;
+  /**
+   * The database's `keyPrefix` (config): every object key of the handle starts with
+   * `<keyPrefix>/`, so databases sharing a bucket never share a key. Undefined: keys start with
+   * the collection.
+   */
+  keyPrefix?: string;
   /** Chronos collection name; the Mongo collections are `<collection>_head`, `_ver`, `_counter`. */
   collection: string;
   routeInfo: RouteInfo;

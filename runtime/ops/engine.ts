@@ -64,7 +64,7 @@ export function createEngine(ctx: EngineContext): Engine {
     heads: new HeadStore(ctx.db, names.head),
     ver,
     cvs: cvAllocatorFor(ctx.db, names.counter, ver),
-    payloads: new PayloadStore(ctx.store, ctx.bucket, ctx.collection, ctx.settings.base64Props, ctx.settings.compression),
+    payloads: new PayloadStore(ctx.store, ctx.bucket, ctx.collection, ctx.settings.base64Props, ctx.settings.compression, ctx.keyPrefix),
     locks: new SettlementLocks(ctx.db, names.locks),
     now: ctx.clock ?? (() => new Date()),
     leaseMs: ctx.leaseMs ?? DEFAULT_LEASE_MS,

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { RouteError, ValidationError } from '../errors.js';
 import type { ParsedChronosConfig } from '../config/schema.js';
 import { chooseBackend } from './hashing.js';
+import { bucketOfEntry } from '../storage/bucket-name.js';
 
 /** The versioned database types, reached through `chronos.with(...)`. */
 export type DatabaseType = 'metadata' | 'knowledge' | 'runtime' | 'logs' | 'identities';
@@ -29,10 +30,10 @@ export interface RouteContext {
   dbName?: string;
 }
 
-/** Where a context's payloads go. */
+/** Where a context's payloads go; `keyPrefix` is the database's first key segment when configured. */
 export type StorageTarget =
-  | { kind: 'local'; bucket: string }
-  | { kind: 'space'; connRef: string; bucket: string }
+  | { kind: 'local'; bucket: string; keyPrefix?: string }
+  | { kind: 'space'; connRef: string; bucket: string; keyPrefix?: string }
   | { kind: 'none' };
 
 /** The one database and storage location a context resolves to. */
@@ -65,6 +66,7 @@ interface Entry {
   dbConnRef: string | string[];
   spaceConnRef?: string | string[] | undefined;
   bucket?: string | undefined;
+  keyPrefix?: string | undefined;
   dbName: string;
   analyticsDbName?: string | undefined;
 }
@@ -91,13 +93,14 @@ function toRoute(config: ParsedChronosConfig, ctx: RouteContext, tier: ResolvedR
   const dbRefs = list(entry.dbConnRef);
   const connRef = dbRefs[chooseBackend(algo, key, dbRefs)] as string;
   const uri = config.dbConnections[connRef]?.mongoUri as string;
-  const bucket = entry.bucket ?? entry.dbName.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+  const bucket = bucketOfEntry(entry);
+  const prefix = entry.keyPrefix === undefined ? {} : { keyPrefix: entry.keyPrefix };
   let storage: StorageTarget;
   if (config.localStorage?.enabled) {
-    storage = { kind: 'local', bucket };
+    storage = { kind: 'local', bucket, ...prefix };
   } else if (entry.spaceConnRef !== undefined) {
     const spaceRefs = list(entry.spaceConnRef);
-    storage = { kind: 'space', connRef: spaceRefs[chooseBackend(algo, key, spaceRefs)] as string, bucket };
+    storage = { kind: 'space', connRef: spaceRefs[chooseBackend(algo, key, spaceRefs)] as string, bucket, ...prefix };
   } else {
     storage = { kind: 'none' };
   }

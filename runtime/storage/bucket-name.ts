@@ -32,3 +32,13 @@ export function assertAzureContainerName(bucket: unknown): asserts bucket is str
     refuse(bucket, 'is not a valid Azure container name: use 3-63 lowercase letters, digits or single "-", starting and ending with a letter or digit');
   }
 }
+
+/**
+ * The bucket of a database entry: its `bucket`, else (local storage only, where `bucket` is
+ * optional) one derived from `dbName`: lowercased, every character other than `a-z 0-9 -`
+ * turned into `-`. Different dbNames can derive one bucket (`lc_x` and `lc-x`, `Acme` and
+ * `acme`); the config check refuses two databases whose objects would meet that way.
+ */
+export function bucketOfEntry(entry: { readonly bucket?: string | undefined; readonly dbName: string }): string {
+  return entry.bucket ?? entry.dbName.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+}

@@ -4,9 +4,14 @@
  * item.json. Only the writer that has claimed `(id, ov)` writes under that version's prefix (see
  * `write-protocol.md`); blobs are written before item.json, so an item.json that parses implies
  * its blobs are in place.
+ *
+ * A database configured with a `keyPrefix` (one of several sharing a bucket) has every key under
+ * `<keyPrefix>/`: the store is wrapped once here ({@link withKeyPrefix}), so every key this class
+ * builds, lists, deletes or parses is relative to the prefix, and none can leave it.
  */
 import type { ObjectStore } from '../../storage/object-store.js';
 import { listAllKeys } from '../../storage/list-all-keys.js';
+import { withKeyPrefix } from '../../storage/key-prefixed-store.js';
 import type { Base64PropSettings } from '../context.js';
 import type { SystemFields } from '../types.js';
 import { StorageError, isChronosError } from '../../errors.js';
@@ -43,17 +48,23 @@ export interface InlineOptions {
   ttlSeconds?: number;
 }
 
-/** Reads and writes the payloads of one collection in one bucket. */
+/** Reads and writes the payloads of one collection in one bucket (under the database's key prefix, if any). */
 export class PayloadStore {
+  private readonly store: ObjectStore;
+
+  /** `keyPrefix`: the database's `keyPrefix` from the config; undefined for the unprefixed layout. */
   constructor(
-    private readonly store: ObjectStore,
+    store: ObjectStore,
     private readonly bucket: string,
     private readonly collection: string,
     private readonly base64Props: Record<string, Base64PropSettings>,
     private readonly compression: PayloadCompression = NO_COMPRESSION,
-  ) {}
+    keyPrefix?: string,
+  ) {
+    this.store = withKeyPrefix(store, keyPrefix);
+  }
 
-  /** Key prefix of every object of record `id` (used by hard delete and the reconciler). */
+  /** Key prefix of every object of record `id` (used by hard delete and the reconciler); like every key here, relative to the database's key prefix. */
   recordPrefix(id: string): string {
     return `${this.collection}/${id}/`;
   }
