@@ -185,5 +185,5 @@ describe('many writers racing to settle dead claims (local storage, four clients
     expect(new Set(acknowledged.map((a) => `${a.id}/${a.ov}`)).size).toBe(acknowledged.length);
     await reconcileCollection(fx.context(coll, { clock: later }));
     expect(await violations(fx, coll)).toEqual([]);
-  });
+  }, 300_000);
 });
