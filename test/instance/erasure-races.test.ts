@@ -117,6 +117,24 @@ describe.each(BACKENDS)('writes racing an erasure (%s storage)', (backend) => {
     });
   });
 
+  it('a writer that claims a version freed by pruning (versioning off) after the erasure cannot re-create the head', async () => {
+    const coll = 'erase_pruned_slot';
+    const pruning = { ...settings, versioning: false };
+    const ops = fx.ops(coll, { settings: pruning });
+    const { id } = await ops.create({ ssn: SSN });
+    const hold = holdAt('head-read', 'update');
+    const late = fx.ops(coll, { settings: pruning, faults: hold.hook }).update(id, { ssn: SSN, note: 'stale' });
+    await hold.reached;
+    // Two more versions: the rows of v0 and v1 are pruned, so the held writer's next version (v1) is free.
+    await ops.update(id, { ssn: SSN, note: 'v1' }, 0);
+    await ops.update(id, { ssn: SSN, note: 'v2' }, 1);
+    expect(await fx.db.collection(`${coll}_ver`).countDocuments({ id, ov: 1 })).toBe(0);
+    await hardDeleteRecord(fx.context(coll, { settings: pruning }), id, targets);
+    hold.release();
+    await expect(late).rejects.toBeInstanceOf(NotFoundError);
+    await expectErased(coll, id);
+  });
+
   it('a create under a caller-chosen id still in flight when the erasure starts is waited for, then erased', async () => {
     const coll = 'erase_create_inflight';
     const id = 'c0ffee00c0ffee00c0ffee00';
