@@ -17,6 +17,7 @@ import { claimVersion } from './claim-version.js';
 import { holderIsDead } from './claim-lease.js';
 import { settleClaim } from './settle-claim.js';
 import { retainVersions } from './retention.js';
+import { serverProfile } from '../mongo/server-profile.js';
 
 /** How many records (or rows, or payload versions) one batched query of a repair pass covers. */
 const BATCH = 500;
@@ -119,7 +120,8 @@ function rowsStillThere(rows: readonly VersionRef[], report: ReconcileReport): S
 
 /**
  * Walks the pending rows a batch at a time: the heads of a batch's records are read in one query,
- * and every row a head has reached is committed and marked so in one command. Each other row is
+ * and every row a head has reached is committed and marked so in one command (on a server that
+ * answers queries from indexes; see {@link marksRows}). Each other row is
  * taken on its own with its head read afresh (an earlier settle may have moved it): one whose
  * writer is dead is settled (rolled forward when its payload is complete and it continues the
  * head, else rolled back; an unfinished hard delete is finished); one whose writer may be alive
@@ -127,6 +129,7 @@ function rowsStillThere(rows: readonly VersionRef[], report: ReconcileReport): S
  */
 async function settlePending(engine: Engine, pending: VersionRow[], graceMs: number | undefined, report: ReconcileReport): Promise<void> {
   const forced = graceMs === undefined ? undefined : engine.now().getTime() - graceMs;
+  const mark = await marksRows(engine);
   for (let i = 0; i < pending.length; i += BATCH) {
     const batch = pending.slice(i, i + BATCH);
     const heads = await engine.heads.versionsOf([...new Set(batch.map((r) => r.id))]);
@@ -134,7 +137,7 @@ async function settlePending(engine: Engine, pending: VersionRow[], graceMs: num
       const ov = heads.get(id);
       return ov === undefined ? null : { ov };
     };
-    await engine.ver.markManyCommitted(batch.filter((row) => isCommitted(row, headOf(row.id))));
+    if (mark) await engine.ver.markManyCommitted(batch.filter((row) => isCommitted(row, headOf(row.id))));
     for (const row of batch) {
       if (isCommitted(row, headOf(row.id))) continue;
       const head = await engine.heads.get(row.id);
@@ -151,6 +154,18 @@ async function settlePending(engine: Engine, pending: VersionRow[], graceMs: num
       else report.hardDeletesFinished.push(ref);
     }
   }
+}
+
+/**
+ * Whether reconcile marks the rows a head has reached as committed. Marking is bookkeeping (a row
+ * at or below its head is committed either way, `isCommitted`): it lets the `{ state, at }` index
+ * leave those rows out of the next run's first query. On a server that answers every query with a
+ * scan (FerretDB) the next run reads every row all the same, and an `updateMany` there costs one
+ * SQLite transaction per matched row, so marking would make the first run after N writes cost N
+ * transactions for nothing: the rows are left as they are.
+ */
+async function marksRows(engine: Engine): Promise<boolean> {
+  return !(await serverProfile(engine.ctx.db)).scansQueries;
 }
 
 /**
