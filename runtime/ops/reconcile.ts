@@ -2,7 +2,9 @@
  * `reconcileCollection`: finds what crashed or abandoned writes left behind and repairs it, so
  * every head points at a committed version whose payload exists and parses, no pending claim of
  * a dead writer remains, and no payload exists without a version row. See `write-protocol.md`
- * for the states a crash can leave and why each repair is safe next to live writers.
+ * for the states a crash can leave and why each repair is safe next to live writers, and its
+ * "Reconcile" section for the passes and their cost: rows are read and heads looked up a batch at
+ * a time, never one round trip per row, except for the claims that need settling.
  */
 import { randomUUID } from 'node:crypto';
 import { ConflictError } from '../errors.js';
@@ -120,12 +122,11 @@ function rowsStillThere(rows: readonly VersionRef[], report: ReconcileReport): S
 
 /**
  * Walks the pending rows a batch at a time: the heads of a batch's records are read in one query,
- * and every row a head has reached is committed and marked so in one command (on a server that
- * answers queries from indexes; see {@link marksRows}). Each other row is
- * taken on its own with its head read afresh (an earlier settle may have moved it): one whose
- * writer is dead is settled (rolled forward when its payload is complete and it continues the
- * head, else rolled back; an unfinished hard delete is finished); one whose writer may be alive
- * is left alone.
+ * and every row a head has reached is committed and marked so in one command (where marking pays,
+ * see {@link marksRows}). Each other row is taken on its own with its head read afresh (an
+ * earlier settle may have moved it): one whose writer is dead is settled (rolled forward when its
+ * payload is complete and it continues the head, else rolled back; an unfinished hard delete is
+ * finished); one whose writer may be alive is left alone.
  */
 async function settlePending(engine: Engine, pending: VersionRow[], graceMs: number | undefined, report: ReconcileReport): Promise<void> {
   const forced = graceMs === undefined ? undefined : engine.now().getTime() - graceMs;
