@@ -13,7 +13,7 @@ export interface BenchServers {
 export type BenchBackend = 's3' | 'local';
 
 /** The scenarios of a run, in the order it takes them (see scenarios.ts). */
-export const BENCH_SCENARIOS = ['floor', 'history', 'create-many', 'concurrency', 'collection-size', 'shadow', 'shapes'] as const;
+export const BENCH_SCENARIOS = ['floor', 'history', 'create-many', 'concurrency', 'collection-size', 'shadow', 'shapes', 'reconcile'] as const;
 
 /** One scenario of {@link BENCH_SCENARIOS}. */
 export type BenchScenario = (typeof BENCH_SCENARIOS)[number];
@@ -52,6 +52,10 @@ export interface BenchOptions {
    * so an engine whose writes slow down with size cannot stretch the run without bound.
    */
   buildSeconds: number;
+  /** Writes (creates, then updates and enriches) before `admin.reconcile()` is timed. */
+  reconcileWrites: number;
+  /** Records those writes are spread over. */
+  reconcileRecords: number;
   /** The scenarios to run (`--only=history,concurrency`); all by default. */
   only: BenchScenario[];
   /** Where the summary table is written (Markdown); `-` for nowhere. */
@@ -119,8 +123,9 @@ function enabled(src: Sources, name: string): boolean {
  * ops 100 [20]; history 10,000 [300] versions with getLatest timed at 1, 10, 100, 1,000 and the
  * end; create-many 1,000 [100] records x create-many-rounds 3 [1]; callers 8 [8] x caller-ops 25
  * [5] x concurrency-rounds 3 [1]; short-history 10; collection-records 10,000 [300]; growth-ops
- * 50 [15]; build-seconds 150 [30]; out bench/results/latest.md; backends s3; only: every
- * scenario (floor, history, create-many, concurrency, collection-size, shadow, shapes).
+ * 50 [15]; build-seconds 150 [30]; reconcile-writes 2,000 [300] over reconcile-records 300 [50];
+ * out bench/results/latest.md; backends s3; only: every scenario (floor, history, create-many,
+ * concurrency, collection-size, shadow, shapes, reconcile).
  *
  * The 1,000 and 10,000 sizes are what issue 10 asks. `build-seconds` caps each build (one
  * record's history, one full collection) for engines whose writes slow down as data grows: on
@@ -160,6 +165,8 @@ export function benchOptions(argv: readonly string[] = process.argv.slice(2), en
     collectionRecords: int('collection-records', 10_000, 300),
     growthOps: int('growth-ops', 50, 15),
     buildSeconds: int('build-seconds', 150, 30),
+    reconcileWrites: int('reconcile-writes', 2_000, 300),
+    reconcileRecords: int('reconcile-records', 300, 50),
     only: only as BenchScenario[],
     out: setting(src, 'out') ?? 'bench/results/latest.md',
     backends: backends as BenchBackend[],

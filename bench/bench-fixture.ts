@@ -13,7 +13,7 @@ import type { Db, MongoClientOptions } from 'mongodb';
 import type { ObjectStore } from '../runtime/storage/object-store.js';
 import { createObjectStore } from '../runtime/storage/create-object-store.js';
 import { listAllKeys } from '../runtime/storage/list-all-keys.js';
-import type { CollectionSettings } from '../runtime/ops/context.js';
+import type { CollectionSettings, EngineContext } from '../runtime/ops/context.js';
 import { resolveCollectionSettings } from '../runtime/ops/context.js';
 import { createCollectionOps } from '../runtime/ops/collection-ops.js';
 import type { EngineCollectionOps } from '../runtime/ops/collection-ops.js';
@@ -118,9 +118,9 @@ export class BenchFixture {
     return { backend, bucket, store, floorBlobs: rawS3Blobs(this.s3, floorBucket) };
   }
 
-  /** Engine operations on `db` and `storage`, as `chronos.with()` would bind them. */
-  ops(db: Db, storage: BenchStorage, collection: string, settings: Partial<CollectionSettings>): EngineCollectionOps {
-    return createCollectionOps({
+  /** The engine context of a collection on `db` and `storage`, as `chronos.with()` would build it (`extra` replaces fields). */
+  context(db: Db, storage: BenchStorage, collection: string, settings: Partial<CollectionSettings>, extra: Partial<EngineContext> = {}): EngineContext {
+    return {
       db,
       store: storage.store,
       bucket: storage.bucket,
@@ -128,7 +128,13 @@ export class BenchFixture {
       routeInfo: { dbName: db.databaseName, tenantId: 'bench', databaseType: 'runtime', tier: 'tenant' },
       settings: resolveCollectionSettings(settings),
       observers: [],
-    });
+      ...extra,
+    };
+  }
+
+  /** Engine operations on `db` and `storage`, as `chronos.with()` would bind them. */
+  ops(db: Db, storage: BenchStorage, collection: string, settings: Partial<CollectionSettings>): EngineCollectionOps {
+    return createCollectionOps(this.context(db, storage, collection, settings));
   }
 
   /** Drops the databases, empties and deletes the buckets, removes the folders; reports what failed instead of stopping. */

@@ -6,6 +6,8 @@
 import { MongoClient } from 'mongodb';
 import type { CommandStartedEvent, Db, Document } from 'mongodb';
 import { requiredIndexes } from '../runtime/ops/indexes.js';
+import { createCollectionOps } from '../runtime/ops/collection-ops.js';
+import { reconcileCollection } from '../runtime/ops/reconcile.js';
 import type { IndexKey } from '../runtime/ops/indexes.js';
 import type { BenchFixture, BenchStorage } from './bench-fixture.js';
 import { BENCH_INDEXED_PROP, benchDocument } from './operation-suite.js';
@@ -112,6 +114,10 @@ export async function captureQueryShapes(fx: BenchFixture, storage: BenchStorage
     let byTime: Awaited<ReturnType<typeof ops.listByMeta>> | undefined;
     await during('listByMeta sorted by updatedAt', async () => (byTime = await ops.listByMeta({ filter: { status: 'new' }, sort: { updatedAt: -1 }, limit: 2 })));
     await during('listByMeta sorted by updatedAt, next page', () => ops.listByMeta({ filter: { status: 'new' }, sort: { updatedAt: -1 }, limit: 2, afterId: byTime?.nextCursor as string }));
+    // Reconcile with a dead claim to settle, so its pass over the rows not marked committed shows.
+    const dying = createCollectionOps(fx.context(db, storage, collection, { indexedProps: [BENCH_INDEXED_PROP] }, { faults: (step) => { if (step === 'claimed') throw new Error('crash'); } }));
+    await dying.update(first.id, benchDocument(5, 'new')).catch(() => undefined);
+    await during('reconcile', () => reconcileCollection(fx.context(db, storage, collection, { indexedProps: [BENCH_INDEXED_PROP] }), { graceMs: 0 }));
     const kind = await serverKind(db);
     if (!kind.ferret) {
       for (const q of captured) q.explained = await explainWinner(client.db(q.dbName), q.sent);

@@ -2,7 +2,8 @@
  * `npm run bench`: the engine next to the raw driver and SDK calls it needs (DESIGN.md §6),
  * getLatest and update as one record's history grows, create as the collection grows,
  * createMany vs sequential create, 8 concurrent callers vs 1, getLatest with the dev shadow on vs
- * off, and which declared index serves each query the engine sends (scenarios.ts). Ends with one
+ * off, which declared index serves each query the engine sends, and how long `admin.reconcile()`
+ * takes after a burst of writes (scenarios.ts). Ends with one
  * summary table of every ratio and its target (issue 10), also written to `options.out`.
  * Needs the test servers (MONGODB_URI, CHRONOS_TEST_S3_*); see bench-config.ts for the knobs.
  * Everything it creates in the servers is removed at the end.
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
     const kind = await serverKind(fx.client.db('admin'));
     heading.push(
       `Chronos bench, ${new Date().toISOString()}, Node ${process.version}${options.quick ? ' (QUICK MODE: sizes for checking the harness, not figures)' : ''}`,
-      `Sizes: ops ${options.ops}; history ${options.historySteps[options.historySteps.length - 1]} versions; create-many ${options.createManyRecords} x ${options.createManyRounds}; callers ${options.callers} x ${options.callerOps} x ${options.concurrencyRounds}; collection-records ${options.collectionRecords}; growth-ops ${options.growthOps}; build-seconds ${options.buildSeconds} (bench-config.ts)`,
+      `Sizes: ops ${options.ops}; history ${options.historySteps[options.historySteps.length - 1]} versions; create-many ${options.createManyRecords} x ${options.createManyRounds}; callers ${options.callers} x ${options.callerOps} x ${options.concurrencyRounds}; collection-records ${options.collectionRecords}; growth-ops ${options.growthOps}; build-seconds ${options.buildSeconds}; reconcile ${options.reconcileWrites} writes over ${options.reconcileRecords} records (bench-config.ts)`,
       `MongoDB wire: ${kind.ferret ? `FerretDB ${kind.version}` : `MongoDB ${kind.version}`} at ${servers.mongoUri.replace(/\/\/[^@/]*@/, '//***@')}; S3: ${servers.s3.endpoint}`,
     );
     console.log(`# ${heading[0]}`);

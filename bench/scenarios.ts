@@ -24,6 +24,8 @@ import { runCreateManySuite } from './create-many-suite.js';
 import type { CreateManyRow } from './create-many-suite.js';
 import { runShadowSuite } from './shadow-suite.js';
 import type { ShadowRow } from './shadow-suite.js';
+import { runReconcileSuite } from './reconcile-suite.js';
+import type { ReconcileRow } from './reconcile-suite.js';
 import { FLOOR_TARGETS, ms, perSecond } from './summary.js';
 import type { SummaryRow } from './summary.js';
 
@@ -287,6 +289,46 @@ async function shapesScenario({ fx, first, kind }: ScenarioRun): Promise<Summary
   return [];
 }
 
+function printReconcile(backend: string, row: ReconcileRow): void {
+  console.log(`\n## admin.reconcile() after ${row.writes} writes over ${row.records} records and ${row.deadClaims} dead claims (${backend}; the writes took ${fmt(row.writeSeconds, 1)} s)\n`);
+  const line = (label: string, run: ReconcileRow['first']) => [
+    label,
+    fmt(run.seconds, 2),
+    fmt(row.writes / run.seconds, 0),
+    String(run.rolledForward),
+    String(run.rolledBack),
+    String(run.orphansRemoved),
+    String(run.uncounted),
+  ];
+  printTable(
+    ['run', 'seconds', 'version rows per second', 'rolled forward', 'rolled back', 'orphans removed', 'versions counted late'],
+    [line('first (every row of the writes still pending)', row.first), line('second, right after (nothing new)', row.second)],
+  );
+}
+
+/** What the first reconcile after the burst of writes may take (seconds). */
+const RECONCILE_BUDGET_S = 5;
+
+async function reconcileScenario({ fx, options, first, log }: ScenarioRun): Promise<SummaryRow[]> {
+  const row = await runReconcileSuite(fx, await fx.storage(first), { writes: options.reconcileWrites, records: options.reconcileRecords }, log);
+  printReconcile(first, row);
+  const settled = row.first.rolledForward + row.first.rolledBack;
+  const spoiler = [
+    row.writes < 2_000 && `${row.writes} of 2,000 writes`,
+    settled !== row.deadClaims && `${settled} of ${row.deadClaims} dead claims settled`,
+  ].filter(Boolean).join('; ');
+  return [
+    {
+      operation: `admin.reconcile() after ${row.writes} writes over ${row.records} records and ${row.deadClaims} dead claims, vs its ${RECONCILE_BUDGET_S} s budget (${fmt(row.writes / row.first.seconds, 0)} rows/s)`,
+      engine: `${fmt(row.first.seconds, 2)} s`,
+      baseline: `${RECONCILE_BUDGET_S} s`,
+      ratio: row.first.seconds / RECONCILE_BUDGET_S,
+      target: { at: '<=', ratio: 1 },
+      ...(spoiler && { spoiler }),
+    },
+  ];
+}
+
 /** Every scenario in the order a run takes them. */
 export const SCENARIOS: ReadonlyArray<{ name: BenchScenario; run: (run: ScenarioRun) => Promise<SummaryRow[]> }> = [
   { name: 'floor', run: floorScenario },
@@ -296,4 +338,5 @@ export const SCENARIOS: ReadonlyArray<{ name: BenchScenario; run: (run: Scenario
   { name: 'collection-size', run: collectionSizeScenario },
   { name: 'shadow', run: shadowScenario },
   { name: 'shapes', run: shapesScenario },
+  { name: 'reconcile', run: reconcileScenario },
 ];

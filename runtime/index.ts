@@ -18,7 +18,7 @@ export type { ChronosAdmin, InstanceReconcileReport, InstanceRetentionReport } f
 export type { HardDeleteReport, HardDeleteOptions } from './ops/erase-record.js';
 export type { VersionedCollection } from './instance/versioned-collections.js';
 export type { VersionLogEntry, VersionLogPage, VersionLogQuery, VersionKind } from './instance/version-log.js';
-export type { HealthReport, BackendHealth } from './instance/health.js';
+export type { HealthReport, BackendHealth, HealthOptions } from './instance/health.js';
 export type { ReconcileReport } from './ops/reconcile.js';
 export type { RetentionReport } from './ops/retention.js';
 export type * from './messaging/types.js';

@@ -11,13 +11,20 @@
 import type { Db } from 'mongodb';
 import type { EngineContext } from '../ops/context.js';
 import { createEngine } from '../ops/engine.js';
-import type { VersionKind } from '../ops/store/version-index.js';
+import type { VersionKind, VersionRow } from '../ops/store/version-index.js';
 import { isCommitted } from '../ops/store/version-index.js';
 import type { WriteEvent, WriteKind, WriteObserver } from '../ops/write-event.js';
 import { versionKey, SEEN_COLLECTION } from './counter-keys.js';
 import type { CounterRule } from './counter-rule.js';
+import { forEachConcurrently } from '../storage/bounded-concurrency.js';
 
 const EVENT_KIND: Partial<Record<VersionKind, WriteKind>> = { create: 'CREATE', update: 'UPDATE', enrich: 'UPDATE', restore: 'UPDATE', delete: 'DELETE' };
+
+/** Rows whose heads are read in one query and whose payloads are read together before they are counted. */
+const BATCH = 500;
+
+/** Payload reads in flight at once when a rule needs the data. */
+const PAYLOAD_READS = 16;
 
 /** What {@link countUncountedVersions} found in one collection. */
 export interface UncountedReport {
@@ -29,8 +36,10 @@ export interface UncountedReport {
 
 /**
  * Finds the committed versions of `ctx`'s collection that `analyticsDb` has not counted and hands
- * each to `observe` as the event its writer would have sent. The payload is read from storage only
- * when a rule has `scope: 'payload'`. Scans the version rows and `cnt_seen`: reconcile only.
+ * each to `observe` as the event its writer would have sent, in record and version order. Rows
+ * are taken a batch at a time: the heads of the batch's rows not marked committed are read in one
+ * query, and, when a rule has `scope: 'payload'`, their payloads are read from storage
+ * {@link PAYLOAD_READS} at a time. Scans the version rows and `cnt_seen`: reconcile only.
  */
 export async function countUncountedVersions(ctx: EngineContext, analyticsDb: Db, observe: WriteObserver, rules: readonly CounterRule[]): Promise<UncountedReport> {
   const engine = createEngine(ctx);
@@ -40,26 +49,37 @@ export async function countUncountedVersions(ctx: EngineContext, analyticsDb: Db
   const seen = analyticsDb.collection<{ _id: string }>(SEEN_COLLECTION).find({ db: dbName, c: ctx.collection, t: tenantId ?? null }, { projection: { _id: 1 } });
   for await (const row of seen) counted.add(row._id);
   const needsPayload = rules.some((rule) => rule.scope === 'payload');
-  const headOv = new Map<string, number>();
   const report: UncountedReport = { versions: 0, withoutPayload: 0 };
-  for await (const row of engine.ver.all()) {
-    const kind = EVENT_KIND[row.kind];
-    if (!kind || counted.has(versionKey(scope, row.id, row.ov))) continue;
-    if (row.state !== 'committed') {
-      if (!headOv.has(row.id)) headOv.set(row.id, (await engine.heads.get(row.id))?.ov ?? -1);
-      if (!isCommitted(row, { ov: headOv.get(row.id) ?? -1 })) continue;
-    }
-    let data: Record<string, unknown> = {};
+  const countBatch = async (rows: VersionRow[]): Promise<void> => {
+    const unmarked = [...new Set(rows.filter((r) => r.state !== 'committed').map((r) => r.id))];
+    const heads = unmarked.length > 0 ? await engine.heads.versionsOf(unmarked) : new Map<string, number>();
+    const committed = rows.filter((row) => row.state === 'committed' || isCommitted(row, { ov: heads.get(row.id) ?? -1 }));
+    const data: Array<Record<string, unknown>> = committed.map(() => ({}));
     if (needsPayload) {
-      try {
-        data = await engine.payloads.readData(row.id, row.ov);
-      } catch {
-        report.withoutPayload += 1;
-      }
+      await forEachConcurrently(committed, PAYLOAD_READS, async (row, i) => {
+        try {
+          data[i] = await engine.payloads.readData(row.id, row.ov);
+        } catch {
+          report.withoutPayload += 1;
+        }
+      });
     }
-    const event: WriteEvent = { kind, dbName, collection: ctx.collection, ...(tenantId !== undefined && { tenantId }), id: row.id, ov: row.ov, cv: row.cv, at: row.at, meta: row.meta ?? {}, data };
-    await observe(event);
-    report.versions += 1;
+    for (const [i, row] of committed.entries()) {
+      const kind = EVENT_KIND[row.kind] as WriteKind;
+      const event: WriteEvent = { kind, dbName, collection: ctx.collection, ...(tenantId !== undefined && { tenantId }), id: row.id, ov: row.ov, cv: row.cv, at: row.at, meta: row.meta ?? {}, data: data[i] ?? {} };
+      await observe(event);
+      report.versions += 1;
+    }
+  };
+  let batch: VersionRow[] = [];
+  for await (const row of engine.ver.all()) {
+    if (!EVENT_KIND[row.kind] || counted.has(versionKey(scope, row.id, row.ov))) continue;
+    batch.push(row);
+    if (batch.length >= BATCH) {
+      await countBatch(batch);
+      batch = [];
+    }
   }
+  await countBatch(batch);
   return report;
 }

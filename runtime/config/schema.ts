@@ -10,11 +10,16 @@ import type { CollectionsInput } from './declared-collections.js';
 
 const nonEmpty = z.string().trim().min(1, { error: 'must be a non-empty string' });
 
-/** A connection string for one MongoDB deployment. */
+/**
+ * A connection string for one MongoDB deployment. `serverSelectionTimeoutMS` is how long an
+ * operation waits for a reachable server before it fails with a transient error (default 5,000;
+ * see `connections/mongo-client-options.ts`).
+ */
 export const dbConnectionSchema = z.strictObject({
   mongoUri: nonEmpty.refine((uri) => /^mongodb(\+srv)?:\/\//.test(uri), {
     error: 'must start with mongodb:// or mongodb+srv://',
   }),
+  serverSelectionTimeoutMS: z.number().int({ error: 'must be a whole number of milliseconds' }).positive({ error: 'must be a positive number of milliseconds' }).optional(),
 });
 
 /**

@@ -8,6 +8,7 @@ import type { ParsedChronosConfig } from '../config/schema.js';
 import { ChronosError } from '../errors.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { createReconnectingClient } from './reconnecting-client.js';
+import { mongoClientOptions } from './mongo-client-options.js';
 
 /** Builds the store for one `spacesConnections` entry, or the local folder (`connRef` undefined). */
 export type ObjectStoreFactory = (config: ParsedChronosConfig, connRef: string | undefined) => ObjectStore;
@@ -27,13 +28,14 @@ export class ConnectionPool {
   /**
    * The shared client for `uri`. The driver connects on first operation and pools internally;
    * a failure never closes the client (a server that was away is reached again on a later call,
-   * see {@link createReconnectingClient}).
+   * see {@link createReconnectingClient}). A server that cannot be reached fails an operation
+   * after `serverSelectionTimeoutMS` (5 s unless configured, see `mongo-client-options.ts`).
    */
   mongoClient(uri: string): MongoClient {
     this.assertOpen();
     let client = this.mongoClients.get(uri);
     if (!client) {
-      client = createReconnectingClient(uri);
+      client = createReconnectingClient(uri, mongoClientOptions(this.config, uri));
       this.mongoClients.set(uri, client);
     }
     return client;

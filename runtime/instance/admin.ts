@@ -6,7 +6,7 @@ import type { ConnectionPool } from '../connections/connection-pool.js';
 import type { CounterRecorder } from '../analytics/counter-recorder.js';
 import { pruneCounterBuckets, type PruneResult } from '../analytics/counter-retention.js';
 import { listDatabaseTargets } from '../router/database-targets.js';
-import { checkHealth, type HealthReport } from './health.js';
+import { checkHealth, type HealthOptions, type HealthReport } from './health.js';
 import { forEachVersionedCollection, listVersionedCollections, type VersionedCollection } from './versioned-collections.js';
 import { readVersionLog, type VersionLogPage, type VersionLogQuery } from './version-log.js';
 import { reconcileCollection, type ReconcileReport } from '../ops/reconcile.js';
@@ -33,8 +33,13 @@ export interface InstanceRetentionReport {
 
 /** Instance-wide operations. */
 export interface ChronosAdmin {
-  /** Pings every Mongo connection and every storage backend in use, with latency. Never throws. */
-  health(): Promise<HealthReport>;
+  /**
+   * Pings every Mongo connection and every storage backend in use, all at once, with latency. A
+   * backend that fails, or does not answer within `timeoutMs` (default 5,000), is reported not
+   * ok, so the report comes back within about that bound however many backends are down. Throws
+   * only a ValidationError for a bad `timeoutMs`.
+   */
+  health(options?: HealthOptions): Promise<HealthReport>;
   /**
    * Writes every pending counter increment (and finishes this instance's batches that failed
    * before); resolves when they are durable.
@@ -97,7 +102,7 @@ export function createChronosAdmin(inputs: {
 }): ChronosAdmin {
   const { config, pool, recorder, stopWorkers } = inputs;
   return {
-    health: () => checkHealth(config, pool),
+    health: (options) => checkHealth(config, pool, options),
     flush: () => recorder.flush(),
     async reconcile(options = {}) {
       const collections: InstanceReconcileReport['collections'] = [];

@@ -1,11 +1,23 @@
 /**
  * `chronos.admin.health()`: one round trip to every Mongo connection and every storage backend
- * the config uses, timed. Failures are reported, not thrown, so a dashboard can show them all.
+ * the config uses, all at once, each timed and bounded by its own timeout, so a backend that is
+ * down (or hangs) is reported within the bound instead of holding the report. Failures are
+ * reported, not thrown, so a dashboard can show them all.
  */
 import type { ParsedChronosConfig } from '../config/schema.js';
 import type { ConnectionPool } from '../connections/connection-pool.js';
+import { ValidationError } from '../errors.js';
 import { listDatabaseTargets } from '../router/database-targets.js';
 import { bucketOfEntry } from '../storage/bucket-name.js';
+
+/** How long one probe may take before its backend is reported not ok (ms), unless `timeoutMs` says. */
+export const DEFAULT_HEALTH_TIMEOUT_MS = 5_000;
+
+/** Options of {@link checkHealth}. */
+export interface HealthOptions {
+  /** How long each probe may take before its backend is reported not ok (ms); default {@link DEFAULT_HEALTH_TIMEOUT_MS}. */
+  timeoutMs?: number;
+}
 
 /** The state of one backend. */
 export interface BackendHealth {
@@ -24,14 +36,34 @@ export interface HealthReport {
   checkedAt: string;
 }
 
-async function timed(name: string, probe: () => Promise<unknown>): Promise<BackendHealth> {
+/** Runs `probe`, timed; a failure, or no answer within `timeoutMs`, is reported as not ok. */
+async function timed(name: string, timeoutMs: number, probe: () => Promise<unknown>): Promise<BackendHealth> {
   const started = performance.now();
+  const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
   try {
-    await probe();
-    return { name, ok: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+    // The probe is left to finish on its own after a timeout; its outcome no longer matters.
+    const running = Promise.resolve().then(probe);
+    running.catch(() => undefined);
+    await Promise.race([running, deadline]);
+    return { name, ok: true, latencyMs: elapsed() };
   } catch (error) {
-    return { name, ok: false, latencyMs: Math.round((performance.now() - started) * 10) / 10, error: (error as Error).message };
+    return { name, ok: false, latencyMs: elapsed(), error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
   }
+}
+
+/** The probe timeout of `options`; a ValidationError naming `timeoutMs` unless it is a positive number of ms. */
+function probeTimeout(options: HealthOptions): number {
+  const { timeoutMs = DEFAULT_HEALTH_TIMEOUT_MS } = options;
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw ValidationError.at(['timeoutMs'], `must be a positive number of milliseconds; got ${String(timeoutMs)}`);
+  }
+  return timeoutMs;
 }
 
 /** One bucket per storage connection, to probe it with. */
@@ -58,16 +90,20 @@ function bucketsByConnection(config: ParsedChronosConfig): Map<string | undefine
   return byConn;
 }
 
-/** Pings every configured Mongo connection and storage backend in parallel. */
-export async function checkHealth(config: ParsedChronosConfig, pool: ConnectionPool): Promise<HealthReport> {
+/**
+ * Pings every configured Mongo connection and storage backend, all in parallel, each bounded by
+ * `options.timeoutMs`. Throws only a ValidationError for a bad `timeoutMs`.
+ */
+export async function checkHealth(config: ParsedChronosConfig, pool: ConnectionPool, options: HealthOptions = {}): Promise<HealthReport> {
+  const timeoutMs = probeTimeout(options);
   const uris = new Map<string, string>();
   for (const target of listDatabaseTargets(config)) if (!uris.has(target.dbConnRef)) uris.set(target.dbConnRef, target.mongoUri);
   const mongo = Promise.all(
-    [...uris].map(([name, uri]) => timed(name, () => pool.mongoClient(uri).db('admin').command({ ping: 1 }))),
+    [...uris].map(([name, uri]) => timed(name, timeoutMs, () => pool.mongoClient(uri).db('admin').command({ ping: 1 }))),
   );
   const storage = Promise.all(
     [...bucketsByConnection(config)].map(([connRef, bucket]) =>
-      timed(connRef ?? 'localStorage', async () => {
+      timed(connRef ?? 'localStorage', timeoutMs, async () => {
         // A HEAD of a key that never exists: proves address and credentials, creates nothing.
         await pool.objectStore(connRef).head(bucket, '.chronos-health-probe');
       }),

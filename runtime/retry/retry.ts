@@ -5,7 +5,7 @@
  * here and in `transient.ts`, nowhere else. Non-idempotent steps are never retried here.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { BSON, MongoError } from 'mongodb';
+import { BSON, MongoError, MongoServerSelectionError } from 'mongodb';
 import { ChronosError, DatabaseError, StorageError, isChronosError } from '../errors.js';
 import { isTransientError } from './transient.js';
 
@@ -37,10 +37,20 @@ export async function retryTransient<T>(what: string, step: () => Promise<T>, po
       return await step();
     } catch (e) {
       const pause = jitter(Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt));
-      if (!isTransientError(e) || Date.now() + pause > deadline) throw asChronosError(e, what);
+      if (!isTransientError(e) || waitedForServer(e) || Date.now() + pause > deadline) throw asChronosError(e, what);
       await delay(pause);
     }
   }
+}
+
+/**
+ * True for a server-selection failure: the driver has already spent the client's whole
+ * `serverSelectionTimeoutMS` looking for a reachable server, which is the bound the user set on
+ * that wait (`connections/mongo-client-options.ts`). Trying again would multiply it, so the step
+ * fails at once with a transient error: a down server is reported within that bound.
+ */
+function waitedForServer(e: unknown): boolean {
+  return e instanceof MongoServerSelectionError;
 }
 
 /** "Equal jitter": half fixed, half random, so failures that happened together do not retry together. */

@@ -77,7 +77,15 @@ describe('index use of every query the engine sends', () => {
     await ops.restoreObject(b.id, { ov: 0 });
     await ops.restoreCollection({ cv: 2 });
     await ops.restoreCollection({ at: new Date() });
-    await reconcileCollection(fx.context('shop', { settings }), { graceMs: 0 });
+    // Reconcile with work to do: a claim that died before its payload (rolled back), one that died
+    // after it (rolled forward), and a payload with no row (an orphan, reaped).
+    for (const step of ['claimed', 'payload-written'] as const) {
+      const dying = fx.ops('shop', { settings, faults: (s) => { if (s === step) throw new Error('crash'); } });
+      await expect(dying.create({ status: 'open', amount: 1 })).rejects.toThrow();
+    }
+    await fx.store.put(fx.bucket, `shop/${a.id}/v99/item.json`, '{}');
+    const repaired = await reconcileCollection(fx.context('shop', { settings }), { graceMs: 0 });
+    expect([repaired.rolledBack.length, repaired.rolledForward.length, repaired.orphansRemoved]).toEqual([1, 1, [{ id: a.id, ov: 99 }]]);
     await applyVersionRetention(fx.context('shop', { settings }), { maxPerItem: 2 });
     await fx.ops('hard', { settings: { logicalDelete: false } }).create({ a: 1 }).then((c) => fx.ops('hard', { settings: { logicalDelete: false } }).delete(c.id));
 
@@ -94,6 +102,9 @@ describe('index use of every query the engine sends', () => {
     const specs = requiredIndexes('shop', { indexedProps: PROPS });
     expect(servingIndex(shapeOf('shop_head', { 'meta.email': 'x' }), specs)).toBeNull();
     expect(servingIndex(shapeOf('shop_ver', { kind: 'x' }), specs)).toBeNull();
+    // Reconcile finds the rows not marked committed through the state index, and marks many by _id.
+    expect(servingIndex(shapeOf('shop_ver', { state: 'pending' }), specs)).toBe('chronos_state');
+    expect(servingIndex(shapeOf('shop_ver', { _id: { $in: ['a:0'] }, claim: { $in: ['c'] } }), specs)).toBe('_id_');
     expect(servingIndex(shapeOf('shop_ver', { id: 'x' }, { at: -1 }), specs)).toBe('chronos_id_at');
     expect(servingIndex(shapeOf('shop_head', { 'meta.status': 'x' }, { _id: 1 }), specs)).toBe('chronos_meta_status');
   });

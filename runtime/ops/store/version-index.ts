@@ -211,9 +211,28 @@ export class VersionIndex {
     return this.coll.findOne({ id, kind: 'hard-delete', state: 'pending' });
   }
 
-  /** Every pending row, oldest record and version first (reconcile). */
+  /**
+   * Marks many rows committed in one command (reconcile, for rows whose head has passed them).
+   * Each row is matched by `_id` and its claim token, as {@link markCommitted} does: a row that
+   * was removed and claimed again since it was read carries another token and is left alone.
+   * Returns how many rows the server matched.
+   */
+  async markManyCommitted(rows: ReadonlyArray<Pick<VersionRow, 'id' | 'ov' | 'claim'>>): Promise<number> {
+    if (rows.length === 0) return 0;
+    const ids = rows.map((r) => rowKey(r.id, r.ov));
+    const claims = [...new Set(rows.map((r) => r.claim))];
+    const res = await this.coll.updateMany({ _id: { $in: ids }, claim: { $in: claims } }, { $set: { state: 'committed' } });
+    return res.matchedCount;
+  }
+
+  /**
+   * Every row not marked committed, by record then version (reconcile). The filter alone goes to
+   * the server, so the `{ state, at }` index serves it (on MongoDB the rows repairs have marked
+   * are never read again); the order is made here.
+   */
   async pending(): Promise<VersionRow[]> {
-    return this.coll.find({ state: 'pending' }, { sort: { id: 1, ov: 1 } }).toArray();
+    const rows = await this.coll.find({ state: 'pending' }).toArray();
+    return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.ov - b.ov));
   }
 
   /** Rows marked committed, in no order (reconcile looks for heads left behind by the old protocol). */

@@ -44,7 +44,10 @@ export interface S3ObjectStoreOptions {
    * `s3-direct-requests.ts`), so a failing server sees one request more from them.
    */
   readonly maxAttempts?: number;
-  /** Milliseconds to wait for a TCP connection; default 10,000. */
+  /**
+   * Milliseconds to wait for a TCP connection; default 5,000, the same bound the Mongo clients
+   * wait for a server, so an endpoint that drops connections is reported in seconds.
+   */
   readonly connectTimeoutMs?: number;
   /** Milliseconds a socket may stay idle mid-request before the call fails; default 60,000. */
   readonly requestTimeoutMs?: number;
@@ -84,7 +87,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     requestHandler: {
-      connectionTimeout: options.connectTimeoutMs ?? 10_000,
+      connectionTimeout: options.connectTimeoutMs ?? 5_000,
       requestTimeout: options.requestTimeoutMs ?? 60_000,
     },
   });
