@@ -20,9 +20,9 @@ data="${CHRONOS_TEST_DATA:-$state/data}"
 mkdir -p "$bin" "$run" "$data"
 
 FERRETDB_VERSION=v1.24.2
-# Names the patch test/servers/ferretdb/build.sh applies (`_id` queries use the `_id` index), so a
-# binary built without it is never reused.
-FERRETDB_PATCH=id-index
+# Names the patches test/servers/ferretdb/build.sh applies (`_id` queries use the `_id` index, also
+# when the filter has other keys), so a binary built without them is never reused.
+FERRETDB_PATCH=id-index-pushdown
 VERSITYGW_VERSION=v1.8.0
 MONGO_PORT=${CHRONOS_MONGO_PORT:-27027}
 S3_PORT=${CHRONOS_S3_PORT:-7070}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the FerretDB test-server launcher into the path given as $1, with one patch to FerretDB.
+# Builds the FerretDB test-server launcher into the path given as $1, with two patches to FerretDB.
 #
 # The patch: FerretDB 1.24's SQLite backend builds the unique `_id` index on the expression
 # `_ferretdb_sjson->"_id"`, but filters lookups, updates and deletes by `_id` on
@@ -39,6 +39,21 @@ if [[ $(grep -cF "$original" "$metadata") != 1 ]]; then
 fi
 sed -i "s|IDColumn = DefaultColumn + \"->'\\\$._id'\"|$patched|" "$metadata"
 grep -qF "$patched" "$metadata" || { echo "build.sh: the patch did not apply" >&2; exit 1; }
+
+# The second patch: FerretDB pushes an `_id` equality down to SQLite only when it is the filter's
+# only key, so `{ _id, claim }` (a lease renewal, releasing or marking a claim) scanned the table.
+# Pushed down whenever the filter has an `_id` string (or ObjectId) equality, the query reads the
+# one document by its index; the handlers still apply the whole filter to what it returns (every
+# read, update and delete path filters again in Go), so results are unchanged. Only `Query` is
+# patched; `Explain` keeps reporting the filter as not pushed down.
+collection="$work/ferretdb/internal/backends/sqlite/collection.go"
+query_guard='if params.Filter.Len() == 1 {'
+if [[ $(grep -cF "$query_guard" "$collection") != 2 ]]; then
+  echo "build.sh: $module@$version no longer has the _id pushdown guard this patch rewrites; review the patch" >&2
+  exit 1
+fi
+sed -i '0,/if params.Filter.Len() == 1 {/s//if params.Filter.Len() > 0 \&\& params.Filter.Has("_id") {/' "$collection"
+grep -qF 'if params.Filter.Len() > 0 && params.Filter.Has("_id") {' "$collection" || { echo "build.sh: the pushdown patch did not apply" >&2; exit 1; }
 
 cd "$work/launcher"
 go mod edit -replace "$module=../ferretdb"
