@@ -19,7 +19,7 @@ import type { ChronosError } from '../errors.js';
 import type { Engine } from './engine.js';
 import { InjectedCrash } from './engine.js';
 import type { HeadDoc } from './store/head-store.js';
-import { isHeadGone } from './store/head-store.js';
+import { HeadGoneError, HeadMovedError, headMoveFailure } from './store/head-store.js';
 import type { StoredSystem } from './stored-state.js';
 import { nextVersionTime, pickSystem, toSystemFields } from './stored-state.js';
 import type { VersionKind, VersionRow } from './store/version-index.js';
@@ -155,8 +155,17 @@ async function commit(engine: Engine, row: VersionRow, state: StoredSystem, meta
     await engine.retry(`moving the head of ${engine.ctx.collection}/${id} to v${ov}`, () => engine.heads.commit(id, state, meta, shadow));
   } catch (e) {
     if (e instanceof InjectedCrash) throw e;
-    if (isHeadGone(e)) {
+    const failure = headMoveFailure(e);
+    if (failure instanceof HeadGoneError) {
       throw await giveUp(engine, row, new NotFoundError(`record ${id} in ${engine.ctx.collection} was deleted permanently while this write was in flight; nothing was written`, { cause: e }));
+    }
+    if (failure instanceof HeadMovedError) {
+      const conflict = new ConflictError(
+        `record ${id} moved to version ${failure.currentOv} while this write built version ${ov} on an older read: re-read it and retry`,
+        failure.currentOv,
+        ov - 1,
+      );
+      throw await giveUp(engine, row, conflict);
     }
     // Past the lease a settler may already have rolled this version forward and the record's
     // next writer moved on: only a compare-and-set move is safe now, and only while the row is ours.

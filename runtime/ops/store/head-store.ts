@@ -39,31 +39,22 @@ export class HeadStore {
 
   /**
    * The commit of a write: sets the head of `id` to `state` (creating it for a first version).
-   * Only the holder of the claim on `(id, state.ov)` calls this, while its lease holds, so no
-   * compare-and-set is needed: the claim already made it the one writer of that version, and
-   * the version below it is the head it read. A create inserts the head (on FerretDB, an insert
-   * is the one write that does not scan the collection); later versions replace it. Idempotent.
+   * Only the holder of the claim on `(id, state.ov)` calls this, while its lease holds. A create
+   * inserts the head (on FerretDB, an insert is the one write that does not scan the collection);
+   * a later version replaces the head only where it is at the version below (`{ _id, ov }`, served
+   * by the `_id` index). The claim alone does not guarantee that: a writer that read the head long
+   * ago may have claimed a version whose row was pruned since (versioning off, retention), and
+   * must not move the head backwards ({@link HeadMovedError}); a head that is gone was erased, and
+   * a commit must never bring it back ({@link HeadGoneError}). Idempotent: a retry whose first
+   * reply was lost finds the head already at this version and succeeds.
    *
    * `shadow` (the dev shadow of this version) is part of the document; a head written without one
    * has none, so the head never carries another version's copy.
-   *
-   * A later version replaces the head only where one exists: a head that is gone was erased
-   * (`hard-delete-steps.ts`), and a commit must never bring it back ({@link HeadGoneError}).
    */
   async commit(id: string, state: StoredSystem, meta: Record<string, unknown>, shadow?: HeadShadow): Promise<void> {
     const doc = headDoc(id, state, meta, shadow);
     // Sent with the head moves other callers make at the same moment (see group-commit.ts).
-    if (state.ov === 0) {
-      // A create: the record has no head yet, and an insert is the cheapest first write.
-      try {
-        await this.moves.submit({ kind: 'insert', doc });
-        return;
-      } catch (e) {
-        if (!isDuplicateKeyError(e)) throw e;
-        // Our own insert whose reply was lost, or a record whose version 0 was pruned: replace it.
-      }
-    }
-    await this.moves.submit({ kind: 'replace', doc });
+    await this.moves.submit({ kind: state.ov === 0 ? 'insert' : 'replace', doc });
   }
 
   /**
@@ -137,51 +128,94 @@ export class HeadGoneError extends Error {
 }
 
 /**
+ * A commit found the head at another version than the one below its own: the writer built on a
+ * head it read before other versions landed (and claimed a version pruned since), or a create
+ * met a record that already exists. The writer gives up its claim and reports a conflict.
+ */
+export class HeadMovedError extends Error {
+  constructor(readonly id: string, readonly currentOv: number) {
+    super(`the head of ${id} is at version ${currentOv}`);
+    this.name = 'HeadMovedError';
+  }
+}
+
+/**
  * Sends a batch of head moves (see group-commit.ts): one alone as a plain command, more as one
- * unordered `bulkWrite`. Replaces never upsert; when the batch matched fewer heads than it
- * replaced, the heads are read back to tell which were gone ({@link HeadGoneError}): only an
- * erasure removes a head, so this costs a read only when one happened.
+ * unordered `bulkWrite`. A replace matches only a head at the version below its own and never
+ * upserts; an insert fails on an existing head. Moves that did not land are told apart by reading
+ * those heads back ({@link settleUnapplied}), which happens only when one did not land.
  */
 async function sendMoves(coll: Collection<HeadDoc>, moves: readonly HeadMove[]): Promise<ItemOutcome[]> {
+  let outcomes: ItemOutcome[];
+  let unapplied: HeadMove[] = [];
   const only = moves.length === 1 ? moves[0] : undefined;
   if (only) {
-    if (only.kind === 'insert') await coll.insertOne(only.doc);
-    else if ((await coll.replaceOne({ _id: only.doc._id }, only.doc)).matchedCount === 0) return [{ ok: false, error: new HeadGoneError(only.doc._id) }];
-    return [{ ok: true }];
+    try {
+      if (only.kind === 'insert') await coll.insertOne(only.doc);
+      else if ((await coll.replaceOne(replaceFilter(only.doc), only.doc)).matchedCount === 0) unapplied = [only];
+      outcomes = [{ ok: true }];
+    } catch (e) {
+      if (!isDuplicateKeyError(e)) throw e;
+      outcomes = [{ ok: true }];
+      unapplied = [only];
+    }
+  } else {
+    let matched: number | undefined;
+    try {
+      matched = (await coll.bulkWrite(moves.map(asBulkOperation), { ordered: false })).matchedCount;
+      outcomes = moves.map(() => ({ ok: true }) as const);
+    } catch (e) {
+      outcomes = outcomesFromBulkError(e, moves.length);
+    }
+    const replaced = moves.filter((m, i) => m.kind === 'replace' && outcomes[i]?.ok).length;
+    unapplied = moves.filter((m, i) => {
+      const outcome = outcomes[i] as ItemOutcome;
+      if (m.kind === 'insert') return !outcome.ok && isDuplicateKeyError(outcome.error);
+      return outcome.ok && (matched === undefined || matched < replaced);
+    });
   }
-  let outcomes: ItemOutcome[];
-  let matched: number | undefined;
-  try {
-    matched = (await coll.bulkWrite(moves.map(asBulkOperation), { ordered: false })).matchedCount;
-    outcomes = moves.map(() => ({ ok: true }) as const);
-  } catch (e) {
-    outcomes = outcomesFromBulkError(e, moves.length);
-  }
-  const replaced = moves.filter((m, i) => m.kind === 'replace' && outcomes[i]?.ok).length;
-  if (matched !== undefined && matched >= replaced) return outcomes;
-  const present = await headVersions(coll, moves.filter((m) => m.kind === 'replace').map((m) => m.doc._id));
-  return outcomes.map((outcome, i) => {
-    const move = moves[i] as HeadMove;
-    if (!outcome.ok || move.kind !== 'replace' || present.get(move.doc._id) === move.doc.ov) return outcome;
-    return { ok: false, error: new HeadGoneError(move.doc._id) };
-  });
+  if (unapplied.length === 0) return outcomes;
+  const verdicts = await settleUnapplied(coll, unapplied);
+  return outcomes.map((outcome, i) => verdicts.get(moves[i] as HeadMove) ?? outcome);
 }
 
-/** True when `e` (or the error it wraps) is a {@link HeadGoneError}. */
-export function isHeadGone(e: unknown): boolean {
-  return e instanceof HeadGoneError || (e instanceof Error && e.cause instanceof HeadGoneError);
+/**
+ * The outcome of each move that may not have landed, from the heads as they are now: the head at
+ * the move's own version and cv is the move itself (applied, or a retry of one whose reply was
+ * lost); no head means the record was erased; any other head means it moved.
+ */
+async function settleUnapplied(coll: Collection<HeadDoc>, moves: readonly HeadMove[]): Promise<Map<HeadMove, ItemOutcome>> {
+  const ids = moves.map((m) => m.doc._id);
+  const found = await coll.find({ _id: { $in: ids } }, { projection: { ov: 1, cv: 1 } }).toArray();
+  const heads = new Map(found.map((h) => [h._id, h]));
+  return new Map<HeadMove, ItemOutcome>(
+    moves.map((move): [HeadMove, ItemOutcome] => {
+      const head = heads.get(move.doc._id);
+      if (head && head.ov === move.doc.ov && head.cv === move.doc.cv) return [move, { ok: true }];
+      const error = head ? new HeadMovedError(move.doc._id, head.ov) : new HeadGoneError(move.doc._id);
+      return [move, { ok: false, error }];
+    }),
+  );
 }
 
-async function headVersions(coll: Collection<HeadDoc>, ids: string[]): Promise<Map<string, number>> {
-  const found = await coll.find({ _id: { $in: ids } }, { projection: { ov: 1 } }).toArray();
-  return new Map(found.map((h) => [h._id, h.ov]));
+/** A replace lands only on the head at the version below the new one. */
+function replaceFilter(doc: HeadDoc): Filter<HeadDoc> {
+  return { _id: doc._id, ov: doc.ov - 1 };
+}
+
+/** `e`, or the error it wraps, when it is a {@link HeadGoneError} or {@link HeadMovedError}; else null. */
+export function headMoveFailure(e: unknown): HeadGoneError | HeadMovedError | null {
+  for (const candidate of [e, e instanceof Error ? e.cause : undefined]) {
+    if (candidate instanceof HeadGoneError || candidate instanceof HeadMovedError) return candidate;
+  }
+  return null;
 }
 
 /** One head move as an operation of a shared `bulkWrite`. */
 function asBulkOperation(move: HeadMove): AnyBulkWriteOperation<HeadDoc> {
   return move.kind === 'insert'
     ? { insertOne: { document: move.doc } }
-    : { replaceOne: { filter: { _id: move.doc._id }, replacement: move.doc } };
+    : { replaceOne: { filter: replaceFilter(move.doc), replacement: move.doc } };
 }
 
 /**
