@@ -6,6 +6,8 @@
  * @packageDocumentation
  */
 
+import { redactSecrets, scrubError } from './security/redact-secrets.js';
+
 const CHRONOS_ERROR_BRAND = Symbol.for('chronos-db.error');
 
 /** Stable machine-readable codes, one per error class. */
@@ -32,7 +34,8 @@ export class ChronosError extends Error {
   readonly code: ChronosErrorCode;
 
   constructor(message: string, code: ChronosErrorCode = 'CHRONOS_ERROR', options?: { cause?: unknown }) {
-    super(message, options);
+    // Wrapped driver and SDK errors may quote URLs with credentials: none reach a caller or a log.
+    super(redactSecrets(message), options?.cause === undefined ? options : { cause: scrubError(options.cause) });
     // Chronos's own subclasses set their name as a field; a caller's subclass keeps its class name.
     this.name = new.target === ChronosError ? 'ChronosError' : new.target.name;
     this.code = code;

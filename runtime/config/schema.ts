@@ -7,13 +7,19 @@ import { z } from 'zod';
 import { analyticsConfigSchema } from '../analytics/analytics-rules.js';
 import { counterRuleSchema } from '../analytics/counter-rule.js';
 import type { CollectionsInput } from './declared-collections.js';
+import { mongoUriProblem } from './mongo-uri.js';
 
 const nonEmpty = z.string().trim().min(1, { error: 'must be a non-empty string' });
 
-/** A connection string for one MongoDB deployment. */
+/** A connection string for one MongoDB deployment, parsed by the driver's own parser (see `mongo-uri.ts`). */
 export const dbConnectionSchema = z.strictObject({
-  mongoUri: nonEmpty.refine((uri) => /^mongodb(\+srv)?:\/\//.test(uri), {
-    error: 'must start with mongodb:// or mongodb+srv://',
+  mongoUri: nonEmpty.superRefine((uri, ctx) => {
+    if (!/^mongodb(\+srv)?:\/\//.test(uri)) {
+      ctx.addIssue({ code: 'custom', message: 'must start with mongodb:// or mongodb+srv://' });
+      return;
+    }
+    const problem = mongoUriProblem(uri);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
   }),
 });
 
