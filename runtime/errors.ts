@@ -61,6 +61,11 @@ export function formatIssuePath(path: ReadonlyArray<string | number | symbol>): 
   return out === '' ? '(root)' : out;
 }
 
+/** Issues whose messages quote no credential (an echoed endpoint or URI may carry one). */
+function redactIssues(issues: readonly ErrorIssue[]): readonly ErrorIssue[] {
+  return issues.map((issue) => ({ path: issue.path, message: redactSecrets(issue.message) }));
+}
+
 function describeIssues(headline: string, issues: readonly ErrorIssue[]): string {
   if (issues.length === 0) return headline;
   const lines = issues.map((issue) => `  - ${formatIssuePath(issue.path)}: ${issue.message}`);
@@ -77,7 +82,7 @@ export class ConfigError extends ChronosError {
 
   constructor(issues: readonly ErrorIssue[], headline = 'Invalid Chronos configuration') {
     super(describeIssues(headline, issues), 'CONFIG_INVALID');
-    this.issues = issues;
+    this.issues = redactIssues(issues);
   }
 }
 
@@ -91,7 +96,7 @@ export class ValidationError extends ChronosError {
 
   constructor(issues: readonly ErrorIssue[], headline = 'Invalid input') {
     super(describeIssues(headline, issues), 'VALIDATION_FAILED');
-    this.issues = issues;
+    this.issues = redactIssues(issues);
   }
 
   /** Shorthand for a single problem at one path. */

@@ -5,6 +5,7 @@
 import type { ParsedChronosConfig } from '../config/schema.js';
 import type { ConnectionPool } from '../connections/connection-pool.js';
 import { listDatabaseTargets } from '../router/database-targets.js';
+import { redactSecrets } from '../security/redact-secrets.js';
 
 /** The state of one backend. */
 export interface BackendHealth {
@@ -29,7 +30,7 @@ async function timed(name: string, probe: () => Promise<unknown>): Promise<Backe
     await probe();
     return { name, ok: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
   } catch (error) {
-    return { name, ok: false, latencyMs: Math.round((performance.now() - started) * 10) / 10, error: (error as Error).message };
+    return { name, ok: false, latencyMs: Math.round((performance.now() - started) * 10) / 10, error: redactSecrets(error instanceof Error ? error.message : String(error)) };
   }
 }
 
