@@ -88,6 +88,13 @@ export function checkNote(value: unknown, field: FieldPath): string | undefined 
   return checkWellFormed(value, field);
 }
 
+/** Checks an optional enrich `functionId`: a non-empty note (an empty one would record nothing). */
+export function checkFunctionId(value: unknown, field: FieldPath = 'functionId'): string | undefined {
+  if (value === undefined) return undefined;
+  if (value === '' || value === null) throw ValidationError.at(pathOf(field), 'expected a non-empty string (the function that enriched the record), or leave it out');
+  return checkNote(value, field);
+}
+
 /** Checks an optional `opId` (see `WriteOptions`): a non-empty, well-formed string of at most 200 characters. */
 export function checkOpId(value: unknown, field: FieldPath = ['options', 'opId']): { opId?: string } {
   if (value === undefined) return {};
