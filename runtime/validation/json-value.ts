@@ -88,7 +88,7 @@ class Walker {
       case 'boolean':
         return value;
       case 'number':
-        if (!Number.isFinite(value)) refuse(path, `${String(value)} is not JSON (it would be stored as null): send null or a string`);
+        if (!Number.isFinite(value)) refuse(path, `${String(value)} is not a finite number (JSON would turn it into null): send a finite number, null or a string`);
         return Object.is(value, -0) ? 0 : value;
       case 'bigint':
         return refuse(path, 'a BigInt is not JSON: send a number (when safe) or a decimal string');
