@@ -57,39 +57,45 @@ export function redactSecrets(text: string): string {
 const MAX_DEPTH = 8;
 const MAX_OBJECTS = 2000;
 
-function scrubString(holder: object, key: PropertyKey, value: string): void {
+/** Replaces `holder[key]` by its redacted form; false when it holds a credential that cannot be replaced. */
+function scrubString(holder: object, key: PropertyKey, value: string): boolean {
   const clean = redactSecrets(value);
-  if (clean === value) return;
+  if (clean === value) return true;
   try {
     (holder as Record<PropertyKey, unknown>)[key] = clean;
-    if ((holder as Record<PropertyKey, unknown>)[key] === clean) return;
+    if ((holder as Record<PropertyKey, unknown>)[key] === clean) return true;
   } catch {
     // A read-only or accessor prop: try defining it below.
   }
   try {
     Object.defineProperty(holder, key, { value: clean, writable: true, configurable: true, enumerable: Object.prototype.propertyIsEnumerable.call(holder, key) });
+    return true;
   } catch {
-    // A non-configurable prop cannot be changed; nothing more can be done in place.
+    // A frozen object: the caller falls back to a sanitized copy.
+    return false;
   }
 }
 
-function scrub(value: unknown, depth: number, seen: Set<object>): void {
-  if (typeof value !== 'object' || value === null || depth > MAX_DEPTH || seen.has(value) || seen.size >= MAX_OBJECTS) return;
+/** Scrubs `value` and what it holds in place; false when some credential could not be removed. */
+function scrub(value: unknown, depth: number, seen: Set<object>): boolean {
+  if (typeof value !== 'object' || value === null || depth > MAX_DEPTH || seen.has(value) || seen.size >= MAX_OBJECTS) return true;
   // Sockets, streams and clients (all event emitters) are live machinery, not error detail.
-  if (value instanceof EventEmitter) return;
+  if (value instanceof EventEmitter) return true;
   seen.add(value);
   if (value instanceof Map) {
-    for (const inner of value.values()) scrub(inner, depth + 1, seen);
-    return;
+    let clean = true;
+    for (const inner of value.values()) clean = scrub(inner, depth + 1, seen) && clean;
+    return clean;
   }
-  if (ArrayBuffer.isView(value)) return;
+  if (ArrayBuffer.isView(value)) return true;
   // Own props, enumerable or not (an Error's message, stack and cause are not enumerable).
   let keys: PropertyKey[];
   try {
     keys = Reflect.ownKeys(value);
   } catch {
-    return;
+    return true;
   }
+  let clean = true;
   for (const key of keys) {
     let descriptor: PropertyDescriptor | undefined;
     try {
@@ -99,19 +105,32 @@ function scrub(value: unknown, depth: number, seen: Set<object>): void {
     }
     // Accessors are left alone: reading them may run SDK code.
     if (!descriptor || !('value' in descriptor)) continue;
-    if (typeof descriptor.value === 'string') scrubString(value, key, descriptor.value);
-    else scrub(descriptor.value, depth + 1, seen);
+    if (typeof descriptor.value === 'string') clean = scrubString(value, key, descriptor.value) && clean;
+    else clean = scrub(descriptor.value, depth + 1, seen) && clean;
   }
+  return clean;
+}
+
+/** A plain Error standing in for `error`: its name, message, stack and code, redacted, and its cause scrubbed. */
+function sanitizedCopy(error: unknown): Error {
+  const source = error instanceof Error ? error : undefined;
+  const copy = new Error(redactSecrets(source ? source.message : String(error)));
+  copy.name = source?.name ?? 'Error';
+  copy.stack = redactSecrets(source?.stack ?? `${copy.name}: ${copy.message}`);
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' || typeof code === 'number') Object.assign(copy, { code });
+  if (source?.cause !== undefined) copy.cause = scrubError(source.cause);
+  return copy;
 }
 
 /**
- * Removes credentials, in place, from `error`: the message, the stack and every string prop of it
- * and of the objects it holds (its `cause` chain, a request's URL, a topology description), so
- * `util.inspect(error, { depth })` shows none. Objects are changed in place rather than replaced so
- * a wrapped error keeps its class and fields for classification (`instanceof`, `code`). Returns
- * `error`.
+ * Removes credentials from `error`: the message, the stack and every string prop of it and of the
+ * objects it holds (its `cause` chain, a request's URL, a topology description), so
+ * `util.inspect(error, { depth })` shows none. Objects are changed in place, so a wrapped error
+ * keeps its class and fields for classification (`instanceof`, `code`); only strings that hold a
+ * credential change. When that is impossible (a frozen error), returns a sanitized plain copy
+ * (name, message, stack, code, cause) instead. Returns the error to keep as `cause`.
  */
-export function scrubError<T>(error: T): T {
-  scrub(error, 0, new Set());
-  return error;
+export function scrubError<T>(error: T): T | Error {
+  return scrub(error, 0, new Set()) ? error : sanitizedCopy(error);
 }

@@ -64,6 +64,14 @@ describe('wrapped errors show no credential under util.inspect', () => {
     expect(isDuplicateKeyError((wrapped as { cause?: unknown }).cause)).toBe(true);
   });
 
+  it('a frozen cause that cannot be scrubbed in place is replaced by a sanitized copy with its code', () => {
+    const frozen = Object.freeze(Object.assign(new Error('connect to mongodb://app:FrozenPw@h failed'), { code: 'ECONNREFUSED' }));
+    const wrapped = new DatabaseError('x failed', { cause: frozen, transient: true });
+    expect(shown(wrapped)).not.toContain('FrozenPw');
+    expect((wrapped.cause as { code?: unknown }).code).toBe('ECONNREFUSED');
+    expect((wrapped.cause as Error).message).toBe('connect to mongodb://app:***@h failed');
+  });
+
   it('an echoed endpoint in a ValidationError (message and issues)', () => {
     const error = ValidationError.at(['endpoint'], '"ftp://u:FtpPw@h/?sig=SasSig1" is not an http(s) URL');
     expect(shown(error)).not.toMatch(/FtpPw|SasSig1/);
