@@ -25,8 +25,11 @@ function refuseSystemFields(input: unknown, prefix: Path): ErrorIssue[] {
   return [];
 }
 
-/** Dates stay Dates here (a declaration may use `z.date()`); the engine turns them into ISO strings. */
-const SNAPSHOT_RULES = { dates: 'date', mongoDocument: false } as const;
+/**
+ * The rules of the engine's own copy (Dates become ISO strings, as stored), so the schema here
+ * judges the same data the engine's check of the declaration (`schemaValidator`) will.
+ */
+const SNAPSHOT_RULES = { dates: 'iso-string', mongoDocument: false } as const;
 
 /**
  * The caller's input read once into plain data (see `toJsonValue`), before zod sees it: zod would
