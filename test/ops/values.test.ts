@@ -9,6 +9,7 @@ import { ValidationError } from '../../runtime/errors.js';
 import type { EngineCollectionOps } from '../../runtime/ops/collection-ops.js';
 import { openFixture, type Fixture } from './support/fixture.js';
 import { snapshot } from './support/invariants.js';
+import { mergePatches } from '../../runtime/ops/enrich.js';
 
 let fx: Fixture;
 let ops: EngineCollectionOps;
@@ -140,3 +141,16 @@ function nest(levels: number): unknown {
   for (let i = 0; i < levels; i += 1) value = { a: value };
   return value;
 }
+
+describe('__proto__ in the enrich deep-merge', () => {
+  it('merges a __proto__ key (as a record stored before the rule could hold) as an own key, never as a prototype, and the write refuses it', async () => {
+    const stored = JSON.parse('{"x": {"__proto__": {"a": 1}}}') as Record<string, unknown>;
+    const merged = mergePatches(stored, [JSON.parse('{"x": {"__proto__": {"b": 2}}}') as Record<string, unknown>]);
+    expect(Object.hasOwn(merged['x'] as object, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(merged['x'])).toBe(Object.prototype);
+    expect(JSON.stringify(merged)).toBe('{"x":{"__proto__":{"a":1,"b":2}}}');
+    expect(({} as Record<string, unknown>)['a']).toBeUndefined();
+    expect(({} as Record<string, unknown>)['b']).toBeUndefined();
+    await refusedEverywhere(merged, ['x', '__proto__']);
+  });
+});
