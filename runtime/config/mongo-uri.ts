@@ -9,7 +9,7 @@ import { MongoClient } from 'mongodb';
 import { REDACTED, redactSecrets } from '../security/redact-secrets.js';
 
 /** A host name (the driver itself lets spaces and other stray characters through); IP addresses are checked by `isIP`. */
-const HOST_NAME = /^[A-Za-z0-9_~%-]+(?:\.[A-Za-z0-9_~%-]+)*\.?$/;
+const HOST_NAME = /^[\p{L}\p{N}_~%-]+(?:\.[\p{L}\p{N}_~%-]+)*\.?$/u;
 
 /** The password of `uri`'s user info, as written and decoded, to keep it out of any message. */
 function passwordsOf(uri: string): string[] {

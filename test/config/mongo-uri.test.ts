@@ -56,6 +56,8 @@ describe('mongoUri is parsed at config time', () => {
       'mongodb+srv://cluster0.example.com/db?retryWrites=true',
       'mongodb://[::1]:27017',
       'mongodb://%2Ftmp%2Fmongodb-27017.sock',
+      'mongodb://bücher.example:27017',
+      'mongodb://mongo_1.internal.',
     ]) {
       expect(mongoUriProblem(uri), uri).toBeUndefined();
     }
