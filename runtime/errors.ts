@@ -6,6 +6,8 @@
  * @packageDocumentation
  */
 
+import { redactSecrets, scrubError } from './security/redact-secrets.js';
+
 const CHRONOS_ERROR_BRAND = Symbol.for('chronos-db.error');
 
 /** Stable machine-readable codes, one per error class. */
@@ -32,7 +34,8 @@ export class ChronosError extends Error {
   readonly code: ChronosErrorCode;
 
   constructor(message: string, code: ChronosErrorCode = 'CHRONOS_ERROR', options?: { cause?: unknown }) {
-    super(message, options);
+    // Wrapped driver and SDK errors may quote URLs with credentials: none reach a caller or a log.
+    super(redactSecrets(message), options?.cause === undefined ? options : { cause: scrubError(options.cause) });
     // Chronos's own subclasses set their name as a field; a caller's subclass keeps its class name.
     this.name = new.target === ChronosError ? 'ChronosError' : new.target.name;
     this.code = code;
@@ -58,6 +61,11 @@ export function formatIssuePath(path: ReadonlyArray<string | number | symbol>): 
   return out === '' ? '(root)' : out;
 }
 
+/** Issues whose messages quote no credential (an echoed endpoint or URI may carry one). */
+function redactIssues(issues: readonly ErrorIssue[]): readonly ErrorIssue[] {
+  return issues.map((issue) => ({ path: issue.path, message: redactSecrets(issue.message) }));
+}
+
 function describeIssues(headline: string, issues: readonly ErrorIssue[]): string {
   if (issues.length === 0) return headline;
   const lines = issues.map((issue) => `  - ${formatIssuePath(issue.path)}: ${issue.message}`);
@@ -74,7 +82,7 @@ export class ConfigError extends ChronosError {
 
   constructor(issues: readonly ErrorIssue[], headline = 'Invalid Chronos configuration') {
     super(describeIssues(headline, issues), 'CONFIG_INVALID');
-    this.issues = issues;
+    this.issues = redactIssues(issues);
   }
 }
 
@@ -88,7 +96,7 @@ export class ValidationError extends ChronosError {
 
   constructor(issues: readonly ErrorIssue[], headline = 'Invalid input') {
     super(describeIssues(headline, issues), 'VALIDATION_FAILED');
-    this.issues = issues;
+    this.issues = redactIssues(issues);
   }
 
   /** Shorthand for a single problem at one path. */

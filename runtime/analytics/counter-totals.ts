@@ -5,6 +5,7 @@
 import type { Db, Document } from 'mongodb';
 import { ValidationError } from '../errors.js';
 import { totalsKey, TOTALS_COLLECTION, type CounterScope, type Granularity } from './counter-keys.js';
+import { copyDate, dateOddity, isDate, timeOf } from '../validation/intrinsic-date.js';
 
 /** Counts of one rule: writes it matched by kind, and distinct values per `countUnique` prop. */
 export interface RuleTotals {
@@ -103,9 +104,12 @@ export async function getTotals(analyticsDb: Db, query: TotalsQuery): Promise<Co
   return doc ? toTotals(String(doc._id), doc) : toTotals(totalsKey(query), null);
 }
 
+/** A fresh Date from a caller's Date (judged by its internal time value) or date string. */
 function toDate(value: Date | string, field: string): Date {
-  const date = value instanceof Date ? value : new Date(value);
-  if (Number.isNaN(date.getTime())) throw ValidationError.at([field], 'must be a Date or an ISO-8601 string');
+  const odd = isDate(value) ? dateOddity(value) : undefined;
+  if (odd !== undefined) throw ValidationError.at([field], odd);
+  const date = isDate(value) ? copyDate(value) : typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
+  if (Number.isNaN(timeOf(date))) throw ValidationError.at([field], 'must be a Date or an ISO-8601 string');
   return date;
 }
 

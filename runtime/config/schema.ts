@@ -7,17 +7,23 @@ import { z } from 'zod';
 import { analyticsConfigSchema } from '../analytics/analytics-rules.js';
 import { counterRuleSchema } from '../analytics/counter-rule.js';
 import type { CollectionsInput } from './declared-collections.js';
+import { mongoUriProblem } from './mongo-uri.js';
 
 const nonEmpty = z.string().trim().min(1, { error: 'must be a non-empty string' });
 
 /**
- * A connection string for one MongoDB deployment. `serverSelectionTimeoutMS` is how long an
- * operation waits for a reachable server before it fails with a transient error (default 5,000;
- * see `connections/mongo-client-options.ts`).
+ * A connection string for one MongoDB deployment, parsed by the driver's own parser (see
+ * `mongo-uri.ts`). `serverSelectionTimeoutMS` is how long an operation waits for a reachable
+ * server before it fails with a transient error (default 5,000; see `connections/mongo-client-options.ts`).
  */
 export const dbConnectionSchema = z.strictObject({
-  mongoUri: nonEmpty.refine((uri) => /^mongodb(\+srv)?:\/\//.test(uri), {
-    error: 'must start with mongodb:// or mongodb+srv://',
+  mongoUri: nonEmpty.superRefine((uri, ctx) => {
+    if (!/^mongodb(\+srv)?:\/\//.test(uri)) {
+      ctx.addIssue({ code: 'custom', message: 'must start with mongodb:// or mongodb+srv://' });
+      return;
+    }
+    const problem = mongoUriProblem(uri);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
   }),
   serverSelectionTimeoutMS: z.number().int({ error: 'must be a whole number of milliseconds' }).positive({ error: 'must be a positive number of milliseconds' }).optional(),
 });

@@ -6,6 +6,11 @@ import type { EntityMapping, EntityResolver, EntityResult, InsertWithEntitiesRes
 import { findEntity } from './find-entity.js';
 import { planEntities } from './plan-entities.js';
 import { upsertEntity } from './upsert-entity.js';
+import { toJsonValue } from '../validation/json-value.js';
+import { isPlainObject } from '../validation/plain-object.js';
+
+/** The copy is stored as versioned JSON, where Dates become ISO strings. */
+const SNAPSHOT_RULES = { dates: 'iso-string', mongoDocument: false } as const;
 
 /**
  * Saves each entity embedded in `record` (per `mappings`) to its collection, found there by its
@@ -13,6 +18,9 @@ import { upsertEntity } from './upsert-entity.js';
  * embedded object, left unchanged otherwise. Then creates `record` itself, entities embedded
  * as given, through `resolver.main`.
  *
+ * - The record is read once, into a plain copy (see `toJsonValue`), before anything else: a value
+ *   that cannot be stored, in the record or in an embedded entity, is a ValidationError at its
+ *   path under `data` with nothing written, and every later step sees that copy.
  * - Input is checked before anything is written: malformed mappings, a mapped prop that is not
  *   an object, a missing or non-scalar key, `_id`/`_system` on the record, an unconfigured
  *   target tier (RouteError) and a key prop that is not indexed in its collection
@@ -50,13 +58,14 @@ export async function insertWithEntities(
   actor?: string,
   reason?: string,
 ): Promise<InsertWithEntitiesResult> {
-  const plans = planEntities(resolver, record, mappings);
+  const copy = isPlainObject(record) ? (toJsonValue(record, ['data'], SNAPSHOT_RULES) as Record<string, unknown>) : record;
+  const plans = planEntities(resolver, copy, mappings);
   // All lookups before the first write: a key that cannot be looked up must fail with nothing written.
   const found = await Promise.all(plans.map((plan) => findEntity(plan.ops, plan.mapping, plan.index, plan.key, plan.id)));
   const entityResults = new Map<string, EntityResult>();
   for (const [i, plan] of plans.entries()) {
     entityResults.set(plan.mapping.property, await upsertEntity(plan, found[i] ?? null, actor, reason));
   }
-  const main = await resolver.main.create(record, actor, reason);
+  const main = await resolver.main.create(copy, actor, reason);
   return { mainRecordId: main.id, entityResults };
 }

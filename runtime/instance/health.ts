@@ -18,6 +18,7 @@ export interface HealthOptions {
   /** How long each probe may take before its backend is reported not ok (ms); default {@link DEFAULT_HEALTH_TIMEOUT_MS}. */
   timeoutMs?: number;
 }
+import { redactSecrets } from '../security/redact-secrets.js';
 
 /** The state of one backend. */
 export interface BackendHealth {
@@ -51,7 +52,7 @@ async function timed(name: string, timeoutMs: number, probe: () => Promise<unkno
     await Promise.race([running, deadline]);
     return { name, ok: true, latencyMs: elapsed() };
   } catch (error) {
-    return { name, ok: false, latencyMs: elapsed(), error: error instanceof Error ? error.message : String(error) };
+    return { name, ok: false, latencyMs: elapsed(), error: redactSecrets(error instanceof Error ? error.message : String(error)) };
   } finally {
     clearTimeout(timer);
   }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { jsonValueTransform } from '../validation/json-value-schema.js';
 import { wellFormedString } from '../validation/well-formed.js';
 import { isPlainObject } from '../validation/plain-object.js';
+import { copyDate, dateOddity, isDate, timeOf } from '../validation/intrinsic-date.js';
 
 /** Page size of the `list` methods when the caller names none. */
 export const DEFAULT_LIST_LIMIT = 100;
@@ -17,8 +18,13 @@ const name = (what: string) =>
   wellFormedString(`${what} must be a string`).pipe(z.string().min(1, `${what} must be a non-empty string`));
 /** Values, payloads and headers are stored as BSON: JSON plus Dates, keys MongoDB can store. */
 const STORED_VALUE_RULES = { dates: 'date', mongoDocument: true } as const;
-const time = z.union([z.date(), z.iso.datetime({ offset: true })], {
-  error: 'must be a Date or an ISO-8601 date-time string',
+// A Date is judged by its internal time value: one with own props (an own getTime or toISOString,
+// which BSON serialisation would call) is refused, and the value kept is a fresh copy.
+const plainDate = z
+  .custom<Date>((v) => isDate(v) && dateOddity(v) === undefined && !Number.isNaN(timeOf(v)))
+  .transform((v) => copyDate(v));
+const time = z.union([plainDate, z.iso.datetime({ offset: true })], {
+  error: 'must be a valid plain Date or an ISO-8601 date-time string',
 });
 const definedValue = (field: string) =>
   z.unknown().refine((v) => v !== undefined, `${field} is required (store null for "no value")`).transform(jsonValueTransform(STORED_VALUE_RULES));
@@ -145,5 +151,5 @@ export const messagingOptionsSchema = z.object({
 /** Accepts a Date or an ISO string (already validated) and gives a Date. */
 export function toDate(value: Date | string | undefined, fallback: Date): Date {
   if (value === undefined) return fallback;
-  return value instanceof Date ? value : new Date(value);
+  return isDate(value) ? copyDate(value) : new Date(value);
 }

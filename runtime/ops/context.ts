@@ -40,7 +40,7 @@ export interface CollectionSettings {
   versioning: boolean;
   /** Use multi-document transactions for the commit step where the server has them. */
   transactions: { enabled: boolean; autoDetect: boolean };
-  /** Largest accepted document, as UTF-8 bytes of its JSON (base64 props included); see {@link DEFAULT_MAX_PAYLOAD_BYTES}. */
+  /** Largest accepted document, in bytes as stored (item.json's data plus decoded base64 blobs, see `store/written-bytes.ts`); see {@link DEFAULT_MAX_PAYLOAD_BYTES}. */
   maxPayloadBytes: number;
   /** gzip of item.json above a size (`writeOptimization.compressionEnabled`); off by default. */
   compression: PayloadCompression;
@@ -53,7 +53,7 @@ export interface CollectionSettings {
   validate?: (data: Record<string, unknown>, path: Array<string | number>) => Record<string, unknown>;
 }
 
-/** Default document size limit: 8 MiB of JSON. Large enough for documents with attachments, small enough to refuse runaway input before it reaches storage. */
+/** Default document size limit: 8 MiB as stored. Large enough for documents with attachments, small enough to refuse runaway input before it reaches storage. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 8 * 1024 * 1024;
 
 /** Fills the defaults of {@link CollectionSettings} (logical delete and versioning on, transactions auto-detected). */

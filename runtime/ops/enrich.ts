@@ -7,7 +7,7 @@ import { deepmergeCustom } from 'deepmerge-ts';
 import { ValidationError } from '../errors.js';
 import type { Engine } from './engine.js';
 import type { EnrichOptions, UpdateResult } from './types.js';
-import { checkData, checkId, checkNote, checkOpId, checkOv } from './input-validation.js';
+import { checkData, checkFunctionId, checkId, checkNote, checkOpId, checkOv } from './input-validation.js';
 import { isPlainObject } from '../validation/plain-object.js';
 import { onHead } from './on-head.js';
 import { writeVersion } from './write-version.js';
@@ -46,7 +46,7 @@ export async function enrichRecord(engine: Engine, id: string, patch: unknown, o
     return checkData(p, { ...engine.ctx.settings, requiredIndexed: [], validate: undefined }, Array.isArray(patch) ? ['patch', i] : 'patch');
   });
   if (options.expectedOv !== undefined) checkOv(options.expectedOv, 'expectedOv');
-  const functionId = options.functionId === undefined ? undefined : checkNote(options.functionId, 'functionId');
+  const functionId = checkFunctionId(options.functionId);
   const notes = { ...definedNotes({ actor: checkNote(options.actor, 'actor'), reason: checkNote(options.reason, 'reason') }), ...checkOpId(options.opId) };
   await engine.step('validated', 'enrich', id, -1);
   const written = await onHead(engine, 'enrich', id, options.expectedOv, 'refuse', async (head) => {

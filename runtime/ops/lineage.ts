@@ -10,12 +10,14 @@ import { mongoNames } from './context.js';
 import type { HeadDoc } from './store/head-store.js';
 import type { Lineage } from './stored-state.js';
 import type { CreateOptions } from './types.js';
+import { checkWellFormed } from './input-validation.js';
 
 function checkRef(value: unknown, field: string): string {
+  const path = ['options', ...field.split('.')];
   if (typeof value !== 'string' || value.length === 0 || value.length > 200) {
-    throw ValidationError.at(['options', ...field.split('.')], `expected a non-empty string of at most 200 characters`);
+    throw ValidationError.at(path, `expected a non-empty string of at most 200 characters`);
   }
-  return value;
+  return checkWellFormed(value, path);
 }
 
 /** Validates the lineage options; throws before anything is read or written. */

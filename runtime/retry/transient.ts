@@ -14,6 +14,7 @@ import {
   MongoTopologyClosedError,
 } from 'mongodb';
 import { isChronosError } from '../errors.js';
+import { redactSecrets } from '../security/redact-secrets.js';
 import type { FallbackErrorInfo } from '../fallback/types.js';
 
 /** Server error codes that mean "not now" (shutdown, step-down, network, time limits). */
@@ -60,10 +61,10 @@ export function describeError(error: unknown, at: Date): FallbackErrorInfo {
     const code = (error as { code?: unknown }).code;
     return {
       name: error.name,
-      message: error.message,
+      message: redactSecrets(error.message),
       ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
       at,
     };
   }
-  return { name: 'Error', message: String(error), at };
+  return { name: 'Error', message: redactSecrets(String(error)), at };
 }

@@ -3,7 +3,8 @@
  * schema: a failure is a {@link ValidationError} carrying zod's issue paths, and nothing is sent
  * to the engine.
  */
-import { ValidationError, type ErrorIssue } from '../errors.js';
+import { ValidationError, isChronosError, type ErrorIssue } from '../errors.js';
+import { toJsonValue } from '../validation/json-value.js';
 import type { CollectionHandle } from './define-collection.js';
 import { unknownFieldIssues } from './unknown-fields.js';
 import { runtimeSchema, type RuntimeIssue, type RuntimeSchema } from './zod-shape.js';
@@ -24,7 +25,31 @@ function refuseSystemFields(input: unknown, prefix: Path): ErrorIssue[] {
   return [];
 }
 
-function parseInto(schema: RuntimeSchema, input: unknown, prefix: Path, issues: ErrorIssue[]): Record<string, unknown> {
+/**
+ * The rules of the engine's own copy (Dates become ISO strings, as stored), so the schema here
+ * judges the same data the engine's check of the declaration (`schemaValidator`) will.
+ */
+const SNAPSHOT_RULES = { dates: 'iso-string', mongoDocument: false } as const;
+
+/**
+ * The caller's input read once into plain data (see `toJsonValue`), before zod sees it: zod would
+ * read a getter again for each check, and call nothing the store calls, so the schema and the
+ * store could be shown two different values. Undefined when refused (the issues say why).
+ */
+function snapshotOf(input: unknown, prefix: Path, issues: ErrorIssue[]): unknown {
+  try {
+    return toJsonValue(input, prefix, SNAPSHOT_RULES);
+  } catch (error) {
+    if (!isChronosError(error)) throw error;
+    issues.push(...(error as ValidationError).issues);
+    return undefined;
+  }
+}
+
+function parseInto(schema: RuntimeSchema, raw: unknown, prefix: Path, issues: ErrorIssue[], snapshot = true): Record<string, unknown> {
+  const before = issues.length;
+  const input = snapshot ? snapshotOf(raw, prefix, issues) : raw;
+  if (issues.length > before) return {};
   issues.push(...refuseSystemFields(input, prefix));
   // Zod strips fields a plain z.object does not name; dropping a caller's data is data loss, so refuse them.
   const unknown = unknownFieldIssues(schema, input, prefix).filter((issue) => issue.path[prefix.length] !== '_system');
@@ -59,7 +84,8 @@ export function schemaValidator(definition: CollectionHandle): (data: Record<str
   const schema = runtimeSchema(definition.schema);
   return (data, prefix) => {
     const issues: ErrorIssue[] = [];
-    const parsed = parseInto(schema, data, prefix, issues);
+    // `data` is already the engine's plain copy of the input.
+    const parsed = parseInto(schema, data, prefix, issues, false);
     if (issues.length > 0) throw new ValidationError(issues, `Invalid ${definition.name} record (it does not match the collection's declaration)`);
     return parsed;
   };

@@ -9,6 +9,7 @@
  */
 import { isChronosError, ValidationError } from '../errors.js';
 import { isWellFormed } from './well-formed.js';
+import { dateOddity, copyDate, isDate, isoOf, timeOf } from './intrinsic-date.js';
 
 /** How deep objects and arrays may nest (MongoDB stores at most 100 levels; messages wrap values). */
 export const MAX_JSON_DEPTH = 64;
@@ -43,6 +44,14 @@ function checkString(value: string, path: Path, what: string): void {
 function checkKey(key: string, path: Path, rules: JsonValueRules): void {
   checkString(key, path, 'the key');
   if (key.includes('\u0000')) refuse(path, 'the key holds a NUL character, which BSON cannot store: rename the key');
+  if (key === '__proto__') {
+    // One rule for every path: zod (the declared schemas) neither checks nor keeps this key, and
+    // plain assignment turns it into a prototype, so it is refused rather than kept on some paths only.
+    refuse(path, 'the key "__proto__" is refused (declared schemas cannot check it and JavaScript objects read it as the prototype): rename the key');
+  }
+  if (key === '_bsontype') {
+    refuse(path, 'the key "_bsontype" makes the MongoDB driver read the object as a BSON value: rename the key');
+  }
   if (rules.mongoDocument && key.startsWith('$')) {
     refuse(path, `the key "${key}" starts with $, which MongoDB reads as an operator: rename the key`);
   }
@@ -79,7 +88,7 @@ class Walker {
       case 'boolean':
         return value;
       case 'number':
-        if (!Number.isFinite(value)) refuse(path, `${String(value)} is not JSON (it would be stored as null): send null or a string`);
+        if (!Number.isFinite(value)) refuse(path, `${String(value)} is not a finite number (JSON would turn it into null): send a finite number, null or a string`);
         return Object.is(value, -0) ? 0 : value;
       case 'bigint':
         return refuse(path, 'a BigInt is not JSON: send a number (when safe) or a decimal string');
@@ -102,7 +111,7 @@ class Walker {
   private object(value: object, path: Path, depth: number, inArray: boolean): unknown {
     if (depth >= MAX_JSON_DEPTH) refuse(path, `nested deeper than ${MAX_JSON_DEPTH} levels: flatten the structure`);
     if (this.ancestors.has(value)) refuse(path, 'a circular reference (the value contains itself) is not JSON: break the cycle');
-    if (value instanceof Date && Object.getPrototypeOf(value) === Date.prototype) return this.date(value, path);
+    if (isDate(value)) return this.date(value, path);
     this.ancestors.add(value);
     try {
       if (Array.isArray(value)) return this.array(value, path, depth, inArray);
@@ -114,10 +123,12 @@ class Walker {
     }
   }
 
+  /** Judged by its internal time value only: own props (an own toISOString, getTime, toJSON) are refused. */
   private date(value: Date, path: Path): unknown {
-    const time = value.getTime();
-    if (Number.isNaN(time)) refuse(path, 'an invalid Date is not storable (it would become null): send a valid Date or an ISO-8601 string');
-    return this.rules.dates === 'date' ? new Date(time) : value.toISOString();
+    const odd = dateOddity(value);
+    if (odd !== undefined) refuse(path, odd);
+    if (Number.isNaN(timeOf(value))) refuse(path, 'an invalid Date is not storable (it would become null): send a valid Date or an ISO-8601 string');
+    return this.rules.dates === 'date' ? copyDate(value) : isoOf(value);
   }
 
   private array(value: unknown[], path: Path, depth: number, inArray: boolean): unknown[] {
@@ -157,10 +168,10 @@ class Walker {
       const copy = this.value(descriptor.value, at, depth + 1);
       if (this.rules.mongoDocument && key in Object.prototype && Array.isArray(copy) && copy.some((item) => typeof item === 'object' && item !== null)) {
         // The driver (js-bson) looks field names up in a plain options object, so an array of
-        // documents under `constructor`, `toString`, `__proto__`... is read back as raw bytes.
+        // documents under `constructor`, `toString`, `valueOf`... is read back as raw bytes.
         refuse(at, `an array of objects under the key "${key}" (a name of Object.prototype) is read back by the MongoDB driver as raw bytes: rename the key`);
       }
-      // defineProperty, so a key named __proto__ stays an own key instead of setting the prototype.
+      // defineProperty, so no key can reach an inherited setter of the copy.
       Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true });
     }
     return out;
@@ -170,9 +181,10 @@ class Walker {
 /**
  * Returns an exact, plain copy of `value` (JSON-shaped, with Dates per `rules.dates`), or throws
  * a {@link ValidationError} naming the path (starting at `path`) of the first value that is not
- * storable: NaN, ±Infinity, invalid Dates, BigInt, Symbols, functions (an own `toJSON`
- * included), Map, Set, binary data, RegExp, BSON and other class instances, circular
- * references, sparse arrays, getters, lone surrogates, keys with NUL (and, with
+ * storable: NaN, ±Infinity, invalid Dates and Dates with own props, BigInt, Symbols, functions
+ * (an own `toJSON` included), Map, Set, binary data, RegExp, BSON and other class instances,
+ * circular references, sparse arrays, getters, lone surrogates, keys with NUL, the keys
+ * `__proto__` and `_bsontype` (and, with
  * `rules.mongoDocument`, keys starting with `$` or containing `.`, arrays directly inside
  * arrays, and arrays of objects under a key named like an `Object.prototype` member), and
  * nesting deeper than
@@ -205,7 +217,7 @@ export function findMongoUnsafeKey(value: unknown, path: ReadonlyArray<string | 
     }
     return undefined;
   }
-  if (typeof value !== 'object' || value === null || value instanceof Date) return undefined;
+  if (typeof value !== 'object' || value === null || isDate(value)) return undefined;
   for (const [key, inner] of Object.entries(value)) {
     if (key.startsWith('$') || key.includes('.')) return { key, path: [...path, key] };
     const hit = findMongoUnsafeKey(inner, [...path, key]);

@@ -93,6 +93,14 @@ describe('time-bucketed totals', () => {
       ['2026-11-30', '2026-11-30T00:00:00.000Z'],
     ]);
   });
+
+  it('judges a range Date by its internal time value: one with its own getTime or toISOString is refused', async () => {
+    const db = await recorded();
+    const later = Object.assign(new Date('2026-11-24T00:00:00Z'), { getTime: () => Date.parse('2026-12-31T00:00:00Z') });
+    await expect(getBucketTotals(db, { ...scope, granularity: 'day', from: later })).rejects.toThrow(ValidationError);
+    const iso = Object.defineProperty(new Date('2026-11-24T00:00:00Z'), 'toISOString', { value: () => '2026-12-31T00:00:00.000Z' });
+    await expect(getBucketTotals(db, { ...scope, granularity: 'day', to: iso })).rejects.toThrow(ValidationError);
+  });
 });
 
 describe('counter retention', () => {

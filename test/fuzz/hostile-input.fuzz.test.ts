@@ -1,9 +1,11 @@
 /**
- * Property-based suite (issue 11): hostile JSON-ish input (see `hostile-values.ts`) for create,
- * update, enrich, listByMeta filters and cursors, messaging and identities. Every call either
+ * Property-based suite: hostile JSON-ish input (see `hostile-values.ts`) for create, update,
+ * enrich, a typed repository (declared schema), notes (actor, reason, opId, functionId),
+ * listByMeta filters and cursors, messaging and identities. Every call either
  * fails with a ValidationError (a ChronosError with code VALIDATION_FAILED: refused before it
  * reached the server), or round-trips exactly (README "Values"); a refused
- * write leaves nothing behind and loses nothing; the connection is alive after every case.
+ * write leaves nothing behind and loses nothing; the connection is alive and Object.prototype
+ * untouched after every case.
  *
  * Seeded and bounded: the seed is printed at the start (and by fast-check on a failure, with the
  * path of the shrunk case); `FC_SEED=<seed>` replays a run, `FC_RUNS=<n>` changes the number of
@@ -17,11 +19,17 @@ import { isChronosError } from '../../runtime/errors.js';
 import { createIdentityOps } from '../../runtime/identities/create-identity-ops.js';
 import { createMessagingApi } from '../../runtime/messaging/create-messaging-api.js';
 import type { EngineCollectionOps } from '../../runtime/ops/collection-ops.js';
+import type { CollectionOps } from '../../runtime/ops/types.js';
 import { mergePatches } from '../../runtime/ops/enrich.js';
 import { openFixture, type Fixture } from '../ops/support/fixture.js';
 import { snapshot, violations } from '../ops/support/invariants.js';
 import { freshDb, type FreshDb } from '../support/fresh-db.js';
-import { documentedCopy, hostileDocument, keys, tree } from './hostile-values.js';
+import { z } from 'zod';
+import { CollectionRepository } from '../../runtime/schema/collection-repository.js';
+import { defineCollection } from '../../runtime/schema/define-collection.js';
+import { schemaValidator } from '../../runtime/schema/validate-input.js';
+import { isWellFormed } from '../../runtime/validation/well-formed.js';
+import { documentedCopy, hostileDocument, keys, notes, tree } from './hostile-values.js';
 
 // A fresh seed on every developer run explores new cases; CI (CI set) keeps one fixed seed, so a
 // landing is never refused by a case nobody has looked at yet. FC_SEED overrides both.
@@ -69,6 +77,9 @@ function withoutSystem(record: unknown): unknown {
 
 async function alive(db: Db): Promise<void> {
   expect((await db.command({ ping: 1 }))['ok']).toBe(1);
+  // No case may have set a prototype member (a __proto__ key taken as the prototype).
+  expect(Object.keys(Object.prototype)).toEqual([]);
+  expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
 }
 
 let fx: Fixture;
@@ -86,7 +97,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   const counts = [...tally].map(([what, c]) => `${what} ${c.accepted}/${c.refused}`).join(', ');
-  console.log(`[fuzz] seed ${seed}: ${numRuns} cases x 7 properties in ${((Date.now() - started) / 1000).toFixed(1)} s; accepted/refused: ${counts}`);
+  console.log(`[fuzz] seed ${seed}: ${numRuns} cases x 9 properties in ${((Date.now() - started) / 1000).toFixed(1)} s; accepted/refused: ${counts}`);
   await fx.teardown();
   await identitiesDb.dispose();
   await messagingDb.dispose();
@@ -153,6 +164,66 @@ describe('fuzz: versioned writes take hostile values', () => {
       params,
     );
     expect(await violations(fx, COLL)).toEqual([]);
+  });
+});
+
+/** A declared collection whose schema passes data through (z.record, z.unknown): the typed path's own checks. */
+const bags = defineCollection({
+  name: 'fuzz_bags',
+  schema: z.object({ bagId: z.string(), rec: z.record(z.string(), z.unknown()).optional(), any: z.unknown().optional() }),
+  indexedProps: ['bagId'],
+  placement: { databaseType: 'runtime', tiers: ['tenant'] },
+});
+
+describe('fuzz: typed repositories and notes', () => {
+  it('typed create: a typed error and nothing written, or an exact round trip', async () => {
+    const coll = 'fuzz_bags';
+    const bagOps = fx.ops(coll, { settings: { indexedProps: ['bagId'], maxPayloadBytes: 64 * 1024, validate: schemaValidator(bags) } });
+    const repo = new CollectionRepository(bagOps as unknown as CollectionOps, bags);
+    await fc.assert(
+      fc.asyncProperty(hostileDocument, tree, async (rec, any) => {
+        const input = { bagId: 'B', rec, any };
+        const before = await snapshot(fx, coll);
+        const result = await outcome(() => repo.create(input as never), 'typed create');
+        assertTyped(result, 'typed create');
+        if (result.ok) {
+          const back = await bagOps.getLatest((result.value as { id: string }).id);
+          expect(isDeepStrictEqual(withoutSystem(back), documentedCopy(input, 'iso')), 'typed round trip').toBe(true);
+        } else {
+          expect(await snapshot(fx, coll)).toEqual(before);
+        }
+        await alive(fx.db);
+      }),
+      params,
+    );
+    expect(await violations(fx, coll)).toEqual([]);
+  });
+
+  it('notes: actor, reason, opId and functionId are refused (lone surrogates, too long) or stored exactly', async () => {
+    const { id } = await ops.create({ orderId: 'N-1' });
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(notes, notes, notes, notes, async (actor, reason, drawnOpId, functionId) => {
+        // Unique per case (a repeated opId is a replay, which writes nothing), lone surrogates kept.
+        n += 1;
+        const opId = `${drawnOpId}#${n}`;
+        const before = await ops.history(id);
+        const result = await outcome(() => ops.enrich(id, { n: 1 }, { actor, reason, opId, functionId }), 'enrich(notes)');
+        assertTyped(result, 'enrich(notes)');
+        const after = await ops.history(id);
+        const storable = (s: string, max: number) => isWellFormed(s) && s.length <= max;
+        expect(result.ok, JSON.stringify({ actor, reason, opId, functionId })).toBe(storable(actor, 1000) && storable(reason, 1000) && storable(opId, 200) && functionId !== '' && storable(functionId, 1000));
+        if (result.ok) {
+          const newest = after.reduce((a, b) => (b.ov > a.ov ? b : a));
+          expect(newest).toMatchObject({ actor, reason, opId });
+          expect((await ops.getLatest(id))?._system.functionIds).toContain(functionId);
+        } else {
+          expect(after).toEqual(before);
+        }
+        await alive(fx.db);
+      }),
+      params,
+    );
   });
 });
 

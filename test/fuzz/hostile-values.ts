@@ -2,10 +2,14 @@
  * Generators of hostile JSON-ish input for the fuzz suite: JSON with every value JSON or BSON
  * would change or choke on mixed in (NaN, ±Infinity, -0, invalid Dates, Map, Set, binary data,
  * functions, Symbols, BigInt, class instances, BSON types, RegExp, own `toJSON`, getters, sparse
- * arrays, circular references, lone surrogates, NUL), keys MongoDB reads as operators or paths,
- * deep and wide structures and huge strings. Every generated value is built fresh, so a run can
+ * arrays, circular references, lone surrogates, NUL), values that carry their own methods (Dates
+ * with an own toISOString/getTime/valueOf/toJSON, Date subclasses and fakes, getters that answer
+ * differently on each read, Proxies whose reads disagree with their descriptors), BSON-shaped
+ * objects (`_bsontype`), keys MongoDB reads as operators or paths, `__proto__` and `_bsontype`
+ * keys, deep and wide structures and huge strings. Every generated value is built fresh, so a run can
  * never see another run's objects.
  */
+import { types } from 'node:util';
 import fc from 'fast-check';
 import { Code, Decimal128, Long, ObjectId } from 'mongodb';
 
@@ -13,7 +17,7 @@ import { Code, Decimal128, Long, ObjectId } from 'mongodb';
 export const HOSTILE_KEYS = [
   '$gt', '$where', '$function', '$expr', '$set', '$in', '$regex', '$code',
   'a.b', '.', '__proto__', 'constructor', 'prototype', '', '\u0000', 'k\u0000', '\ud800', 'x\udfff',
-  'toJSON', '_id', '_system', 'orderId', 'status', 'email',
+  'toJSON', '_id', '_system', '_bsontype', 'valueOf', 'orderId', 'status', 'email',
 ] as const;
 
 class Point {
@@ -27,6 +31,8 @@ const exotic: fc.Arbitrary<unknown> = fc
     'map', 'set', 'u8', 'f64', 'buffer', 'arraybuffer', 'dataview', 'function', 'symbol', 'bigint', 'class',
     'regexp', 'code', 'objectid', 'long', 'decimal', 'toJSON', 'getter', 'sparse', 'named-array', 'throwing-proxy',
     'invalid-date', 'nan', 'infinity', '-infinity', 'undefined', 'lone-surrogate', 'null-proto',
+    'date-own-toISOString', 'date-own-getTime', 'date-own-valueOf', 'date-own-toJSON', 'date-subclass', 'fake-date',
+    'bsontype', 'shifting-getter', 'lying-proxy', 'proto-key', 'number-object',
   )
   .map((kind): unknown => {
     switch (kind) {
@@ -57,6 +63,21 @@ const exotic: fc.Arbitrary<unknown> = fc
       case '-infinity': return Number.NEGATIVE_INFINITY;
       case 'undefined': return undefined;
       case 'lone-surrogate': return 'ab\ud83d';
+      case 'date-own-toISOString': return Object.defineProperty(new Date(0), 'toISOString', { value: () => '2099-01-01T00:00:00.000Z' });
+      case 'date-own-getTime': return Object.assign(new Date(0), { getTime: () => 4_102_444_800_000 });
+      case 'date-own-valueOf': return Object.assign(new Date(0), { valueOf: () => Number.NaN });
+      case 'date-own-toJSON': return Object.assign(new Date(0), { toJSON: () => ({ _id: 'f'.repeat(24) }) });
+      case 'date-subclass': return new (class Later extends Date {})(0);
+      case 'fake-date': return Object.create(Date.prototype) as object;
+      case 'bsontype': return { _bsontype: 'ObjectId', id: 'abcdefghijkl' };
+      case 'shifting-getter': {
+        // Small on the first read, 9 MiB on every later one: a second read must never be what is stored.
+        let reads = 0;
+        return Object.defineProperty({}, 'grow', { enumerable: true, get: () => (reads++ === 0 ? 'small' : 'x'.repeat(9 * 1024 * 1024)) });
+      }
+      case 'lying-proxy': return new Proxy({ a: 1 }, { get: () => 'x'.repeat(9 * 1024 * 1024) });
+      case 'proto-key': return JSON.parse('{"__proto__": {"polluted": true}}') as unknown;
+      case 'number-object': return new Number(1);
       default: return Object.assign(Object.create(null) as object, { a: 1 });
     }
   });
@@ -80,6 +101,14 @@ const leaf: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 3, arbitrary: exotic },
   // What item.json once used to mark an externalised blob (issue 11 item 2): must round-trip as data.
   { weight: 1, arbitrary: fc.constant({ $chronosBlob: { file: 'blob.bin', contentType: 'x', size: 1 } }) },
+);
+
+/** Notes (actor, reason, opId, functionId): ordinary, any code unit (lone surrogates), astral, too long. */
+export const notes: fc.Arbitrary<string> = fc.oneof(
+  { weight: 4, arbitrary: fc.string({ minLength: 1, maxLength: 12 }) },
+  { weight: 3, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 8 }) },
+  { weight: 2, arbitrary: fc.constantFrom('op-\ud800', 'op-\ud801', 'x\udfff', '😀', 'é\u0000', '') },
+  { weight: 1, arbitrary: fc.constantFrom(201, 1001).map((n) => 'n'.repeat(n)) },
 );
 
 /** Object keys: mostly ordinary, often hostile. */
@@ -127,16 +156,19 @@ export const hostileDocument: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
  * is, so a silent coercion (NaN to null, a Map to {}) shows up as a difference.
  */
 export function documentedCopy(value: unknown, dates: 'iso' | 'date'): unknown {
-  if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) return value;
-    return dates === 'iso' ? value.toISOString() : new Date(value.getTime());
+  if (types.isDate(value)) {
+    const time = Date.prototype.getTime.call(value);
+    if (Number.isNaN(time)) return value;
+    return dates === 'iso' ? Date.prototype.toISOString.call(new Date(time)) : new Date(time);
   }
   if (typeof value === 'number') return Object.is(value, -0) ? 0 : value;
   if (Array.isArray(value) && Object.getPrototypeOf(value) === Array.prototype) return value.map((v) => documentedCopy(v, dates));
   const proto = typeof value === 'object' && value !== null ? (Object.getPrototypeOf(value) as unknown) : undefined;
   if (proto === Object.prototype || proto === null) {
+    // A value is its own data: each prop's descriptor value (what a Proxy's get trap says is not data).
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as object)) {
+    for (const k of Object.keys(value as object)) {
+      const v = (Object.getOwnPropertyDescriptor(value, k) as PropertyDescriptor).value as unknown;
       if (v !== undefined) Object.defineProperty(out, k, { value: documentedCopy(v, dates), enumerable: true, writable: true, configurable: true });
     }
     return out;

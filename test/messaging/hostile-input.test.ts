@@ -40,7 +40,10 @@ describe('issue 11 item 6: messaging refuses payloads the server would choke on'
     expect(await paths(() => save({ n: Number.NaN }))).toEqual([['payload', 'n']]);
     expect(await paths(() => save({ b: Buffer.from('x') }))).toEqual([['payload', 'b']]);
     expect(await paths(() => save([[]]))).toEqual([['payload', 0]]);
-    expect(await paths(() => save({ ok: 1 }, JSON.parse('{"__proto__": [{}]}') as Record<string, unknown>))).toEqual([['headers', '__proto__']]);
+    expect(await paths(() => save({ ok: 1 }, JSON.parse('{"__proto__": 0}') as Record<string, unknown>))).toEqual([['headers', '__proto__']]);
+    expect(await paths(() => save({ ok: 1 }, { constructor: [{}] }))).toEqual([['headers', 'constructor']]);
+    expect(await paths(() => save({ id: { _bsontype: 'ObjectId', id: 'x' } }))).toEqual([['payload', 'id', '_bsontype']]);
+    expect(await paths(() => save({ at: Object.assign(new Date(0), { toISOString: () => 'x' }) }))).toEqual([['payload', 'at']]);
     expect(await paths(() => save({ ok: 1 }, { $where: 'x' }))).toEqual([['headers', '$where']]);
     expect(await paths(() => m.shared.save({ namespace: 'n', key: 'k', val: circular(), strategy: 'latest' }))).toEqual([['val', 'again']]);
     expect(await paths(() => m.deadLetters.save({ topic: 't', msgId: 'm', payload: { $x: 1 }, deliveries: 1 }))).toEqual([['payload', '$x']]);
@@ -51,10 +54,10 @@ describe('issue 11 item 6: messaging refuses payloads the server would choke on'
   it('round-trips JSON and Dates exactly', async () => {
     const m = createMessagingApi(base.db, 'acme', { captureDeliveries: false });
     const payload = { s: 'é😀', n: [1, 2.5, -3], at: new Date('2026-01-01T00:00:00.000Z'), nested: { ok: null } };
-    const headers = JSON.parse('{"__proto__": 0, "x-trace": "t1"}') as Record<string, unknown>;
+    const headers = { 'x-trace': 't1', constructor: 0 };
     await m.messages.save({ topic: 't', msgId: 'round', payload, headers });
     const back = await m.messages.get({ topic: 't', msgId: 'round' });
     expect(back?.payload).toEqual(payload);
-    expect(Object.entries(back?.headers ?? {})).toEqual([['__proto__', 0], ['x-trace', 't1']]);
+    expect(Object.entries(back?.headers ?? {})).toEqual([['x-trace', 't1'], ['constructor', 0]]);
   });
 });

@@ -9,6 +9,7 @@ import { ValidationError } from '../../runtime/errors.js';
 import type { EngineCollectionOps } from '../../runtime/ops/collection-ops.js';
 import { openFixture, type Fixture } from './support/fixture.js';
 import { snapshot } from './support/invariants.js';
+import { mergePatches } from '../../runtime/ops/enrich.js';
 
 let fx: Fixture;
 let ops: EngineCollectionOps;
@@ -91,6 +92,14 @@ describe('issue 11 item 5: values JSON would change are refused, naming the path
     ['a lone surrogate', { s: 'a\ud800b' }, ['s']],
     ['a lone surrogate in a key', { ['k\udc00']: 1 }, ['k\udc00']],
     ['a NUL in a key', { ['a\u0000b']: 1 }, ['a\u0000b']],
+    ['a __proto__ key (as JSON.parse makes it)', JSON.parse('{"x": {"__proto__": {"polluted": true}}}') as Record<string, unknown>, ['x', '__proto__']],
+    ['a _bsontype key (the driver would read a BSON value)', { o: { _bsontype: 'ObjectId', id: 'x' } }, ['o', '_bsontype']],
+    ['a Date with its own toISOString', { at: Object.defineProperty(new Date(0), 'toISOString', { value: () => 'evil' }) }, ['at']],
+    ['a Date with its own getTime', { at: Object.assign(new Date(0), { getTime: () => 1 }) }, ['at']],
+    ['a Date with its own valueOf', { at: Object.assign(new Date(0), { valueOf: () => 1 }) }, ['at']],
+    ['a Date with its own toJSON', { at: Object.assign(new Date(0), { toJSON: () => 'evil' }) }, ['at']],
+    ['a Date subclass', { at: new (class Later extends Date {})(0) }, ['at']],
+    ['an object pretending to be a Date', { at: Object.create(Date.prototype) as object }, ['at']],
     ['nesting deeper than 64 levels', { deep: nest(70) }, ['deep', ...Array.from({ length: 63 }, () => 'a')]],
   ];
   it.each(cases)('refuses %s', async (_name, data, path) => {
@@ -105,14 +114,12 @@ describe('issue 11 item 5: values JSON would change are refused, naming the path
       n: [0, -0, 1.5e308, 5e-324, -1],
       at,
       gone: undefined,
-      nested: { ['$dollar']: 1, ['a.b']: 2, ['__proto__']: { polluted: true }, '': 'empty key' },
+      nested: { ['$dollar']: 1, ['a.b']: 2, '': 'empty key' },
     };
     const { id: created } = await ops.create(data);
     const back = (await ops.getLatest(created)) as Record<string, unknown>;
     const { _id, _system, ...rest } = back;
     expect(rest).toStrictEqual(JSON.parse(JSON.stringify({ ...data, at: at.toISOString() })));
-    expect(Object.hasOwn(rest['nested'] as object, '__proto__')).toBe(true);
-    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 });
 
@@ -134,3 +141,16 @@ function nest(levels: number): unknown {
   for (let i = 0; i < levels; i += 1) value = { a: value };
   return value;
 }
+
+describe('__proto__ in the enrich deep-merge', () => {
+  it('merges a __proto__ key (as a record stored before the rule could hold) as an own key, never as a prototype, and the write refuses it', async () => {
+    const stored = JSON.parse('{"x": {"__proto__": {"a": 1}}}') as Record<string, unknown>;
+    const merged = mergePatches(stored, [JSON.parse('{"x": {"__proto__": {"b": 2}}}') as Record<string, unknown>]);
+    expect(Object.hasOwn(merged['x'] as object, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(merged['x'])).toBe(Object.prototype);
+    expect(JSON.stringify(merged)).toBe('{"x":{"__proto__":{"a":1,"b":2}}}');
+    expect(({} as Record<string, unknown>)['a']).toBeUndefined();
+    expect(({} as Record<string, unknown>)['b']).toBeUndefined();
+    await refusedEverywhere(merged, ['x', '__proto__']);
+  });
+});

@@ -44,10 +44,37 @@ describe('issue 11 item 5: toJsonValue', () => {
   });
 
   it('refuses an array of objects under a key named like an Object.prototype member in Mongo documents (the driver reads it back raw)', () => {
-    const value = JSON.parse('{"constructor": [{"a": 1}], "__proto__": [{"b": 2}], "toString": [1, "x"], "ok": [{"c": 3}]}') as Record<string, unknown>;
+    const value = JSON.parse('{"constructor": [{"a": 1}], "valueOf": [{"b": 2}], "toString": [1, "x"], "ok": [{"c": 3}]}') as Record<string, unknown>;
     expect(toJsonValue(value, [], JSON_RULES)).toEqual(value);
     expect(refusedAt(value, MONGO_RULES)).toEqual(['v', 'constructor']);
     expect(toJsonValue({ toString: [1, 'x'], ok: [{ c: 3 }] }, [], MONGO_RULES)).toEqual({ toString: [1, 'x'], ok: [{ c: 3 }] });
+  });
+
+  it('refuses the keys __proto__ and _bsontype under both rules, leaving Object.prototype alone', () => {
+    const proto = JSON.parse('{"a": {"__proto__": {"polluted": 1}}}') as unknown;
+    expect(refusedAt(proto, JSON_RULES)).toEqual(['v', 'a', '__proto__']);
+    expect(refusedAt(proto, MONGO_RULES)).toEqual(['v', 'a', '__proto__']);
+    expect(refusedAt({ id: { _bsontype: 'ObjectId', id: 'abc' } }, JSON_RULES)).toEqual(['v', 'id', '_bsontype']);
+    expect(refusedAt({ id: { _bsontype: 'ObjectId', id: 'abc' } }, MONGO_RULES)).toEqual(['v', 'id', '_bsontype']);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('judges a Date by its internal time value: own props, subclasses and fake Dates are refused', () => {
+    const ownIso = Object.defineProperty(new Date(0), 'toISOString', { value: () => '2099-01-01T00:00:00.000Z' });
+    expect(refusedAt({ at: ownIso }, JSON_RULES)).toEqual(['v', 'at']);
+    expect(refusedAt({ at: Object.assign(new Date(0), { getTime: () => 5 }) }, MONGO_RULES)).toEqual(['v', 'at']);
+    expect(refusedAt({ at: Object.assign(new Date(0), { valueOf: () => 5 }) }, MONGO_RULES)).toEqual(['v', 'at']);
+    expect(refusedAt({ at: Object.assign(new Date(0), { toJSON: () => 'x' }) }, JSON_RULES)).toEqual(['v', 'at']);
+    expect(refusedAt({ at: new (class Later extends Date {})(0) }, JSON_RULES)).toEqual(['v', 'at']);
+    expect(refusedAt({ at: Object.create(Date.prototype) as object }, JSON_RULES)).toEqual(['v', 'at']);
+    // A patched Date.prototype method (after load) is not what the walk calls either.
+    const original = Date.prototype.toISOString;
+    Date.prototype.toISOString = () => 'patched';
+    try {
+      expect(toJsonValue({ at: new Date(0) }, [], JSON_RULES)).toEqual({ at: '1970-01-01T00:00:00.000Z' });
+    } finally {
+      Date.prototype.toISOString = original;
+    }
   });
 
   it(`allows ${MAX_JSON_DEPTH} levels of nesting and refuses one more`, () => {
