@@ -6,6 +6,7 @@
  */
 import type { ChronosRecord, CollectionOps } from '../../runtime/ops/types.js';
 import type { RouteContext } from '../../runtime/router/resolve-route.js';
+import type { VersionLogEntry } from '../../runtime/instance/version-log.js';
 import { collectionFields, filterValue, type CollectionFields } from './collection-fields.js';
 import { StudioHttpError } from './http-io.js';
 import { diffJson } from './json-diff.js';
@@ -121,12 +122,34 @@ export async function getRecord(studio: StudioContext, params: URLSearchParams):
   };
 }
 
-/** `/api/versions`: one page of the version log, newest first (`beforeOv`, `limit`). */
-export async function listVersions(studio: StudioContext, params: URLSearchParams): Promise<unknown> {
+/** A version log entry as the timeline shows it: with the functionIds this version added (not every one it carries). */
+export interface TimelineEntry extends VersionLogEntry {
+  addedFunctionIds: string[];
+}
+
+function addedIds(entry: VersionLogEntry, previous: VersionLogEntry | undefined): string[] {
+  const before = new Set(previous?.functionIds ?? []);
+  return entry.functionIds.filter((f) => !before.has(f));
+}
+
+/**
+ * `/api/versions`: one page of the version log, newest first (`beforeOv`, `limit`). Each version
+ * says which functionIds it added; for that the page reads one version more than it shows (the
+ * predecessor of its oldest row).
+ */
+export async function listVersions(studio: StudioContext, params: URLSearchParams): Promise<{ items: TimelineEntry[]; nextBeforeOv?: number }> {
   const ctx = contextFrom(params);
+  const id = idFrom(params);
   const beforeOv = intParam(params, 'beforeOv');
-  const limit = intParam(params, 'limit');
-  return studio.chronos.admin.versionLog(ctx, idFrom(params), { ...(beforeOv !== undefined && { beforeOv }), ...(limit !== undefined && { limit: Math.min(Math.max(limit, 1), 500) }) });
+  const limit = Math.min(Math.max(intParam(params, 'limit') ?? 50, 1), 499);
+  const page = await studio.chronos.admin.versionLog(ctx, id, { ...(beforeOv !== undefined && { beforeOv }), limit: limit + 1 });
+  const shown = page.items.slice(0, limit);
+  let previous = page.items[limit];
+  const oldest = shown[shown.length - 1];
+  if (!previous && oldest && page.nextBeforeOv !== undefined) previous = (await studio.chronos.admin.versionLog(ctx, id, { beforeOv: oldest.ov, limit: 1 })).items[0];
+  const items = shown.map((entry, i) => ({ ...entry, addedFunctionIds: addedIds(entry, shown[i + 1] ?? previous) }));
+  const more = page.items.length > limit || page.nextBeforeOv !== undefined;
+  return { items, ...(more && oldest && { nextBeforeOv: oldest.ov }) };
 }
 
 async function versionOrFail(studio: StudioContext, ctx: RouteContext, id: string, ov: number): Promise<ChronosRecord> {

@@ -1,8 +1,9 @@
 // Chronos Studio: the page's entry. Loads the session and navigation, routes on the URL hash and
 // draws the collection and counters views; the record page lives in record.js.
-import { ctxParams, h, mount, notice, shortTime, svg, viewHref } from './dom.js';
+import { ctxParams, h, mount, notice, svg, viewHref, visible } from './dom.js';
 import { api, session, setSession } from './api.js';
 import { renderRecord } from './record.js';
+import { formatTime, localZoneName, onZoneChange, setZone, zone } from './time.js';
 
 function scopeLabel(db) {
   if (db.tenantId) return db.tenantId;
@@ -74,10 +75,10 @@ async function renderCollection(params, isCurrent) {
     page.items.length === 0 ? h('p', { class: 'muted' }, 'No records match.') : h('table', { class: 'grid records' },
       h('thead', {}, h('tr', {}, h('th', {}, 'id'), page.fields.filters.map((f) => h('th', {}, f.prop)), h('th', {}, 'ov'), h('th', {}, 'updated'), h('th', {}, ''))),
       h('tbody', {}, page.items.map((r) => h('tr', { class: r.deleted ? 'deleted' : '' },
-        h('td', {}, h('a', { href: viewHref('r', { ...ctxParams(ctx), id: r.id }), class: 'mono' }, r.id)),
+        h('td', {}, h('a', { href: viewHref('r', { ...ctxParams(ctx), id: r.id }), class: 'mono' }, visible(r.id))),
         page.fields.filters.map((f) => h('td', {}, r.values[f.prop] === null ? '' : typeof r.values[f.prop] === 'object' ? JSON.stringify(r.values[f.prop]) : String(r.values[f.prop]))),
         h('td', { class: 'num' }, r.ov),
-        h('td', { class: 'mono small' }, shortTime(r.updatedAt)),
+        h('td', { class: 'mono small' }, formatTime(r.updatedAt)),
         h('td', {}, r.deleted ? h('span', { class: 'badge del' }, 'deleted') : ''))))),
     h('div', { class: 'pager' },
       trail.length > 0 ? h('button', { onclick: () => go({ after: trail[trail.length - 2] || '', trail: trail.slice(0, -1).join(',') }) }, '← Previous') : null,
@@ -152,6 +153,13 @@ async function route() {
   }
 }
 
+function zoneToggle() {
+  return h('label', { class: 'zone' }, 'times in ',
+    h('select', { id: 'zone-select', 'aria-label': 'time zone of every time shown', onchange: (e) => setZone(e.target.value) },
+      h('option', { value: 'utc', selected: zone() === 'utc' }, 'UTC'),
+      h('option', { value: 'local', selected: zone() === 'local' }, `local (${localZoneName()})`)));
+}
+
 async function start() {
   try {
     setSession(await api('/api/session'));
@@ -162,6 +170,8 @@ async function start() {
   const mode = document.getElementById('mode');
   mode.textContent = session().write ? 'read-write' : 'read-only';
   mode.className = `mode ${session().write ? 'rw' : 'ro'}`;
+  mount(document.getElementById('zone'), zoneToggle());
+  onZoneChange(route);
   window.addEventListener('hashchange', route);
   api('/api/nav').then(renderNav, (e) => mount(document.getElementById('nav'), notice('error', e.message)));
   await route();
