@@ -10,6 +10,7 @@ import type { VersionLogEntry } from '../../runtime/instance/version-log.js';
 import { collectionFields, filterValue, type CollectionFields } from './collection-fields.js';
 import { StudioHttpError } from './http-io.js';
 import { diffJson } from './json-diff.js';
+import { wordSegments } from './word-diff.js';
 import { contextFrom, idFrom, intParam, requiredInt, requiredParam } from './route-params.js';
 import type { StudioContext } from './studio-context.js';
 
@@ -175,7 +176,7 @@ export async function getAsOfView(studio: StudioContext, params: URLSearchParams
   return viewOf(record, fieldsOf(studio, ctx).base64Props);
 }
 
-/** `/api/diff`: versions `a` and `b` and the paths added, removed and changed from `a` to `b`. */
+/** `/api/diff`: versions `a` and `b` and the paths added, removed and changed from `a` to `b`; a changed string also gets its word segments. */
 export async function diffVersions(studio: StudioContext, params: URLSearchParams): Promise<unknown> {
   const ctx = contextFrom(params);
   const id = idFrom(params);
@@ -183,7 +184,12 @@ export async function diffVersions(studio: StudioContext, params: URLSearchParam
   const [a, b] = await Promise.all([versionOrFail(studio, ctx, id, requiredInt(params, 'a')), versionOrFail(studio, ctx, id, requiredInt(params, 'b'))]);
   const before = viewOf(a, base64);
   const after = viewOf(b, base64);
-  return { a: before, b: after, diff: diffJson(before.record, after.record) };
+  const diff = diffJson(before.record, after.record);
+  const changed = diff.changed.map((entry) => {
+    const words = typeof entry.before === 'string' && typeof entry.after === 'string' ? wordSegments(entry.before, entry.after) : undefined;
+    return words ? { ...entry, words } : entry;
+  });
+  return { a: before, b: after, diff: { ...diff, changed } };
 }
 
 /** `/api/blob`: the bytes of base64 prop `prop` of version `ov`, as a download. */

@@ -24,14 +24,33 @@ export function valueBlock(value, extraClass = '') {
   return h('div', { class: 'folded' }, body, toggle);
 }
 
-// Word segments of a changed string (from the server), one side of them: common text plain,
-// this side's own words marked.
+/** Unchanged text around marked words keeps this many characters on each side until unfolded. */
+const CONTEXT = 120;
+
+// Word segments of a changed string (from the server), one side of them: common text plain (long
+// runs folded to their ends), this side's own words marked.
 function wordSide(words, side) {
   const own = side === 'before' ? 'removed' : 'added';
-  const parts = words
-    .filter((w) => w.kind === 'same' || w.kind === own)
-    .map((w) => (w.kind === 'same' ? escapeHidden(w.value) : h('mark', { class: `w-${own}` }, escapeHidden(w.value))));
-  return h('code', { class: 'value words' }, '"', parts, '"');
+  const kept = words.filter((w) => w.kind === 'same' || w.kind === own);
+  const draw = (open) => kept.map((w, i) => {
+    if (w.kind !== 'same') return h('mark', { class: `w-${own}` }, escapeHidden(w.value));
+    const text = escapeHidden(w.value);
+    if (open || text.length <= CONTEXT * 2 + 40) return text;
+    const head = i === 0 ? '' : text.slice(0, CONTEXT);
+    const tail = i === kept.length - 1 ? '' : text.slice(-CONTEXT);
+    return [head, h('span', { class: 'elided' }, ` … ${(text.length - head.length - tail.length).toLocaleString('en')} unchanged characters … `), tail];
+  });
+  const total = kept.reduce((n, w) => n + w.value.length, 0);
+  const body = h('code', { class: 'value words' }, '"', draw(false), '"');
+  if (total <= CONTEXT * 2 + 40) return body;
+  const toggle = h('button', { type: 'button', class: 'link fold', 'aria-expanded': 'false' }, 'show all');
+  toggle.addEventListener('click', () => {
+    const open = toggle.getAttribute('aria-expanded') !== 'true';
+    body.replaceChildren('"', ...draw(open).flat(), '"');
+    toggle.setAttribute('aria-expanded', String(open));
+    toggle.textContent = open ? 'fold' : 'show all';
+  });
+  return h('div', { class: 'folded' }, body, toggle);
 }
 
 function cell(entry, side) {
