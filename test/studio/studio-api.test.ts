@@ -130,7 +130,16 @@ describe('a record', () => {
     expect(body.b.ov).toBe(3);
     const changed = body.diff.changed.map((d: { path: string }) => d.path);
     expect(changed).toEqual(expect.arrayContaining(['status', 'title', '_system.ov']));
-    expect(body.diff.changed.find((d: { path: string }) => d.path === 'title')).toEqual({ path: 'title', before: 'First', after: 'First, final' });
+    expect(body.diff.changed.find((d: { path: string }) => d.path === 'title')).toEqual({
+      path: 'title',
+      before: 'First',
+      after: 'First, final',
+      // The words that changed, for the page to mark.
+      words: [
+        { kind: 'same', value: 'First' },
+        { kind: 'added', value: ', final' },
+      ],
+    });
     expect(body.diff.added.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['tags', '_system.functionIds[0]']));
     expect(changed).not.toContain('body');
     const reverse = await getJson(ro.studio, '/api/diff', { ...NOTES_CTX, id: ro.noteId, a: 3, b: 0 });
