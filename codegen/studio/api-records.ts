@@ -7,7 +7,8 @@
 import type { ChronosRecord, CollectionOps } from '../../runtime/ops/types.js';
 import type { RouteContext } from '../../runtime/router/resolve-route.js';
 import type { VersionLogEntry } from '../../runtime/instance/version-log.js';
-import { collectionFields, filterValue, type CollectionFields } from './collection-fields.js';
+import { collectionFields, type CollectionFields } from './collection-fields.js';
+import { listQueryFrom, openCursor, signCursor } from './list-query.js';
 import { StudioHttpError } from './http-io.js';
 import { diffJson } from './json-diff.js';
 import { wordSegments } from './word-diff.js';
@@ -55,37 +56,43 @@ function viewOf(record: ChronosRecord, base64Props: readonly string[]): VersionV
   return { ov: record._system.ov, record: out, blobs };
 }
 
-/** `/api/records`: one page of a collection, with filters `f.<prop>`, `after`, `limit` and `deleted=1`. */
+/** The display field's value of a record as a short title, when the declaration names one and the record has it. */
+function titleOf(record: Record<string, unknown>, displayField: string | undefined): string | undefined {
+  if (!displayField) return undefined;
+  const value = record[displayField];
+  return typeof value === 'string' || typeof value === 'number' ? String(value).slice(0, 200) : undefined;
+}
+
+/**
+ * `/api/records`: one page of a collection, with the filters and sort of {@link listQueryFrom},
+ * `after` (a cursor of the same query), `limit` and `deleted=1`.
+ */
 export async function listRecords(studio: StudioContext, params: URLSearchParams): Promise<unknown> {
   const ctx = contextFrom(params);
   const fields = fieldsOf(studio, ctx);
-  const filter: Record<string, unknown> = {};
-  for (const field of fields.filters) {
-    const text = params.get(`f.${field.prop}`);
-    if (text === null || text === '') continue;
-    const value = filterValue(field, text);
-    if (value === undefined) throw new StudioHttpError(400, `filter ${field.prop}: ${JSON.stringify(text)} is not a valid ${field.kind}${field.values ? ` (one of ${field.values.join(', ')})` : ''}`);
-    filter[field.prop] = value;
-  }
+  const { query, signature } = listQueryFrom(params, fields);
   const limit = intParam(params, 'limit') ?? 50;
   const after = params.get('after');
   const page = await opsFor(studio, ctx).listByMeta({
-    filter,
+    ...query,
     limit: Math.min(Math.max(limit, 1), 200),
-    ...(after && { afterId: after }),
-    includeDeleted: params.get('deleted') === '1',
+    ...(after && { afterId: openCursor(signature, after) }),
   });
   return {
     fields,
-    items: page.items.map((r) => ({
-      id: r._id,
-      ov: r._system.ov,
-      cv: r._system.cv,
-      updatedAt: r._system.updatedAt,
-      deleted: r._system.deleted,
-      values: Object.fromEntries(fields.filters.map((f) => [f.prop, valueAt(r, f.prop) ?? null])),
-    })),
-    ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }),
+    items: page.items.map((r) => {
+      const title = titleOf(r, fields.displayField);
+      return {
+        id: r._id,
+        ...(title !== undefined && { title }),
+        ov: r._system.ov,
+        cv: r._system.cv,
+        updatedAt: r._system.updatedAt,
+        deleted: r._system.deleted,
+        values: Object.fromEntries(fields.filters.map((f) => [f.prop, valueAt(r, f.prop) ?? null])),
+      };
+    }),
+    ...(page.nextCursor !== undefined && { nextCursor: signCursor(signature, page.nextCursor) }),
   };
 }
 
@@ -112,12 +119,15 @@ export async function getRecord(studio: StudioContext, params: URLSearchParams):
   const s = latest._system;
   const parent = linkTo(ctx, s.parentId, s.parentCollection);
   const origin = linkTo(ctx, s.originId, s.originCollection);
+  const fields = fieldsOf(studio, ctx);
+  const title = titleOf(latest, fields.displayField);
   return {
     id,
+    ...(title !== undefined && { title }),
     context: ctx,
     system: s,
     write: studio.write,
-    fields: fieldsOf(studio, ctx),
+    fields,
     ...(parent && { parent }),
     ...(origin && { origin }),
   };

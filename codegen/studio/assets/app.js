@@ -2,6 +2,7 @@
 // draws the collection and counters views; the record page lives in record.js.
 import { ctxParams, h, mount, notice, svg, viewHref, visible } from './dom.js';
 import { api, session, setSession } from './api.js';
+import { renderCollection } from './collection.js';
 import { renderRecord } from './record.js';
 import { formatTime, localZoneName, onZoneChange, setZone, zone } from './time.js';
 
@@ -37,53 +38,6 @@ function renderNav(nav) {
     );
   }
   mount(document.getElementById('nav'), sections);
-}
-
-function filterInput(field, value) {
-  const name = `f.${field.prop}`;
-  if (field.kind === 'enum') {
-    return h('select', { name }, h('option', { value: '' }, 'any'), field.values.map((v) => h('option', { value: v, selected: v === value }, v)));
-  }
-  if (field.kind === 'boolean') {
-    return h('select', { name }, ['', 'true', 'false'].map((v) => h('option', { value: v, selected: v === value }, v || 'any')));
-  }
-  const type = field.kind === 'number' ? 'number' : 'text';
-  return h('input', { name, type, value: value || '', step: field.kind === 'number' ? 'any' : undefined, placeholder: field.kind === 'datetime' ? 'ISO time, e.g. 2026-11-29T10:00:00.000Z' : field.kind });
-}
-
-async function renderCollection(params, isCurrent) {
-  const main = document.getElementById('main');
-  const ctx = { databaseType: params.get('databaseType'), tier: params.get('tier'), tenantId: params.get('tenantId'), domain: params.get('domain'), collection: params.get('collection') };
-  const query = { ...ctxParams(ctx), deleted: params.get('deleted'), after: params.get('after') };
-  for (const [k, v] of params) if (k.startsWith('f.')) query[k] = v;
-  const page = await api('/api/records', query);
-  if (!isCurrent()) return;
-  const go = (extra) => {
-    const form = document.getElementById('filters');
-    const next = { ...ctxParams(ctx) };
-    for (const el of form.elements) if (el.name && el.name.startsWith('f.') && el.value !== '') next[el.name] = el.value;
-    if (form.elements.deleted.checked) next.deleted = '1';
-    location.hash = viewHref('c', { ...next, ...extra });
-  };
-  const trail = (params.get('trail') || '').split(',').filter(Boolean);
-  mount(main,
-    h('h1', {}, ctx.collection, ' ', h('span', { class: 'muted' }, `${ctx.databaseType} · ${ctx.tenantId ? `tenant ${ctx.tenantId}` : ctx.domain ? `domain ${ctx.domain}` : ctx.tier || 'single'}`)),
-    h('form', { id: 'filters', class: 'filters', onsubmit: (e) => { e.preventDefault(); go({}); } },
-      page.fields.filters.map((f) => h('label', {}, h('span', {}, f.prop, ' ', h('em', {}, f.kind)), filterInput(f, params.get(`f.${f.prop}`)))),
-      h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'deleted', checked: params.get('deleted') === '1' }), ' include deleted'),
-      h('button', { type: 'submit' }, 'Filter')),
-    page.items.length === 0 ? h('p', { class: 'muted' }, 'No records match.') : h('table', { class: 'grid records' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'id'), page.fields.filters.map((f) => h('th', {}, f.prop)), h('th', {}, 'ov'), h('th', {}, 'updated'), h('th', {}, ''))),
-      h('tbody', {}, page.items.map((r) => h('tr', { class: r.deleted ? 'deleted' : '' },
-        h('td', {}, h('a', { href: viewHref('r', { ...ctxParams(ctx), id: r.id }), class: 'mono' }, visible(r.id))),
-        page.fields.filters.map((f) => h('td', {}, r.values[f.prop] === null ? '' : typeof r.values[f.prop] === 'object' ? JSON.stringify(r.values[f.prop]) : String(r.values[f.prop]))),
-        h('td', { class: 'num' }, r.ov),
-        h('td', { class: 'mono small' }, formatTime(r.updatedAt)),
-        h('td', {}, r.deleted ? h('span', { class: 'badge del' }, 'deleted') : ''))))),
-    h('div', { class: 'pager' },
-      trail.length > 0 ? h('button', { onclick: () => go({ after: trail[trail.length - 2] || '', trail: trail.slice(0, -1).join(',') }) }, '← Previous') : null,
-      page.nextCursor ? h('button', { onclick: () => go({ after: page.nextCursor, trail: [...trail, page.nextCursor].join(',') }) }, 'Next →') : null),
-  );
 }
 
 function barChart(buckets) {
@@ -143,7 +97,7 @@ async function route() {
   const current = ++navigation;
   const isCurrent = () => current === navigation;
   try {
-    if (view === 'c') await renderCollection(params, isCurrent);
+    if (view === 'c') await renderCollection(main, params, isCurrent);
     else if (view === 'r') await renderRecord(main, params, isCurrent);
     else if (view === 'counters') await renderCounters(params, isCurrent);
     else renderHome();
