@@ -105,6 +105,8 @@ async function route() {
     if (!isCurrent()) return;
     mount(main, notice('error', error.status === 401 ? 'Not signed in: open the URL that `chronos studio` printed (with its token).' : error.message));
   }
+  // Which address the view now shows (what tests and tools wait for).
+  if (isCurrent()) main.dataset.shown = location.hash;
 }
 
 function zoneToggle() {
