@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Chronos } from '../../runtime/chronos.js';
 import { isChronosError } from '../../runtime/errors.js';
 import type { AnyCollectionDefinition } from '../../runtime/schema/define-collection.js';
+import { fieldHistory, versionChanges } from './api-changes.js';
 import { counters, navigation, sessionInfo } from './api-navigation.js';
 import { diffVersions, getAsOfView, getBlob, getRecord, getVersionView, listRecords, listVersions } from './api-records.js';
 import { restoreVersion } from './api-restore.js';
@@ -69,6 +70,8 @@ const GET_API: Readonly<Record<string, GetHandler>> = {
   '/api/version': getVersionView,
   '/api/asof': getAsOfView,
   '/api/diff': diffVersions,
+  '/api/changes': versionChanges,
+  '/api/field-history': fieldHistory,
 };
 
 const STATUS_BY_CODE: Readonly<Record<string, number>> = { ROUTE_UNRESOLVED: 404, NOT_FOUND: 404, VALIDATION_FAILED: 400, CONFLICT: 409 };

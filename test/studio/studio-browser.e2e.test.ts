@@ -63,7 +63,7 @@ describe.skipIf(missing !== undefined)('Chronos Studio in a browser', () => {
     expect(await cellTexts(page, 8)).toEqual(['update', 'enrich', 'update', 'create']);
     expect(await cellTexts(page, 6)).toEqual(['carol', 'tagger', 'bob', 'alice']);
     // Each version shows the functionIds it added, not all it carries.
-    expect(await cellTexts(page, 10)).toEqual(['', 'tagger@v1', '', '']);
+    expect(await cellTexts(page, 11)).toEqual(['', 'tagger@v1', '', '']);
     await page.close();
   });
 

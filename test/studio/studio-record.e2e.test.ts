@@ -202,6 +202,23 @@ describe.skipIf(missing !== undefined)('the record page in a browser', () => {
     await page.close();
   });
 
+  it('says which fields each version changed, and who changed a field', async () => {
+    const page = await openRecord(utc, f.noteId);
+    const changed = (ov: number) => page.locator(`#timeline td[data-changed="${ov}"]`).textContent();
+    await expect.poll(() => changed(3), SLOW).toBe('title');
+    expect(await changed(2)).toBe('tags');
+    expect(await changed(1)).toBe('status, title');
+    expect(await changed(0)).toBe('attachment, body, noteId, priority, status, title');
+    await page.locator('#timeline td[data-changed="1"] button[data-field="status"]').click();
+    await page.locator('#field-box .field-history[data-field="status"] tbody tr').first().waitFor(SLOW);
+    const rows = page.locator('#field-box tbody tr');
+    expect(await rows.count()).toBe(2);
+    // Who last changed status: bob, in version 1, from draft to published.
+    expect(await rows.first().locator('td').allTextContents()).toEqual(['1', expect.stringMatching(/Z$/), 'bob', 'publish', '"draft"', '"published"']);
+    expect(await rows.nth(1).locator('td').allTextContents()).toEqual(['0', expect.stringMatching(/Z$/), 'alice', 'first draft', '—', '"draft"']);
+    await page.close();
+  });
+
   it('shows the record page as the README pictures it', async () => {
     const page = await openRecord(utc, f.noteId);
     await page.screenshot({ path: resolve(DOCS, 'studio-record.png'), fullPage: false });

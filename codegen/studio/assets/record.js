@@ -3,7 +3,7 @@
 // server allows writes). Times are shown, and typed, in the zone the header's toggle picks.
 import { api, session } from './api.js';
 import { ctxParams, h, jsonText, mount, notice, viewHref, visible } from './dom.js';
-import { diffPanel } from './diff-view.js';
+import { diffPanel, valueBlock } from './diff-view.js';
 import { lineagePanel } from './lineage.js';
 import { openRestoreDialog } from './restore-dialog.js';
 import { formatTime, inputText, parseTypedTime, zone, zoneLabel } from './time.js';
@@ -53,6 +53,8 @@ export async function renderRecord(main, params, isCurrent = () => true) {
   const more = h('button', { id: 'more', class: 'link', onclick: () => loadPage() }, 'Load older versions');
   const diffBox = h('div', { id: 'diff-box' });
   const jsonBox = h('div', { id: 'json-box' });
+  const fieldBox = h('div', { id: 'field-box' });
+  const fieldInput = h('input', { type: 'text', name: 'field', class: 'mono', size: 18, autocomplete: 'off', placeholder: 'field, e.g. status', 'aria-label': 'field whose history to show' });
   const dialog = h('dialog', { id: 'restore-dialog', 'aria-label': 'restore a version' });
   const compare = h('button', { id: 'compare', onclick: () => showDiff({ scroll: true }) }, 'Compare');
   const asOfInput = h('input', { type: 'text', name: 'at', class: 'mono', size: 26, autocomplete: 'off', placeholder: inputText(new Date().toISOString()), 'aria-describedby': 'asof-zone' });
@@ -101,6 +103,45 @@ export async function renderRecord(main, params, isCurrent = () => true) {
     }, true);
   }
 
+  // The fields each version changed: read after the rows are drawn, so the timeline never waits for payloads.
+  async function fillChanges(ovs) {
+    if (ovs.length === 0) return;
+    let changes;
+    try {
+      ({ changes } = await api('/api/changes', { ...base, ovs: ovs.join(',') }));
+    } catch (e) {
+      changes = {};
+    }
+    for (const ov of ovs) {
+      const cell = rows.querySelector(`td[data-changed="${ov}"]`);
+      if (!cell) continue;
+      const fields = changes[ov];
+      if (!fields) mount(cell, h('span', { class: 'muted', title: 'could not be read' }, '?'));
+      else if (fields.length === 0) mount(cell, h('span', { class: 'muted' }, 'no data change'));
+      else mount(cell, fields.map((name, i) => [i ? ', ' : '', h('button', { type: 'button', class: 'link field', 'data-field': name, title: `history of ${name}`, onclick: () => showFieldHistory(name) }, visible(name))]));
+    }
+  }
+
+  function fieldHistoryPanel(result) {
+    return h('div', { class: 'field-history', 'data-field': result.field },
+      h('h3', {}, 'History of ', h('code', {}, visible(result.field)), h('span', { class: 'muted small' }, ` (${result.scanned} newest versions read)`)),
+      result.items.length === 0 ? h('p', { class: 'muted' }, 'No version among them changed it.') :
+        h('table', { class: 'grid field-changes' },
+          h('thead', {}, h('tr', {}, h('th', {}, 'ov'), h('th', {}, 'time'), h('th', {}, 'actor'), h('th', {}, 'reason'), h('th', {}, 'from'), h('th', {}, 'to'))),
+          h('tbody', {}, result.items.map((c) => h('tr', { 'data-ov': c.ov },
+            h('td', { class: 'num strong' }, c.ov),
+            h('td', { class: 'mono small' }, formatTime(c.at)),
+            h('td', { class: 'actor' }, visible(c.actor || '')),
+            h('td', { class: 'reason' }, visible(c.reason || '')),
+            h('td', {}, valueBlock(c.before)),
+            h('td', {}, valueBlock(c.after)))))));
+  }
+
+  function showFieldHistory(field) {
+    fieldInput.value = field;
+    return fill(fieldBox, async () => fieldHistoryPanel(await api('/api/field-history', { ...base, field })), true);
+  }
+
   function markSelection() {
     for (const tr of rows.children) {
       const ov = Number(tr.dataset.ov);
@@ -133,6 +174,7 @@ export async function renderRecord(main, params, isCurrent = () => true) {
       h('td', { class: 'actor' }, visible(v.actor || '')),
       h('td', { class: 'reason' }, visible(v.reason || '')),
       h('td', {}, kindLabel(v)),
+      h('td', { class: 'changed-fields small', 'data-changed': v.ov }, h('span', { class: 'muted' }, '…')),
       h('td', {}, v.deleted ? h('span', { class: 'badge del' }, 'deleted') : ''),
       h('td', { class: 'small fids', title: v.functionIds.length ? `carries: ${v.functionIds.join(', ')}` : '' }, visible(v.addedFunctionIds.join(', '))),
       h('td', { class: 'row-actions' },
@@ -147,6 +189,7 @@ export async function renderRecord(main, params, isCurrent = () => true) {
     nextBeforeOv = page.nextBeforeOv;
     rows.append(...page.items.map(row));
     markSelection();
+    fillChanges(page.items.map((v) => v.ov));
     more.hidden = nextBeforeOv === undefined;
     more.textContent = `Load older versions (${versions.length} shown)`;
   }
@@ -172,7 +215,7 @@ export async function renderRecord(main, params, isCurrent = () => true) {
       h('div', { class: 'panel-head' }, h('h2', {}, 'Versions'), h('div', { class: 'tools' }, h('span', { class: 'muted small' }, 'pick A and B, then '), compare)),
       h('div', { class: 'table-scroll' },
         h('table', { class: 'grid timeline', id: 'timeline' },
-          h('thead', {}, h('tr', {}, h('th', {}, 'A'), h('th', {}, 'B'), h('th', {}, 'ov'), h('th', {}, 'cv'), h('th', {}, `time (${zone() === 'utc' ? 'UTC' : 'local'})`), h('th', {}, 'actor'), h('th', {}, 'reason'), h('th', {}, 'kind'), h('th', {}, ''), h('th', { title: 'functionIds this version added' }, 'functionIds added'), h('th', {}, ''))),
+          h('thead', {}, h('tr', {}, h('th', {}, 'A'), h('th', {}, 'B'), h('th', {}, 'ov'), h('th', {}, 'cv'), h('th', {}, `time (${zone() === 'utc' ? 'UTC' : 'local'})`), h('th', {}, 'actor'), h('th', {}, 'reason'), h('th', {}, 'kind'), h('th', {}, 'changed'), h('th', {}, ''), h('th', { title: 'functionIds this version added' }, 'functionIds added'), h('th', {}, ''))),
           rows)),
       more),
     h('section', { class: 'panel', id: 'diff-section' }, h('h2', {}, 'Diff'), diffBox),
@@ -183,6 +226,11 @@ export async function renderRecord(main, params, isCurrent = () => true) {
           h('span', { class: 'muted small', id: 'asof-zone' }, `read as ${zoneLabel()}`),
           h('button', { type: 'submit' }, 'Show'))),
       jsonBox),
+    h('section', { class: 'panel', id: 'field-section' },
+      h('div', { class: 'panel-head' }, h('h2', {}, 'Field history'),
+        h('form', { class: 'tools', id: 'field-form', onsubmit: (e) => { e.preventDefault(); if (fieldInput.value.trim()) showFieldHistory(fieldInput.value.trim()); } },
+          h('label', {}, 'who changed ', fieldInput), h('button', { type: 'submit' }, 'Show'))),
+      fieldBox),
     dialog);
   await loadPage();
   sel.b = versions[0].ov;
