@@ -8,6 +8,7 @@ import type { ChronosRecord, CollectionOps } from '../../runtime/ops/types.js';
 import type { RouteContext } from '../../runtime/router/resolve-route.js';
 import type { VersionLogEntry } from '../../runtime/instance/version-log.js';
 import { collectionFields, type CollectionFields } from './collection-fields.js';
+import { childrenOf, resolveLink } from './lineage-links.js';
 import { listQueryFrom, openCursor, signCursor } from './list-query.js';
 import { StudioHttpError } from './http-io.js';
 import { diffJson } from './json-diff.js';
@@ -96,29 +97,18 @@ export async function listRecords(studio: StudioContext, params: URLSearchParams
   };
 }
 
-/** A link to a record in the same tier and scope, or an external origin that cannot be opened. */
-interface LineageLink {
-  id: string;
-  collection: string;
-  /** The context to open it with; absent for an origin in another system. */
-  context?: RouteContext;
-}
-
-function linkTo(ctx: RouteContext, id: string | undefined, collection: string | undefined): LineageLink | undefined {
-  if (!id || !collection) return undefined;
-  if (collection.includes(':')) return { id, collection };
-  return { id, collection, context: { ...ctx, collection } };
-}
-
-/** `/api/record`: the head of a record (deleted ones too), its lineage and the collection's fields. */
+/** `/api/record`: the head of a record (deleted ones too), its lineage (parent and origin placed in their databases, children) and the collection's fields. */
 export async function getRecord(studio: StudioContext, params: URLSearchParams): Promise<unknown> {
   const ctx = contextFrom(params);
   const id = idFrom(params);
   const latest = await opsFor(studio, ctx).getLatest(id, { includeDeleted: true });
   if (!latest) throw new StudioHttpError(404, `no record ${id} in ${ctx.collection}`);
   const s = latest._system;
-  const parent = linkTo(ctx, s.parentId, s.parentCollection);
-  const origin = linkTo(ctx, s.originId, s.originCollection);
+  const [parent, origin, { children, more }] = await Promise.all([
+    resolveLink(studio, ctx, s.parentId, s.parentCollection),
+    resolveLink(studio, ctx, s.originId, s.originCollection),
+    childrenOf(studio, ctx, id),
+  ]);
   const fields = fieldsOf(studio, ctx);
   const title = titleOf(latest, fields.displayField);
   return {
@@ -130,6 +120,8 @@ export async function getRecord(studio: StudioContext, params: URLSearchParams):
     fields,
     ...(parent && { parent }),
     ...(origin && { origin }),
+    children,
+    ...(more && { moreChildren: true }),
   };
 }
 

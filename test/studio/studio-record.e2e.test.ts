@@ -16,6 +16,7 @@ const DOCS = resolve(import.meta.dirname, '../../docs');
 const missing = chromiumMissing();
 const SLOW = { timeout: 15_000 };
 const NOTE = { noteId: 'P-1', status: 'draft', priority: 1, body: '' } as const;
+const AUTHORS_CTX = { databaseType: 'metadata', tier: 'tenant', tenantId: 'acme', collection: 'authors' } as const;
 
 describe.skipIf(missing !== undefined)('the record page in a browser', () => {
   let f: StudioFixture;
@@ -29,6 +30,9 @@ describe.skipIf(missing !== undefined)('the record page in a browser', () => {
   let deletedNowId: string;
   let bidiId: string;
   let bigId: string;
+  /** A metadata record, and a runtime note derived from it. */
+  let authorId: string;
+  let fromAuthorId: string;
 
   beforeAll(async () => {
     [f, utc, newYork] = await Promise.all([
@@ -50,6 +54,8 @@ describe.skipIf(missing !== undefined)('the record page in a browser', () => {
     const words = Array.from({ length: 10_000 }, (_, i) => `word${i % 10}`).join(' ');
     ({ id: bigId } = await ops.create({ ...NOTE, title: 'big', body: words }));
     await ops.update(bigId, { ...NOTE, title: 'big', body: words.replace('word5 word6 word7', 'word5 CHANGED word7') }, 0);
+    ({ id: authorId } = await f.chronos.with(AUTHORS_CTX).create({ name: 'Ada' }));
+    ({ id: fromAuthorId } = await ops.create({ ...NOTE, title: 'by Ada' }, 'alice', 'derived', { parentRecord: { id: authorId, collection: 'authors' } }));
     await f.chronos.admin.flush();
   }, 120_000);
 
@@ -216,6 +222,19 @@ describe.skipIf(missing !== undefined)('the record page in a browser', () => {
     // Who last changed status: bob, in version 1, from draft to published.
     expect(await rows.first().locator('td').allTextContents()).toEqual(['1', expect.stringMatching(/Z$/), 'bob', 'publish', '"draft"', '"published"']);
     expect(await rows.nth(1).locator('td').allTextContents()).toEqual(['0', expect.stringMatching(/Z$/), 'alice', 'first draft', '—', '"draft"']);
+    await page.close();
+  });
+
+  it('links a parent in another database to that database, and lists a record\'s children', async () => {
+    const page = await openRecord(utc, fromAuthorId);
+    const parent = page.locator('.lineage.parent a');
+    expect(await parent.textContent()).toBe(`authors/${authorId}`);
+    expect(await parent.getAttribute('data-scope')).toBe('metadata · tenant acme');
+    await parent.click();
+    await expect.poll(() => page.locator('.crumbs').textContent(), SLOW).toBe('metadata · tenant acme · authors');
+    expect(await page.locator('h1.record-title .record-id').textContent()).toBe(authorId);
+    await page.goto(`${f.studio.origin}/#/r?${new URLSearchParams({ ...NOTES_CTX, id: f.noteId })}`);
+    await expect.poll(() => page.locator('.child-list a').allTextContents(), SLOW).toEqual([`notes/${f.childId}`]);
     await page.close();
   });
 
