@@ -15,6 +15,7 @@ export const ASSETS: Readonly<Record<string, string>> = {
   'dom.js': 'text/javascript; charset=utf-8',
   'record.js': 'text/javascript; charset=utf-8',
   'collection.js': 'text/javascript; charset=utf-8',
+  'counters.js': 'text/javascript; charset=utf-8',
   'diff-view.js': 'text/javascript; charset=utf-8',
   'restore-dialog.js': 'text/javascript; charset=utf-8',
   'lineage.js': 'text/javascript; charset=utf-8',
