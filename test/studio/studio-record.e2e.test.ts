@@ -186,6 +186,12 @@ describe.skipIf(missing !== undefined)('the record page in a browser', () => {
     expect(await page.locator('#timeline tr.sel-b').getAttribute('data-ov')).toBe('3');
     await page.locator('#compare').click();
     await expect.poll(() => page.locator('#diff .diff-summary').textContent(), SLOW).toContain('v1 → v3');
+    // _system is hidden until asked for.
+    expect(await page.locator('#diff tr[data-path^="_system"]').count()).toBe(0);
+    await page.locator('#diff input[name="hide-system"]').uncheck();
+    await expect.poll(() => page.locator('#diff tr[data-path="_system.ov"]').count(), SLOW).toBe(1);
+    await page.locator('#diff input[name="hide-system"]').check();
+    await expect.poll(() => page.locator('#diff tr[data-path^="_system"]').count(), SLOW).toBe(0);
     // Scrolled so the diff starts at the top of the window.
     await expect.poll(() => topOf('#diff-section').then(Math.abs), SLOW).toBeLessThan(5);
     await page.close();
