@@ -7,6 +7,7 @@
  * command that needs a missing one says what to install.
  */
 import { parseArgs } from 'node:util';
+import { CliUsageError, withUsageErrors } from './cli-args.js';
 import { requireCliPackages } from './cli-packages.js';
 
 const GENERATE_USAGE = `Usage: chronos generate [--schemas DIR] [--out DIR] [--runtime-import MODULE] [--check] [--watch]
@@ -31,10 +32,24 @@ Diffs the declared indexes against every database the config routes to and appli
   --json          print the result as JSON
 Needs tsx to load TypeScript files: npm install -D tsx`;
 
+const STUDIO_USAGE = `Usage: chronos studio [--config FILE] [--schemas DIR] [--port N] [--host ADDRESS] [--allow-host NAME]... [--write] [--no-open]
+
+A local web UI over the records and their versions. Prints a URL with a fresh access token and
+opens it in a browser.
+  --config FILE      the module \`chronos migrate\` reads (default: chronos.config.ts)
+  --schemas DIR      the declarations folder (overrides the config file)
+  --port N           port to listen on (default: 4983; 0 picks a free one)
+  --host ADDRESS     address to bind (default: 127.0.0.1); another address keeps the Host and
+                     Origin checks: requests must name it (or a loopback name, or --allow-host)
+  --allow-host NAME  a further host name the browser may use to reach the Studio (repeatable)
+  --write            allow restores (read-only otherwise)
+  --no-open          do not open a browser
+Needs tsx to load TypeScript files: npm install -D tsx`;
+
 const USAGE = `Usage:
   chronos generate [--schemas DIR] [--out DIR] [--runtime-import MODULE] [--check] [--watch]
   chronos migrate [--config FILE] [--schemas DIR] [--dry-run] [--drop-extra] [--json]
-  chronos studio [--config FILE] [--schemas DIR] [--port N] [--host 127.0.0.1] [--write] [--no-open]
+  chronos studio [--config FILE] [--schemas DIR] [--port N] [--host ADDRESS] [--allow-host NAME]... [--write] [--no-open]
   chronos <command> --help`;
 
 const wantsHelp = (args: readonly string[]) => args.includes('--help') || args.includes('-h');
@@ -48,16 +63,18 @@ async function main(argv: string[]): Promise<number> {
       log(GENERATE_USAGE);
       return 0;
     }
-    const { values } = parseArgs({
-      args: rest,
-      options: {
-        schemas: { type: 'string', default: 'schemas' },
-        out: { type: 'string', default: 'generated' },
-        'runtime-import': { type: 'string', default: 'chronos-db' },
-        check: { type: 'boolean', default: false },
-        watch: { type: 'boolean', default: false },
-      },
-    });
+    const { values } = withUsageErrors('generate', () =>
+      parseArgs({
+        args: rest,
+        options: {
+          schemas: { type: 'string', default: 'schemas' },
+          out: { type: 'string', default: 'generated' },
+          'runtime-import': { type: 'string', default: 'chronos-db' },
+          check: { type: 'boolean', default: false },
+          watch: { type: 'boolean', default: false },
+        },
+      }),
+    );
     await requireCliPackages('chronos generate', ['ts-morph', 'tsx']);
     const { generateCommandText, runGenerate, watchGenerate } = await import('./generate/run-generate.js');
     const options = {
@@ -83,6 +100,10 @@ async function main(argv: string[]): Promise<number> {
     return runMigrateCommand(rest, log, error);
   }
   if (command === 'studio') {
+    if (wantsHelp(rest)) {
+      log(STUDIO_USAGE);
+      return 0;
+    }
     const { runStudioCommand } = await import('./studio/run-studio.js');
     return runStudioCommand(rest, log, error);
   }
@@ -100,6 +121,6 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     process.stderr.write(`chronos: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 1;
+    process.exitCode = e instanceof CliUsageError ? 2 : 1;
   },
 );

@@ -3,8 +3,10 @@
  * a TypeScript or JavaScript module whose default export (or `config` export) is the Chronos
  * configuration. It may also export `schemas`, the declarations folder relative to the module.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ChronosConfig } from '../../runtime/config/schema.js';
+import { CliUsageError } from '../cli-args.js';
 import { importModule } from './load-declarations.js';
 
 /** What a config module gives a command. */
@@ -18,9 +20,12 @@ export interface LoadedConfigModule {
 /**
  * Imports `file` and returns its configuration and declarations folder.
  *
- * @throws Error naming the file when it exports no configuration.
+ * @throws CliUsageError when the file does not exist; Error naming the file when it exports no configuration.
  */
 export async function loadConfigModule(file: string, schemasOverride?: string): Promise<LoadedConfigModule> {
+  if (!existsSync(file)) {
+    throw new CliUsageError(`no config file ${file} in ${process.cwd()}: pass --config FILE (a module whose default export is the initChronos configuration) or create ${file}`);
+  }
   const module = configModule(await importModule(file));
   const config = module.default ?? module.config;
   if (!config) throw new Error(`${file} exports no configuration: export it as default or as \`config\``);

@@ -6,6 +6,7 @@
  * current folder.
  */
 import { parseArgs } from 'node:util';
+import { withUsageErrors } from '../cli-args.js';
 import { declarationsOf, parseConfig } from '../../runtime/config/parse-config.js';
 import { loadConfigModule } from '../load/load-config.js';
 import { loadDeclarations } from '../load/load-declarations.js';
@@ -45,16 +46,18 @@ export function formatResult(result: MigrateResult): string[] {
 
 /** Parses the arguments, runs the migration and prints it; resolves to the exit code. */
 export async function runMigrateCommand(args: string[], log: Log, error: Log): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      config: { type: 'string', default: 'chronos.config.ts' },
-      schemas: { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
-      'drop-extra': { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-    },
-  });
+  const { values } = withUsageErrors('migrate', () =>
+    parseArgs({
+      args,
+      options: {
+        config: { type: 'string', default: 'chronos.config.ts' },
+        schemas: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        'drop-extra': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+      },
+    }),
+  );
   const { config, schemasDir } = await loadConfigModule(values.config, values.schemas);
   const parsed = parseConfig(config);
   // The declarations: the folder when one is named, else the config's `collections`, else ./schemas.

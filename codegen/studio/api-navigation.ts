@@ -82,5 +82,10 @@ export async function counters(studio: StudioContext, params: URLSearchParams): 
   const query = { dbName: tenant.dbName, collection, tenantId };
   await studio.chronos.admin.flush();
   const [totals, buckets] = await Promise.all([studio.chronos.counters.getTotals(query), studio.chronos.counters.getBucketTotals({ ...query, granularity })]);
-  return { tenantId, collection, granularity, totals, buckets };
+  // Every rule that counts this collection shows, at zero when it has counted nothing yet.
+  const rules: Record<string, unknown> = {};
+  for (const rule of studio.chronos.config.counterRules?.rules ?? []) {
+    if (rule.collection === undefined || rule.collection === collection) rules[rule.name] = { created: 0, updated: 0, deleted: 0, unique: {} };
+  }
+  return { tenantId, collection, granularity, totals: { ...totals, rules: { ...rules, ...totals.rules } }, buckets };
 }

@@ -6,9 +6,13 @@
  */
 import type { ChronosRecord, CollectionOps } from '../../runtime/ops/types.js';
 import type { RouteContext } from '../../runtime/router/resolve-route.js';
-import { collectionFields, filterValue, type CollectionFields } from './collection-fields.js';
+import type { VersionLogEntry } from '../../runtime/instance/version-log.js';
+import { collectionFields, type CollectionFields } from './collection-fields.js';
+import { childrenOf, resolveLink } from './lineage-links.js';
+import { listQueryFrom, openCursor, signCursor } from './list-query.js';
 import { StudioHttpError } from './http-io.js';
 import { diffJson } from './json-diff.js';
+import { wordSegments } from './word-diff.js';
 import { contextFrom, idFrom, intParam, requiredInt, requiredParam } from './route-params.js';
 import type { StudioContext } from './studio-context.js';
 
@@ -53,80 +57,102 @@ function viewOf(record: ChronosRecord, base64Props: readonly string[]): VersionV
   return { ov: record._system.ov, record: out, blobs };
 }
 
-/** `/api/records`: one page of a collection, with filters `f.<prop>`, `after`, `limit` and `deleted=1`. */
+/** The display field's value of a record as a short title, when the declaration names one and the record has it. */
+function titleOf(record: Record<string, unknown>, displayField: string | undefined): string | undefined {
+  if (!displayField) return undefined;
+  const value = record[displayField];
+  return typeof value === 'string' || typeof value === 'number' ? String(value).slice(0, 200) : undefined;
+}
+
+/**
+ * `/api/records`: one page of a collection, with the filters and sort of {@link listQueryFrom},
+ * `after` (a cursor of the same query), `limit` and `deleted=1`.
+ */
 export async function listRecords(studio: StudioContext, params: URLSearchParams): Promise<unknown> {
   const ctx = contextFrom(params);
   const fields = fieldsOf(studio, ctx);
-  const filter: Record<string, unknown> = {};
-  for (const field of fields.filters) {
-    const text = params.get(`f.${field.prop}`);
-    if (text === null || text === '') continue;
-    const value = filterValue(field, text);
-    if (value === undefined) throw new StudioHttpError(400, `filter ${field.prop}: ${JSON.stringify(text)} is not a valid ${field.kind}${field.values ? ` (one of ${field.values.join(', ')})` : ''}`);
-    filter[field.prop] = value;
-  }
+  const { query, signature } = listQueryFrom(params, fields);
   const limit = intParam(params, 'limit') ?? 50;
   const after = params.get('after');
   const page = await opsFor(studio, ctx).listByMeta({
-    filter,
+    ...query,
     limit: Math.min(Math.max(limit, 1), 200),
-    ...(after && { afterId: after }),
-    includeDeleted: params.get('deleted') === '1',
+    ...(after && { afterId: openCursor(signature, after) }),
   });
   return {
     fields,
-    items: page.items.map((r) => ({
-      id: r._id,
-      ov: r._system.ov,
-      cv: r._system.cv,
-      updatedAt: r._system.updatedAt,
-      deleted: r._system.deleted,
-      values: Object.fromEntries(fields.filters.map((f) => [f.prop, valueAt(r, f.prop) ?? null])),
-    })),
-    ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }),
+    items: page.items.map((r) => {
+      const title = titleOf(r, fields.displayField);
+      return {
+        id: r._id,
+        ...(title !== undefined && { title }),
+        ov: r._system.ov,
+        cv: r._system.cv,
+        updatedAt: r._system.updatedAt,
+        deleted: r._system.deleted,
+        values: Object.fromEntries(fields.filters.map((f) => [f.prop, valueAt(r, f.prop) ?? null])),
+      };
+    }),
+    ...(page.nextCursor !== undefined && { nextCursor: signCursor(signature, page.nextCursor) }),
   };
 }
 
-/** A link to a record in the same tier and scope, or an external origin that cannot be opened. */
-interface LineageLink {
-  id: string;
-  collection: string;
-  /** The context to open it with; absent for an origin in another system. */
-  context?: RouteContext;
-}
-
-function linkTo(ctx: RouteContext, id: string | undefined, collection: string | undefined): LineageLink | undefined {
-  if (!id || !collection) return undefined;
-  if (collection.includes(':')) return { id, collection };
-  return { id, collection, context: { ...ctx, collection } };
-}
-
-/** `/api/record`: the head of a record (deleted ones too), its lineage and the collection's fields. */
+/** `/api/record`: the head of a record (deleted ones too), its lineage (parent and origin placed in their databases, children) and the collection's fields. */
 export async function getRecord(studio: StudioContext, params: URLSearchParams): Promise<unknown> {
   const ctx = contextFrom(params);
   const id = idFrom(params);
   const latest = await opsFor(studio, ctx).getLatest(id, { includeDeleted: true });
   if (!latest) throw new StudioHttpError(404, `no record ${id} in ${ctx.collection}`);
   const s = latest._system;
-  const parent = linkTo(ctx, s.parentId, s.parentCollection);
-  const origin = linkTo(ctx, s.originId, s.originCollection);
+  const [parent, origin, { children, more }] = await Promise.all([
+    resolveLink(studio, ctx, s.parentId, s.parentCollection),
+    resolveLink(studio, ctx, s.originId, s.originCollection),
+    childrenOf(studio, ctx, id),
+  ]);
+  const fields = fieldsOf(studio, ctx);
+  const title = titleOf(latest, fields.displayField);
   return {
     id,
+    ...(title !== undefined && { title }),
     context: ctx,
     system: s,
     write: studio.write,
-    fields: fieldsOf(studio, ctx),
+    fields,
     ...(parent && { parent }),
     ...(origin && { origin }),
+    children,
+    ...(more && { moreChildren: true }),
   };
 }
 
-/** `/api/versions`: one page of the version log, newest first (`beforeOv`, `limit`). */
-export async function listVersions(studio: StudioContext, params: URLSearchParams): Promise<unknown> {
+/** A version log entry as the timeline shows it: with the functionIds this version added (not every one it carries). */
+export interface TimelineEntry extends VersionLogEntry {
+  addedFunctionIds: string[];
+}
+
+function addedIds(entry: VersionLogEntry, previous: VersionLogEntry | undefined): string[] {
+  const before = new Set(previous?.functionIds ?? []);
+  return entry.functionIds.filter((f) => !before.has(f));
+}
+
+/**
+ * `/api/versions`: one page of the version log, newest first (`beforeOv`, `limit`). Each version
+ * says which functionIds it added; for that the page reads one version more than it shows (the
+ * predecessor of its oldest row).
+ */
+export async function listVersions(studio: StudioContext, params: URLSearchParams): Promise<{ items: TimelineEntry[]; nextBeforeOv?: number }> {
   const ctx = contextFrom(params);
+  const id = idFrom(params);
   const beforeOv = intParam(params, 'beforeOv');
-  const limit = intParam(params, 'limit');
-  return studio.chronos.admin.versionLog(ctx, idFrom(params), { ...(beforeOv !== undefined && { beforeOv }), ...(limit !== undefined && { limit: Math.min(Math.max(limit, 1), 500) }) });
+  const limit = Math.min(Math.max(intParam(params, 'limit') ?? 50, 1), 499);
+  const page = await studio.chronos.admin.versionLog(ctx, id, { ...(beforeOv !== undefined && { beforeOv }), limit: limit + 1 });
+  const shown = page.items.slice(0, limit);
+  let previous = page.items[limit];
+  const oldest = shown[shown.length - 1];
+  if (!previous && oldest && page.nextBeforeOv !== undefined) previous = (await studio.chronos.admin.versionLog(ctx, id, { beforeOv: oldest.ov, limit: 1 })).items[0];
+  const items = shown.map((entry, i) => ({ ...entry, addedFunctionIds: addedIds(entry, shown[i + 1] ?? previous) }));
+  const more = page.items.length > limit || page.nextBeforeOv !== undefined;
+  return { items, ...(more && oldest && { nextBeforeOv: oldest.ov }) };
 }
 
 async function versionOrFail(studio: StudioContext, ctx: RouteContext, id: string, ov: number): Promise<ChronosRecord> {
@@ -152,7 +178,7 @@ export async function getAsOfView(studio: StudioContext, params: URLSearchParams
   return viewOf(record, fieldsOf(studio, ctx).base64Props);
 }
 
-/** `/api/diff`: versions `a` and `b` and the paths added, removed and changed from `a` to `b`. */
+/** `/api/diff`: versions `a` and `b` and the paths added, removed and changed from `a` to `b`; a changed string also gets its word segments. */
 export async function diffVersions(studio: StudioContext, params: URLSearchParams): Promise<unknown> {
   const ctx = contextFrom(params);
   const id = idFrom(params);
@@ -160,7 +186,12 @@ export async function diffVersions(studio: StudioContext, params: URLSearchParam
   const [a, b] = await Promise.all([versionOrFail(studio, ctx, id, requiredInt(params, 'a')), versionOrFail(studio, ctx, id, requiredInt(params, 'b'))]);
   const before = viewOf(a, base64);
   const after = viewOf(b, base64);
-  return { a: before, b: after, diff: diffJson(before.record, after.record) };
+  const diff = diffJson(before.record, after.record);
+  const changed = diff.changed.map((entry) => {
+    const words = typeof entry.before === 'string' && typeof entry.after === 'string' ? wordSegments(entry.before, entry.after) : undefined;
+    return words ? { ...entry, words } : entry;
+  });
+  return { a: before, b: after, diff: { ...diff, changed } };
 }
 
 /** `/api/blob`: the bytes of base64 prop `prop` of version `ov`, as a download. */

@@ -25,6 +25,8 @@ export interface CollectionFields {
   filters: FilterField[];
   /** Top-level props stored as base64 (shown as download links). */
   base64Props: string[];
+  /** The prop whose value titles a record (the declaration's `displayField`), if any. */
+  displayField?: string;
 }
 
 interface EnumDefLike {
@@ -51,6 +53,7 @@ export function collectionFields(collection: string, config: ParsedChronosConfig
   return {
     filters: indexed.map((prop) => ({ prop, ...kindOf(declaration ? fieldAt(declaration.schema as unknown as ZodSchemaLike, prop) : undefined) })),
     base64Props: base64,
+    ...(declaration?.displayField !== undefined && { displayField: declaration.displayField }),
   };
 }
 

@@ -10,7 +10,8 @@ import { initChronos } from '../../runtime/chronos.js';
 import type { AnyCollectionDefinition } from '../../runtime/schema/define-collection.js';
 import { loadConfigModule } from '../load/load-config.js';
 import { loadDeclarations } from '../load/load-declarations.js';
-import { startStudioServer } from './studio-server.js';
+import { allowedHostsFor, startStudioServer } from './studio-server.js';
+import { CliUsageError, withUsageErrors } from '../cli-args.js';
 
 type Log = (line: string) => void;
 
@@ -21,30 +22,46 @@ function openBrowser(url: string, error: Log): void {
   child.unref();
 }
 
+/** A failed listen as one line naming the fix (a taken port, a port below 1024, an address this machine lacks). */
+function listenError(e: unknown, host: string, port: number): unknown {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE') return new CliUsageError(`port ${port} on ${host} is taken (another chronos studio?): pass --port 0 to pick a free port, or another --port N`);
+  if (code === 'EACCES') return new CliUsageError(`no permission to listen on port ${port}: pass --port 0 or a port above 1023`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new CliUsageError(`cannot listen on ${host}: this machine has no such address; pass --host 127.0.0.1`);
+  return e;
+}
+
 /** Parses the arguments, starts the Studio and resolves (to the exit code) when it is stopped with SIGINT or SIGTERM. */
 export async function runStudioCommand(args: string[], log: Log, error: Log): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      config: { type: 'string', default: 'chronos.config.ts' },
-      schemas: { type: 'string' },
-      port: { type: 'string', default: '4983' },
-      host: { type: 'string', default: '127.0.0.1' },
-      write: { type: 'boolean', default: false },
-      'no-open': { type: 'boolean', default: false },
-    },
-  });
+  const { values } = withUsageErrors('studio', () =>
+    parseArgs({
+      args,
+      options: {
+        config: { type: 'string', default: 'chronos.config.ts' },
+        schemas: { type: 'string' },
+        port: { type: 'string', default: '4983' },
+        host: { type: 'string', default: '127.0.0.1' },
+        'allow-host': { type: 'string', multiple: true, default: [] },
+        write: { type: 'boolean', default: false },
+        'no-open': { type: 'boolean', default: false },
+      },
+    }),
+  );
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number (0 for any free port), got ${JSON.stringify(values.port)}`);
+  if (!/^\d+$/.test(values.port) || port > 65535) throw new CliUsageError(`--port must be a port number (0 for any free port), got ${JSON.stringify(values.port)}`);
   const { config, schemasDir } = await loadConfigModule(values.config, values.schemas);
   const chronos = initChronos(config);
   // The declarations: the folder when one is named (or ./schemas exists), else the config's `collections`.
   const declarations = new Map<string, AnyCollectionDefinition>(chronos.declarations);
   const dir = schemasDir ?? 'schemas';
   if (existsSync(dir)) for (const d of await loadDeclarations(dir)) declarations.set(d.definition.name, d.definition);
-  const studio = await startStudioServer({ chronos, declarations, write: values.write, host: values.host, port });
+  const studio = await startStudioServer({ chronos, declarations, write: values.write, host: values.host, port, allowHosts: values['allow-host'] }).catch(async (e: unknown) => {
+    await chronos.admin.shutdown();
+    throw listenError(e, values.host, port);
+  });
   if (values.host !== '127.0.0.1' && values.host !== 'localhost' && values.host !== '::1') {
     error(`warning: listening on ${values.host}, not only this machine; the token is all that guards it and travels unencrypted`);
+    error(`  requests must name one of: ${[...allowedHostsFor(values.host, Number(new URL(studio.origin).port), values['allow-host'])].join(', ')} (add others with --allow-host NAME)`);
   }
   log(`Chronos Studio (${values.write ? 'read-write: restore is enabled' : 'read-only'}; ${declarations.size} declaration(s))`);
   log(`  ${studio.url}`);

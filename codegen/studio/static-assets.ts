@@ -14,6 +14,12 @@ export const ASSETS: Readonly<Record<string, string>> = {
   'api.js': 'text/javascript; charset=utf-8',
   'dom.js': 'text/javascript; charset=utf-8',
   'record.js': 'text/javascript; charset=utf-8',
+  'collection.js': 'text/javascript; charset=utf-8',
+  'counters.js': 'text/javascript; charset=utf-8',
+  'diff-view.js': 'text/javascript; charset=utf-8',
+  'restore-dialog.js': 'text/javascript; charset=utf-8',
+  'lineage.js': 'text/javascript; charset=utf-8',
+  'time.js': 'text/javascript; charset=utf-8',
   'app.css': 'text/css; charset=utf-8',
 };
 

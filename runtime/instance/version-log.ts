@@ -75,6 +75,7 @@ export async function readVersionLog(ctx: EngineContext, id: string, query: Vers
       ...(r.actor !== undefined && { actor: r.actor }),
       ...(r.reason !== undefined && { reason: r.reason }),
       ...(r.opId !== undefined && { opId: r.opId }),
+      ...(r.restoredFrom !== undefined && { restoredFrom: r.restoredFrom }),
     }));
   const last = page[page.length - 1];
   return found.length > limit && last ? { items, nextBeforeOv: last.ov } : { items };

@@ -48,7 +48,8 @@ export function metaIndexName(prop: string): string {
  * - reconcile (pending / committed rows), restoreCollection by time: `c_ver` `{ state, at }`;
  *   restoreCollection by cv: `{ cv }`.
  * - listByMeta: on prop p `c_head` `{ meta.p, _id }`; default order `{ deleted, _id }`; by time
- *   `{ updatedAt, _id }` / `{ insertedAt, _id }`.
+ *   `{ updatedAt, _id }` / `{ insertedAt, _id }`; a record's children (`_system.parentId`, as
+ *   Chronos Studio lists them) `{ parentId, _id }`.
  */
 export function requiredIndexes(name: string, inputs: IndexInputs): IndexSpec[] {
   const head = name + COLLECTION_SUFFIXES.head;
@@ -61,6 +62,7 @@ export function requiredIndexes(name: string, inputs: IndexInputs): IndexSpec[] 
     { collection: head, name: 'chronos_updated_at', key: { updatedAt: 1, _id: 1 } },
     { collection: head, name: 'chronos_inserted_at', key: { insertedAt: 1, _id: 1 } },
     { collection: head, name: 'chronos_deleted_id', key: { deleted: 1, _id: 1 } },
+    { collection: head, name: 'chronos_parent_id', key: { parentId: 1, _id: 1 } },
   ];
   for (const prop of [...inputs.indexedProps].sort()) {
     specs.push({ collection: head, name: metaIndexName(prop), key: { [`meta.${prop}`]: 1, _id: 1 } });

@@ -122,6 +122,7 @@ export async function history(engine: Engine, id: string): Promise<VersionInfo[]
     ...(r.actor !== undefined ? { actor: r.actor } : {}),
     ...(r.reason !== undefined ? { reason: r.reason } : {}),
     ...(r.opId !== undefined ? { opId: r.opId } : {}),
+    ...(r.restoredFrom !== undefined ? { restoredFrom: r.restoredFrom } : {}),
   }));
 }
 

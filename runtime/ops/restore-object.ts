@@ -56,7 +56,7 @@ export async function restoreObject(
   return { id, ov: written.ov, cv: written.cv, updatedAt: written.at.toISOString() };
 }
 
-/** Writes a version on top of `head` equal to the version `row` (data, deletion state, functionIds, lineage). */
+/** Writes a version on top of `head` equal to the version `row` (data, deletion state, functionIds, lineage); its row records `restoredFrom: row.ov`. */
 export async function restoreOnto(engine: Engine, head: HeadDoc, row: VersionRow, notes: { actor?: string; reason?: string }): Promise<WrittenVersion> {
   const data = await engine.payloads.readData(head._id, row.ov);
   return writeVersion(engine, {
@@ -65,6 +65,7 @@ export async function restoreOnto(engine: Engine, head: HeadDoc, row: VersionRow
     head,
     data,
     system: () => ({ ...pickSystem(row), insertedAt: head.insertedAt }),
+    restoredFrom: row.ov,
     ...notes,
   });
 }

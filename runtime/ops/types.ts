@@ -161,6 +161,8 @@ export interface VersionInfo {
   reason?: string;
   /** The operation id of the write that made this version (the caller's `opId`, or one the engine generated). */
   opId?: string;
+  /** On a version written by a restore: the ov it copies. */
+  restoredFrom?: number;
 }
 
 /**

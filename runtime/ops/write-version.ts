@@ -48,6 +48,8 @@ export interface VersionInput {
   reason?: string;
   /** Recorded on the version row: see `WriteOptions.opId`. One is generated when absent. */
   opId?: string;
+  /** For a restore: the ov whose state this version copies (recorded on the version row). */
+  restoredFrom?: number;
 }
 
 /** What a committed write reports. */
@@ -109,6 +111,7 @@ function newRow(engine: Engine, input: VersionInput, ov: number, at: Date, meta:
     opId: input.opId ?? claim,
     ...(input.actor !== undefined ? { actor: input.actor } : {}),
     ...(input.reason !== undefined ? { reason: input.reason } : {}),
+    ...(input.restoredFrom !== undefined ? { restoredFrom: input.restoredFrom } : {}),
   };
 }
 

@@ -83,6 +83,9 @@ export function checkDeclaration(definition: AnyCollectionDefinition): void {
     checkProps(definition, issues);
     checkEntities(definition, issues);
     checkCounterRules(definition, issues);
+    if (definition.displayField !== undefined && fieldAt(runtimeSchema(definition.schema), definition.displayField) === undefined) {
+      issues.push({ path: ['displayField'], message: `"${definition.displayField}" is not a field of the schema` });
+    }
   }
   checkPlacement(definition, issues);
   if (issues.length > 0) throw new ConfigError(issues, `Invalid declaration of collection "${definition.name}"`);

@@ -60,6 +60,8 @@ export interface CollectionDefinition<
   readonly placement: P;
   /** Every database type / tier pair the placement allows, in declaration order. */
   readonly locations: readonly Location[];
+  /** The top-level prop that titles a record in tools (Chronos Studio's lists and record page). */
+  readonly displayField?: string;
 }
 
 /**
@@ -137,6 +139,8 @@ export interface CollectionDeclaration<
   validation?: { readonly requiredIndexed?: readonly NoInfer<Indexed>[] };
   /** The database type(s) and tier(s) the collection lives in. */
   placement: P;
+  /** A top-level prop whose value titles a record in tools, e.g. `'name'` (Chronos Studio shows it as the row and record title). */
+  displayField?: keyof Schema['shape'] & string;
 }
 
 /**
@@ -174,6 +178,7 @@ export function defineCollection<
     validation: { ...declaration.validation },
     placement: declaration.placement,
     locations: locationsOf(declaration.placement as Placement | readonly Placement[]),
+    ...(declaration.displayField !== undefined && { displayField: declaration.displayField }),
   };
   checkDeclaration(definition);
   return Object.freeze(definition);

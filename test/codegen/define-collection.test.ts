@@ -37,6 +37,12 @@ describe('defineCollection refuses declarations that do not match their schema',
     ]);
   });
 
+  it('names a display field the schema lacks, and keeps a good one', () => {
+    const issues = configIssues(() => declareUntyped({ name: 'a', schema, indexedProps: [], placement, displayField: 'label' }));
+    expect(issues).toEqual([{ path: 'displayField', message: '"label" is not a field of the schema' }]);
+    expect(defineCollection({ name: 'b', schema, indexedProps: ['ref'], placement: { databaseType: 'runtime', tiers: ['tenant'] }, displayField: 'ref' }).displayField).toBe('ref');
+  });
+
   it('names a base64 prop that is not a string field', () => {
     const issues = configIssues(() => declareUntyped({ name: 'a', schema, indexedProps: [], base64Props: { amount: { contentType: 'x' } }, placement }));
     expect(issues).toEqual([{ path: 'base64Props.amount', message: '"amount" must be a string field of the schema' }]);

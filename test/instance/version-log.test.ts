@@ -36,12 +36,12 @@ describe('chronos.admin.versionLog', () => {
   it('gives the newest versions first with their kind, actor, reason and functionIds', async () => {
     const page = await chronos.admin.versionLog(ctx, id, { beforeOv: 5 });
     expect(page.nextBeforeOv).toBeUndefined();
-    expect(page.items.map((v) => [v.ov, v.kind, v.deleted, v.actor, v.reason, v.functionIds])).toEqual([
-      [4, 'restore', false, 'support', 'undo', ['scorer@v1']],
-      [3, 'delete', true, 'support', 'customer asked', ['scorer@v1']],
-      [2, 'enrich', false, undefined, undefined, ['scorer@v1']],
-      [1, 'update', false, 'billing', 'payment', []],
-      [0, 'create', false, 'api', 'checkout', []],
+    expect(page.items.map((v) => [v.ov, v.kind, v.deleted, v.actor, v.reason, v.functionIds, v.restoredFrom])).toEqual([
+      [4, 'restore', false, 'support', 'undo', ['scorer@v1'], 2],
+      [3, 'delete', true, 'support', 'customer asked', ['scorer@v1'], undefined],
+      [2, 'enrich', false, undefined, undefined, ['scorer@v1'], undefined],
+      [1, 'update', false, 'billing', 'payment', [], undefined],
+      [0, 'create', false, 'api', 'checkout', [], undefined],
     ]);
   });
 

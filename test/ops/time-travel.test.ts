@@ -70,6 +70,19 @@ describe.each(BACKENDS)('time travel and restore (%s storage)', (backend) => {
       expect(await ops.getVersion(id, 1)).toMatchObject({ v: 'b' });
     });
 
+    it('records on the new version which version it was restored from, and history shows it', async () => {
+      const ops = fx.ops('rest_from');
+      const { id } = await ops.create({ v: 'a' });
+      await ops.update(id, { v: 'b' });
+      await ops.restoreObject(id, { ov: 0 }, 'admin', 'back to a');
+      const log = await ops.history(id);
+      expect(log.map((h) => [h.ov, h.restoredFrom])).toEqual([
+        [0, undefined],
+        [1, undefined],
+        [2, 0],
+      ]);
+    });
+
     it('is compare-and-set when given expectedOv', async () => {
       const ops = fx.ops('rest_cas');
       const { id } = await ops.create({ v: 'a' });

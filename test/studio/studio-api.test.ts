@@ -98,6 +98,15 @@ describe('a record', () => {
     expect(second.body.nextBeforeOv).toBeUndefined();
   });
 
+  it('says which functionIds each version added, also across a page boundary', async () => {
+    const added = async (limit: number, beforeOv?: number) =>
+      (await getJson(ro.studio, '/api/versions', { ...NOTES_CTX, id: ro.noteId, limit, beforeOv })).body.items.map((v: { ov: number; addedFunctionIds: string[] }) => [v.ov, v.addedFunctionIds]);
+    expect(await added(50)).toEqual([[3, []], [2, ['tagger@v1']], [1, []], [0, []]]);
+    // The page ends at v3: whether v3 added tagger@v1 depends on v2, which is on the next page.
+    expect(await added(1)).toEqual([[3, []]]);
+    expect(await added(1, 3)).toEqual([[2, ['tagger@v1']]]);
+  });
+
   it('shows a version with its base64 prop replaced by a download of the stored bytes', async () => {
     const { body } = await getJson(ro.studio, '/api/version', { ...NOTES_CTX, id: ro.noteId, ov: 0 });
     expect(body.record).toMatchObject({ title: 'First', attachment: { $blob: 'attachment', bytes: ro.attachmentText.length } });
@@ -121,7 +130,16 @@ describe('a record', () => {
     expect(body.b.ov).toBe(3);
     const changed = body.diff.changed.map((d: { path: string }) => d.path);
     expect(changed).toEqual(expect.arrayContaining(['status', 'title', '_system.ov']));
-    expect(body.diff.changed.find((d: { path: string }) => d.path === 'title')).toEqual({ path: 'title', before: 'First', after: 'First, final' });
+    expect(body.diff.changed.find((d: { path: string }) => d.path === 'title')).toEqual({
+      path: 'title',
+      before: 'First',
+      after: 'First, final',
+      // The words that changed, for the page to mark.
+      words: [
+        { kind: 'same', value: 'First' },
+        { kind: 'added', value: ', final' },
+      ],
+    });
     expect(body.diff.added.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['tags', '_system.functionIds[0]']));
     expect(changed).not.toContain('body');
     const reverse = await getJson(ro.studio, '/api/diff', { ...NOTES_CTX, id: ro.noteId, a: 3, b: 0 });
@@ -167,6 +185,34 @@ describe('restore', () => {
     expect(status).toBe(409);
     expect(body.currentOv).toBe(1);
     expect((await ops.history(id)).length).toBe(2);
+  });
+
+  it('records which version it restored, and the version log shows it', async () => {
+    const ops = rw.chronos.with(NOTES_CTX);
+    const { id } = await ops.create({ noteId: 'R-3', status: 'draft', priority: 3, title: 'one', body: 'b' });
+    await ops.update(id, { noteId: 'R-3', status: 'draft', priority: 3, title: 'two', body: 'b' }, 0);
+    expect((await postRestore(rw.studio, { ...NOTES_CTX, id, ov: 0, expectedOv: 1, reason: 'back' })).status).toBe(200);
+    const { body } = await getJson(rw.studio, '/api/versions', { ...NOTES_CTX, id });
+    expect(body.items.map((v: { ov: number; kind: string; restoredFrom?: number }) => [v.ov, v.kind, v.restoredFrom])).toEqual([
+      [2, 'restore', 0],
+      [1, 'update', undefined],
+      [0, 'create', undefined],
+    ]);
+  });
+
+  it('refuses to restore a delete (it would delete again) or the current version, and writes nothing', async () => {
+    const ops = rw.chronos.with(NOTES_CTX);
+    const { id } = await ops.create({ noteId: 'R-4', status: 'draft', priority: 3, title: 'one', body: 'b' });
+    await ops.delete(id, 0);
+    await ops.restoreObject(id, { ov: 0 }, 'admin', 'undelete');
+    const ofDelete = await postRestore(rw.studio, { ...NOTES_CTX, id, ov: 1, expectedOv: 2, reason: 'oops' });
+    expect(ofDelete.status).toBe(400);
+    expect(ofDelete.body.error).toMatch(/version 1 is a delete/);
+    const ofCurrent = await postRestore(rw.studio, { ...NOTES_CTX, id, ov: 2, expectedOv: 2, reason: 'no-op' });
+    expect(ofCurrent.status).toBe(400);
+    expect(ofCurrent.body.error).toMatch(/current version/);
+    expect((await ops.history(id)).length).toBe(3);
+    expect(await ops.getLatest(id)).toMatchObject({ _system: { ov: 2, deleted: false } });
   });
 
   it('requires a reason', async () => {

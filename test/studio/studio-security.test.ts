@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStudioServer } from '../../codegen/studio/studio-server.js';
+import { allowedHostsFor, startStudioServer } from '../../codegen/studio/studio-server.js';
 import { initChronos } from '../../runtime/index.js';
 import { NOTES_CTX, startStudioFixture, type StudioFixture } from './studio-fixture.js';
 import { getJson, postRestore, studioRequest } from './studio-client.js';
@@ -27,7 +27,7 @@ const record = () => `?${new URLSearchParams({ ...NOTES_CTX, id: f.noteId })}`;
 
 describe('the access token', () => {
   it('is required on every path: the page, its assets and the API answer 401 without it', async () => {
-    for (const path of ['/', '/assets/app.js', '/api/session', '/api/nav', `/api/record${record()}`, `/api/versions${record()}`]) {
+    for (const path of ['/', '/assets/app.js', '/api/session', '/api/nav', `/api/record${record()}`, `/api/versions${record()}`, `/api/changes${record()}&ovs=0,1`, `/api/field-history${record()}&field=title`]) {
       const res = await studioRequest(f.studio, path, { auth: false });
       expect(res.status, path).toBe(401);
       expect(await res.text()).not.toContain(f.noteId);
@@ -72,6 +72,17 @@ describe('the access token', () => {
   });
 });
 
+describe('the allowed Host names', () => {
+  it('on another address are that address, the --allow-host names, and no loopback name', () => {
+    expect([...allowedHostsFor('10.1.2.3', 4983, ['studio.internal', 'Other.Example:8080'])]).toEqual(['10.1.2.3:4983', 'studio.internal:4983', 'other.example:8080']);
+  });
+
+  it('on every interface are the loopback names and the --allow-host names: the check never turns off', () => {
+    expect([...allowedHostsFor('0.0.0.0', 4983)]).toEqual(['127.0.0.1:4983', 'localhost:4983', '[::1]:4983']);
+    expect([...allowedHostsFor('::', 80, ['fe80::1'])]).toEqual(['127.0.0.1:80', 'localhost:80', '[::1]:80', '[fe80::1]:80']);
+  });
+});
+
 describe('restore is protected against cross-site requests', () => {
   const body = () => ({ ...NOTES_CTX, id: f.noteId, ov: 0, expectedOv: 3, reason: 'csrf attempt' });
 
@@ -109,7 +120,7 @@ describe('secrets of the config', () => {
       ...Object.values(config.spacesConnections).flatMap((s) => [s.accessKey, s.secretKey, s.endpoint]),
     ].filter((s): s is string => typeof s === 'string' && s.length > 0);
     expect(secrets.length).toBeGreaterThanOrEqual(4);
-    const paths = ['/', '/assets/app.js', '/api/session', '/api/nav', `/api/records?${new URLSearchParams(NOTES_CTX)}`, `/api/record${record()}`, `/api/versions${record()}`, `/api/version${record()}&ov=0`, `/api/diff${record()}&a=0&b=3`, '/api/counters?tenantId=acme&collection=notes'];
+    const paths = ['/', '/assets/app.js', '/api/session', '/api/nav', `/api/records?${new URLSearchParams(NOTES_CTX)}`, `/api/record${record()}`, `/api/versions${record()}`, `/api/version${record()}&ov=0`, `/api/diff${record()}&a=0&b=3`, '/api/counters?tenantId=acme&collection=notes', `/api/changes${record()}&ovs=0,1,2,3`, `/api/field-history${record()}&field=title`];
     for (const path of paths) {
       const text = await (await studioRequest(f.studio, path)).text();
       for (const secret of secrets) expect(text, `${path} leaks a secret`).not.toContain(secret);

@@ -28,15 +28,22 @@ export interface FreshBrowser {
   close(): Promise<void>;
 }
 
+/** How to launch: the browser's time zone (default UTC), its window size and extra Chromium flags. */
+export interface LaunchOptions {
+  timezoneId?: string;
+  viewport?: { width: number; height: number };
+  args?: string[];
+}
+
 /** Launches headless Chromium with a fresh `--user-data-dir` (Playwright's persistent context takes it as its first argument). */
-export async function launchChromium(): Promise<FreshBrowser> {
+export async function launchChromium(options: LaunchOptions = {}): Promise<FreshBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'chronos-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ARGS,
-    viewport: { width: 1280, height: 900 },
-    timezoneId: 'UTC',
+    args: [...ARGS, ...(options.args ?? [])],
+    viewport: options.viewport ?? { width: 1280, height: 900 },
+    timezoneId: options.timezoneId ?? 'UTC',
   });
   return {
     context,

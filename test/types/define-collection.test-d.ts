@@ -23,6 +23,12 @@ describe('defineCollection checks names against the schema', () => {
     defineCollection({ name: 'a', schema, indexedProps: ['reference'], placement: { databaseType: 'runtime', tiers: ['tenant'] } });
   });
 
+  it('takes a display field only among the schema\'s top-level fields', () => {
+    defineCollection({ name: 'a', schema, indexedProps: [], placement: { databaseType: 'runtime', tiers: ['tenant'] }, displayField: 'ref' });
+    // @ts-expect-error `label` is not a field
+    defineCollection({ name: 'a', schema, indexedProps: [], placement: { databaseType: 'runtime', tiers: ['tenant'] }, displayField: 'label' });
+  });
+
   it('refuses a base64 prop that is not a string field', () => {
     // @ts-expect-error amount is a number
     defineCollection({ name: 'a', schema, indexedProps: [], base64Props: { amount: { contentType: 'x' } }, placement: { databaseType: 'runtime', tiers: ['tenant'] } });

@@ -1,8 +1,11 @@
-// Chronos Studio: the page's entry. Loads the session and navigation, routes on the URL hash and
-// draws the collection and counters views; the record page lives in record.js.
-import { ctxParams, h, mount, notice, shortTime, svg, viewHref } from './dom.js';
+// Chronos Studio: the page's entry. Loads the session, the navigation and the time zone toggle,
+// and routes on the URL hash; the views live in collection.js, record.js and counters.js.
+import { ctxParams, h, mount, notice, viewHref } from './dom.js';
 import { api, session, setSession } from './api.js';
+import { renderCollection } from './collection.js';
+import { renderCounters } from './counters.js';
 import { renderRecord } from './record.js';
+import { localZoneName, onZoneChange, setZone, zone } from './time.js';
 
 function scopeLabel(db) {
   if (db.tenantId) return db.tenantId;
@@ -29,7 +32,7 @@ function renderNav(nav) {
               db.collections.map((c) => {
                 const ctx = { databaseType: db.databaseType, tier: db.tier === 'single' ? undefined : db.tier, tenantId: db.tenantId, domain: db.domain, collection: c.name };
                 return h('li', {},
-                  h('a', { href: viewHref('c', ctxParams(ctx)), class: c.exists ? '' : 'empty', 'data-collection': c.name }, c.name),
+                  h('a', { href: viewHref('c', ctxParams(ctx)), class: c.exists ? '' : 'empty', 'data-collection': c.name, 'data-key': navKey(ctx) }, c.name),
                   db.counters && c.exists ? h('a', { class: 'counters-link', href: viewHref('counters', { tenantId: db.tenantId, collection: c.name }), title: 'counters' }, '∑') : null);
               })))),
       ),
@@ -38,94 +41,8 @@ function renderNav(nav) {
   mount(document.getElementById('nav'), sections);
 }
 
-function filterInput(field, value) {
-  const name = `f.${field.prop}`;
-  if (field.kind === 'enum') {
-    return h('select', { name }, h('option', { value: '' }, 'any'), field.values.map((v) => h('option', { value: v, selected: v === value }, v)));
-  }
-  if (field.kind === 'boolean') {
-    return h('select', { name }, ['', 'true', 'false'].map((v) => h('option', { value: v, selected: v === value }, v || 'any')));
-  }
-  const type = field.kind === 'number' ? 'number' : 'text';
-  return h('input', { name, type, value: value || '', step: field.kind === 'number' ? 'any' : undefined, placeholder: field.kind === 'datetime' ? 'ISO time, e.g. 2026-11-29T10:00:00.000Z' : field.kind });
-}
-
-async function renderCollection(params, isCurrent) {
-  const main = document.getElementById('main');
-  const ctx = { databaseType: params.get('databaseType'), tier: params.get('tier'), tenantId: params.get('tenantId'), domain: params.get('domain'), collection: params.get('collection') };
-  const query = { ...ctxParams(ctx), deleted: params.get('deleted'), after: params.get('after') };
-  for (const [k, v] of params) if (k.startsWith('f.')) query[k] = v;
-  const page = await api('/api/records', query);
-  if (!isCurrent()) return;
-  const go = (extra) => {
-    const form = document.getElementById('filters');
-    const next = { ...ctxParams(ctx) };
-    for (const el of form.elements) if (el.name && el.name.startsWith('f.') && el.value !== '') next[el.name] = el.value;
-    if (form.elements.deleted.checked) next.deleted = '1';
-    location.hash = viewHref('c', { ...next, ...extra });
-  };
-  const trail = (params.get('trail') || '').split(',').filter(Boolean);
-  mount(main,
-    h('h1', {}, ctx.collection, ' ', h('span', { class: 'muted' }, `${ctx.databaseType} · ${ctx.tenantId ? `tenant ${ctx.tenantId}` : ctx.domain ? `domain ${ctx.domain}` : ctx.tier || 'single'}`)),
-    h('form', { id: 'filters', class: 'filters', onsubmit: (e) => { e.preventDefault(); go({}); } },
-      page.fields.filters.map((f) => h('label', {}, h('span', {}, f.prop, ' ', h('em', {}, f.kind)), filterInput(f, params.get(`f.${f.prop}`)))),
-      h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'deleted', checked: params.get('deleted') === '1' }), ' include deleted'),
-      h('button', { type: 'submit' }, 'Filter')),
-    page.items.length === 0 ? h('p', { class: 'muted' }, 'No records match.') : h('table', { class: 'grid records' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'id'), page.fields.filters.map((f) => h('th', {}, f.prop)), h('th', {}, 'ov'), h('th', {}, 'updated'), h('th', {}, ''))),
-      h('tbody', {}, page.items.map((r) => h('tr', { class: r.deleted ? 'deleted' : '' },
-        h('td', {}, h('a', { href: viewHref('r', { ...ctxParams(ctx), id: r.id }), class: 'mono' }, r.id)),
-        page.fields.filters.map((f) => h('td', {}, r.values[f.prop] === null ? '' : typeof r.values[f.prop] === 'object' ? JSON.stringify(r.values[f.prop]) : String(r.values[f.prop]))),
-        h('td', { class: 'num' }, r.ov),
-        h('td', { class: 'mono small' }, shortTime(r.updatedAt)),
-        h('td', {}, r.deleted ? h('span', { class: 'badge del' }, 'deleted') : ''))))),
-    h('div', { class: 'pager' },
-      trail.length > 0 ? h('button', { onclick: () => go({ after: trail[trail.length - 2] || '', trail: trail.slice(0, -1).join(',') }) }, '← Previous') : null,
-      page.nextCursor ? h('button', { onclick: () => go({ after: page.nextCursor, trail: [...trail, page.nextCursor].join(',') }) }, 'Next →') : null),
-  );
-}
-
-function barChart(buckets) {
-  const width = 640;
-  const height = 180;
-  const pad = 28;
-  const totals = buckets.map((b) => b.created + b.updated + b.deleted);
-  const max = Math.max(1, ...totals);
-  const barW = Math.max(4, Math.min(48, (width - pad * 2) / Math.max(1, buckets.length) - 6));
-  return svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart', role: 'img', 'aria-label': 'writes per bucket' },
-    svg('line', { x1: pad, y1: height - pad, x2: width - pad, y2: height - pad, class: 'axis' }),
-    svg('text', { x: 4, y: pad, class: 'tick' }, String(max)),
-    buckets.map((b, i) => {
-      const x = pad + i * (barW + 6) + 3;
-      let y = height - pad;
-      const parts = [['created', b.created], ['updated', b.updated], ['deleted', b.deleted]];
-      return svg('g', {}, parts.map(([kind, n]) => {
-        const hgt = ((height - pad * 2) * n) / max;
-        y -= hgt;
-        return svg('rect', { x, y, width: barW, height: hgt, class: `bar ${kind}` }, svg('title', {}, `${b.bucket}: ${n} ${kind}`));
-      }), svg('text', { x: x + barW / 2, y: height - pad + 14, class: 'tick', 'text-anchor': 'middle' }, b.bucket.slice(5)));
-    }));
-}
-
-async function renderCounters(params, isCurrent) {
-  const main = document.getElementById('main');
-  const granularity = params.get('granularity') || 'day';
-  const data = await api('/api/counters', { tenantId: params.get('tenantId'), collection: params.get('collection'), granularity });
-  if (!isCurrent()) return;
-  const t = data.totals;
-  mount(main,
-    h('h1', {}, `Counters: ${data.collection}`, ' ', h('span', { class: 'muted' }, `runtime · tenant ${data.tenantId}`)),
-    h('div', { class: 'cards' }, [['created', t.created], ['updated', t.updated], ['deleted', t.deleted]].map(([k, v]) => h('div', { class: `card ${k}` }, h('div', { class: 'card-n' }, v), h('div', {}, k)))),
-    Object.keys(t.rules).length > 0 ? h('table', { class: 'grid rules' }, h('thead', {}, h('tr', {}, h('th', {}, 'rule'), h('th', {}, 'created'), h('th', {}, 'updated'), h('th', {}, 'deleted'), h('th', {}, 'unique'))),
-      h('tbody', {}, Object.entries(t.rules).map(([name, r]) => h('tr', {}, h('td', {}, name), h('td', { class: 'num' }, r.created), h('td', { class: 'num' }, r.updated), h('td', { class: 'num' }, r.deleted),
-        h('td', { class: 'small' }, Object.entries(r.unique || {}).map(([k, n]) => `${k}: ${n}`).join(', ')))))) : null,
-    h('div', { class: 'granularity' }, ['day', 'week', 'month'].map((g) => h('a', { href: viewHref('counters', { tenantId: data.tenantId, collection: data.collection, granularity: g }), class: g === granularity ? 'on' : '' }, g))),
-    data.buckets.length === 0 ? h('p', { class: 'muted' }, 'No buckets yet.') : barChart(data.buckets),
-    h('p', { class: 'legend' }, h('span', { class: 'sw created' }), 'created ', h('span', { class: 'sw updated' }), 'updated ', h('span', { class: 'sw deleted' }), 'deleted'),
-  );
-}
-
 function renderHome() {
+  document.title = 'Chronos Studio';
   mount(document.getElementById('main'),
     h('h1', {}, 'Chronos Studio'),
     h('p', {}, 'Pick a collection on the left to browse its records, open a record to walk its versions, compare any two and (with --write) restore one.'));
@@ -133,6 +50,21 @@ function renderHome() {
 
 // Each navigation gets a number; a view whose data arrives after the user moved on draws nothing.
 let navigation = 0;
+
+// Highlights the navigation link of the collection the view belongs to.
+function markCurrent(view, params) {
+  const key = view === 'c' || view === 'r' ? navKey({ databaseType: params.get('databaseType'), tier: params.get('tier'), tenantId: params.get('tenantId'), domain: params.get('domain'), collection: params.get('collection') }) : null;
+  for (const a of document.querySelectorAll('#nav a[data-key]')) {
+    const on = a.dataset.key === key;
+    a.classList.toggle('current', on);
+    if (on) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+}
+
+function navKey(ctx) {
+  return JSON.stringify([ctx.databaseType, ctx.tier || null, ctx.tenantId || null, ctx.domain || null, ctx.collection]);
+}
 
 async function route() {
   const main = document.getElementById('main');
@@ -142,14 +74,26 @@ async function route() {
   const current = ++navigation;
   const isCurrent = () => current === navigation;
   try {
-    if (view === 'c') await renderCollection(params, isCurrent);
+    if (view === 'c') await renderCollection(main, params, isCurrent);
     else if (view === 'r') await renderRecord(main, params, isCurrent);
-    else if (view === 'counters') await renderCounters(params, isCurrent);
+    else if (view === 'counters') await renderCounters(main, params, isCurrent);
     else renderHome();
   } catch (error) {
     if (!isCurrent()) return;
     mount(main, notice('error', error.status === 401 ? 'Not signed in: open the URL that `chronos studio` printed (with its token).' : error.message));
   }
+  // Which address the view now shows (what tests and tools wait for).
+  if (isCurrent()) {
+    main.dataset.shown = location.hash;
+    markCurrent(view, params);
+  }
+}
+
+function zoneToggle() {
+  return h('label', { class: 'zone' }, 'times in ',
+    h('select', { id: 'zone-select', 'aria-label': 'time zone of every time shown', onchange: (e) => setZone(e.target.value) },
+      h('option', { value: 'utc', selected: zone() === 'utc' }, 'UTC'),
+      h('option', { value: 'local', selected: zone() === 'local' }, `local (${localZoneName()})`)));
 }
 
 async function start() {
@@ -162,8 +106,14 @@ async function start() {
   const mode = document.getElementById('mode');
   mode.textContent = session().write ? 'read-write' : 'read-only';
   mode.className = `mode ${session().write ? 'rw' : 'ro'}`;
+  mount(document.getElementById('zone'), zoneToggle());
+  onZoneChange(route);
   window.addEventListener('hashchange', route);
-  api('/api/nav').then(renderNav, (e) => mount(document.getElementById('nav'), notice('error', e.message)));
+  api('/api/nav').then((nav) => {
+    renderNav(nav);
+    const [view, query] = location.hash.replace(/^#\/?/, '').split('?');
+    markCurrent(view, new URLSearchParams(query || ''));
+  }, (e) => mount(document.getElementById('nav'), notice('error', e.message)));
   await route();
 }
 

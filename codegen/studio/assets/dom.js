@@ -37,14 +37,40 @@ export function mount(el, ...children) {
   return el;
 }
 
-/** An ISO time shown as `2026-11-29 10:14:03.120` (UTC). */
-export function shortTime(iso) {
-  return iso ? iso.replace('T', ' ').replace('Z', '') : '';
+// Characters that change how text around them reads without showing themselves: controls,
+// bidirectional overrides and isolates (`admin\u202etoor` would read as `adminroot`), zero-width
+// characters and other format characters.
+const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
+
+function escapeOne(c) {
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
-/** Pretty JSON text of a value. */
+/** Multi-line `text` with every hidden character but the line break written as a `\uXXXX` escape (for JSON, which already escapes a literal backslash). */
+export function escapeHidden(text) {
+  return String(text).replace(HIDDEN, (c) => (c === '\n' ? c : escapeOne(c)));
+}
+
+/**
+ * Nodes showing `text` with each hidden character as a marked `\uXXXX` escape, so an actor,
+ * reason, id or key cannot pass for another (the mark tells an escape from typed backslashes).
+ */
+export function visible(text) {
+  const s = String(text ?? '');
+  const out = [];
+  let last = 0;
+  for (const m of s.matchAll(HIDDEN)) {
+    if (m.index > last) out.push(s.slice(last, m.index));
+    out.push(h('span', { class: 'esc', title: 'hidden character shown escaped' }, escapeOne(m[0])));
+    last = m.index + 1;
+  }
+  if (last < s.length) out.push(s.slice(last));
+  return out;
+}
+
+/** Pretty JSON text of a value, hidden characters escaped. */
 export function jsonText(value) {
-  return JSON.stringify(value, null, 2);
+  return escapeHidden(JSON.stringify(value, null, 2));
 }
 
 /** A hash link to a view with parameters. */

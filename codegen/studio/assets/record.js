@@ -1,8 +1,12 @@
 // The record page: head and lineage, the version timeline (paged lazily, newest first), any
-// version's JSON, a diff of two versions side by side, the state as of an instant, and restore
-// (only when the server allows writes).
-import { api, ApiError, post, session } from './api.js';
-import { ctxParams, h, jsonText, mount, notice, shortTime, viewHref } from './dom.js';
+// version's JSON, a diff of two versions, the state as of an instant, and restore (only when the
+// server allows writes). Times are shown, and typed, in the zone the header's toggle picks.
+import { api, session } from './api.js';
+import { ctxParams, h, jsonText, mount, notice, viewHref, visible } from './dom.js';
+import { diffPanel, valueBlock } from './diff-view.js';
+import { lineagePanel } from './lineage.js';
+import { openRestoreDialog } from './restore-dialog.js';
+import { formatTime, inputText, parseTypedTime, zone, zoneLabel } from './time.js';
 
 const PAGE = 50;
 
@@ -21,50 +25,13 @@ function jsonPanel(ctx, id, title, view) {
     blobLinks(ctx, id, view));
 }
 
-function cell(value) {
-  if (value === undefined) return h('span', { class: 'muted' }, '—');
-  return h('code', {}, typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value));
+function kindLabel(v) {
+  if (v.kind === 'restore' && v.restoredFrom !== undefined) return h('span', { class: 'kind restore', title: `restored from version ${v.restoredFrom}` }, `restored v${v.restoredFrom}`);
+  return h('span', { class: `kind ${v.kind}` }, v.kind);
 }
 
-// Application data first, then the `_system` bookkeeping that changes on every version.
-function systemLast(path) {
-  return path.startsWith('_system') ? 1 : 0;
-}
-
-function diffPanel(result) {
-  const { a, b, diff } = result;
-  const rows = [
-    ...diff.changed.map((d) => ['changed', d]),
-    ...diff.added.map((d) => ['added', d]),
-    ...diff.removed.map((d) => ['removed', d]),
-  ].sort((x, y) => systemLast(x[1].path) - systemLast(y[1].path) || (x[1].path < y[1].path ? -1 : 1));
-  return h('div', { class: 'diff', id: 'diff' },
-    h('p', { class: 'diff-summary' },
-      `v${a.ov} → v${b.ov}: `,
-      h('span', { class: 'pill changed' }, `${diff.changed.length} changed`), ' ',
-      h('span', { class: 'pill added' }, `${diff.added.length} added`), ' ',
-      h('span', { class: 'pill removed' }, `${diff.removed.length} removed`)),
-    rows.length === 0 ? h('p', { class: 'muted' }, 'The two versions hold the same data.') :
-      h('table', { class: 'grid diff-table' },
-        h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', {}, 'path'), h('th', {}, `v${a.ov}`), h('th', {}, `v${b.ov}`))),
-        h('tbody', {}, rows.map(([kind, d]) => h('tr', { class: kind, 'data-path': d.path },
-          h('td', {}, h('span', { class: `pill ${kind}` }, kind)),
-          h('td', { class: 'mono' }, d.path),
-          h('td', {}, cell(d.before)),
-          h('td', {}, cell(d.after)))))),
-    h('div', { class: 'side-by-side' },
-      h('pre', { class: 'json' }, jsonText(a.record)),
-      h('pre', { class: 'json' }, jsonText(b.record))));
-}
-
-function lineage(rec) {
-  const link = (label, l) => {
-    if (!l) return null;
-    const target = l.context ? h('a', { href: viewHref('r', { ...ctxParams(l.context), id: l.id }) }, `${l.collection}/${l.id}`) : h('span', { class: 'mono' }, `${l.collection}/${l.id}`);
-    return h('span', { class: 'lineage' }, `${label}: `, target);
-  };
-  const parts = [link('parent', rec.parent), link('origin', rec.origin)].filter(Boolean);
-  return parts.length ? h('p', { class: 'lineage-row' }, parts) : null;
+function scopeText(ctx) {
+  return `${ctx.databaseType} · ${ctx.tenantId ? `tenant ${ctx.tenantId}` : ctx.domain ? `domain ${ctx.domain}` : ctx.tier || 'single'}`;
 }
 
 /** Draws the record page for the parameters of `#/r?…&id=…`, unless `isCurrent()` says the user moved on meanwhile. */
@@ -78,18 +45,23 @@ export async function renderRecord(main, params, isCurrent = () => true) {
   const versions = [];
   let nextBeforeOv;
   const sel = { a: undefined, b: undefined };
+  let diffOptions = { showSystem: false, layout: 'side-by-side', documents: true };
+  let lastDiff;
 
   const status = h('div', { id: 'status' });
   const rows = h('tbody', {});
   const more = h('button', { id: 'more', class: 'link', onclick: () => loadPage() }, 'Load older versions');
   const diffBox = h('div', { id: 'diff-box' });
   const jsonBox = h('div', { id: 'json-box' });
-  const dialog = h('dialog', { id: 'restore-dialog' });
-  const compare = h('button', { id: 'compare', onclick: () => showDiff() }, 'Compare');
+  const fieldBox = h('div', { id: 'field-box' });
+  const fieldInput = h('input', { type: 'text', name: 'field', class: 'mono', size: 18, autocomplete: 'off', placeholder: 'field, e.g. status', 'aria-label': 'field whose history to show' });
+  const dialog = h('dialog', { id: 'restore-dialog', 'aria-label': 'restore a version' });
+  const compare = h('button', { id: 'compare', onclick: () => showDiff({ scroll: true }) }, 'Compare');
+  const asOfInput = h('input', { type: 'text', name: 'at', class: 'mono', size: 26, autocomplete: 'off', placeholder: inputText(new Date().toISOString()), 'aria-describedby': 'asof-zone' });
 
   // Each box shows the answer to the latest request made for it, whatever order answers arrive in.
   const latestRequest = new Map();
-  async function fill(box, load) {
+  async function fill(box, load, scroll) {
     const ticket = (latestRequest.get(box) || 0) + 1;
     latestRequest.set(box, ticket);
     let content;
@@ -98,72 +70,116 @@ export async function renderRecord(main, params, isCurrent = () => true) {
     } catch (e) {
       content = notice('error', e.message);
     }
-    if (latestRequest.get(box) === ticket) mount(box, content);
+    if (latestRequest.get(box) !== ticket) return;
+    mount(box, content);
+    if (scroll) box.closest('section').scrollIntoView({ block: 'start' });
   }
 
-  function showDiff() {
+  function drawDiff(options) {
+    diffOptions = options;
+    if (lastDiff) mount(diffBox, diffPanel(lastDiff, { ...diffOptions, onChange: drawDiff }));
+  }
+
+  function showDiff({ scroll } = {}) {
     if (sel.a === undefined || sel.b === undefined) return Promise.resolve();
-    return fill(diffBox, async () => diffPanel(await api('/api/diff', { ...base, a: sel.a, b: sel.b })));
+    return fill(diffBox, async () => {
+      lastDiff = await api('/api/diff', { ...base, a: sel.a, b: sel.b });
+      return diffPanel(lastDiff, { ...diffOptions, onChange: drawDiff });
+    }, scroll);
   }
 
-  function showVersion(ov) {
-    return fill(jsonBox, async () => jsonPanel(ctx, id, `Version ${ov}`, await api('/api/version', { ...base, ov })));
+  function showVersion(ov, scroll) {
+    return fill(jsonBox, async () => jsonPanel(ctx, id, `Version ${ov}`, await api('/api/version', { ...base, ov })), scroll);
   }
 
-  function showAsOf(input) {
-    if (!input.value) return Promise.resolve();
-    const at = new Date(input.value).toISOString();
+  function showAsOf() {
+    const text = asOfInput.value.trim();
+    if (!text) return Promise.resolve();
+    const at = parseTypedTime(text);
+    if (!at) return fill(jsonBox, async () => notice('error', `"${text}" is not a time: type ISO 8601, e.g. ${inputText(new Date().toISOString())} (read as ${zoneLabel()}), or add Z or ±hh:mm.`), true);
     return fill(jsonBox, async () => {
-      const view = await api('/api/asof', { ...base, at });
-      return jsonPanel(ctx, id, `As of ${shortTime(at)} (version ${view.ov})`, view);
-    });
+      const view = await api('/api/asof', { ...base, at: at.toISOString() });
+      return jsonPanel(ctx, id, `As of ${formatTime(at.toISOString())} (version ${view.ov})`, view);
+    }, true);
   }
 
-  function openRestore(ov) {
-    const latest = versions[0].ov;
-    const reason = h('input', { type: 'text', name: 'reason', required: true, placeholder: 'why (stored on the new version)', autocomplete: 'off' });
-    const err = h('div', {});
-    mount(dialog,
-      h('form', { method: 'dialog', onsubmit: async (e) => {
-        e.preventDefault();
-        if (!reason.value.trim()) return mount(err, notice('error', 'Type a reason.'));
-        try {
-          const res = await post('/api/restore', { ...ctxParams(ctx), id, ov, expectedOv: latest, reason: reason.value });
-          dialog.close();
-          await reload(notice('ok', `Restored version ${ov} as new version ${res.ov} (actor studio).`));
-        } catch (e2) {
-          if (e2 instanceof ApiError && e2.status === 409) {
-            dialog.close();
-            mount(status, notice('error', `Conflict: someone wrote meanwhile; the record is now at version ${e2.body.currentOv}, not ${latest}. Nothing was restored. Reload and try again.`));
-          } else mount(err, notice('error', e2.message));
-        }
-      } },
-        h('h3', {}, `Restore version ${ov}?`),
-        h('p', {}, `This appends version ${latest + 1} equal to version ${ov}, written by actor "studio". Nothing is overwritten.`),
-        h('label', {}, 'Reason ', reason),
-        err,
-        h('div', { class: 'actions' },
-          h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, 'Cancel'),
-          h('button', { type: 'submit', id: 'confirm-restore' }, `Restore v${ov}`))));
-    dialog.showModal();
-    reason.focus();
+  // The fields each version changed: read after the rows are drawn, so the timeline never waits for payloads.
+  async function fillChanges(ovs) {
+    if (ovs.length === 0) return;
+    let changes;
+    try {
+      ({ changes } = await api('/api/changes', { ...base, ovs: ovs.join(',') }));
+    } catch (e) {
+      changes = {};
+    }
+    for (const ov of ovs) {
+      const cell = rows.querySelector(`td[data-changed="${ov}"]`);
+      if (!cell) continue;
+      const fields = changes[ov];
+      if (!fields) mount(cell, h('span', { class: 'muted', title: 'could not be read' }, '?'));
+      else if (fields.length === 0) mount(cell, h('span', { class: 'muted' }, 'no data change'));
+      else mount(cell, fields.map((name, i) => [i ? ', ' : '', h('button', { type: 'button', class: 'link field', 'data-field': name, title: `history of ${name}`, onclick: () => showFieldHistory(name) }, visible(name))]));
+    }
+  }
+
+  function fieldHistoryPanel(result) {
+    return h('div', { class: 'field-history', 'data-field': result.field },
+      h('h3', {}, 'History of ', h('code', {}, visible(result.field)), h('span', { class: 'muted small' }, ` (${result.scanned} newest versions read)`)),
+      result.items.length === 0 ? h('p', { class: 'muted' }, 'No version among them changed it.') :
+        h('table', { class: 'grid field-changes' },
+          h('thead', {}, h('tr', {}, h('th', {}, 'ov'), h('th', {}, 'time'), h('th', {}, 'actor'), h('th', {}, 'reason'), h('th', {}, 'from'), h('th', {}, 'to'))),
+          h('tbody', {}, result.items.map((c) => h('tr', { 'data-ov': c.ov },
+            h('td', { class: 'num strong' }, c.ov),
+            h('td', { class: 'mono small' }, formatTime(c.at)),
+            h('td', { class: 'actor' }, visible(c.actor || '')),
+            h('td', { class: 'reason' }, visible(c.reason || '')),
+            h('td', {}, valueBlock(c.before)),
+            h('td', {}, valueBlock(c.after)))))));
+  }
+
+  function showFieldHistory(field) {
+    fieldInput.value = field;
+    return fill(fieldBox, async () => fieldHistoryPanel(await api('/api/field-history', { ...base, field })), true);
+  }
+
+  function markSelection() {
+    for (const tr of rows.children) {
+      const ov = Number(tr.dataset.ov);
+      tr.classList.toggle('sel-a', ov === sel.a);
+      tr.classList.toggle('sel-b', ov === sel.b);
+    }
+    for (const input of rows.querySelectorAll('input[type=radio]')) input.checked = Number(input.value) === sel[input.name];
+  }
+
+  function pick(side, ov) {
+    sel[side] = ov;
+    markSelection();
+  }
+
+  function restoreCell(v) {
+    if (!write) return null;
+    const current = versions[0];
+    if (v.ov === current.ov) return h('span', { class: 'muted small', title: 'restoring the current version would only copy it' }, 'current');
+    if (v.deleted) return h('span', { class: 'muted small', 'data-no-restore': v.ov, title: 'restoring a delete would delete the record again; restore the version before it' }, 'a delete');
+    return h('button', { class: 'link restore', 'data-restore': v.ov, onclick: () => openRestoreDialog(dialog, { ctx, id, ov: v.ov, latest: current, done: reload }) }, 'Restore…');
   }
 
   function row(v) {
     return h('tr', { class: v.deleted ? 'deleted' : '', 'data-ov': v.ov },
-      h('td', {}, h('input', { type: 'radio', name: 'a', value: v.ov, checked: sel.a === v.ov, 'aria-label': `compare from v${v.ov}`, onchange: () => { sel.a = v.ov; } })),
-      h('td', {}, h('input', { type: 'radio', name: 'b', value: v.ov, checked: sel.b === v.ov, 'aria-label': `compare to v${v.ov}`, onchange: () => { sel.b = v.ov; } })),
+      h('td', {}, h('input', { type: 'radio', name: 'a', value: v.ov, 'aria-label': `compare from v${v.ov}`, onchange: () => pick('a', v.ov) })),
+      h('td', {}, h('input', { type: 'radio', name: 'b', value: v.ov, 'aria-label': `compare to v${v.ov}`, onchange: () => pick('b', v.ov) })),
       h('td', { class: 'num strong' }, v.ov),
       h('td', { class: 'num' }, v.cv),
-      h('td', { class: 'mono small' }, shortTime(v.at)),
-      h('td', {}, v.actor || ''),
-      h('td', { class: 'reason' }, v.reason || ''),
-      h('td', {}, h('span', { class: `kind ${v.kind}` }, v.kind)),
+      h('td', { class: 'mono small time', title: 'click to use as the as-of time', onclick: () => { asOfInput.value = inputText(v.at); } }, formatTime(v.at)),
+      h('td', { class: 'actor' }, visible(v.actor || '')),
+      h('td', { class: 'reason' }, visible(v.reason || '')),
+      h('td', {}, kindLabel(v)),
+      h('td', { class: 'changed-fields small', 'data-changed': v.ov }, h('span', { class: 'muted' }, '…')),
       h('td', {}, v.deleted ? h('span', { class: 'badge del' }, 'deleted') : ''),
-      h('td', { class: 'small' }, v.functionIds.join(', ')),
+      h('td', { class: 'small fids', title: v.functionIds.length ? `carries: ${v.functionIds.join(', ')}` : '' }, visible(v.addedFunctionIds.join(', '))),
       h('td', { class: 'row-actions' },
-        h('button', { class: 'link', onclick: () => showVersion(v.ov) }, 'JSON'),
-        write ? h('button', { class: 'link restore', 'data-restore': v.ov, onclick: () => openRestore(v.ov) }, 'Restore…') : null));
+        h('button', { class: 'link', 'data-json': v.ov, onclick: () => showVersion(v.ov, true) }, 'JSON'),
+        restoreCell(v)));
   }
 
   async function loadPage() {
@@ -172,40 +188,53 @@ export async function renderRecord(main, params, isCurrent = () => true) {
     versions.push(...page.items);
     nextBeforeOv = page.nextBeforeOv;
     rows.append(...page.items.map(row));
+    markSelection();
+    fillChanges(page.items.map((v) => v.ov));
     more.hidden = nextBeforeOv === undefined;
     more.textContent = `Load older versions (${versions.length} shown)`;
   }
 
-  async function reload(message) {
-    await renderRecord(main, params, isCurrent);
+  async function reload(message, { keepPage } = {}) {
+    if (!keepPage) await renderRecord(main, params, isCurrent);
     if (message) mount(document.getElementById('status'), message);
   }
 
   const s = rec.system;
+  document.title = `${rec.title ? `${rec.title} · ` : ''}${id} · ${ctx.collection} · Chronos Studio`;
   mount(main,
-    h('p', { class: 'crumbs' }, h('a', { href: viewHref('c', ctxParams(ctx)) }, `${ctx.databaseType} · ${ctx.tenantId ? `tenant ${ctx.tenantId}` : ctx.domain ? `domain ${ctx.domain}` : ctx.tier || 'single'} · ${ctx.collection}`)),
-    h('h1', { class: 'record-title' }, h('span', { class: 'mono' }, id), ' ', s.deleted ? h('span', { class: 'badge del' }, 'deleted') : null,
+    h('p', { class: 'crumbs' }, h('a', { href: viewHref('c', ctxParams(ctx)) }, `${scopeText(ctx)} · ${ctx.collection}`)),
+    h('h1', { class: 'record-title' },
+      rec.title ? h('span', { class: 'display-title' }, visible(rec.title), ' ') : null,
+      h('span', { class: 'mono record-id' }, visible(id)), ' ', s.deleted ? h('span', { class: 'badge del' }, 'deleted') : null,
       h('span', { class: 'badge' }, `v${s.ov}`), h('span', { class: 'badge' }, `cv ${s.cv}`)),
-    h('p', { class: 'muted' }, `created ${shortTime(s.insertedAt)} · updated ${shortTime(s.updatedAt)}`),
-    lineage(rec),
+    h('p', { class: 'muted' }, `created ${formatTime(s.insertedAt)} · updated ${formatTime(s.updatedAt)}`),
+    lineagePanel(rec),
     status,
     write ? null : h('p', { class: 'notice info small' }, 'Read-only: start with --write to restore versions.'),
     h('section', { class: 'panel' },
       h('div', { class: 'panel-head' }, h('h2', {}, 'Versions'), h('div', { class: 'tools' }, h('span', { class: 'muted small' }, 'pick A and B, then '), compare)),
-      h('table', { class: 'grid timeline', id: 'timeline' },
-        h('thead', {}, h('tr', {}, h('th', {}, 'A'), h('th', {}, 'B'), h('th', {}, 'ov'), h('th', {}, 'cv'), h('th', {}, 'time (UTC)'), h('th', {}, 'actor'), h('th', {}, 'reason'), h('th', {}, 'kind'), h('th', {}, ''), h('th', {}, 'functionIds'), h('th', {}, ''))),
-        rows),
+      h('div', { class: 'table-scroll' },
+        h('table', { class: 'grid timeline', id: 'timeline' },
+          h('thead', {}, h('tr', {}, h('th', {}, 'A'), h('th', {}, 'B'), h('th', {}, 'ov'), h('th', {}, 'cv'), h('th', {}, `time (${zone() === 'utc' ? 'UTC' : 'local'})`), h('th', {}, 'actor'), h('th', {}, 'reason'), h('th', {}, 'kind'), h('th', {}, 'changed'), h('th', {}, ''), h('th', { title: 'functionIds this version added' }, 'functionIds added'), h('th', {}, ''))),
+          rows)),
       more),
-    h('section', { class: 'panel' }, h('h2', {}, 'Diff'), diffBox),
-    h('section', { class: 'panel' },
+    h('section', { class: 'panel', id: 'diff-section' }, h('h2', {}, 'Diff'), diffBox),
+    h('section', { class: 'panel', id: 'data-section' },
       h('div', { class: 'panel-head' }, h('h2', {}, 'Data'),
-        h('form', { class: 'tools', id: 'asof-form', onsubmit: (e) => { e.preventDefault(); showAsOf(e.target.elements.at); } },
-          h('label', {}, 'as of ', h('input', { type: 'datetime-local', name: 'at', step: '0.001' })), h('button', { type: 'submit' }, 'Show'))),
+        h('form', { class: 'tools', id: 'asof-form', onsubmit: (e) => { e.preventDefault(); showAsOf(); } },
+          h('label', {}, 'as of ', asOfInput),
+          h('span', { class: 'muted small', id: 'asof-zone' }, `read as ${zoneLabel()}`),
+          h('button', { type: 'submit' }, 'Show'))),
       jsonBox),
+    h('section', { class: 'panel', id: 'field-section' },
+      h('div', { class: 'panel-head' }, h('h2', {}, 'Field history'),
+        h('form', { class: 'tools', id: 'field-form', onsubmit: (e) => { e.preventDefault(); if (fieldInput.value.trim()) showFieldHistory(fieldInput.value.trim()); } },
+          h('label', {}, 'who changed ', fieldInput), h('button', { type: 'submit' }, 'Show'))),
+      fieldBox),
     dialog);
   await loadPage();
   sel.b = versions[0].ov;
   sel.a = versions.length > 1 ? versions[1].ov : versions[0].ov;
-  for (const input of rows.querySelectorAll('input[type=radio]')) input.checked = Number(input.value) === sel[input.name];
-  await Promise.all([showDiff(), showVersion(versions[0].ov)]);
+  markSelection();
+  await Promise.all([showDiff(), showVersion(versions[0].ov, false)]);
 }

@@ -43,6 +43,8 @@ export interface VersionRow extends StoredSystem {
   reason?: string;
   /** The operation id ({@link WriteOptions.opId}, or one the engine generated): how a caller or a replay recognises this version. */
   opId?: string;
+  /** On a `restore` row: the ov whose state it copies. */
+  restoredFrom?: number;
   /**
    * Set by the claiming writer when it failed and could not clean up: it will never commit, so
    * the next writer of this version may settle the claim at once.

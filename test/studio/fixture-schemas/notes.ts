@@ -18,4 +18,5 @@ export const notes = defineCollection({
   base64Props: { attachment: { contentType: 'text/plain' } },
   counterRules: [{ name: 'notes_published', on: ['UPDATE'], scope: 'meta', when: { status: 'published' } }],
   placement: { databaseType: 'runtime', tiers: ['tenant'] },
+  displayField: 'title',
 });
