@@ -104,6 +104,8 @@ async function main(argv: string[]): Promise<number> {
       log(STUDIO_USAGE);
       return 0;
     }
+    // The word diffs of the record page (jsdiff) are the Studio's own dependency, not the runtime's.
+    await requireCliPackages('chronos studio', ['diff']);
     const { runStudioCommand } = await import('./studio/run-studio.js');
     return runStudioCommand(rest, log, error);
   }
