@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { benchOptions } from '../../bench/bench-config.js';
+import { BENCH_SCENARIOS, benchOptions } from '../../bench/bench-config.js';
 import { withDefaultPool } from '../../bench/bench-fixture.js';
 import { errorLabel } from '../../bench/concurrency-suite.js';
 import { summaryTable, verdict } from '../../bench/summary.js';
 
 describe('bench options', () => {
-  it('defaults to the sizes issue 10 asks for', () => {
+  it('defaults to the sizes the bench targets are stated for, and runs every scenario', () => {
     const o = benchOptions([], {});
     expect(o.quick).toBe(false);
     expect(o.historySteps).toEqual([1, 10, 100, 1_000, 10_000]);
     expect([o.createManyRecords, o.callers, o.callerOps, o.collectionRecords, o.shortHistory]).toEqual([1_000, 8, 25, 10_000, 10]);
-    expect(o.only).toEqual(['floor', 'history', 'create-many', 'concurrency', 'collection-size', 'shadow', 'shapes']);
+    expect(o.only).toEqual([...BENCH_SCENARIOS]);
+    expect(o.only).toContain('reconcile');
   });
 
   it('shrinks every size in quick mode, and a flag still wins over it', () => {
