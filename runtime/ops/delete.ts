@@ -49,6 +49,8 @@ export async function logicalDelete(engine: Engine, head: HeadDoc, notes: { acto
     head,
     data,
     system: (at) => ({ ...pickSystem(head), deletedAt: at, deleted: true }),
+    // The payload is copied as it is, so it keeps the revision it was written under.
+    ...(head.revision !== undefined && { revision: head.revision }),
     ...notes,
   });
 }

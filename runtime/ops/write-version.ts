@@ -47,6 +47,11 @@ export interface VersionInput {
   reason?: string;
   /** Recorded on the version row: see `WriteOptions.opId`. One is generated when absent. */
   opId?: string;
+  /**
+   * The declaration revision `data` is shaped by, when it is not the current one: a logical
+   * delete copies the previous payload unchanged, so it keeps that payload's revision.
+   */
+  revision?: number;
 }
 
 /** What a committed write reports. */
@@ -92,8 +97,12 @@ export async function writeVersion(engine: Engine, input: VersionInput): Promise
 
 function newRow(engine: Engine, input: VersionInput, ov: number, at: Date, meta: Record<string, unknown>): VersionRow {
   const claim = randomUUID();
+  // The system state a builder copies from an older version carries that version's revision: replaced here.
+  const { revision: _copied, ...system } = input.system(at);
+  const revision = input.revision ?? engine.ctx.settings.revision;
   return {
-    ...input.system(at),
+    ...system,
+    ...(revision !== undefined && { revision }),
     id: input.id,
     ov,
     cv: 0,
