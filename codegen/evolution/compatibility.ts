@@ -147,8 +147,9 @@ export class CompatibilityCheck {
     }
     const lost = oldTypes.filter((t) => !typeAllowed(t, newTypes));
     if (lost.length === 0) return true;
-    const kind = lost.length < oldTypes.length ? 'narrowed' : 'type-changed';
-    this.add(kind, path, oldS, newS, lost.length < oldTypes.length ? `no longer accepts ${lost.join(', ')}` : 'the type changed');
+    // number → integer keeps a part of the old values: narrowed, like a union that lost a member.
+    const partly = lost.length < oldTypes.length || (lost.includes('number') && newTypes.includes('integer'));
+    this.add(partly ? 'narrowed' : 'type-changed', path, oldS, newS, partly ? `no longer accepts every ${lost.join(', ')}` : 'the type changed');
     return false;
   }
 

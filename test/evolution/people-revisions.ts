@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { defineCollection } from '../../runtime/schema/index.js';
+import type { PeopleUpcasters } from './generated/people.revisions.js';
 
 const placement = { databaseType: 'runtime', tiers: ['tenant'] } as const;
 
@@ -40,22 +41,18 @@ export const schemaV7 = schemaV6.extend({ email: z.string() });
 /** Revision 8 (breaking): the enum member `banned` removed; a compatible default added too. */
 export const schemaV8 = schemaV7.extend({ status: z.enum(['active', 'inactive']), score: z.number().default(0) });
 
-type V2 = z.output<typeof schemaV2>;
-type V3 = z.output<typeof schemaV3>;
-type V4 = z.output<typeof schemaV4>;
-type V5 = z.output<typeof schemaV5>;
-type V6 = z.output<typeof schemaV6>;
-type V7 = z.output<typeof schemaV7>;
-
-/** Every upcaster of `people`, by the revision it produces. */
+/**
+ * Every upcaster of `people`, by the revision it produces, typed by the revisions module
+ * generated from the fixture's lock file (revisions 1 to 7; revision 8 is the current schema).
+ */
 export const upcasters = {
-  3: (v2: V2): z.input<typeof schemaV3> => ({ ...v2, country: 'ZZ' }),
-  4: ({ name, ...rest }: V3): z.input<typeof schemaV4> => ({ ...rest, fullName: name }),
-  5: (v4: V4): z.input<typeof schemaV5> => ({ ...v4, age: Number.parseInt(v4.age, 10) }),
-  6: ({ nickname: _dropped, ...rest }: V5): z.input<typeof schemaV6> => rest,
-  7: (v6: V6): z.input<typeof schemaV7> => ({ ...v6, email: v6.email ?? 'unknown@example.invalid' }),
-  8: (v7: V7): z.input<typeof schemaV8> => ({ ...v7, status: v7.status === 'banned' ? 'inactive' : v7.status }),
-};
+  3: (v2) => ({ ...v2, country: 'ZZ' }),
+  4: ({ name, ...rest }) => ({ ...rest, fullName: name }),
+  5: (v4) => ({ ...v4, age: Number.parseInt(v4.age, 10) }),
+  6: ({ nickname: _dropped, ...rest }) => rest,
+  7: (v6) => ({ ...v6, email: v6.email ?? 'unknown@example.invalid' }),
+  8: (v7) => ({ ...v7, status: v7.status === 'banned' ? 'inactive' : v7.status }),
+} satisfies PeopleUpcasters<z.input<typeof schemaV8>>;
 
 const upTo = (n: number) => Object.fromEntries(Object.entries(upcasters).filter(([k]) => Number(k) <= n));
 
