@@ -10,7 +10,7 @@ describe('bench options', () => {
     expect(o.quick).toBe(false);
     expect(o.historySteps).toEqual([1, 10, 100, 1_000, 10_000]);
     expect([o.createManyRecords, o.callers, o.callerOps, o.collectionRecords, o.shortHistory]).toEqual([1_000, 8, 25, 10_000, 10]);
-    expect(o.only).toEqual(['floor', 'history', 'create-many', 'concurrency', 'collection-size', 'shadow', 'shapes']);
+    expect(o.only).toEqual(['floor', 'history', 'create-many', 'concurrency', 'collection-size', 'shadow', 'evolution', 'shapes']);
   });
 
   it('shrinks every size in quick mode, and a flag still wins over it', () => {
