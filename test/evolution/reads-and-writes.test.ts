@@ -7,7 +7,7 @@
  * valid today. Real FerretDB and a local folder.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UpcastError, atRevision, initChronos, type Chronos, type ChronosConfig, type CollectionOps } from '../../runtime/index.js';
+import { CollectionRepository, UpcastError, atRevision, initChronos, type Chronos, type ChronosConfig, type CollectionOps } from '../../runtime/index.js';
 import { testConfig } from '../support/chronos-config.js';
 import { peopleAt, recordAt, schemaV8 } from './people-revisions.js';
 
@@ -120,6 +120,9 @@ describe('every read answers in the current declaration', () => {
     const raw = await current.getVersion(idAt(1), 0, { raw: true });
     expect(raw).toMatchObject({ name: 'Ann 0', age: '31', status: 'banned', nickname: 'annie' });
     expect(raw).not.toHaveProperty('fullName');
+    const repository = new CollectionRepository(current, peopleAt[CURRENT]);
+    expect(await repository.getRaw(idAt(1), { ov: 0 })).toMatchObject({ _id: idAt(1), _system: { ov: 0, revision: 1 }, data: { name: 'Ann 0', age: '31' } });
+    expect((await repository.getRaw(idAt(8)))?.data).toMatchObject({ fullName: 'Hal 0', age: 98 });
   });
 
   it('a version an upcaster cannot bring forward raises an UpcastError naming it, never a silent cast', async () => {

@@ -6,6 +6,7 @@
  */
 import { describe, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
+import type { RawRecord } from '../../runtime/index.js';
 import type { PeopleRevision3, PeopleRevision4, PeopleUpcasters } from '../evolution/generated/people.revisions.js';
 import { upcasters, type schemaV8 } from '../evolution/people-revisions.js';
 
@@ -48,5 +49,11 @@ describe('generated upcaster types', () => {
       // @ts-expect-error there is no revision 8 recorded, so nothing produces revision 9 yet
       9: (v8: unknown) => v8,
     }) satisfies PeopleUpcasters<Current>;
+  });
+});
+
+describe('raw reads', () => {
+  it('type the stored payload as unknown: it may follow any revision', () => {
+    expectTypeOf<RawRecord['data']>().toBeUnknown();
   });
 });
