@@ -4,6 +4,7 @@
  * that builds on an older version brings its data to the current revision here (the
  * collection's upcasters, then its schema), never rewriting what is stored.
  */
+import { UpcastError } from '../errors.js';
 import type { Engine } from './engine.js';
 import type { StoredSystem } from './stored-state.js';
 import type { InlineOptions } from './store/payload-store.js';
@@ -36,6 +37,28 @@ export function toCurrent(engine: Engine, id: string, state: Pick<StoredSystem, 
 /** Reads the application data of one version, in the current declaration. */
 export async function readCurrentData(engine: Engine, id: string, state: Pick<StoredSystem, 'revision' | 'ov'>, options?: InlineOptions): Promise<Record<string, unknown>> {
   return toCurrent(engine, id, state, await engine.payloads.readData(id, state.ov, options));
+}
+
+/**
+ * As {@link readCurrentData}, for a write that stores the result again (enrich, restore). A
+ * version written under a newer revision than this process knows (a rolling deploy) is refused:
+ * parsing it with the older schema would drop the fields it does not know, and storing that
+ * would lose them.
+ */
+export async function readCurrentDataForWrite(engine: Engine, id: string, state: Pick<StoredSystem, 'revision' | 'ov'>): Promise<Record<string, unknown>> {
+  const current = engine.ctx.settings.revision;
+  const stored = revisionOf(state);
+  if (current !== undefined && engine.ctx.settings.upgrade && stored > current) {
+    throw new UpcastError({
+      collection: engine.ctx.collection,
+      id,
+      ov: state.ov,
+      revision: stored,
+      targetRevision: current,
+      issues: [{ path: [], message: `written under a newer declaration than this process runs (revision ${current}): deploy the new declaration before writing to it` }],
+    });
+  }
+  return readCurrentData(engine, id, state);
 }
 
 /** The revision a version shows in `_system` and history: absent for a collection without a declaration. */

@@ -11,7 +11,7 @@ import { writeVersion } from './write-version.js';
 import type { WrittenVersion } from './write-version.js';
 import { definedNotes } from './create.js';
 import { pickSystem } from './stored-state.js';
-import { needsUpgrade, readCurrentData } from './current-data.js';
+import { needsUpgrade, readCurrentDataForWrite } from './current-data.js';
 import { checkData } from './input-validation.js';
 import type { HeadDoc } from './store/head-store.js';
 import type { VersionRow } from './store/version-index.js';
@@ -64,7 +64,7 @@ export async function restoreObject(
  * brought to the current one and validated, so the restored version is valid today.
  */
 export async function restoreOnto(engine: Engine, head: HeadDoc, row: VersionRow, notes: { actor?: string; reason?: string }): Promise<WrittenVersion> {
-  const current = await readCurrentData(engine, head._id, row);
+  const current = await readCurrentDataForWrite(engine, head._id, row);
   // Upcast data passes every check a write makes (required indexed props, sizes) before it is stored again.
   const data = needsUpgrade(engine, row) ? checkData(current, engine.ctx.settings) : current;
   return writeVersion(engine, {

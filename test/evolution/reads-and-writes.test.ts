@@ -162,6 +162,27 @@ describe('writes on old data produce versions valid today', () => {
     expect(restored).toMatchObject({ fullName: 'Bob 0', age: 42, city: 'Leeds' });
   });
 
+  it('a process on an older revision refuses to enrich or restore a version of a newer one (it would drop its new fields)', async () => {
+    const older = opsAt(7);
+    const id = idAt(8, 1);
+    // A read parses it with revision 7's schema, which knows no `score`.
+    expect(await older.getLatest(id)).toMatchObject({ fullName: 'Hal 1', age: 98 });
+    expect(await older.getLatest(id)).not.toHaveProperty('score');
+    const error = await older.enrich(id, { city: 'Porto' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpcastError);
+    expect(error).toMatchObject({ revision: 8, targetRevision: 7 });
+    await expect(older.restoreObject(id, { ov: 0 })).rejects.toBeInstanceOf(UpcastError);
+    expect((await current.history(id)).length).toBe(1);
+  });
+
+  it('entity upserts record the revision of the entity collection', async () => {
+    const teams = opsAt(CURRENT, 'teams');
+    const mapping = { property: 'lead', collection: 'people', keyProperty: 'fullName' };
+    await teams.insertWithEntities({ name: 'blue', lead: recordAt[8](20) }, [mapping]);
+    const [lead] = (await current.listByMeta({ filter: { fullName: 'Hal 20' } })).items;
+    expect(lead?._system.revision).toBe(CURRENT);
+  });
+
   it('restore of a version that cannot be brought forward is refused and writes nothing', async () => {
     const ops = opsAt(4);
     const { id } = await ops.create({ fullName: 'Jo', age: 'old', status: 'active', country: 'NL' });
