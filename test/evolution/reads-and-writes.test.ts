@@ -79,6 +79,9 @@ describe('revisions are recorded', () => {
     expect(read?._system.revision).toBe(1);
     assertCurrent(read);
     expect(read).toMatchObject({ fullName: 'Ann 7', age: 31 });
+    await current.delete(id);
+    expect((await current.history(id)).map((v) => v.revision)).toEqual([1, 1]);
+    assertCurrent(await current.getVersion(id, 1));
   });
 
   it('records nothing for a collection without a declaration', async () => {
