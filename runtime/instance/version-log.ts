@@ -75,8 +75,8 @@ export async function readVersionLog(ctx: EngineContext, id: string, query: Vers
       ...(r.actor !== undefined && { actor: r.actor }),
       ...(r.reason !== undefined && { reason: r.reason }),
       ...(r.opId !== undefined && { opId: r.opId }),
-      // As `history` shows it: versions of a declared collection from before revisions were recorded are revision 1.
-      ...((r.revision !== undefined || ctx.settings.revision !== undefined) && { revision: r.revision ?? 1 }),
+      // As recorded: unlike `history`, the log does not count versions from before revisions were recorded as revision 1.
+      ...(r.revision !== undefined && { revision: r.revision }),
     }));
   const last = page[page.length - 1];
   return found.length > limit && last ? { items, nextBeforeOv: last.ov } : { items };
