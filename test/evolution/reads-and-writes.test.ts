@@ -7,7 +7,8 @@
  * valid today. Real FerretDB and a local folder.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CollectionRepository, UpcastError, atRevision, initChronos, type Chronos, type ChronosConfig, type CollectionOps } from '../../runtime/index.js';
+import { z } from 'zod';
+import { CollectionRepository, UpcastError, atRevision, defineCollection, initChronos, type Chronos, type ChronosConfig, type CollectionOps } from '../../runtime/index.js';
 import { testConfig } from '../support/chronos-config.js';
 import { peopleAt, recordAt, schemaV8 } from './people-revisions.js';
 
@@ -192,5 +193,28 @@ describe('writes on old data produce versions valid today', () => {
     await ops.update(id, { fullName: 'Jo', age: '12', status: 'active', country: 'NL' });
     await expect(current.restoreObject(id, { ov: 0 })).rejects.toBeInstanceOf(UpcastError);
     expect((await current.history(id)).length).toBe(2);
+  });
+});
+
+describe('tiered fetches merge records of every revision in the current declaration', () => {
+  it('getKnowledge with merge: a generic record of revision 1 and a domain record of revision 2', async () => {
+    const placement = { databaseType: 'knowledge', tiers: ['generic', 'domain'] } as const;
+    const v1 = defineCollection({ name: 'facts', schema: z.object({ key: z.string(), size: z.string() }), indexedProps: ['key'], placement });
+    const v2 = defineCollection({
+      name: 'facts',
+      schema: z.object({ key: z.string(), size: z.number(), unit: z.string().default('cm') }),
+      indexedProps: ['key'],
+      placement,
+      upcasters: { 2: (v: { key: string; size: string }) => ({ ...v, size: Number(v.size) }) },
+    });
+    const first = initChronos({ ...base, collections: [atRevision(v1, 1)] });
+    const second = initChronos({ ...base, collections: [atRevision(v2, 2)] });
+    instances.push(first, second);
+    await first.with({ databaseType: 'knowledge', tier: 'generic', collection: 'facts' }).create({ key: 'k', size: '12' });
+    await second.with({ databaseType: 'knowledge', tier: 'domain', domain: 'retail', collection: 'facts' }).create({ key: 'k', size: 14, unit: 'mm' });
+    const merged = await second.getKnowledge('facts', { key: 'k' }, { domain: 'retail', merge: true });
+    expect(merged.data).toEqual({ key: 'k', size: 14, unit: 'mm' });
+    const generic = await second.getKnowledge('facts', { key: 'k' });
+    expect(generic.data).toEqual({ key: 'k', size: 12, unit: 'cm' });
   });
 });
