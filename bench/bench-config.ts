@@ -13,7 +13,7 @@ export interface BenchServers {
 export type BenchBackend = 's3' | 'local';
 
 /** The scenarios of a run, in the order it takes them (see scenarios.ts). */
-export const BENCH_SCENARIOS = ['floor', 'history', 'create-many', 'concurrency', 'collection-size', 'shadow', 'shapes', 'reconcile'] as const;
+export const BENCH_SCENARIOS = ['floor', 'history', 'create-many', 'concurrency', 'collection-size', 'shadow', 'evolution', 'shapes', 'reconcile'] as const;
 
 /** One scenario of {@link BENCH_SCENARIOS}. */
 export type BenchScenario = (typeof BENCH_SCENARIOS)[number];

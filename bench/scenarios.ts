@@ -3,6 +3,7 @@
  * its lines of the summary table. `--only` (bench-config.ts) picks which run; `history` also
  * times updates at the history length it built.
  */
+import path from 'node:path';
 import type { BenchBackend, BenchOptions, BenchScenario } from './bench-config.js';
 import type { BenchFixture } from './bench-fixture.js';
 import { runOperationSuite } from './operation-suite.js';
@@ -26,6 +27,7 @@ import { runShadowSuite } from './shadow-suite.js';
 import type { ShadowRow } from './shadow-suite.js';
 import { runReconcileSuite } from './reconcile-suite.js';
 import type { ReconcileRow } from './reconcile-suite.js';
+import { runEvolutionReadSuite, runLockGenerateSuite } from './evolution-suite.js';
 import { FLOOR_TARGETS, ms, perSecond } from './summary.js';
 import type { SummaryRow } from './summary.js';
 
@@ -282,6 +284,44 @@ async function shadowScenario({ fx, options, first }: ScenarioRun): Promise<Summ
   return [];
 }
 
+async function evolutionScenario({ fx, options, first, log }: ScenarioRun): Promise<SummaryRow[]> {
+  const reads = await runEvolutionReadSuite(fx, await fx.storage(first), options.ops);
+  console.log(`\n## Reading a version written 2 declaration revisions ago vs a current one (${first}; interleaved call by call, ${options.ops} timed each)\n`);
+  const pairs = [
+    ['getLatest', reads.getLatestOld, reads.getLatestCurrent],
+    ['getVersion', reads.getVersionOld, reads.getVersionCurrent],
+  ] as const;
+  printTable(
+    ['read', 'old version: median ms', 'p99 ms', 'current version: median ms', 'p99 ms', 'ratio (median)'],
+    pairs.map(([op, o, c]) => [op, fmt(o.medianMs), fmt(o.p99Ms), fmt(c.medianMs), fmt(c.p99Ms), `${fmt(o.medianMs / c.medianMs)}x`]),
+  );
+  log('generate with a lock file…');
+  const lock = await runLockGenerateSuite(path.resolve(import.meta.dirname, '..'));
+  console.log(`\n## generate (plan + emit, in process, no writes) of ${lock.collections} collections with a 3-revision history vs none (median of ${lock.withLock.count})\n`);
+  printTable(
+    ['lock file', 'median ms', 'ratio'],
+    [
+      [`${lock.collections} collections x 3 revisions`, fmt(lock.withLock.medianMs, 0), `${fmt(lock.withLock.medianMs / lock.withoutLock.medianMs)}x`],
+      ['none', fmt(lock.withoutLock.medianMs, 0), '1.00x'],
+    ],
+  );
+  return [
+    ...pairs.map(([op, o, c]): SummaryRow => ({
+      operation: `${op} of a version 2 declaration revisions old vs a current one`,
+      engine: ms(o.medianMs),
+      baseline: ms(c.medianMs),
+      ratio: o.medianMs / c.medianMs,
+      target: { at: '<=', ratio: 1.1 },
+    })),
+    {
+      operation: `generate ${lock.collections} collections with a lock file of 3 revisions each vs without`,
+      engine: ms(lock.withLock.medianMs),
+      baseline: ms(lock.withoutLock.medianMs),
+      ratio: lock.withLock.medianMs / lock.withoutLock.medianMs,
+    },
+  ];
+}
+
 async function shapesScenario({ fx, first, kind }: ScenarioRun): Promise<SummaryRow[]> {
   const shapes = await captureQueryShapes(fx, await fx.storage(first));
   console.log('\n## Which declared index serves each query the engine sends\n');
@@ -337,6 +377,7 @@ export const SCENARIOS: ReadonlyArray<{ name: BenchScenario; run: (run: Scenario
   { name: 'concurrency', run: concurrencyScenario },
   { name: 'collection-size', run: collectionSizeScenario },
   { name: 'shadow', run: shadowScenario },
+  { name: 'evolution', run: evolutionScenario },
   { name: 'shapes', run: shapesScenario },
   { name: 'reconcile', run: reconcileScenario },
 ];

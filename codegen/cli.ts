@@ -13,16 +13,20 @@ import { requireCliPackages } from './cli-packages.js';
 const GENERATE_USAGE = `Usage: chronos generate [--schemas DIR] [--out DIR] [--runtime-import MODULE] [--check] [--watch]
 
 Reads every collection declaration (defineCollection) exported by the modules under --schemas
-(default: schemas) and writes typed repositories, index definitions and the \`collections\` list
-to --out (default: generated).
+(default: schemas) and writes typed repositories, index definitions, each collection's revision
+types and the \`collections\` list to --out (default: generated). Records each declaration's
+revisions in chronos.lock.json beside the declarations (commit it); a breaking change without
+an upcaster is refused, naming the field, its old and new type and the fix.
   --runtime-import MODULE  module the generated code imports the runtime from (default: chronos-db)
-  --check                  write nothing; exit 1 naming the files that are stale
+  --check                  write nothing; exit 1 naming the files (or lock file) that are stale
   --watch                  regenerate whenever a declaration changes
 Needs ts-morph and tsx: npm install -D ts-morph tsx typescript`;
 
 const MIGRATE_USAGE = `Usage: chronos migrate [--config FILE] [--schemas DIR] [--dry-run] [--drop-extra] [--json]
 
-Diffs the declared indexes against every database the config routes to and applies the plan.
+Diffs the declared indexes against every database the config routes to and applies the plan:
+new indexes first, then the backfill of head meta where a declaration changed (resumable), then
+the drops.
   --config FILE   a module whose default export (or \`config\` export) is the initChronos
                   configuration (default: chronos.config.ts); it may export \`schemas\`, the
                   declarations folder relative to it, or give the declarations in \`collections\`

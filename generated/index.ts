@@ -2,8 +2,12 @@
 // change the collection declarations and run the command again.
 
 export * from './audit-events.js';
+export * from './audit-events.revisions.js';
 export * from './customers.js';
+export * from './customers.revisions.js';
 export * from './orders.js';
+export * from './orders.revisions.js';
 export * from './products.js';
+export * from './products.revisions.js';
 export * from './index-definitions.js';
 export * from './repositories.js';

@@ -21,7 +21,8 @@ export type ChronosErrorCode =
   | 'STORAGE_FAILED'
   | 'DATABASE_FAILED'
   | 'OUTCOME_UNKNOWN'
-  | 'COUNTERS_PENDING';
+  | 'COUNTERS_PENDING'
+  | 'UPCAST_FAILED';
 
 /**
  * Base class of every error Chronos raises on purpose.
@@ -193,6 +194,39 @@ export class WriteOutcomeUnknownError extends ChronosError {
     this.id = details.id;
     this.ov = details.ov;
     this.opId = details.opId;
+  }
+}
+
+/**
+ * A stored version could not be brought to the collection's current declaration: an upcaster
+ * threw, or its result (or the stored data, when no upcaster applies) does not match the current
+ * schema. Nothing is returned in its place; `getLatest(id, { raw: true })` / `getVersion(id, ov,
+ * { raw: true })` still give the payload as stored.
+ */
+export class UpcastError extends ChronosError {
+  /** The class name, kept explicitly: bundlers may rename classes (`_UpcastError`). */
+  override readonly name: string = 'UpcastError';
+  readonly collection: string;
+  readonly id: string;
+  readonly ov: number;
+  /** The declaration revision the version was written under. */
+  readonly revision: number;
+  /** The revision it was being brought to. */
+  readonly targetRevision: number;
+  /** The schema's issues (paths inside the record), or the upcaster's failure at the root. */
+  readonly issues: readonly ErrorIssue[];
+
+  constructor(details: { collection: string; id: string; ov: number; revision: number; targetRevision: number; issues: readonly ErrorIssue[]; cause?: unknown }) {
+    const headline =
+      `${details.collection}/${details.id} v${details.ov} was written under revision ${details.revision} of its declaration ` +
+      `and cannot be brought to revision ${details.targetRevision}: fix the upcasters of ${details.collection}, or read it with { raw: true }`;
+    super(describeIssues(headline, details.issues), 'UPCAST_FAILED', { cause: details.cause });
+    this.collection = details.collection;
+    this.id = details.id;
+    this.ov = details.ov;
+    this.revision = details.revision;
+    this.targetRevision = details.targetRevision;
+    this.issues = details.issues;
   }
 }
 

@@ -14,7 +14,8 @@ export { initChronos, type Chronos, type IdentitiesContext, type TieredOptions, 
 export type { ChronosConfig, ParsedChronosConfig, CollectionMapConfig } from './config/schema.js';
 export type { CollectionsInput, DeclaredCollection } from './config/declared-collections.js';
 export type { RouteContext, DatabaseType, Tier, ContextTier } from './router/resolve-route.js';
-export type { ChronosAdmin, InstanceReconcileReport, InstanceRetentionReport } from './instance/admin.js';
+export type { ChronosAdmin, InstanceReconcileReport, InstanceRetentionReport, MetaBackfillResult } from './instance/admin.js';
+export type { MetaBackfillPlan, MetaBackfillReport, BackfillScope } from './ops/backfill-meta.js';
 export type { HardDeleteReport, HardDeleteOptions } from './ops/erase-record.js';
 export type { VersionedCollection } from './instance/versioned-collections.js';
 export type { VersionLogEntry, VersionLogPage, VersionLogQuery, VersionKind } from './instance/version-log.js';

@@ -78,10 +78,14 @@ function groupObject(location: Location, collections: readonly string[]): string
   return `{\n${getters.join('\n')}\n}`;
 }
 
-/** Fills `file` with the repository groups, the `Repositories` type and `createRepositories`. */
-export function emitFactory(file: StatementCollector, declarations: readonly LoadedDeclaration[], runtimeImport: string, outDir: string): void {
+/**
+ * Fills `file` with the repository groups, the `Repositories` type and `createRepositories`.
+ * `revisions` (collection → current revision in the lock file) stamps each declaration of
+ * `collections`, so the engine tags every version with it.
+ */
+export function emitFactory(file: StatementCollector, declarations: readonly LoadedDeclaration[], runtimeImport: string, outDir: string, revisions: ReadonlyMap<string, number> = new Map()): void {
   const groups = groupLocations(declarations);
-  file.addImportDeclaration({ moduleSpecifier: runtimeImport, namedImports: ['requireDeclarations'] });
+  file.addImportDeclaration({ moduleSpecifier: runtimeImport, namedImports: ['atRevision', 'requireDeclarations'] });
   file.addImportDeclaration({ moduleSpecifier: runtimeImport, isTypeOnly: true, namedImports: ['ChronosLike'] });
   for (const { definition } of declarations) {
     file.addImportDeclaration({ moduleSpecifier: namesOf(definition.name).module, namedImports: [namesOf(definition.name).repository] });
@@ -95,8 +99,16 @@ export function emitFactory(file: StatementCollector, declarations: readonly Loa
   file.addVariableStatement({
     isExported: true,
     declarationKind: VariableDeclarationKind.Const,
-    docs: ['Every collection declaration, for `initChronos({ ...config, collections })`: the engine derives each collection\'s indexed props, base64 props, counter rules and write validation from them.'],
-    declarations: [{ name: 'collections', initializer: `[${declarations.map((d) => namesOf(d.definition.name).declaration).join(', ')}] as const` }],
+    docs: [
+      'Every collection declaration, for `initChronos({ ...config, collections })`: the engine derives each collection\'s indexed props, base64 props, counter rules and write validation from them,\n' +
+        'and tags every version with the declaration revision recorded in the lock file.',
+    ],
+    declarations: [
+      {
+        name: 'collections',
+        initializer: `[${declarations.map((d) => `atRevision(${namesOf(d.definition.name).declaration}, ${revisions.get(d.definition.name) ?? 1})`).join(', ')}] as const`,
+      },
+    ],
   });
   for (const { location, collections } of groups.values()) {
     file.addInterface({

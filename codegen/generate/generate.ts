@@ -13,6 +13,10 @@ import { emitIndexDefinitions } from './emit-indexes.js';
 import { generatedHeader } from './header.js';
 import { reindent } from './layout.js';
 import { namesOf } from './naming.js';
+import { emitRevisions } from '../evolution/emit-revisions.js';
+import { emptyLock, lockPath, readLock, renderLock, type LockFile } from '../evolution/lock-file.js';
+import { currentRevisions, planRevisions, type RevisionPlan } from '../evolution/plan-revisions.js';
+import { revisionNamesOf } from '../evolution/revision-names.js';
 
 /** Where to read, where to write, and how the generated code imports the runtime. */
 export interface GenerateOptions {
@@ -48,8 +52,13 @@ function refuseNameCollisions(declarations: readonly LoadedDeclaration[]): void 
   }
 }
 
-/** Generates every output file from already loaded declarations: file name (relative to outDir) → content. */
-export function generateFromDeclarations(declarations: readonly LoadedDeclaration[], options: GenerateOptions): Map<string, string> {
+/**
+ * Generates every output file from already loaded declarations: file name (relative to outDir) →
+ * content. `lock` is the declaration history with their current revisions recorded (see
+ * {@link generateWithLock}); without it every collection is at its first revision.
+ */
+export function generateFromDeclarations(declarations: readonly LoadedDeclaration[], options: GenerateOptions, lock?: LockFile): Map<string, string> {
+  const history = lock ?? planRevisions(emptyLock(), declarations.map((d) => d.definition)).lock;
   const project = new Project({
     useInMemoryFileSystem: true,
     manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single },
@@ -67,18 +76,51 @@ export function generateFromDeclarations(declarations: readonly LoadedDeclaratio
     const name = namesOf(declaration.definition.name).file;
     if (RESERVED_FILES.has(name)) throw new Error(`collection "${declaration.definition.name}" would overwrite generated ${name}: rename it`);
     add(name, (file) => emitCollection(file, declaration, { outDir, runtimeImport: options.runtimeImport }));
+    const revisions = history.collections[declaration.definition.name]?.revisions ?? [];
+    add(revisionNamesOf(declaration.definition.name).file, (file) => emitRevisions(file, declaration.definition.name, revisions));
   }
   add('index-definitions.ts', (file) => emitIndexDefinitions(file, declarations, options.runtimeImport));
-  add('repositories.ts', (file) => emitFactory(file, declarations, options.runtimeImport, outDir));
+  add('repositories.ts', (file) => emitFactory(file, declarations, options.runtimeImport, outDir, currentRevisions(history)));
   add('index.ts', (file) => {
-    for (const { definition } of declarations) file.addExportDeclaration({ moduleSpecifier: namesOf(definition.name).module });
+    for (const { definition } of declarations) {
+      file.addExportDeclaration({ moduleSpecifier: namesOf(definition.name).module });
+      file.addExportDeclaration({ moduleSpecifier: revisionNamesOf(definition.name).module });
+    }
     file.addExportDeclaration({ moduleSpecifier: './index-definitions.js' });
     file.addExportDeclaration({ moduleSpecifier: './repositories.js' });
   });
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** Loads the declarations under `options.schemasDir` and generates every output file. */
+/** A declaration change generate refuses to record (see `evolution/plan-revisions.ts`); its message lists every refusal. */
+export class RevisionRefusedError extends Error {
+  constructor(readonly plan: RevisionPlan) {
+    super(plan.refusals.map((r) => r.message).join('\n'));
+    this.name = 'RevisionRefusedError';
+  }
+}
+
+/** What one generate run produces: the output files and the lock file with every accepted change recorded. */
+export interface GenerateResult {
+  files: Map<string, string>;
+  lock: { file: string; text: string };
+  plan: RevisionPlan;
+}
+
+/**
+ * Loads the declarations under `options.schemasDir`, compares them with the lock file there
+ * (`chronos.lock.json`) and generates every output file. Throws a {@link RevisionRefusedError}
+ * when a declaration changed in a breaking way without an upcaster.
+ */
+export async function generateWithLock(options: GenerateOptions): Promise<GenerateResult> {
+  const declarations = await loadDeclarations(options.schemasDir, options.outDir);
+  const plan = planRevisions(await readLock(options.schemasDir), declarations.map((d) => d.definition));
+  if (plan.refusals.length > 0) throw new RevisionRefusedError(plan);
+  const files = generateFromDeclarations(declarations, options, plan.lock);
+  return { files, lock: { file: lockPath(options.schemasDir), text: renderLock(plan.lock) }, plan };
+}
+
+/** Loads the declarations under `options.schemasDir` and generates every output file (see {@link generateWithLock}). */
 export async function generate(options: GenerateOptions): Promise<Map<string, string>> {
-  return generateFromDeclarations(await loadDeclarations(options.schemasDir, options.outDir), options);
+  return (await generateWithLock(options)).files;
 }

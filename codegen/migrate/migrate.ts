@@ -13,6 +13,13 @@ import type { AnyCollectionDefinition } from '../../runtime/schema/define-collec
 import { planIndexes, type LiveIndex, type PlannedIndex } from './index-diff.js';
 import { acquireMigrateLock, extendMigrateLock, releaseMigrateLock } from './migrate-lock.js';
 import type { DatabaseTarget } from './targets.js';
+import type { MetaBackfillResult } from '../../runtime/instance/admin.js';
+
+/**
+ * The meta backfill of one database (`chronos.admin.backfillMeta` limited to it), run after
+ * the new indexes exist and before the old ones are dropped.
+ */
+export type BackfillRunner = (dbName: string, dryRun: boolean, onProgress?: (message: string) => void) => Promise<MetaBackfillResult[]>;
 
 /** What to migrate and how. */
 export interface MigrateOptions {
@@ -28,6 +35,8 @@ export interface MigrateOptions {
   lockTtlMs?: number;
   /** Called as work progresses, for long runs. */
   onProgress?: (message: string) => void;
+  /** Plans (dry run) or runs the meta backfill of each database; none when absent. */
+  backfill?: BackfillRunner;
 }
 
 /** What happened to one index. */
@@ -49,6 +58,8 @@ export interface DatabaseResult {
   lock: 'acquired' | 'busy' | 'dry-run' | 'failed';
   error?: string;
   indexes: IndexResult[];
+  /** The meta backfills this database needed (planned on a dry run, run otherwise). */
+  backfills?: MetaBackfillResult[];
 }
 
 /** The outcome of a run: `ok` is false when any index failed or a database was locked or unreachable. */
@@ -152,7 +163,15 @@ async function migrateDatabase(db: Db, group: DatabaseGroup, options: MigrateOpt
   }
   try {
     const plan = planIndexes(declared, await liveIndexes(db, declared), options.dropExtra === true);
-    for (const step of plan) {
+    // New indexes first, then the backfill that fills them, then the drops: a filter on an old
+    // indexed prop keeps its index until the heads carry the new one.
+    const ordered = [...plan.filter((step) => step.action !== 'drop'), ...plan.filter((step) => step.action === 'drop')];
+    let backfilled = false;
+    for (const step of ordered) {
+      if (step.action === 'drop' && !backfilled) {
+        backfilled = true;
+        await backfillDatabase(db, group, options, owner, ttl, result);
+      }
       if (options.dryRun) {
         result.indexes.push({ ...step, status: step.action === 'keep' ? 'unchanged' : step.action === 'foreign' ? 'reported' : 'planned' });
         continue;
@@ -169,10 +188,21 @@ async function migrateDatabase(db: Db, group: DatabaseGroup, options: MigrateOpt
         options.onProgress?.(`  FAILED ${step.collection}.${step.name}: ${errorText(error)}`);
       }
     }
+    if (!backfilled) await backfillDatabase(db, group, options, owner, ttl, result);
   } finally {
     if (!options.dryRun) await releaseMigrateLock(db, owner);
   }
   return result;
+}
+
+async function backfillDatabase(db: Db, group: DatabaseGroup, options: MigrateOptions, owner: string, ttl: number, result: DatabaseResult): Promise<void> {
+  if (!options.backfill) return;
+  try {
+    result.backfills = await options.backfill(group.dbName, options.dryRun === true, options.onProgress);
+  } catch (error) {
+    result.error = `meta backfill: ${errorText(error)}`;
+  }
+  if (!options.dryRun) await extendMigrateLock(db, owner, ttl);
 }
 
 /**
@@ -201,6 +231,6 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   } finally {
     await Promise.all([...clients.values()].map((c) => c.close()));
   }
-  const ok = databases.every((d) => !d.error && d.indexes.every((i) => i.status !== 'failed'));
+  const ok = databases.every((d) => !d.error && d.indexes.every((i) => i.status !== 'failed') && (d.backfills ?? []).every((b) => (b.report?.failed.length ?? 0) === 0));
   return { ok, dryRun: options.dryRun === true, databases };
 }

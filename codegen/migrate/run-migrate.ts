@@ -10,8 +10,12 @@ import { withUsageErrors } from '../cli-args.js';
 import { declarationsOf, parseConfig } from '../../runtime/config/parse-config.js';
 import { loadConfigModule } from '../load/load-config.js';
 import { loadDeclarations } from '../load/load-declarations.js';
-import { migrate, type IndexResult, type MigrateResult } from './migrate.js';
+import { migrate, type BackfillRunner, type IndexResult, type MigrateResult } from './migrate.js';
 import { listDatabaseTargets } from './targets.js';
+import { initChronos } from '../../runtime/chronos.js';
+import { atRevision, type AnyCollectionDefinition } from '../../runtime/schema/define-collection.js';
+import { readLock } from '../evolution/lock-file.js';
+import { currentRevisions } from '../evolution/plan-revisions.js';
 
 type Log = (line: string) => void;
 
@@ -39,9 +43,26 @@ export function formatResult(result: MigrateResult): string[] {
       lines.push(`    ${SYMBOL[index.action]} ${index.name} ${keyText(index.key)} ${index.status}${suffix}`);
     }
   }
+  for (const db of result.databases) {
+    for (const { plan, report } of db.backfills ?? []) {
+      const done = report
+        ? `: ${report.examined} examined, ${report.updated} updated${report.movedOn ? `, ${report.movedOn} moved on meanwhile` : ''}${report.failed.length ? `, ${report.failed.length} FAILED (first: ${report.failed[0]?.message.split('\n')[0]})` : ''}`
+        : ' planned';
+      lines.push(`  backfill ${db.dbName}.${plan.collection}_head meta: ${plan.heads} heads (${plan.reason}${plan.resumeAfter ? `, after ${plan.resumeAfter}` : ''})${done}`);
+    }
+  }
   const summary = [...totals.entries()].sort().map(([status, n]) => `${n} ${status}`).join(', ');
   lines.push(`${result.ok ? 'ok' : 'FAILED'}: ${result.databases.length} database(s); ${summary || 'no indexes'}`);
   return lines;
+}
+
+/** The declarations of a folder at the revisions its lock file records (what the generated `collections` carry). */
+export async function atLockedRevisions(schemasDir: string): Promise<AnyCollectionDefinition[]> {
+  const revisions = currentRevisions(await readLock(schemasDir));
+  return (await loadDeclarations(schemasDir)).map(({ definition }) => {
+    const revision = revisions.get(definition.name);
+    return revision === undefined ? definition : atRevision(definition, revision);
+  });
 }
 
 /** Parses the arguments, runs the migration and prints it; resolves to the exit code. */
@@ -62,14 +83,22 @@ export async function runMigrateCommand(args: string[], log: Log, error: Log): P
   const parsed = parseConfig(config);
   // The declarations: the folder when one is named, else the config's `collections`, else ./schemas.
   const declared = schemasDir === undefined && parsed.collections !== undefined ? [...declarationsOf(parsed).values()] : undefined;
-  const collections = declared ?? (await loadDeclarations(schemasDir ?? 'schemas')).map((d) => d.definition);
-  const result = await migrate({
-    targets: listDatabaseTargets(parsed),
-    collections,
-    dryRun: values['dry-run'],
-    dropExtra: values['drop-extra'],
-    onProgress: error,
-  });
+  const collections = declared ?? (await atLockedRevisions(schemasDir ?? 'schemas'));
+  const chronos = initChronos({ ...config, collections });
+  const backfill: BackfillRunner = (dbName, dryRun, onProgress) => chronos.admin.backfillMeta({ dbName, dryRun, ...(onProgress && { onProgress }) });
+  let result: MigrateResult;
+  try {
+    result = await migrate({
+      targets: listDatabaseTargets(parsed),
+      collections,
+      dryRun: values['dry-run'],
+      dropExtra: values['drop-extra'],
+      onProgress: error,
+      backfill,
+    });
+  } finally {
+    await chronos.admin.shutdown();
+  }
   if (values.json) log(JSON.stringify(result, null, 2));
   else for (const line of formatResult(result)) log(line);
   return result.ok ? 0 : 1;

@@ -17,6 +17,13 @@ import { RouteError } from '../errors.js';
 import { engineContextFor } from './collection-handle.js';
 import { reconcileCounters, type CounterReconcileReport } from './counter-reconcile.js';
 import { ERASURES_COLLECTION, hardDeleteRecord, type HardDeleteOptions, type HardDeleteReport } from '../ops/erase-record.js';
+import { planMetaBackfill, runMetaBackfill, type MetaBackfillPlan, type MetaBackfillReport } from '../ops/backfill-meta.js';
+
+/** One collection's meta backfill: what it needs, and (unless a dry run) what it did. */
+export interface MetaBackfillResult {
+  plan: MetaBackfillPlan;
+  report?: MetaBackfillReport;
+}
 
 /** What {@link ChronosAdmin.reconcile} repaired, per collection. */
 export interface InstanceReconcileReport {
@@ -86,6 +93,14 @@ export interface ChronosAdmin {
    * ```
    */
   versionLog(ctx: RouteContext, id: string, query?: VersionLogQuery): Promise<VersionLogPage>;
+  /**
+   * Recomputes the indexed props in the heads of every declared collection whose declaration
+   * changed since its last backfill (indexed props, or records of older revisions), from each
+   * record's latest version brought to the current declaration; with `dryRun`, only says which
+   * and how many heads. Resumable and idempotent (see `backfill-meta.ts`); `chronos migrate`
+   * runs it between creating new indexes and dropping old ones. `dbName` limits it to one database.
+   */
+  backfillMeta(options?: { dryRun?: boolean; dbName?: string; batchSize?: number; onProgress?: (message: string) => void }): Promise<MetaBackfillResult[]>;
   /** How many Mongo clients and object-store clients this instance has opened (they are shared per URI / connection). */
   connectionStats(): { mongoClients: number; objectStores: number };
   /** Stops the fallback workers, flushes counters and closes every connection. The instance is unusable afterwards. */
@@ -145,6 +160,22 @@ export function createChronosAdmin(inputs: {
       if (route.databaseType === 'identities') throw new RouteError('versionLog reads versioned records; identities databases keep no history');
       const db = pool.db(route.mongo.uri, route.mongo.dbName);
       return readVersionLog(engineContextFor({ config, pool, route, db, observers: [] }), id, query);
+    },
+    async backfillMeta(options = {}) {
+      const results: MetaBackfillResult[] = [];
+      await forEachVersionedCollection(config, pool, async (ctx) => {
+        if (options.dbName !== undefined && ctx.routeInfo.dbName !== options.dbName) return;
+        const plan = await planMetaBackfill(ctx);
+        if (!plan) return;
+        if (options.dryRun) {
+          results.push({ plan });
+          return;
+        }
+        options.onProgress?.(`  backfill ${plan.dbName}.${plan.collection}: ${plan.heads} heads (${plan.reason})`);
+        const { batchSize, onProgress } = options;
+        results.push({ plan, report: await runMetaBackfill(ctx, plan, { ...(batchSize !== undefined && { batchSize }), ...(onProgress && { onProgress }) }) });
+      });
+      return results;
     },
     connectionStats: () => pool.stats(),
     async shutdown() {

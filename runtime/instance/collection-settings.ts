@@ -10,30 +10,34 @@ import { devShadowSettings } from '../ops/dev-shadow.js';
 import { declarationsOf } from '../config/parse-config.js';
 import { schemaValidator } from '../schema/validate-input.js';
 import type { AnyCollectionDefinition } from '../schema/define-collection.js';
+import { currentRevision, upgraderOf } from '../schema/upcasters.js';
 
-const validators = new WeakMap<AnyCollectionDefinition, NonNullable<CollectionSettings['validate']>>();
+type DeclaredHooks = Required<Pick<CollectionSettings, 'validate' | 'revision' | 'upgrade'>>;
 
-/** The engine's validation hook of a declared collection, made once per declaration. */
-function validatorOf(declaration: AnyCollectionDefinition): NonNullable<CollectionSettings['validate']> {
-  let validate = validators.get(declaration);
-  if (!validate) {
-    validate = schemaValidator(declaration);
-    validators.set(declaration, validate);
+const hooks = new WeakMap<AnyCollectionDefinition, DeclaredHooks>();
+
+/** The engine's hooks of a declared collection (validation, revision, upgrade of older data), made once per declaration. */
+function hooksOf(declaration: AnyCollectionDefinition): DeclaredHooks {
+  let made = hooks.get(declaration);
+  if (!made) {
+    made = { validate: schemaValidator(declaration), revision: currentRevision(declaration), upgrade: upgraderOf(declaration) };
+    hooks.set(declaration, made);
   }
-  return validate;
+  return made;
 }
 
 /**
  * The engine settings of `collection`. A collection without a `collectionMaps` entry has no
  * indexed props: it is still fully versioned, and `listByMeta` filters on `_system` fields only.
  * A collection declared in the config's `collections` is also validated with its zod schema on
- * every write (its `collectionMaps` entry was derived from the same declaration).
+ * every write (its `collectionMaps` entry was derived from the same declaration), every version
+ * written is tagged with the declaration's revision, and reads bring older versions to it.
  */
 export function collectionSettingsFor(config: ParsedChronosConfig, collection: string): CollectionSettings {
   const map = config.collectionMaps[collection];
   const declaration = declarationsOf(config).get(collection);
   return resolveCollectionSettings({
-    ...(declaration && { validate: validatorOf(declaration) }),
+    ...(declaration && hooksOf(declaration)),
     indexedProps: map?.indexedProps ?? [],
     base64Props: map?.base64Props ?? {},
     requiredIndexed: map?.validation?.requiredIndexed ?? [],

@@ -76,6 +76,8 @@ export async function readVersionLog(ctx: EngineContext, id: string, query: Vers
       ...(r.reason !== undefined && { reason: r.reason }),
       ...(r.opId !== undefined && { opId: r.opId }),
       ...(r.restoredFrom !== undefined && { restoredFrom: r.restoredFrom }),
+      // As recorded: unlike `history`, the log does not count versions from before revisions were recorded as revision 1.
+      ...(r.revision !== undefined && { revision: r.revision }),
     }));
   const last = page[page.length - 1];
   return found.length > limit && last ? { items, nextBeforeOv: last.ov } : { items };

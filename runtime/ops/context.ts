@@ -51,6 +51,17 @@ export interface CollectionSettings {
    * every write; returns the data to store or throws a ValidationError whose paths start with `path`.
    */
   validate?: (data: Record<string, unknown>, path: Array<string | number>) => Record<string, unknown>;
+  /**
+   * The revision of the collection's declaration (see `docs/evolution.md`): recorded on every
+   * version written. Absent for a collection without a declaration.
+   */
+  revision?: number;
+  /**
+   * Brings the stored data of a version written under an older revision to the current
+   * declaration (its upcasters in order, then its schema, defaults applied); throws an
+   * UpcastError when it cannot. Called only for versions whose revision is not `revision`.
+   */
+  upgrade?: (data: Record<string, unknown>, from: number, version: { id: string; ov: number }) => Record<string, unknown>;
 }
 
 /** Default document size limit: 8 MiB as stored. Large enough for documents with attachments, small enough to refuse runaway input before it reaches storage. */
@@ -69,6 +80,8 @@ export function resolveCollectionSettings(partial: Partial<CollectionSettings> =
     compression: partial.compression ?? NO_COMPRESSION,
     devShadow: partial.devShadow ?? null,
     ...(partial.validate && { validate: partial.validate }),
+    ...(partial.revision !== undefined && { revision: partial.revision }),
+    ...(partial.upgrade && { upgrade: partial.upgrade }),
   };
 }
 

@@ -129,6 +129,7 @@ function newRow(engine: Engine, doc: Record<string, unknown>, cv: number, notes:
     deletedAt: null,
     deleted: false,
     functionIds: [],
+    ...(engine.ctx.settings.revision !== undefined && { revision: engine.ctx.settings.revision }),
     at,
     state: 'pending',
     claim,

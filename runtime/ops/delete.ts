@@ -7,6 +7,7 @@ import type { DeleteResult, WriteOptions } from './types.js';
 import { checkId, checkNote, checkOpId, checkOv } from './input-validation.js';
 import { onHead } from './on-head.js';
 import { writeVersion } from './write-version.js';
+import { revisionOf } from './current-data.js';
 import { claimVersion } from './claim-version.js';
 import { holdLease } from './claim-lease.js';
 import { finishHardDelete, hardDeleteClaim } from './hard-delete-steps.js';
@@ -49,6 +50,8 @@ export async function logicalDelete(engine: Engine, head: HeadDoc, notes: { acto
     head,
     data,
     system: (at) => ({ ...pickSystem(head), deletedAt: at, deleted: true }),
+    // The payload is copied as it is, so it keeps the revision it was written under.
+    ...(engine.ctx.settings.revision !== undefined && { revision: revisionOf(head) }),
     ...notes,
   });
 }

@@ -13,6 +13,7 @@ import { onHead } from './on-head.js';
 import { writeVersion } from './write-version.js';
 import { definedNotes } from './create.js';
 import { pickSystem } from './stored-state.js';
+import { readCurrentDataForWrite } from './current-data.js';
 
 /** Objects merge, arrays union without duplicates (deep equality), scalars replace. */
 const merge = deepmergeCustom({
@@ -50,7 +51,8 @@ export async function enrichRecord(engine: Engine, id: string, patch: unknown, o
   const notes = { ...definedNotes({ actor: checkNote(options.actor, 'actor'), reason: checkNote(options.reason, 'reason') }), ...checkOpId(options.opId) };
   await engine.step('validated', 'enrich', id, -1);
   const written = await onHead(engine, 'enrich', id, options.expectedOv, 'refuse', async (head) => {
-    const current = await engine.payloads.readData(id, head.ov);
+    // Merged onto the latest version in today's declaration, so the result validates under it.
+    const current = await readCurrentDataForWrite(engine, id, head);
     const merged = checkData(mergePatches(current, clean), engine.ctx.settings);
     const system = pickSystem(head);
     const functionIds = functionId && !system.functionIds.includes(functionId) ? [...system.functionIds, functionId] : system.functionIds;

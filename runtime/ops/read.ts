@@ -14,12 +14,14 @@ import { isCommitted } from './store/version-index.js';
 import type { VersionRow } from './store/version-index.js';
 import type { HeadDoc } from './store/head-store.js';
 import { serverProfile } from '../mongo/server-profile.js';
+import { shownRevision, toCurrent } from './current-data.js';
 
 /** Checks read options; throws ValidationError naming the bad one. */
 export function checkReadOptions(options: ReadOptions | undefined): ReadOptions {
   if (options === undefined) return {};
   if (typeof options !== 'object' || options === null) throw ValidationError.at(['options'], 'expected an options object');
-  const { ttlSeconds, projection } = options;
+  const { ttlSeconds, projection, raw } = options;
+  if (raw !== undefined && typeof raw !== 'boolean') throw ValidationError.at(['options', 'raw'], 'expected true or false');
   if (ttlSeconds !== undefined && (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > 604_800)) {
     throw ValidationError.at(['options', 'ttlSeconds'], 'expected whole seconds between 1 and 604800 (7 days)');
   }
@@ -31,7 +33,8 @@ export function checkReadOptions(options: ReadOptions | undefined): ReadOptions 
 
 /**
  * A record as callers see it: application data at the top level, `_id`, and `_system`.
- * Reads the payload of `state.ov`; `projection` keeps only the named top-level props.
+ * Reads the payload of `state.ov`, brought to the current declaration unless `raw`
+ * (`current-data.ts`); `projection` keeps only the named top-level props.
  */
 export async function loadRecord(engine: Engine, id: string, state: StoredSystem, options: ReadOptions, shadowJson?: string): Promise<ChronosRecord> {
   const inline = {
@@ -41,11 +44,15 @@ export async function loadRecord(engine: Engine, id: string, state: StoredSystem
   let data = shadowJson !== undefined
     ? await engine.payloads.inlineBlobs(id, state.ov, JSON.parse(shadowJson) as StoredItem, inline)
     : await engine.payloads.readData(id, state.ov, inline);
+  if (!options.raw) data = toCurrent(engine, id, state, data);
   if (options.projection) {
     const keep = new Set(options.projection);
     data = Object.fromEntries(Object.entries(data).filter(([k]) => keep.has(k)));
   }
-  return { ...data, _id: id, _system: toSystemFields(state) };
+  const system = toSystemFields(state);
+  const revision = shownRevision(engine, state);
+  if (revision !== undefined) system.revision = revision;
+  return { ...data, _id: id, _system: system };
 }
 
 /**
@@ -114,7 +121,11 @@ export async function versionAsOf(engine: Engine, id: string, at: Date, head: He
 export async function history(engine: Engine, id: string): Promise<VersionInfo[]> {
   checkId(id);
   const rows = await engine.ver.history(id, await engine.heads.get(id));
-  return rows.map((r) => ({
+  return rows.map((r) => versionInfo(r, shownRevision(engine, r)));
+}
+
+function versionInfo(r: VersionRow, revision: number | undefined): VersionInfo {
+  return {
     ov: r.ov,
     cv: r.cv,
     at: r.at.toISOString(),
@@ -123,7 +134,8 @@ export async function history(engine: Engine, id: string): Promise<VersionInfo[]
     ...(r.reason !== undefined ? { reason: r.reason } : {}),
     ...(r.opId !== undefined ? { opId: r.opId } : {}),
     ...(r.restoredFrom !== undefined ? { restoredFrom: r.restoredFrom } : {}),
-  }));
+    ...(revision !== undefined ? { revision } : {}),
+  };
 }
 
 

@@ -14,6 +14,7 @@ import { restoreOnto } from './restore-object.js';
 import type { HeadDoc } from './store/head-store.js';
 import type { VersionRow } from './store/version-index.js';
 import { isCommitted } from './store/version-index.js';
+import { readCurrentData } from './current-data.js';
 
 function checkCollectionTarget(target: unknown): { cv: number } | { at: Date } {
   if (typeof target === 'object' && target !== null && 'cv' in target) return { cv: checkCv((target as { cv: unknown }).cv, ['target', 'cv']) };
@@ -85,7 +86,7 @@ async function sameState(engine: Engine, head: HeadDoc, target: VersionRow): Pro
   if (head.ov === target.ov) return true;
   if (head.deleted !== target.deleted) return false;
   if (head.deleted) return true;
-  const [now, then] = await Promise.all([engine.payloads.readData(head._id, head.ov), engine.payloads.readData(head._id, target.ov)]);
+  const [now, then] = await Promise.all([readCurrentData(engine, head._id, head), readCurrentData(engine, head._id, target)]);
   return isDeepStrictEqual(now, then);
 }
 

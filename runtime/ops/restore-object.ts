@@ -11,6 +11,8 @@ import { writeVersion } from './write-version.js';
 import type { WrittenVersion } from './write-version.js';
 import { definedNotes } from './create.js';
 import { pickSystem } from './stored-state.js';
+import { needsUpgrade, readCurrentDataForWrite } from './current-data.js';
+import { checkData } from './input-validation.js';
 import type { HeadDoc } from './store/head-store.js';
 import type { VersionRow } from './store/version-index.js';
 
@@ -56,9 +58,16 @@ export async function restoreObject(
   return { id, ov: written.ov, cv: written.cv, updatedAt: written.at.toISOString() };
 }
 
-/** Writes a version on top of `head` equal to the version `row` (data, deletion state, functionIds, lineage); its row records `restoredFrom: row.ov`. */
+/**
+ * Writes a version on top of `head` equal to the version `row` (data, deletion state,
+ * functionIds, lineage); its row records `restoredFrom: row.ov`. The data of a version written
+ * under an older declaration revision is brought to the current one and validated, so the
+ * restored version is valid today.
+ */
 export async function restoreOnto(engine: Engine, head: HeadDoc, row: VersionRow, notes: { actor?: string; reason?: string }): Promise<WrittenVersion> {
-  const data = await engine.payloads.readData(head._id, row.ov);
+  const current = await readCurrentDataForWrite(engine, head._id, row);
+  // Upcast data passes every check a write makes (required indexed props, sizes) before it is stored again.
+  const data = needsUpgrade(engine, row) ? checkData(current, engine.ctx.settings) : current;
   return writeVersion(engine, {
     kind: 'restore',
     id: head._id,

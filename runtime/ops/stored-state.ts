@@ -21,6 +21,12 @@ export interface StoredSystem extends Lineage {
   deletedAt: Date | null;
   deleted: boolean;
   functionIds: string[];
+  /**
+   * The declaration revision the stored payload is shaped by (see `docs/evolution.md`). Absent on
+   * versions of collections without a declaration, and on versions written before revisions
+   * were recorded (those read as revision 1).
+   */
+  revision?: number;
 }
 
 /** The public `_system` of a stored state: ISO strings, absent lineage fields left out. */
@@ -34,6 +40,7 @@ export function toSystemFields(s: StoredSystem): SystemFields {
     deleted: s.deleted,
     functionIds: [...s.functionIds],
   };
+  if (s.revision !== undefined) out.revision = s.revision;
   if (s.parentId !== undefined) out.parentId = s.parentId;
   if (s.parentCollection !== undefined) out.parentCollection = s.parentCollection;
   if (s.originId !== undefined) out.originId = s.originId;
@@ -52,6 +59,7 @@ export function pickSystem(doc: StoredSystem): StoredSystem {
     deleted: doc.deleted,
     functionIds: doc.functionIds ?? [],
   };
+  if (typeof doc.revision === 'number') out.revision = doc.revision;
   for (const k of ['parentId', 'parentCollection', 'originId', 'originCollection'] as const) {
     if (doc[k] !== undefined && doc[k] !== null) out[k] = doc[k];
   }

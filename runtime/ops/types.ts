@@ -20,6 +20,12 @@ export interface SystemFields {
   deleted: boolean;
   /** Enrichment function ids that have modified the record, each once, in order of first use. */
   functionIds: string[];
+  /**
+   * The revision of the collection's declaration this version was written under (recorded by
+   * `chronos generate` in the lock file). Reads of a declared collection always answer in the
+   * current declaration whatever this says; absent for collections without a declaration.
+   */
+  revision?: number;
   /** Lineage: the record this one was derived from. */
   parentId?: string;
   parentCollection?: string;
@@ -105,6 +111,11 @@ export interface ReadOptions {
   projection?: string[];
   /** Return a logically deleted record instead of null. */
   includeDeleted?: boolean;
+  /**
+   * Return the payload exactly as stored, without bringing it to the current declaration (no
+   * upcasting, no parsing): for audits of what an old version really holds.
+   */
+  raw?: boolean;
 }
 
 /**
@@ -163,6 +174,8 @@ export interface VersionInfo {
   opId?: string;
   /** On a version written by a restore: the ov it copies. */
   restoredFrom?: number;
+  /** See {@link SystemFields.revision}. */
+  revision?: number;
 }
 
 /**

@@ -50,6 +50,11 @@ export interface VersionInput {
   opId?: string;
   /** For a restore: the ov whose state this version copies (recorded on the version row). */
   restoredFrom?: number;
+  /**
+   * The declaration revision `data` is shaped by, when it is not the current one: a logical
+   * delete copies the previous payload unchanged, so it keeps that payload's revision.
+   */
+  revision?: number;
 }
 
 /** What a committed write reports. */
@@ -95,8 +100,12 @@ export async function writeVersion(engine: Engine, input: VersionInput): Promise
 
 function newRow(engine: Engine, input: VersionInput, ov: number, at: Date, meta: Record<string, unknown>): VersionRow {
   const claim = randomUUID();
+  // The system state a builder copies from an older version carries that version's revision: replaced here.
+  const { revision: _copied, ...system } = input.system(at);
+  const revision = input.revision ?? engine.ctx.settings.revision;
   return {
-    ...input.system(at),
+    ...system,
+    ...(revision !== undefined && { revision }),
     id: input.id,
     ov,
     cv: 0,

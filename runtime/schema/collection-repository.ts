@@ -17,6 +17,7 @@ import type {
   MetaFilter,
   ReadOptions,
   RestoreObjectTarget,
+  SystemFields,
   UpdateResult,
   VersionInfo,
 } from '../ops/types.js';
@@ -28,6 +29,17 @@ import { validatePatch, validateRecord, validateRecords } from './validate-input
 /** The engine's record, typed as the collection's: every write was validated with its schema. */
 function typed<T extends object>(record: ChronosRecord | null): ChronosRecord<T> | null {
   return record as unknown as ChronosRecord<T> | null;
+}
+
+/**
+ * A version exactly as stored, for audits: its payload may follow any revision of the
+ * declaration (`_system.revision` says which), so it is typed `unknown`.
+ */
+export interface RawRecord {
+  _id: string;
+  _system: SystemFields;
+  /** The application data as written, never upcast or parsed. */
+  data: unknown;
 }
 
 /**
@@ -88,6 +100,19 @@ export class CollectionRepository<Data extends object, Input, Filter extends Met
   /** One page of records matching a filter on indexed props (sent as a plain find filter). */
   async listByMeta(query?: TypedListQuery<Filter, Sort>, options?: ReadOptions): Promise<ListPage<Data>> {
     return (await this.ops.listByMeta(query, options)) as unknown as ListPage<Data>;
+  }
+
+  /**
+   * The latest version (or version `ov`) exactly as stored, not brought to the current
+   * declaration: what an audit of old data needs. Null when there is none (a logically deleted
+   * latest version is returned).
+   */
+  async getRaw(id: string, options: { ov?: number } = {}): Promise<RawRecord | null> {
+    const record =
+      options.ov === undefined ? await this.ops.getLatest(id, { raw: true, includeDeleted: true }) : await this.ops.getVersion(id, options.ov, { raw: true });
+    if (!record) return null;
+    const { _id, _system, ...data } = record;
+    return { _id, _system, data };
   }
 
   /** Every version of a record, oldest first. */

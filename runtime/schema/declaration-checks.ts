@@ -71,6 +71,17 @@ function checkCounterRules(definition: AnyCollectionDefinition, issues: ErrorIss
   });
 }
 
+function checkUpcasters(definition: AnyCollectionDefinition, issues: ErrorIssue[]): void {
+  for (const [key, upcaster] of Object.entries(definition.upcasters ?? {})) {
+    const revision = Number(key);
+    if (!Number.isSafeInteger(revision) || revision < 2) {
+      issues.push({ path: ['upcasters', key], message: 'an upcaster is keyed by the revision it produces: a whole number from 2 (revision 1 has no predecessor)' });
+    } else if (typeof upcaster !== 'function') {
+      issues.push({ path: ['upcasters', key], message: `expected a function from revision ${revision - 1}'s data to revision ${revision}'s` });
+    }
+  }
+}
+
 /** Throws a {@link ConfigError} listing every problem of a declaration; returns when there is none. */
 export function checkDeclaration(definition: AnyCollectionDefinition): void {
   const issues: ErrorIssue[] = [];
@@ -88,5 +99,6 @@ export function checkDeclaration(definition: AnyCollectionDefinition): void {
     }
   }
   checkPlacement(definition, issues);
+  checkUpcasters(definition, issues);
   if (issues.length > 0) throw new ConfigError(issues, `Invalid declaration of collection "${definition.name}"`);
 }

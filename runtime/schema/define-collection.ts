@@ -7,6 +7,7 @@ import type { ZodObject } from 'zod';
 import { checkDeclaration } from './declaration-checks.js';
 import type { CounterRuleInput } from '../analytics/counter-rule.js';
 import { locationsOf, type Location, type LocationsOf, type Placement } from './placement.js';
+import type { UpcasterMap } from './upcasters.js';
 
 const COLLECTION_BRAND = Symbol.for('chronos-db.collection');
 
@@ -62,6 +63,13 @@ export interface CollectionDefinition<
   readonly locations: readonly Location[];
   /** The top-level prop that titles a record in tools (Chronos Studio's lists and record page). */
   readonly displayField?: string;
+  /** How data of older declaration revisions becomes data of this one (see `upcasters.ts`). */
+  readonly upcasters: UpcasterMap;
+  /**
+   * The declaration's current revision, as the lock file records it: set on the generated
+   * `collections` by {@link atRevision}; absent on the declaration as written.
+   */
+  readonly revision?: number;
 }
 
 /**
@@ -141,6 +149,12 @@ export interface CollectionDeclaration<
   placement: P;
   /** A top-level prop whose value titles a record in tools, e.g. `'name'` (Chronos Studio shows it as the row and record title). */
   displayField?: keyof Schema['shape'] & string;
+  /**
+   * Upcasters by the revision they produce: `{ 3: (v2) => ({ ... }) }` turns data written under
+   * revision 2 into revision 3's. Type them with the generated `<Collection>Upcasters`:
+   * `upcasters: { ... } satisfies CustomersUpcasters<z.input<typeof customerSchema>>`.
+   */
+  upcasters?: UpcasterMap;
 }
 
 /**
@@ -179,6 +193,7 @@ export function defineCollection<
     placement: declaration.placement,
     locations: locationsOf(declaration.placement as Placement | readonly Placement[]),
     ...(declaration.displayField !== undefined && { displayField: declaration.displayField }),
+    upcasters: Object.freeze({ ...declaration.upcasters }),
   };
   checkDeclaration(definition);
   return Object.freeze(definition);
@@ -187,4 +202,13 @@ export function defineCollection<
 /** True when `value` was made by {@link defineCollection} (in any copy of the package). */
 export function isCollectionDefinition(value: unknown): value is AnyCollectionDefinition {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[COLLECTION_BRAND] === true;
+}
+
+/**
+ * The declaration at the revision the lock file records for it: what the generated
+ * `collections` give `initChronos`, so every version written is tagged with that revision.
+ */
+export function atRevision<D extends AnyCollectionDefinition>(definition: D, revision: number): D {
+  if (!Number.isSafeInteger(revision) || revision < 1) throw new RangeError(`${definition.name}: a revision is a whole number from 1, got ${revision}`);
+  return Object.freeze({ ...definition, revision });
 }

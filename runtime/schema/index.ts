@@ -13,6 +13,7 @@ export * from './validate-input.js';
 export * from './collection-indexes.js';
 export * from './collection-repository.js';
 export * from './require-declarations.js';
+export * from './upcasters.js';
 export type * from './chronos-like.js';
 export type * from './typed-query.js';
 export type { IndexKey, IndexSpec } from '../mongo/index-spec.js';

@@ -79,7 +79,7 @@ export function freshAppSuites(tarball: () => string): void {
       });
 
       it('generates the typed layer with the packed chronos bin', () => {
-        expect(run('npx', ['chronos', 'generate'], app)).toMatch(/generated: 4 files, 4 written/);
+        expect(run('npx', ['chronos', 'generate'], app)).toMatch(/generated: 5 files, 5 written/);
         expect(run('npx', ['chronos', 'generate', '--check'], app)).toMatch(/up to date/);
       });
 

@@ -104,6 +104,21 @@ export class HeadStore {
     return this.coll.find(filter, { sort, limit, projection: { shadow: 0 } }).toArray();
   }
 
+  /** How many heads match a filter (the size of a meta backfill). */
+  async count(filter: Filter<HeadDoc>): Promise<number> {
+    return this.coll.countDocuments(filter);
+  }
+
+  /**
+   * Gives the head of version `head.ov` new indexed props (a meta backfill), written whole like
+   * every head; a head that has moved on since it was read is left alone (its writer computed
+   * its meta under the current declaration). True when it was replaced.
+   */
+  async replaceMetaAt(head: HeadDoc, meta: Record<string, unknown>): Promise<boolean> {
+    const res = await this.coll.replaceOne({ _id: head._id, ov: head.ov }, headDoc(head._id, head, meta));
+    return res.matchedCount > 0;
+  }
+
   /** Every head, by id (restoreCollection walks them). */
   all(): AsyncIterable<HeadDoc> {
     return this.coll.find({}, { sort: { _id: 1 } });

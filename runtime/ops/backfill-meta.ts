@@ -1,0 +1,146 @@
+/**
+ * The meta backfill `chronos migrate` runs when a declaration changed in a way the heads do not
+ * reflect: its indexed props changed, or records were written under an older revision (a
+ * renamed or retyped indexed prop sits in their heads under its old name or type, so filters on
+ * it miss them). Every head in scope gets its indexed props recomputed from its latest version
+ * brought to the current declaration (`current-data.ts`); versions are never rewritten.
+ *
+ * Progress is kept per collection in `chronos_meta_backfills` of the same database: the
+ * revision and indexed props it brings the heads to, and the last head done. A run that died
+ * resumes after that head; a finished one is not repeated; rewriting a head that already has
+ * the right meta is skipped, so a repeated batch does no harm.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { Filter } from 'mongodb';
+import type { EngineContext } from './context.js';
+import { createEngine, type Engine } from './engine.js';
+import type { HeadDoc } from './store/head-store.js';
+import { extractMeta } from './meta.js';
+import { readCurrentData } from './current-data.js';
+
+/** The Mongo collection holding each collection's backfill progress. */
+export const META_BACKFILLS_COLLECTION = 'chronos_meta_backfills';
+
+/** Which heads a backfill looks at: all (indexed props changed, or none recorded) or those of older revisions. */
+export type BackfillScope = 'all' | 'older-revisions';
+
+interface BackfillMarker {
+  _id: string;
+  revision: number;
+  indexedProps: string[];
+  scope: BackfillScope;
+  complete: boolean;
+  /** The last head done by a run that has not finished. */
+  after?: string;
+  updatedAt: Date;
+}
+
+/** A backfill one collection needs. */
+export interface MetaBackfillPlan {
+  collection: string;
+  dbName: string;
+  scope: BackfillScope;
+  /** Why it is needed, in words. */
+  reason: string;
+  /** Heads it will examine (after the resume point, if any). */
+  heads: number;
+  /** Set when an earlier run stopped part-way: this run continues after that head. */
+  resumeAfter?: string;
+  revision: number;
+  indexedProps: string[];
+}
+
+/** What a backfill did. */
+export interface MetaBackfillReport {
+  examined: number;
+  updated: number;
+  /** Heads that moved on while the backfill ran (their writer wrote current meta). */
+  movedOn: number;
+  /** Records whose latest version cannot be brought to the current declaration (an UpcastError each). */
+  failed: Array<{ id: string; message: string }>;
+}
+
+function markers(ctx: EngineContext) {
+  return ctx.db.collection<BackfillMarker>(META_BACKFILLS_COLLECTION);
+}
+
+function scopeFilter(scope: BackfillScope, revision: number): Filter<HeadDoc> {
+  // Heads written before revisions were recorded have none, and `$ne` matches them too.
+  return scope === 'all' ? {} : { revision: { $ne: revision } };
+}
+
+/** The backfill `ctx`'s collection needs, or null when its heads already match its declaration. */
+export async function planMetaBackfill(ctx: EngineContext): Promise<MetaBackfillPlan | null> {
+  const revision = ctx.settings.revision;
+  if (revision === undefined) return null;
+  const indexedProps = [...ctx.settings.indexedProps].sort();
+  const marker = await markers(ctx).findOne({ _id: ctx.collection });
+  const sameProps = marker !== null && isDeepStrictEqual(marker.indexedProps, indexedProps);
+  if (marker?.complete && sameProps && marker.revision === revision) return null;
+  const resuming = marker !== null && !marker.complete && sameProps && marker.revision === revision;
+  let scope: BackfillScope;
+  let reason: string;
+  if (resuming) {
+    scope = marker.scope;
+    reason = `resuming an unfinished backfill to revision ${revision}`;
+  } else if (marker === null) {
+    scope = revision === 1 ? 'older-revisions' : 'all';
+    reason = revision === 1 ? 'first backfill record of this collection' : `no backfill recorded yet, declaration at revision ${revision}`;
+  } else if (!sameProps) {
+    scope = 'all';
+    reason = `indexed props changed from [${marker.indexedProps.join(', ')}] to [${indexedProps.join(', ')}]`;
+  } else {
+    scope = 'older-revisions';
+    reason = `declaration revision ${marker.revision} -> ${revision}`;
+  }
+  const after = resuming ? marker.after : undefined;
+  const filter: Filter<HeadDoc> = after === undefined ? scopeFilter(scope, revision) : { $and: [scopeFilter(scope, revision), { _id: { $gt: after } }] };
+  const heads = await createEngine(ctx).heads.count(filter);
+  return { collection: ctx.collection, dbName: ctx.routeInfo.dbName, scope, reason, heads, revision, indexedProps, ...(after !== undefined && { resumeAfter: after }) };
+}
+
+async function backfillHead(engine: Engine, head: HeadDoc, report: MetaBackfillReport): Promise<void> {
+  report.examined += 1;
+  try {
+    const meta = extractMeta(await readCurrentData(engine, head._id, head), engine.ctx.settings);
+    if (isDeepStrictEqual(meta, head.meta)) return;
+    if (await engine.heads.replaceMetaAt(head, meta)) report.updated += 1;
+    else report.movedOn += 1;
+  } catch (e) {
+    report.failed.push({ id: head._id, message: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+/**
+ * Runs a planned backfill in batches of `batchSize` heads (by id), recording progress after
+ * each. With failures the collection is left unfinished from the start, so a run after the
+ * upcasters are fixed examines every head in scope again.
+ */
+export async function runMetaBackfill(
+  ctx: EngineContext,
+  plan: MetaBackfillPlan,
+  options: { batchSize?: number; onProgress?: (message: string) => void } = {},
+): Promise<MetaBackfillReport> {
+  const engine = createEngine(ctx);
+  const batchSize = options.batchSize ?? 100;
+  const report: MetaBackfillReport = { examined: 0, updated: 0, movedOn: 0, failed: [] };
+  const { revision, indexedProps, scope } = plan;
+  const save = (fields: Partial<BackfillMarker>) =>
+    markers(ctx).replaceOne({ _id: ctx.collection }, { revision, indexedProps, scope, complete: false, updatedAt: engine.now(), ...fields }, { upsert: true });
+  let after = plan.resumeAfter;
+  await save(after === undefined ? {} : { after });
+  for (;;) {
+    const parts: Filter<HeadDoc>[] = [scopeFilter(scope, revision)];
+    if (after !== undefined) parts.push({ _id: { $gt: after } });
+    const batch = await engine.heads.page({ $and: parts }, { _id: 1 }, batchSize);
+    for (const head of batch) await backfillHead(engine, head, report);
+    const last = batch[batch.length - 1];
+    if (!last) break;
+    after = last._id;
+    await save({ after });
+    options.onProgress?.(`  backfill ${ctx.collection}: ${report.examined}/${plan.heads} heads examined, ${report.updated} updated`);
+    if (batch.length < batchSize) break;
+  }
+  await save(report.failed.length === 0 ? { complete: true } : {});
+  return report;
+}
