@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoClient } from 'mongodb';
 import { NotFoundError } from '../../runtime/errors.js';
-import type { WriteStep } from '../../runtime/ops/context.js';
+import { holdAt } from '../ops/support/hold-at.js';
 import { hardDeleteRecord } from '../../runtime/ops/erase-record.js';
 import { withFallback } from '../../runtime/fallback/with-fallback.js';
 import { FALLBACK_OPS_COLLECTION } from '../../runtime/fallback/types.js';
@@ -19,25 +19,6 @@ import { openFallbackFixture, type FallbackFixture } from '../fallback/support/f
 const targets = { fallbackCollections: { ops: FALLBACK_OPS_COLLECTION, deadLetters: 'chronos_fallback_dead' } };
 const SSN = '078-05-1120';
 const settings = { indexedProps: ['ssn'], base64Props: { scan: { contentType: 'image/png' } } };
-
-/** A fault hook that holds the first `op` reaching `step` until {@link release} is called. */
-function holdAt(step: WriteStep, op: string) {
-  let armed = true;
-  let reachedNow!: () => void;
-  let releaseNow!: () => void;
-  const reached = new Promise<void>((resolve) => (reachedNow = resolve));
-  const released = new Promise<void>((resolve) => (releaseNow = resolve));
-  return {
-    reached,
-    release: () => releaseNow(),
-    hook: async (s: WriteStep, info: { op: string }) => {
-      if (!armed || s !== step || info.op !== op) return;
-      armed = false;
-      reachedNow();
-      await released;
-    },
-  };
-}
 
 describe.each(BACKENDS)('writes racing an erasure (%s storage)', (backend) => {
   let fx: Fixture;

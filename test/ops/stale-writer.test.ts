@@ -5,28 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../runtime/errors.js';
-import type { WriteStep } from '../../runtime/ops/context.js';
+import { holdAt } from './support/hold-at.js';
 import { BACKENDS, openFixture, type Fixture } from './support/fixture.js';
 import { violations } from './support/invariants.js';
-
-/** A fault hook that holds the first `op` reaching `step` until released. */
-function holdAt(step: WriteStep, op: string) {
-  let armed = true;
-  let reachedNow!: () => void;
-  let releaseNow!: () => void;
-  const reached = new Promise<void>((resolve) => (reachedNow = resolve));
-  const released = new Promise<void>((resolve) => (releaseNow = resolve));
-  return {
-    reached,
-    release: () => releaseNow(),
-    hook: async (s: WriteStep, info: { op: string }) => {
-      if (!armed || s !== step || info.op !== op) return;
-      armed = false;
-      reachedNow();
-      await released;
-    },
-  };
-}
 
 const pruning = { settings: { versioning: false } };
 
