@@ -3,6 +3,7 @@
  * what a connection is called: two `dbConnections` entries naming one MongoDB server (or two
  * `spacesConnections` entries naming one storage service) in different spellings compare equal.
  */
+import { MongoClient } from 'mongodb';
 
 /** Names of this machine's loopback interface, which all reach the same local server. */
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -12,21 +13,12 @@ function hostName(host: string): string {
   return LOOPBACK.has(lower) ? 'localhost' : lower;
 }
 
-/** A host as written, percent-decoded (a Unix socket path is written encoded). */
-function decodeHost(host: string): string {
-  try {
-    return decodeURIComponent(host);
-  } catch {
-    return host;
-  }
-}
-
 /**
- * The servers of a `mongodb://` or `mongodb+srv://` connection string as `host:port` (port 27017
- * when absent, host lowercased, loopback names as `localhost`), or `srv:<host>` for an SRV
- * record (which names a whole deployment). Credentials, database and options are ignored.
- * Connection strings percent-encode `@`, `/` and `:` inside credentials, so the first `/` or
- * `?` ends the host list and the last `@` before it ends the credentials.
+ * The servers of a `mongodb://` or `mongodb+srv://` connection string as `host:port` (host
+ * lowercased, loopback names as `localhost`; the driver's own parser fills in port 27017), or
+ * `srv:<host>` for an SRV record (which names a whole deployment), or `socket:<path>`.
+ * Credentials, database and options are ignored; a string the driver cannot parse has none
+ * (the schema refuses it first).
  *
  * @example
  * ```ts
@@ -35,22 +27,14 @@ function decodeHost(host: string): string {
  * ```
  */
 export function mongoServerHosts(uri: string): string[] {
-  const srv = uri.startsWith('mongodb+srv://');
-  const rest = uri.slice(srv ? 'mongodb+srv://'.length : 'mongodb://'.length);
-  const end = rest.search(/[/?]/);
-  const authority = end === -1 ? rest : rest.slice(0, end);
-  const hosts = authority.slice(authority.lastIndexOf('@') + 1);
-  return hosts
-    .split(',')
-    .filter((host) => host !== '')
-    .map((host) => {
-      const decoded = decodeHost(host);
-      if (srv) return `srv:${hostName(decoded)}`;
-      // An IPv6 address is bracketed (`[::1]:27017`), so only a port can end in `:<digits>`.
-      const port = /^(.*):(\d+)$/.exec(decoded);
-      if (port) return `${hostName(port[1] as string)}:${Number(port[2])}`;
-      return `${hostName(decoded)}:27017`;
-    });
+  let options: MongoClient['options'];
+  try {
+    options = new MongoClient(uri).options;
+  } catch {
+    return [];
+  }
+  if (options.srvHost !== undefined) return [`srv:${hostName(options.srvHost)}`];
+  return options.hosts.map((h) => (h.socketPath !== undefined ? `socket:${h.socketPath}` : `${hostName(h.host ?? '')}:${h.port ?? 27017}`));
 }
 
 /**

@@ -266,7 +266,7 @@ describe('address normal forms', () => {
   it('reduces MongoDB connection strings to their servers', () => {
     expect(mongoServerHosts('mongodb://u:p%2F%40@DB1.Example.com,db2.example.com:27018/app?replicaSet=rs')).toEqual(['db1.example.com:27017', 'db2.example.com:27018']);
     expect(mongoServerHosts('mongodb://127.0.0.1')).toEqual(['localhost:27017']);
-    expect(mongoServerHosts('mongodb://[::1]:27019/?x=1')).toEqual(['localhost:27019']);
+    expect(mongoServerHosts('mongodb://[::1]:27019/?appName=x')).toEqual(['localhost:27019']);
     expect(mongoServerHosts('mongodb+srv://user@Cluster0.example.net/db')).toEqual(['srv:cluster0.example.net']);
   });
 
