@@ -5,8 +5,9 @@
  * author), so the parent's database is found: the collection's declared placement (every routed
  * database when undeclared) gives the candidates, the child's own scope first, and the first that
  * holds the id wins (a lookup by `_id` each, at most {@link MAX_PROBES}). Children are the records
- * of the same collection whose `_system.parentId` is this id, read through the head collection's
- * `{ parentId, _id }` index.
+ * whose `_system.parentId` is this id and `parentCollection` this collection, in the record's own
+ * collection and in the other declared collections where they may live, each read through the
+ * head collection's `{ parentId, _id }` index.
  */
 import { listDatabaseTargets, type DatabaseTarget } from '../migrate/targets.js';
 import type { RouteContext } from '../../runtime/router/resolve-route.js';
@@ -77,15 +78,35 @@ export async function resolveLink(studio: StudioContext, ctx: RouteContext, id: 
   return { id, collection };
 }
 
-/** The records of `ctx`'s collection derived from `id` (newest ids last), at most {@link MAX_CHILDREN}, and whether there are more. */
+/** Databases searched for children in another collection, at most, per collection (the closest to the parent first). */
+const CHILD_DATABASES_PER_COLLECTION = 3;
+
+/**
+ * The records derived from `id` (newest ids last), at most {@link MAX_CHILDREN}, and whether there
+ * are more: those of `ctx`'s own collection, and those of every other declared collection in the
+ * databases closest to `ctx` that may hold it (at most {@link MAX_PROBES} queries in all). Each
+ * query is an equality on the head's lineage, served by its `{ parentId, _id }` index.
+ */
 export async function childrenOf(studio: StudioContext, ctx: RouteContext, id: string): Promise<{ children: LineageLink[]; more: boolean }> {
-  const page = await studio.chronos.with(ctx).listByMeta({
-    filter: { '_system.parentId': id, '_system.parentCollection': ctx.collection },
-    includeDeleted: true,
-    limit: MAX_CHILDREN,
-  });
+  const others = [...studio.declarations.keys()]
+    .filter((collection) => collection !== ctx.collection)
+    .flatMap((collection) => candidates(studio, ctx, collection).slice(0, CHILD_DATABASES_PER_COLLECTION));
+  const places = [ctx, ...others].slice(0, MAX_PROBES);
+  const pages = await Promise.all(
+    places.map(async (place) => {
+      const page = await studio.chronos
+        .with(place)
+        .listByMeta({ filter: { '_system.parentId': id, '_system.parentCollection': ctx.collection }, includeDeleted: true, limit: MAX_CHILDREN })
+        // A collection that was never written in that database has nothing to list.
+        .catch(() => ({ items: [], nextCursor: undefined }));
+      return { place, page };
+    }),
+  );
+  const found = pages.flatMap(({ place, page }) =>
+    page.items.map((r): LineageLink => ({ id: r._id, collection: place.collection, context: place, ...(r._system.deleted && { deleted: true }) })),
+  );
   return {
-    children: page.items.map((r) => ({ id: r._id, collection: ctx.collection, context: ctx, ...(r._system.deleted && { deleted: true }) })),
-    more: page.nextCursor !== undefined,
+    children: found.slice(0, MAX_CHILDREN),
+    more: found.length > MAX_CHILDREN || pages.some(({ page }) => page.nextCursor !== undefined),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Lineage in the Studio's API against the real test servers: a parent in another database (a
  * runtime note derived from a metadata author) links to that database, tier and tenant; a record
- * lists its children, through the head collection's `{ parentId, _id }` index.
+ * lists its children, in its own collection and in other declared collections and databases,
+ * through the head collection's `{ parentId, _id }` index.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requiredIndexes } from '../../runtime/ops/indexes.js';
@@ -50,6 +51,13 @@ describe('lineage links', () => {
     expect(body.children).toEqual([{ id: f.childId, collection: 'notes', context: NOTES_CTX }]);
     expect(body.moreChildren).toBeUndefined();
     expect((await getJson(f.studio, '/api/record', { ...NOTES_CTX, id: f.childId })).body.children).toEqual([]);
+  });
+
+  it('list children in another collection and database: the runtime note derived from a metadata author', async () => {
+    const { body } = await getJson(f.studio, '/api/record', { ...AUTHORS_CTX, id: authorId });
+    expect(body.children).toEqual([{ id: fromAuthorId, collection: 'notes', context: NOTES_CTX }]);
+    // The link opens the child where it lives.
+    expect((await getJson(f.studio, '/api/record', { ...body.children[0].context, id: fromAuthorId })).body.parent).toMatchObject({ id: authorId });
   });
 
   it('find children with the { parentId, _id } index of the head collection', () => {
