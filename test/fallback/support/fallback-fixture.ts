@@ -20,7 +20,7 @@ import { testServers, uniqueName } from '../../support/servers.js';
 import { failingStore } from './failing-store.js';
 import type { FailingStore } from './failing-store.js';
 
-/** The reference's defaults, as the config schema fills them. */
+/** The fallback defaults of the chronos-db API, as the config schema fills them. */
 export const DEFAULT_FALLBACK: FallbackOptions = {
   enabled: true,
   maxRetries: 3,
