@@ -1,7 +1,8 @@
 /**
- * One fallback suite's world: a fresh database on the test server, a local-folder store behind
- * a {@link FailingStore}, an engine context on it, a pinned clock, and queues built on demand.
- * Nothing is dropped at the end (see the helper brief: drops crashed FerretDB); names are fresh.
+ * One fallback suite's world: a fresh database on the test server, a local-folder store behind a
+ * {@link FailingStore}, an engine context on it, a pinned clock, and queues built on demand.
+ * Nothing is dropped at the end (a drop racing a query crashed FerretDB's SQLite handler; README
+ * "Testing and the test servers"); names are fresh.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
