@@ -127,7 +127,7 @@ function enabled(src: Sources, name: string): boolean {
  * out bench/results/latest.md; backends s3; only: every scenario (floor, history, create-many,
  * concurrency, collection-size, shadow, shapes, reconcile).
  *
- * The 1,000 and 10,000 sizes are what issue 10 asks. `build-seconds` caps each build (one
+ * The 1,000 and 10,000 sizes are the ones the summary's growth targets are about. `build-seconds` caps each build (one
  * record's history, one full collection) for engines whose writes slow down as data grows: on
  * main at e81948b (FerretDB) they reached 2,700 versions and 1,750 records in 180 s and the run
  * took 17 minutes; the tables then say how far a build got. With write protocol v2 (45a6ee4) both

@@ -81,10 +81,10 @@ export class BenchFixture {
   }
 
   /**
-   * A fresh database reached through a second client on the same server with the driver's
-   * default pool ({@link withDefaultPool}), dropped at cleanup. On FerretDB, updates are not
-   * atomic across connections (DESIGN.md §3): keeping concurrent writers correct there is the
-   * engine's job, and this is how the bench finds out whether it does.
+   * A fresh database reached through a second client on the same server with the driver's default
+   * pool ({@link withDefaultPool}), dropped at cleanup. On FerretDB, updates are not atomic across
+   * connections (docs/design.md, "Test servers and what FerretDB does"): keeping concurrent writers
+   * correct there is the engine's job, and this is how the bench finds out whether it does.
    */
   async pooledDatabase(prefix: string): Promise<Db> {
     if (!this.pooled) {

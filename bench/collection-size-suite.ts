@@ -1,5 +1,5 @@
 /**
- * Write cost against collection size (issue 10, item 8: a create into 10,000 records within 1.3x
+ * Write cost against collection size (target: a create into 10,000 records within 1.3x
  * of one into an empty collection, and no query of the write path costing more as the collection
  * grows). One collection is filled with `createMany` up to `options.collectionRecords` (or as far
  * as `options.buildSeconds` allows), then creates into it alternate call by call with creates

@@ -1,5 +1,5 @@
 /**
- * Several callers at once against one caller (issue 10: 8 concurrent callers at least 2x the
+ * Several callers at once against one caller (target: 8 concurrent callers at least 2x the
  * records/s of one, with every write succeeding). Both run on a second client with the driver's
  * default pool ({@link BenchFixture.pooledDatabase}), so the only difference is concurrency.
  * Each round and side: `callers` callers create their share of the records, one at a time each,

@@ -1,5 +1,5 @@
 /**
- * `createMany` against the same records written one `create` at a time (issue 10, item 6: at
+ * `createMany` against the same records written one `create` at a time (target: at
  * least 5x the records/s at the bench's `maxPoolSize=1`). Each round writes both ways into fresh
  * collections, so neither sees a larger one, and alternates which goes first; every result is
  * checked and a sample read back.

@@ -4,7 +4,7 @@
  * prefix, then sort), so the bench and the test agree; this file adds the detail a reader of the
  * table wants: which fields the index bounds (equality, range), whether it gives the sort, and
  * what the server still checks per document. This is how index use is shown on FerretDB, which
- * answers every query with a scan (DESIGN.md §3).
+ * answers every query with a scan (docs/design.md, "Test servers and what FerretDB does").
  */
 import type { IndexKey, IndexSpec } from '../runtime/ops/indexes.js';
 import { servingIndex, shapeOf } from '../runtime/ops/query-shape.js';

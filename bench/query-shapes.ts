@@ -35,7 +35,7 @@ export interface ServerKind {
   version: string;
 }
 
-/** Reads buildInfo: FerretDB says so there (DESIGN.md §3). */
+/** Reads buildInfo: FerretDB names itself there (it answers every query with a scan, so explain() is not read). */
 export async function serverKind(db: Db): Promise<ServerKind> {
   const info = await db.admin().command({ buildInfo: 1 });
   const ferret = JSON.stringify(info).toLowerCase().includes('ferretdb');

@@ -1,12 +1,12 @@
 /**
- * `npm run bench`: the engine next to the raw driver and SDK calls it needs (DESIGN.md §6),
- * getLatest and update as one record's history grows, create as the collection grows,
- * createMany vs sequential create, 8 concurrent callers vs 1, getLatest with the dev shadow on vs
- * off, which declared index serves each query the engine sends, and how long `admin.reconcile()`
- * takes after a burst of writes (scenarios.ts). Ends with one
- * summary table of every ratio and its target (issue 10), also written to `options.out`.
- * Needs the test servers (MONGODB_URI, CHRONOS_TEST_S3_*); see bench-config.ts for the knobs.
- * Everything it creates in the servers is removed at the end.
+ * `npm run bench`: the engine next to the raw driver and SDK calls it needs (docs/design.md,
+ * "Performance"), getLatest and update as one record's history grows, create as the collection
+ * grows, createMany vs sequential create, 8 concurrent callers vs 1, getLatest with the dev shadow
+ * on vs off, which declared index serves each query the engine sends, and how long
+ * `admin.reconcile()` takes after a burst of writes (scenarios.ts). Ends with one summary table of
+ * every ratio and its target (`bench/summary.ts`), also written to `options.out`. Needs the test
+ * servers (MONGODB_URI, CHRONOS_TEST_S3_*); see bench-config.ts for the knobs. Everything it
+ * creates in the servers is removed at the end.
  */
 import { benchOptions, benchServers } from './bench-config.js';
 import type { BenchOptions } from './bench-config.js';
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
       '',
       'Ratios are engine / baseline of medians (ms rows) or of throughputs (/s rows); absolute times on shared machines are noise. A row whose figure was taken short of the size the target is about, or with failed or lost writes, does not meet its target.',
     ];
-    console.log(`\n## Summary (issue 10 targets)\n\n${lines.join('\n')}`);
+    console.log(`\n## Summary (targets)\n\n${lines.join('\n')}`);
     try {
       const wrote = await writeSummary(options.out, lines);
       if (wrote) console.log(`\nSummary written to ${wrote}.`);

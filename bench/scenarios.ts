@@ -129,7 +129,7 @@ function printShapes(queries: CapturedQuery[], kind: ServerKind): void {
   printTable(header, queries.filter((q) => !isRead(q)).map(row));
   console.log(
     kind.ferret
-      ? `\nMONGODB_URI is FerretDB ${kind.version}: it answers every query with a scan except, on the test server's build, a filter on _id alone (DESIGN.md §3, test/servers/ferretdb/build.sh), so index use is shown from the query shapes against requiredIndexes() (equality prefix, then sort, then range); explain() is not consulted.`
+      ? `\nMONGODB_URI is FerretDB ${kind.version}: it answers every query with a scan except, on the test server's build, a filter on _id alone (docs/design.md, test/servers/ferretdb/build.sh), so index use is shown from the query shapes against requiredIndexes() (equality prefix, then sort, then range); explain() is not consulted.`
       : `\nMONGODB_URI is MongoDB ${kind.version}: the last column is the server's own explain() (queryPlanner) winning plan.`,
   );
 }

@@ -1,5 +1,5 @@
 /**
- * getLatest with the dev shadow on against off (issue 5): two handles on one collection,
+ * getLatest with the dev shadow on against off: two handles on one collection,
  * interleaved call by call; the ratio is the result.
  */
 import type { BenchFixture, BenchStorage } from './bench-fixture.js';

@@ -1,5 +1,5 @@
 /**
- * The one table a run ends with: every figure issue 10 asks for, with its target and whether
+ * The one table a run ends with: every engine-vs-baseline figure, with its target and whether
  * it is met, printed and written to a Markdown file to paste into the README.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import { fmt } from './stats.js';
 /** A bound on a ratio: `<=` for costs (engine over floor), `>=` for speed-ups. */
 export type Target = { at: '<=' | '>='; ratio: number };
 
-/** Issue 10's targets for the engine-vs-floor medians, by operation. */
+/** Targets for the engine-vs-floor medians, by operation. */
 export const FLOOR_TARGETS: Readonly<Record<string, Target>> = {
   create: { at: '<=', ratio: 1.15 },
   update: { at: '<=', ratio: 1.2 },

@@ -1,5 +1,5 @@
 /**
- * Update cost against history length (issue 10, item 8: an update at 10,000 versions within 1.3x
+ * Update cost against history length (target: an update at 10,000 versions within 1.3x
  * of one at 10). The long record is the one the history suite built; the short side is a fresh
  * collection of records with `options.shortHistory` versions each, one record per timed call,
  * so every short-side update happens at exactly that length. The two sides alternate call by

@@ -76,7 +76,7 @@ export interface Chronos {
   getMetadata(collection: string, filter: MetaFilter, options?: TieredOptions): Promise<TieredFetchResult>;
   /** Analytics counters kept in each runtime tenant's analytics database. */
   readonly counters: {
-    /** Totals of a runtime collection, in the reference's shape. Call `admin.flush()` first for exact numbers. */
+    /** Totals of a runtime collection, in the shape of the chronos-db API. Call `admin.flush()` first for exact numbers. */
     getTotals(query: TotalsQuery): Promise<CounterTotals>;
     /** Day, ISO-week or month buckets of a runtime collection. */
     getBucketTotals(query: TotalsQuery & Omit<Parameters<typeof getBucketTotals>[1], 'dbName' | 'collection' | 'tenantId'>): ReturnType<typeof getBucketTotals>;

@@ -51,7 +51,7 @@ wait_for_port() { # name port seconds
 
 # The S3 gateway's objects live in memory, like Azurite's: on this kind of machine the gateway
 # shares the CPUs with the code under test, and on disk its file system calls cost it twice the CPU
-# of the same PUT on tmpfs (1.1 vs 0.45 ms per PUT, DESIGN.md §3), a cost a real S3 service does
+# of the same PUT on tmpfs (1.1 vs 0.45 ms per PUT, measured on the test machine), a cost a real S3 service does
 # not put on the client's machine. Without a writable /dev/shm it falls back to the data folder.
 s3_data_dir() {
   if [[ -z "${CHRONOS_TEST_DATA:-}" && -d /dev/shm && -w /dev/shm ]]; then

@@ -36,7 +36,7 @@ function escapePart(part: string): string {
 }
 
 /**
- * `_id` of the running-total document, as the reference shows it:
+ * `_id` of the running-total document, in the chronos-db API's format:
  * `tenant:<t>|db:<db>|coll:<c>`; `<t>` is empty for writes without a tenant.
  */
 export function totalsKey(scope: CounterScope): string {

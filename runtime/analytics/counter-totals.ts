@@ -1,5 +1,5 @@
 /**
- * Reading counters back: the running totals in the reference's shape, and the day / week / month
+ * Reading counters back: the running totals in the chronos-db API's shape, and the day / week / month
  * buckets kept beside them.
  */
 import type { Db, Document } from 'mongodb';
@@ -17,7 +17,7 @@ export interface RuleTotals {
 }
 
 /**
- * What `chronos.counters.getTotals` returns, as the reference shows it. Kinds and rules never
+ * What `chronos.counters.getTotals` returns, in the chronos-db API's shape. Kinds and rules never
  * counted read as 0 / absent; `lastAt` is the newest commit time counted (ISO), null before any.
  */
 export interface CounterTotals {
@@ -83,7 +83,7 @@ function checkScope(scope: CounterScope): void {
 
 /**
  * The running totals of one collection in one database, read from `cnt_total` of `analyticsDb`.
- * Without `tenantId` (as the reference calls it) the tenant is the one whose writes were counted
+ * Without `tenantId` (as the chronos-db API calls it) the tenant is the one whose writes were counted
  * for that database and collection; when several tenants share the database, name the tenant.
  * Exact once the recorder's `flush()` has resolved: every committed version it observed is counted
  * once, even when a batch was retried after a lost connection. After a crash, run

@@ -21,7 +21,7 @@ function toIssue(issue: z.core.$ZodIssue): ErrorIssue {
 }
 
 /**
- * Validates a Chronos configuration and fills in the reference's defaults.
+ * Validates a Chronos configuration and fills in the defaults of the chronos-db API.
  *
  * @throws {@link ConfigError} with one issue per problem (shape problems first, then cross-checks
  *   such as unknown connection references, duplicate tenants and invalid bucket names).

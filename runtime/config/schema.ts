@@ -1,6 +1,6 @@
 /**
- * The zod schema of {@link ChronosConfig}: every option of the reference's Configuration
- * Reference, with the defaults it states, plus the `messaging`, `identities` and `analytics`
+ * The zod schema of {@link ChronosConfig}: every configuration option of the chronos-db API,
+ * with the defaults it states, plus the `messaging`, `identities` and `analytics`
  * sections. Objects are strict, so a misspelt option is an error rather than silently ignored.
  */
 import { z } from 'zod';
@@ -31,7 +31,7 @@ export const dbConnectionSchema = z.strictObject({
 /**
  * Credentials for one object-storage account. `kind` is inferred from the endpoint when absent:
  * `*.blob.core.windows.net` is Azure Blob, everything else S3-compatible. For Azure, `accessKey`
- * is the account name and `secretKey` the account key, as in the reference.
+ * is the account name and `secretKey` the account key, as in the chronos-db API.
  */
 export const spacesConnectionSchema = z.strictObject({
   endpoint: nonEmpty.refine((endpoint) => URL.canParse(endpoint), { error: 'must be an absolute URL' }),

@@ -1,6 +1,6 @@
 /**
  * One MongoClient per distinct URI and one object-store client per storage connection, created
- * on first use and reused for the life of the instance (the reference's connection management).
+ * on first use and reused for the life of the instance, as the chronos-db API's connection management describes.
  * Ten tenants on one `mongo-primary` share one driver pool; `close()` ends them all.
  */
 import type { Db, MongoClient } from 'mongodb';

@@ -6,7 +6,7 @@ import type { CollectionOps, EntityMapping } from '../ops/types.js';
 
 export type { EntityMapping, EntityResult, GetWithEntitiesResult, InsertWithEntitiesResult } from '../ops/types.js';
 
-/** A database type an entity may live in (the reference's list). */
+/** A database type an entity may live in (the chronos-db API's list). */
 export type EntityDatabaseType = NonNullable<EntityMapping['databaseType']>;
 
 /** A tier an entity may live in. */

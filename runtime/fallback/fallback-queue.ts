@@ -37,7 +37,7 @@ export interface FallbackQueueConfig {
   db: Db;
   /** The parsed `fallback` section of the configuration. */
   options: FallbackOptions;
-  /** Turns a stored route back into the engine context to replay against (the lead's `chronos.with` does this). */
+  /** Turns a stored route back into the engine context to replay against (`chronos.with` does this). */
   resolve: (route: FallbackRoute) => EngineContext | Promise<EngineContext>;
   /** Time source; tests pin it to step through backoff without sleeping. Default `() => new Date()`. */
   clock?: () => Date;

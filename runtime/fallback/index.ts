@@ -1,5 +1,5 @@
 /**
- * The fallback queue: what the rest of Chronos (the lead's `initChronos`) uses to wire
+ * The fallback queue: what the rest of Chronos (`initChronos`) uses to wire
  * `chronos.fallback` and to wrap writes. Internal to the package; `runtime/index.ts` decides
  * what users see.
  */

@@ -8,7 +8,7 @@ import type { ParsedChronosConfig } from '../config/schema.js';
 /** The `fallback` section of the configuration after parsing (defaults filled in). */
 export type FallbackOptions = NonNullable<ParsedChronosConfig['fallback']>;
 
-/** Name of the queue collection (the reference's `chronos_fallback_ops`). */
+/** Name of the queue collection (`chronos_fallback_ops`, as in the original chronos-db). */
 export const FALLBACK_OPS_COLLECTION = 'chronos_fallback_ops';
 
 /** The writes the queue can hold. */

@@ -57,10 +57,11 @@ export function engineContextFor(inputs: Omit<CollectionHandleInputs, 'withConte
 }
 
 /**
- * Where an entity of a mapping lives: the mapping's database type and tier (the main record's
- * when absent), in the tenant the caller's context named. For a domain tier the domain is the
- * mapping's `domain`, else the context's, else the only domain configured for that database
- * type (DESIGN §7); with several and none named, a RouteError lists them.
+ * Where an entity of a mapping lives: the mapping's database type and tier (the main record's when
+ * absent), in the tenant the caller's context named. For a domain tier the domain is the mapping's
+ * `domain`, else the context's, else the only domain configured for that database type
+ * (docs/design.md, "Decisions the code relies on"); with several and none named, a RouteError lists
+ * them.
  */
 function entityContext(config: ParsedChronosConfig, context: RouteContext, mapping: EntityMapping): RouteContext {
   const databaseType = (mapping.databaseType ?? context.databaseType) as RouteContext['databaseType'];

@@ -1,6 +1,6 @@
 /**
- * The size limit on stored values. Messages are meant to stay small (the reference suggests
- * under 256 KB; Chronow keeps hot copies in Redis), and one oversize value should fail loudly at
+ * The size limit on stored values. Messages are meant to stay small (the chronos-db API suggests
+ * under 256 KB), and one oversize value should fail loudly at
  * the call that sent it rather than when MongoDB's 16 MB document limit is hit.
  */
 import { BSON } from 'mongodb';

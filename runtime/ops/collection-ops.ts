@@ -33,7 +33,7 @@ function guarded<O extends object>(ops: O, collection: string): O {
   return out as O;
 }
 
-/** {@link VersionedOps} plus the options this engine adds to the reference's signatures. */
+/** {@link VersionedOps} plus the options this engine adds to the chronos-db API's signatures. */
 export interface EngineCollectionOps<T extends object = Record<string, unknown>> extends VersionedOps<T> {
   /** As {@link CollectionOps.restoreObject}, with an optional compare-and-set on the current version. */
   restoreObject(id: string, target: RestoreObjectTarget, actor?: string, reason?: string, options?: RestoreObjectOptions): ReturnType<VersionedOps<T>['restoreObject']>;

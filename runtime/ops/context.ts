@@ -1,6 +1,6 @@
 /**
  * What one ops handle is bound to: the routed database and bucket, the collection, its settings,
- * the observers, and two test seams (clock and fault hook). The lead's `chronos.with(ctx)` builds
+ * the observers, and two test seams (clock and fault hook). `chronos.with(ctx)` builds
  * an {@link EngineContext} and passes it to `createCollectionOps`.
  */
 import type { Db } from 'mongodb';

@@ -26,7 +26,7 @@ function checkOrder(sort: ListQuery['sort'], engine: Engine): ListOrder {
     throw ValidationError.at(['sort'], 'expected one field with 1 or -1, e.g. { updatedAt: -1 }');
   }
   const [key, dir] = first;
-  // The reference sorts on `updatedAt`/`insertedAt` without the `_system.` prefix; accept both.
+  // The chronos-db API sorts on `updatedAt`/`insertedAt` without the `_system.` prefix; accept both.
   const name = key === 'updatedAt' || key === 'insertedAt' ? `_system.${key}` : key;
   return { field: headField(name, engine.ctx.settings, ['sort', key]), dir };
 }

@@ -1,7 +1,8 @@
 /**
  * Which declared index serves a query the engine sends. FerretDB answers every query with a scan,
- * so index use is shown by checking each query shape (equality fields, then sort) against the
- * keys of {@link requiredIndexes} (DESIGN.md §3/§6). Used by the index-use test and the benchmark.
+ * so index use is shown by checking each query shape (equality fields, then sort) against the keys
+ * of {@link requiredIndexes} (docs/design.md, "Test servers and what FerretDB does"). Used by the
+ * index-use test and the benchmark.
  */
 import type { IndexKey, IndexSpec } from '../mongo/index-spec.js';
 

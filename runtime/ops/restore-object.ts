@@ -16,7 +16,7 @@ import { checkData } from './input-validation.js';
 import type { HeadDoc } from './store/head-store.js';
 import type { VersionRow } from './store/version-index.js';
 
-/** Options of restoreObject beyond the reference's signature. */
+/** Options of restoreObject beyond the chronos-db API's signature. */
 export interface RestoreObjectOptions {
   /** Compare-and-set: restore only if the record is still at this version. */
   expectedOv?: number;

@@ -1,7 +1,8 @@
 /**
- * Finds the fields of a value that its zod schema does not name. Zod's plain `z.object` strips
- * such fields silently, which for a database is data loss: Chronos refuses them instead, naming
- * each one (DESIGN §7). Objects declared loose (`z.looseObject`, a `catchall`) accept any key.
+ * Finds the fields of a value that its zod schema does not name. Zod's plain `z.object` strips such
+ * fields silently, which for a database is data loss: Chronos refuses them instead, naming each one
+ * (docs/design.md, "Decisions the code relies on"). Objects declared loose (`z.looseObject`, a
+ * `catchall`) accept any key.
  */
 import type { ErrorIssue } from '../errors.js';
 import type { ZodSchemaLike } from './zod-shape.js';

@@ -32,7 +32,7 @@ export interface TieredFetchOptions {
  *
  * - `data`: application data only (no `_id`, no `_system`): the merged data of every tier found
  *   (with `merge`), or the data of the most specific tier found; null when no tier has a match.
- * - `tiersFound`: the tiers that had a match, generic first (as the reference shows); without
+ * - `tiersFound`: the tiers that had a match, generic first (as the chronos-db API shows); without
  *   `merge`, just the one tier used.
  * - `tierRecords`: the full record (with `_id` and `_system`) each of those tiers contributed,
  *   so a caller can tell which version of which record the data came from.

@@ -1,5 +1,5 @@
 /**
- * Issue 11 item 9: a database name the server would refuse is a ConfigError at `initChronos`
+ * A database name the server would refuse is a ConfigError at `initChronos`
  * naming its config path, not a raw driver error at the first write.
  */
 import { describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ function configError(mutate: (config: ReturnType<typeof testConfig>) => void): C
   throw new Error('expected a ConfigError');
 }
 
-describe('issue 11 item 9: database names the server refuses are ConfigErrors naming the path', () => {
+describe('database names the server refuses are ConfigErrors naming the path', () => {
   const refused = ['acme(demo)', 'a+b', 'a/b', 'a\\b', 'a.b', 'a b', 'a"b', 'a$b', 'a*b', 'a<b', 'a>b', 'a:b', 'a|b', 'a?b', 'a\u0000b', 'é', '', 'x'.repeat(64)];
 
   it.each(refused.map((name) => [JSON.stringify(name).slice(0, 24), name]))('refuses %s as a tenant dbName', (_label, name) => {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../runtime/errors.js';
 import { initChronos } from '../../runtime/index.js';
 import { mongoUriProblem } from '../../runtime/config/mongo-uri.js';
-import { referenceConfig } from '../support/configs.js';
+import { quickStartConfig } from '../support/configs.js';
 
 const PASSWORD = 'pw-Secr3t';
 
@@ -29,7 +29,7 @@ const MALFORMED = [
 ];
 
 function configError(uri: string): ConfigError {
-  const config = referenceConfig();
+  const config = quickStartConfig();
   config.dbConnections['mongo-primary'] = { mongoUri: uri };
   try {
     initChronos(config);

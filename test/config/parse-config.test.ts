@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../runtime/config/parse-config.js';
 import { ConfigError, isChronosError } from '../../runtime/errors.js';
 import type { ChronosConfig } from '../../runtime/config/schema.js';
-import { referenceConfig } from '../support/configs.js';
+import { quickStartConfig } from '../support/configs.js';
 
 function issuesOf(config: unknown): Array<{ path: string; message: string }> {
   try {
@@ -15,8 +15,8 @@ function issuesOf(config: unknown): Array<{ path: string; message: string }> {
 }
 
 describe('parseConfig: a valid configuration', () => {
-  it('accepts the reference Quick Start shape and fills in the stated defaults', () => {
-    const parsed = parseConfig(referenceConfig());
+  it('accepts the Quick Start shape of the chronos-db API and fills in the stated defaults', () => {
+    const parsed = parseConfig(quickStartConfig());
     expect(parsed.logicalDelete.enabled).toBe(true);
     expect(parsed.versioning.enabled).toBe(true);
     expect(parsed.transactions).toEqual({ enabled: true, autoDetect: true });
@@ -26,7 +26,7 @@ describe('parseConfig: a valid configuration', () => {
   });
 
   it('defaults logicalDelete, versioning and routing when they are omitted', () => {
-    const config = referenceConfig();
+    const config = quickStartConfig();
     delete config.logicalDelete;
     delete config.versioning;
     delete config.routing;
@@ -57,14 +57,14 @@ describe('parseConfig: a valid configuration', () => {
 
   it('accepts the same counter rules at the top level and under analytics', () => {
     const rules = [{ name: 'logins', on: ['CREATE' as const], scope: 'meta' as const, when: { action: 'login' }, countUnique: ['sessionId'] }];
-    const config = { ...referenceConfig(), counterRules: { rules }, analytics: { counterRules: rules } };
+    const config = { ...quickStartConfig(), counterRules: { rules }, analytics: { counterRules: rules } };
     expect(() => parseConfig(config)).not.toThrow();
   });
 });
 
 describe('parseConfig: errors name the path and the fix', () => {
   it('names an unknown dbConnRef with the known connections', () => {
-    const config = referenceConfig();
+    const config = quickStartConfig();
     config.databases.runtime!.tenantDatabases![0]!.dbConnRef = 'mongo-x';
     expect(issuesOf(config)).toContainEqual({
       path: 'databases.runtime.tenantDatabases.0.dbConnRef',
@@ -73,25 +73,25 @@ describe('parseConfig: errors name the path and the fix', () => {
   });
 
   it('formats the path the way users write it in the error message', () => {
-    const config = referenceConfig();
+    const config = quickStartConfig();
     config.databases.runtime!.tenantDatabases![0]!.dbConnRef = 'mongo-x';
     expect(() => parseConfig(config)).toThrow(/databases\.runtime\.tenantDatabases\[0\]\.dbConnRef: unknown connection "mongo-x"/);
   });
 
   it('names an unknown spaceConnRef', () => {
-    const config = referenceConfig();
+    const config = quickStartConfig();
     config.databases.logs!.spaceConnRef = 's3-nope';
     expect(issuesOf(config)).toContainEqual({ path: 'databases.logs.spaceConnRef', message: 'unknown connection "s3-nope" (known: s3-primary)' });
   });
 
   it('refuses a missing spaceConnRef unless local storage is enabled', () => {
-    const config = referenceConfig();
+    const config = quickStartConfig();
     delete config.databases.logs!.spaceConnRef;
     expect(issuesOf(config).map((i) => i.path)).toContain('databases.logs.spaceConnRef');
   });
 
   it('refuses duplicate tenants and domains within a tier', () => {
-    const config = referenceConfig();
+    const config = quickStartConfig();
     const tenants = config.databases.runtime!.tenantDatabases!;
     tenants.push({ ...tenants[0]!, bucket: 'other-bucket' });
     const domains = config.databases.metadata!.domainsDatabases!;
@@ -102,17 +102,17 @@ describe('parseConfig: errors name the path and the fix', () => {
   });
 
   it('allows one tenantId in different database types', () => {
-    expect(() => parseConfig(referenceConfig())).not.toThrow();
+    expect(() => parseConfig(quickStartConfig())).not.toThrow();
   });
 
   it('refuses invalid bucket names', () => {
-    const config = referenceConfig();
+    const config = quickStartConfig();
     config.databases.logs!.bucket = 'Chronos_Logs';
     expect(issuesOf(config)).toContainEqual(expect.objectContaining({ path: 'databases.logs.bucket' }));
   });
 
   it('applies Azure container rules for an Azure connection', () => {
-    const config = referenceConfig();
+    const config = quickStartConfig();
     config.spacesConnections!['azure'] = { endpoint: 'https://acct.blob.core.windows.net', region: 'x', accessKey: 'acct', secretKey: 'key' };
     config.databases.logs!.spaceConnRef = 'azure';
     config.databases.logs!.bucket = 'chronos.logs';
@@ -120,12 +120,12 @@ describe('parseConfig: errors name the path and the fix', () => {
   });
 
   it('refuses a misspelt option instead of ignoring it', () => {
-    const config = { ...referenceConfig(), logicalDelete: { enabled: true, enabeld: false } };
+    const config = { ...quickStartConfig(), logicalDelete: { enabled: true, enabeld: false } };
     expect(issuesOf(config)).toContainEqual({ path: 'logicalDelete', message: 'unknown option(s) "enabeld": remove or correct the spelling' });
   });
 
   it('refuses a malformed mongoUri and a missing required field', () => {
-    const config = referenceConfig();
+    const config = quickStartConfig();
     config.dbConnections['mongo-primary'] = { mongoUri: 'http://nope' };
     delete (config.databases.runtime!.tenantDatabases![1] as { dbName?: string }).dbName;
     const issues = issuesOf(config);
@@ -135,7 +135,7 @@ describe('parseConfig: errors name the path and the fix', () => {
 
   it('refuses two different counter rule sets', () => {
     const config = {
-      ...referenceConfig(),
+      ...quickStartConfig(),
       counterRules: { rules: [{ name: 'a', when: {} }] },
       analytics: { counterRules: [{ name: 'b', when: {} }] },
     };
@@ -143,7 +143,7 @@ describe('parseConfig: errors name the path and the fix', () => {
   });
 
   it('refuses a requiredIndexed prop that is not indexed', () => {
-    const config = referenceConfig();
+    const config = quickStartConfig();
     config.collectionMaps!['users'] = { indexedProps: ['email'], validation: { requiredIndexed: ['phone'] } };
     expect(issuesOf(config)).toContainEqual({
       path: 'collectionMaps.users.validation.requiredIndexed.0',

@@ -8,7 +8,7 @@ import { parseConfig } from '../../runtime/config/parse-config.js';
 import type { ChronosConfig } from '../../runtime/config/schema.js';
 import { mongoServerHosts, storageEndpointKey } from '../../runtime/config/server-addresses.js';
 import { ConfigError } from '../../runtime/errors.js';
-import { referenceConfig } from '../support/configs.js';
+import { quickStartConfig } from '../support/configs.js';
 
 function refusal(config: ChronosConfig): ConfigError {
   try {
@@ -20,9 +20,9 @@ function refusal(config: ChronosConfig): ConfigError {
   throw new Error('expected a ConfigError');
 }
 
-/** The reference config with its two runtime tenants on one S3 bucket. */
+/** The Quick Start config with its two runtime tenants on one S3 bucket. */
 function sharedBucket(prefixes: [string | undefined, string | undefined] = [undefined, undefined]): ChronosConfig {
-  const config = referenceConfig();
+  const config = quickStartConfig();
   const [a, b] = config.databases.runtime!.tenantDatabases!;
   config.databases.runtime!.tenantDatabases = [
     { ...a!, bucket: 'shared-bucket', ...(prefixes[0] !== undefined && { keyPrefix: prefixes[0] }) },
@@ -37,7 +37,7 @@ const T1 = 'databases.runtime.tenantDatabases[1]';
 describe('keyPrefix values', () => {
   const refused = ['', 'a/b', '/acme', 'acme/', '..', 'a..b', 'a.b', 'a b', 'é', 'a\u0000b', 'x'.repeat(64)];
   it.each(refused.map((p) => [JSON.stringify(p).slice(0, 20), p]))('refuses %s naming the path', (_label, prefix) => {
-    const config = referenceConfig();
+    const config = quickStartConfig();
     config.databases.runtime!.tenantDatabases![0]!.keyPrefix = prefix;
     const error = refusal(config);
     expect(error.issues.map((i) => i.path.join('.'))).toEqual(['databases.runtime.tenantDatabases.0.keyPrefix']);
@@ -45,7 +45,7 @@ describe('keyPrefix values', () => {
   });
 
   it('accepts 1 to 63 of letters, digits, _ and - on every kind of storage entry', () => {
-    const config = referenceConfig();
+    const config = quickStartConfig();
     const dbs = config.databases;
     dbs.runtime!.tenantDatabases![0]!.keyPrefix = 'A';
     dbs.runtime!.tenantDatabases![1]!.keyPrefix = `Tenant_b-${'x'.repeat(54)}`;
@@ -143,7 +143,7 @@ describe('one object-storage location', () => {
   });
 
   it('covers every tier and the logs database', () => {
-    const config = referenceConfig();
+    const config = quickStartConfig();
     config.databases.logs!.bucket = 'chronos-metadata';
     const error = refusal(config);
     expect(error.issues.map((i) => i.path.join('.'))).toEqual(['databases.logs']);
@@ -154,7 +154,7 @@ describe('one object-storage location', () => {
 describe('the local folder', () => {
   /** Two runtime tenants on local storage (no bucket: the folder is derived from dbName), on different Mongo servers. */
   function local(names: [string, string], prefixes: [string | undefined, string | undefined] = [undefined, undefined]): ChronosConfig {
-    const config = referenceConfig();
+    const config = quickStartConfig();
     config.localStorage = { enabled: true, basePath: '/tmp/chronos-local' };
     const [a, b] = config.databases.runtime!.tenantDatabases!;
     config.databases.runtime!.tenantDatabases = [
@@ -202,7 +202,7 @@ describe('the local folder', () => {
 
 describe('one database name on one MongoDB server', () => {
   it('refuses two database entries with one dbName on one connection, naming both paths', () => {
-    const config = referenceConfig();
+    const config = quickStartConfig();
     config.databases.metadata!.tenantDatabases![0]!.dbName = 'chronos_metadata_generic';
     const error = refusal(config);
     expect(error.issues.map((i) => i.path.join('.'))).toEqual(['databases.metadata.tenantDatabases.0.dbName']);
@@ -212,7 +212,7 @@ describe('one database name on one MongoDB server', () => {
   });
 
   it('compares servers, not connection names, and names ignoring case', () => {
-    const config = referenceConfig();
+    const config = quickStartConfig();
     config.dbConnections['same-server'] = { mongoUri: 'mongodb://user:p%40ss@LOCALHOST/?authSource=admin' };
     config.databases.knowledge!.genericDatabase = { ...config.databases.knowledge!.genericDatabase!, dbConnRef: 'same-server', dbName: 'Chronos_Metadata_Generic' };
     const error = refusal(config);
@@ -220,7 +220,7 @@ describe('one database name on one MongoDB server', () => {
   });
 
   it('finds a replica set named by an overlapping host list', () => {
-    const config = referenceConfig();
+    const config = quickStartConfig();
     config.dbConnections['rs-a'] = { mongoUri: 'mongodb://db1.example:27017,db2.example:27017/?replicaSet=rs' };
     config.dbConnections['rs-b'] = { mongoUri: 'mongodb://db2.example,db3.example/?replicaSet=rs' };
     config.databases.runtime!.tenantDatabases![0]!.dbConnRef = 'rs-a';
@@ -230,14 +230,14 @@ describe('one database name on one MongoDB server', () => {
   });
 
   it('accepts one dbName on two different servers', () => {
-    const config = referenceConfig();
+    const config = quickStartConfig();
     config.databases.runtime!.tenantDatabases![1]!.dbName = 'chronos_runtime_tenant_a';
     expect(config.databases.runtime!.tenantDatabases![1]!.dbConnRef).toBe('mongo-analytics');
     expect(() => parseConfig(config)).not.toThrow();
   });
 
   it('covers messaging and identities', () => {
-    const config = referenceConfig();
+    const config = quickStartConfig();
     config.databases.messaging = { dbConnRef: 'mongo-primary', dbName: 'chronos_logs' };
     config.databases.identities = { dbConnRef: 'mongo-primary', dbName: 'chronos_logs' };
     const error = refusal(config);
@@ -245,7 +245,7 @@ describe('one database name on one MongoDB server', () => {
   });
 
   it('lets runtime tenants share an analyticsDbName (documents there are keyed by tenant and database)', () => {
-    const config = referenceConfig();
+    const config = quickStartConfig();
     const [a, b] = config.databases.runtime!.tenantDatabases!;
     b!.dbConnRef = 'mongo-primary';
     a!.analyticsDbName = 'chronos_analytics';
@@ -254,7 +254,7 @@ describe('one database name on one MongoDB server', () => {
   });
 
   it('refuses an analyticsDbName equal to a versioned database on the same server', () => {
-    const config = referenceConfig();
+    const config = quickStartConfig();
     config.databases.runtime!.tenantDatabases![0]!.analyticsDbName = 'chronos_runtime_tenant_a';
     const error = refusal(config);
     expect(error.issues.map((i) => i.path.join('.'))).toEqual(['databases.runtime.tenantDatabases.0.analyticsDbName']);

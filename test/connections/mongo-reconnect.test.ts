@@ -1,5 +1,5 @@
 /**
- * Issue 11 item 1: an instance whose Mongo server is away (at its first operation, or later)
+ * An instance whose Mongo server is away (at its first operation, or later)
  * recovers on its own once the server is back. A TCP proxy on loopback stands between Chronos
  * and the real test server and is switched off (every connection reset) and on again.
  */
@@ -51,7 +51,7 @@ async function failure(run: () => Promise<unknown>): Promise<unknown> {
   throw new Error('expected the call to fail while the server is away');
 }
 
-describe('issue 11 item 1: a Mongo connection that survives the server being away', () => {
+describe('a Mongo connection that survives the server being away', () => {
   it('recovers the same instance when the server was away at its first operation', async () => {
     const { proxy, uri } = await proxiedMongo(false);
     const chronos = open(uri);

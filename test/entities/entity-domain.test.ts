@@ -1,8 +1,8 @@
 /**
- * Which domain an entity mapped into a domain tier lands in (DESIGN §7): the mapping's `domain`,
- * else the calling context's, else the only domain configured for that database type; otherwise
- * a RouteError listing the choices. Starts with the reference's own insertWithEntities example,
- * which names no domain anywhere.
+ * Which domain an entity mapped into a domain tier lands in (docs/design.md, "Decisions the code
+ * relies on"): the mapping's `domain`, else the calling context's, else the only domain configured
+ * for that database type; otherwise a RouteError listing the choices. Starts with the chronos-db
+ * insertWithEntities example, which names no domain anywhere.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { RouteError, initChronos, type Chronos, type EntityMapping } from '../../runtime/index.js';
@@ -19,7 +19,7 @@ function open(config: Parameters<typeof initChronos>[0]): Chronos {
   return chronos;
 }
 
-// The reference's mappings, verbatim.
+// The mappings of the chronos-db insertWithEntities example, verbatim.
 const entityMappings: EntityMapping[] = [
   { property: 'customer', collection: 'customers', keyProperty: 'customerId', databaseType: 'metadata', tier: 'tenant' },
   { property: 'product', collection: 'products', keyProperty: 'productId', databaseType: 'knowledge', tier: 'domain' },
@@ -33,7 +33,7 @@ const order = (orderId: string, productId: string) => ({
 });
 
 describe('the domain of a domain-tier entity', () => {
-  it('is the only configured domain when neither the mapping nor the context names one (the reference example)', async () => {
+  it('is the only configured domain when neither the mapping nor the context names one (the chronos-db example)', async () => {
     const chronos = open(testConfig('local'));
     const ops = chronos.with({ databaseType: 'runtime', tier: 'tenant', tenantId: 'acme', collection: 'orders' });
     const result = await ops.insertWithEntities(order('ORD-123', 'PROD-789'), entityMappings, 'order-system', 'new order created');

@@ -99,7 +99,7 @@ const leaf: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 2, arbitrary: fc.constant(null) },
   { weight: 1, arbitrary: fc.date({ noInvalidDate: false }) },
   { weight: 3, arbitrary: exotic },
-  // What item.json once used to mark an externalised blob (issue 11 item 2): must round-trip as data.
+  // What item.json once used to mark an externalised blob: must round-trip as data.
   { weight: 1, arbitrary: fc.constant({ $chronosBlob: { file: 'blob.bin', contentType: 'x', size: 1 } }) },
 );
 

@@ -1,5 +1,5 @@
 /**
- * Issue 11 items 6 and 7 (identities): input the server would choke on is a ValidationError
+ * Hostile input to identities: input the server would choke on is a ValidationError
  * naming the field, nothing is written, and the connection stays usable; a collection named
  * like another collection's claims is refused.
  */
@@ -30,7 +30,7 @@ function deep(levels: number): unknown {
   return value;
 }
 
-describe('issue 11 item 6: identities refuse what the server would choke on', () => {
+describe('identities refuse what the server would choke on', () => {
   const users = () => createIdentityOps(base.db, 'acme', 'users', { indexedProps: ['email'] });
   const circular = (): Record<string, unknown> => {
     const self: Record<string, unknown> = { email: 'x' };
@@ -81,7 +81,7 @@ describe('issue 11 item 6: identities refuse what the server would choke on', ()
   });
 });
 
-describe('issue 11 item 7: an identities collection cannot be named like the claims of another', () => {
+describe('an identities collection cannot be named like the claims of another', () => {
   it('refuses a collection name ending in _claims, so X_claims never collides with the claims of X', async () => {
     expect(await paths(() => createIdentityOps(base.db, 'acme', 'users_claims'))).toEqual([['collection']]);
     const users = createIdentityOps(base.db, 'acme', 'people');
@@ -91,7 +91,7 @@ describe('issue 11 item 7: an identities collection cannot be named like the cla
   });
 });
 
-describe('issue 11 fuzz finding: an identity update that only renames keys is stored', () => {
+describe('an identity update that only renames keys is stored', () => {
   it('replaces { email: {} } by { a: {} } and { n: 1 } by { m: 1 } (FerretDB skips such a $set)', async () => {
     const ops = createIdentityOps(base.db, 'acme', 'renames');
     const { id } = await ops.create({ email: {} });

@@ -1,8 +1,9 @@
 /**
- * Every write path validates a declared collection with its zod schema (DESIGN §7): `with()`,
- * typed repositories, `createMany`, entity upserts, the merged result of `enrich` and fallback
- * replays. Wrong types carry zod's paths, unknown fields are refused by name, nothing is written,
- * and what a typed read returns is what the schema says. Real FerretDB and a local folder.
+ * Every write path validates a declared collection with its zod schema (docs/design.md, "Decisions
+ * the code relies on"): `with()`, typed repositories, `createMany`, entity upserts, the merged
+ * result of `enrich` and fallback replays. Wrong types carry zod's paths, unknown fields are
+ * refused by name, nothing is written, and what a typed read returns is what the schema says. Real
+ * FerretDB and a local folder.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CollectionRepository, ValidationError, initChronos, type Chronos, type CollectionOps } from '../../runtime/index.js';

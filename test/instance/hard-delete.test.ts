@@ -186,7 +186,7 @@ describe.each(BACKENDS)('hardDelete on %s storage', (backend) => {
   });
 
   describe('ids with nothing to erase', () => {
-    it('is a NotFoundError for an unknown id even where the bucket does not exist yet (issue 11 item 8)', async () => {
+    it('is a NotFoundError for an unknown id even where the bucket does not exist yet', async () => {
       const unknown = randomBytes(12).toString('hex');
       const ctx = { ...fx.context('nobucket', { settings }), bucket: `missing-${randomBytes(4).toString('hex')}` };
       await expect(hardDeleteRecord(ctx, unknown, targets)).rejects.toBeInstanceOf(NotFoundError);

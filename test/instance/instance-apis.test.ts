@@ -66,7 +66,7 @@ describe('identities through chronos.with()', () => {
 });
 
 describe('chronos.getKnowledge / getMetadata', () => {
-  it('merges the reference example across generic, domain and tenant databases', async () => {
+  it('merges the chronos-db tiered example across generic, domain and tenant databases', async () => {
     const chronos = open();
     const tier = (t: 'generic' | 'domain' | 'tenant') =>
       chronos.with({ databaseType: 'knowledge', tier: t, collection: 'settings', ...(t === 'domain' && { domain: 'retail' }), ...(t === 'tenant' && { tenantId: 'acme' }) });

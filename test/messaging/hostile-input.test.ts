@@ -1,5 +1,5 @@
 /**
- * Issue 11 item 6 (messaging): `$` keys, circular payloads and other values BSON or the server
+ * Hostile input to messaging: `$` keys, circular payloads and other values BSON or the server
  * would choke on are ValidationErrors naming the field, before anything is written.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ async function paths(call: () => Promise<unknown>): Promise<Array<Array<string |
   return (error as ValidationError).issues.map((i) => [...i.path]);
 }
 
-describe('issue 11 item 6: messaging refuses payloads the server would choke on', () => {
+describe('messaging refuses payloads the server would choke on', () => {
   const circular = (): Record<string, unknown> => {
     const self: Record<string, unknown> = {};
     self['again'] = self;

@@ -1,6 +1,7 @@
 /**
- * DESIGN.md §4.6: bad input gets a typed error naming the field, and nothing is written — the
- * suite compares the raw collections and the bucket before and after each refused call.
+ * Bad input (docs/design.md, "Promises"): bad input gets a typed error naming the field, and
+ * nothing is written — the suite compares the raw collections and the bucket before and after each
+ * refused call.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, ValidationError } from '../../runtime/errors.js';

@@ -1,5 +1,5 @@
 /**
- * DESIGN.md §4.2 (no lost updates) and §4.4 (ordered collection history) under real concurrency,
+ * No lost updates and ordered collection history (docs/design.md) under real concurrency,
  * on the client the harness gives (maxPoolSize=1). Every test settles all its writes before it
  * asserts (allSettled), so nothing is in flight when the database is dropped.
  */

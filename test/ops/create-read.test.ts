@@ -52,7 +52,7 @@ describe.each(BACKENDS)('create and read (%s storage)', (backend) => {
   });
 
   describe('getLatest', () => {
-    it('returns the application data at the top level with _id and _system as the reference shows', async () => {
+    it('returns the application data at the top level with _id and _system, as the chronos-db API shows', async () => {
       const ops = fx.ops('shape');
       const { id, cv, createdAt } = await ops.create({ email: 'a@b.c', status: 'active' });
       expect(await ops.getLatest(id)).toEqual({
@@ -116,7 +116,7 @@ describe.each(BACKENDS)('create and read (%s storage)', (backend) => {
       },
     };
 
-    it('stores decoded bytes as blob.bin or text.txt and records the reference in item.json\'s _system, outside the data', async () => {
+    it('stores decoded bytes as blob.bin or text.txt and records the blob\'s reference in item.json\'s _system, outside the data', async () => {
       const ops = fx.ops('files', { settings });
       const photo = Buffer.from([0, 1, 2, 250, 251]).toString('base64');
       const note = Buffer.from('héllo', 'utf8').toString('base64');
@@ -132,7 +132,7 @@ describe.each(BACKENDS)('create and read (%s storage)', (backend) => {
       expect(await ops.getLatest(id)).toMatchObject({ title: 't', photo, note });
     });
 
-    it('stores data shaped like a blob reference as ordinary data: it reads back, lists and enriches exactly (issue 11 item 2)', async () => {
+    it('stores data shaped like a blob reference as ordinary data: it reads back, lists and enriches exactly', async () => {
       const ops = fx.ops('marker', { settings: { ...settings, indexedProps: ['title'] } });
       const lookalike = { $chronosBlob: { file: 'blob.bin', contentType: 'x', size: 1 } };
       const data = { title: 'm', photo: Buffer.from('p').toString('base64'), nested: { deep: lookalike }, top: lookalike };

@@ -1,7 +1,7 @@
 /**
- * DESIGN.md §4.3 (crash consistency) and §4.1 (immutable versions): a crash injected after every
- * step of every write path, a failing storage put, and a slow writer racing the reconciler. After
- * reconcile: every head points at a committed version whose payload exists and parses, no
+ * Crash consistency and immutable versions (docs/design.md, "Promises"): a crash injected after
+ * every step of every write path, a failing storage put, and a slow writer racing the reconciler.
+ * After reconcile: every head points at a committed version whose payload exists and parses, no
  * committed version lies beyond its head, nothing is pending, no payload lacks a row; earlier
  * versions read as before; a second reconcile finds nothing; a retried write succeeds.
  */

@@ -1,8 +1,8 @@
 /**
- * DESIGN.md §3/§6: every query the engine sends is served by a declared index. The suite records
- * every command a full workload sends (driver command monitoring), derives each query shape and
- * checks it against `requiredIndexes`. Also checks that the checker itself rejects an unserved
- * shape, so this test can fail.
+ * Index use (docs/design.md, "Test servers and what FerretDB does"): every query the engine sends
+ * is served by a declared index. The suite records every command a full workload sends (driver
+ * command monitoring), derives each query shape and checks it against `requiredIndexes`. Also
+ * checks that the checker itself rejects an unserved shape, so this test can fail.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandStartedEvent } from 'mongodb';

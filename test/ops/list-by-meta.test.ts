@@ -1,6 +1,6 @@
 /**
- * listByMeta: filters over indexed props and `_system` fields, stable cursor pagination, and
- * tenant isolation (DESIGN.md §4.5): two databases as two tenants never see each other's data.
+ * listByMeta: filters over indexed props and `_system` fields, stable cursor pagination, and tenant
+ * isolation (docs/design.md, "Promises"): two databases as two tenants never see each other's data.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineCollectionOps } from '../../runtime/ops/collection-ops.js';

@@ -1,5 +1,5 @@
 /**
- * Issue 11 item 3: the listByMeta cursor is an opaque typed value checked with zod on the way in,
+ * The listByMeta cursor is an opaque typed value checked with zod on the way in,
  * and filter values are JSON only. A tampered cursor or a non-JSON filter value is a
  * ValidationError naming `afterId` or the value's path; nothing of it reaches the server.
  */
@@ -29,7 +29,7 @@ async function validationPaths(call: () => Promise<unknown>): Promise<Array<Arra
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 
-describe('issue 11 item 3: opaque, validated cursors', () => {
+describe('opaque, validated cursors', () => {
   it('pages through a sort with its own cursors', async () => {
     const first = await ops.listByMeta({ limit: 4, sort: { amount: -1 } });
     const second = await ops.listByMeta({ limit: 4, sort: { amount: -1 }, afterId: first.nextCursor! });

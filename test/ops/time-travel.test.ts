@@ -1,5 +1,5 @@
 /**
- * DESIGN.md §4.4 (ordered history, deterministic time travel) and §4.1 (immutable versions):
+ * Ordered history with deterministic time travel, and immutable versions (docs/design.md):
  * getAsOf between, at and outside version times; restoreObject and restoreCollection append
  * instead of rewriting; a history of 1,000 versions.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 11 items 4, 5 and 6 (versioned writes): every value that JSON would change silently is
+ * Values of versioned writes: every value that JSON would change silently is
  * refused with a ValidationError naming its path, and nothing is written; everything accepted
  * reads back exactly (README "Values").
  */
@@ -53,7 +53,7 @@ function sparse(): unknown[] {
   return holes;
 }
 
-describe('issue 11 item 4: an own toJSON cannot bypass the _id / _system refusal', () => {
+describe('an own toJSON cannot bypass the _id / _system refusal', () => {
   it('refuses a document with an own toJSON that would write a foreign _id', async () => {
     const hostile = { status: 'x', toJSON: () => ({ _id: 'ffffffffffffffffffffffff', _system: { ov: 99 } }) };
     await refusedEverywhere(hostile, ['toJSON']);
@@ -66,7 +66,7 @@ describe('issue 11 item 4: an own toJSON cannot bypass the _id / _system refusal
   });
 });
 
-describe('issue 11 item 5: values JSON would change are refused, naming the path', () => {
+describe('values JSON would change are refused, naming the path', () => {
   const cases: Array<[string, Record<string, unknown>, Array<string | number>]> = [
     ['NaN', { n: { v: Number.NaN } }, ['n', 'v']],
     ['Infinity', { n: Number.POSITIVE_INFINITY }, ['n']],
@@ -123,7 +123,7 @@ describe('issue 11 item 5: values JSON would change are refused, naming the path
   });
 });
 
-describe('issue 11 item 6: operator-shaped data in an indexed prop is refused before it reaches Mongo', () => {
+describe('operator-shaped data in an indexed prop is refused before it reaches Mongo', () => {
   it('refuses { orderId: { $gt: "" } } with a ValidationError at data.orderId.$gt', async () => {
     await refusedEverywhere({ orderId: { $gt: '' } }, ['orderId', '$gt']);
   });

@@ -1,7 +1,7 @@
 /**
  * `versioning: false` keeps only the newest version; `applyVersionRetention` trims history on
- * request, never the head's version (DESIGN.md §4.1: a version stays readable until retention
- * removes it).
+ * request, never the head's version (a version stays readable until retention removes it:
+ * docs/design.md, "Promises").
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyVersionRetention } from '../../runtime/ops/retention.js';

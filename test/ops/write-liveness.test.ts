@@ -1,5 +1,5 @@
 /**
- * Issue 10, items 3-5, on the real servers: concurrent writers at the driver's default pool all
+ * Write liveness on the real servers: concurrent writers at the driver's default pool all
  * succeed; enrich without expectedOv never loses to contention; a writer killed with SIGKILL
  * blocks its record for seconds (its lease), with no reconcile; a failure after the commit never
  * reports a write that happened as a plain failure.

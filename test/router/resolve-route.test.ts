@@ -3,9 +3,9 @@ import { parseConfig } from '../../runtime/config/parse-config.js';
 import { RouteError, ValidationError } from '../../runtime/errors.js';
 import { resolveRoute } from '../../runtime/router/resolve-route.js';
 import { listDatabaseTargets } from '../../runtime/router/database-targets.js';
-import { referenceConfig } from '../support/configs.js';
+import { quickStartConfig } from '../support/configs.js';
 
-const config = parseConfig(referenceConfig());
+const config = parseConfig(quickStartConfig());
 
 describe('resolveRoute: each context reaches exactly one database and bucket', () => {
   it('routes a runtime tenant to its database, bucket and analytics database', () => {

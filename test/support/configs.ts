@@ -4,8 +4,8 @@
  */
 import type { ChronosConfig } from '../../runtime/config/schema.js';
 
-/** The reference's Quick Start shape, with two tenants, a domain and local addresses. */
-export function referenceConfig(): ChronosConfig {
+/** The Quick Start shape of the chronos-db API, with two tenants, a domain and local addresses. */
+export function quickStartConfig(): ChronosConfig {
   return {
     dbConnections: {
       'mongo-primary': { mongoUri: 'mongodb://127.0.0.1:27017' },

@@ -45,7 +45,7 @@ function tiers(options: { domainTierConfigured?: boolean } = {}) {
 const everywhere = { tenantId: 'tenant-a', domain: 'production' };
 
 describe('merging tiers (merge: true)', () => {
-  it('gives the reference worked example "How Tiered Merging Works" its documented result', async () => {
+  it('gives the chronos-db worked example "How Tiered Merging Works" its documented result', async () => {
     const t = tiers();
     const generic = await t.generic.create({ key: 'feature-flags', theme: 'light', features: ['basic', 'standard'], settings: { timeout: 30 } });
     await t.domain.create({ key: 'feature-flags', features: ['advanced'], settings: { maxRetries: 3 } });

@@ -6,7 +6,7 @@ const domain = { features: ['advanced'], settings: { maxRetries: 3 } };
 const tenant = { theme: 'dark', features: ['premium'], settings: { timeout: 60 } };
 
 describe('merging tiers generic ← domain ← tenant', () => {
-  it('gives the reference worked example its documented result', () => {
+  it('gives the chronos-db worked example its documented result', () => {
     expect(mergeTiers([generic, domain, tenant])).toEqual({
       theme: 'dark',
       features: ['basic', 'standard', 'advanced', 'premium'],

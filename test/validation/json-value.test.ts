@@ -1,5 +1,5 @@
 /**
- * The value walk on its own (issue 11 items 4 and 5): the two storage rules (JSON payloads and
+ * The value walk on its own: the two storage rules (JSON payloads and
  * Mongo documents) and the exact copy it returns.
  */
 import { describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ function refusedAt(value: unknown, rules: typeof JSON_RULES | typeof MONGO_RULES
   throw new Error('expected a ValidationError');
 }
 
-describe('issue 11 item 5: toJsonValue', () => {
+describe('toJsonValue', () => {
   it('copies JSON exactly, as a new value that shares nothing with the input', () => {
     const input = { a: [1, 'two', null, true, { b: -0 }], shared: { x: 1 } };
     const copy = toJsonValue({ ...input, again: input.shared }, [], JSON_RULES) as Record<string, unknown>;

@@ -1,7 +1,8 @@
 /**
- * One fallback suite's world: a fresh database on the test server, a local-folder store behind
- * a {@link FailingStore}, an engine context on it, a pinned clock, and queues built on demand.
- * Nothing is dropped at the end (see the helper brief: drops crashed FerretDB); names are fresh.
+ * One fallback suite's world: a fresh database on the test server, a local-folder store behind a
+ * {@link FailingStore}, an engine context on it, a pinned clock, and queues built on demand.
+ * Nothing is dropped at the end (a drop racing a query crashed FerretDB's SQLite handler; README
+ * "Testing and the test servers"); names are fresh.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ import { testServers, uniqueName } from '../../support/servers.js';
 import { failingStore } from './failing-store.js';
 import type { FailingStore } from './failing-store.js';
 
-/** The reference's defaults, as the config schema fills them. */
+/** The fallback defaults of the chronos-db API, as the config schema fills them. */
 export const DEFAULT_FALLBACK: FallbackOptions = {
   enabled: true,
   maxRetries: 3,

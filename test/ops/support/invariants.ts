@@ -1,6 +1,6 @@
 /**
- * Checks of DESIGN.md §4 on the raw collections and bucket of one Chronos collection, without
- * going through the engine's own read paths.
+ * Checks of the engine's promises (docs/design.md, "Promises") on the raw collections and bucket of
+ * one Chronos collection, without going through the engine's own read paths.
  */
 import type { Fixture } from './fixture.js';
 import { decodeItem } from '../../../runtime/ops/store/payload-codec.js';
