@@ -5,5 +5,4 @@ export * from './audit-events.js';
 export * from './customers.js';
 export * from './orders.js';
 export * from './products.js';
-export * from './index-definitions.js';
 export * from './repositories.js';

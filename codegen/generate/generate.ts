@@ -70,9 +70,10 @@ export function generateFromDeclarations(declarations: readonly LoadedDeclaratio
   }
   add('index-definitions.ts', (file) => emitIndexDefinitions(file, declarations, options.runtimeImport));
   add('repositories.ts', (file) => emitFactory(file, declarations, options.runtimeImport, outDir));
+  // index-definitions.ts is not re-exported: it is data for tools, imported from its own module;
+  // through index.ts every application would type-check its literal of a dozen indexes per collection.
   add('index.ts', (file) => {
     for (const { definition } of declarations) file.addExportDeclaration({ moduleSpecifier: namesOf(definition.name).module });
-    file.addExportDeclaration({ moduleSpecifier: './index-definitions.js' });
     file.addExportDeclaration({ moduleSpecifier: './repositories.js' });
   });
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));

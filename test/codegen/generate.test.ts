@@ -120,6 +120,8 @@ describe('chronos generate --check', () => {
     await writeOutput(out, await generate({ ...repoOptions, schemasDir: dir, outDir: out, runtimeImport: 'chronos-db', command: generateCommandText(dir, out, 'chronos-db') }));
     const { stdout } = await run(process.execPath, [...cli, '--check'], { cwd: root });
     expect(stdout).toContain('4 files up to date');
-    expect(await readFile(path.join(out, 'notes.ts'), 'utf8')).toContain('export class NotesRepository');
+    const notes = await readFile(path.join(out, 'notes.ts'), 'utf8');
+    expect(notes).toContain('export interface NotesRepository {');
+    expect(notes).toContain('export const NotesRepository = declaredRepository<NotesRepository>(declaration);');
   });
 });
