@@ -5,8 +5,7 @@
 import type { CollectionDatabaseType, Location, CollectionTier } from '../../runtime/schema/placement.js';
 import type { LoadedDeclaration } from '../load/load-declarations.js';
 import { importSpecifier, namesOf, pascalCase } from './naming.js';
-import type { StatementCollector } from './statements.js';
-import { VariableDeclarationKind } from 'ts-morph';
+import { VariableDeclarationKind, type StatementCollector } from './statements.js';
 
 const DATABASE_ORDER: readonly CollectionDatabaseType[] = ['metadata', 'knowledge', 'runtime', 'logs'];
 const TIER_ORDER: readonly CollectionTier[] = ['generic', 'domain', 'tenant', 'single'];

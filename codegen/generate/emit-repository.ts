@@ -6,8 +6,7 @@
  */
 import type { LoadedDeclaration } from '../load/load-declarations.js';
 import { namesOf } from './naming.js';
-import type { VariableDeclarationKind } from 'ts-morph';
-import type { StatementCollector } from './statements.js';
+import { VariableDeclarationKind, type StatementCollector } from './statements.js';
 import { ZodTypeRenderer, propertyName } from './zod-to-ts.js';
 
 type Schema = Parameters<ZodTypeRenderer['members']>[0];
@@ -106,7 +105,7 @@ export function emitRepository(file: StatementCollector, declaration: LoadedDecl
   });
   file.addVariableStatement({
     isExported: true,
-    declarationKind: 'const' as VariableDeclarationKind,
+    declarationKind: VariableDeclarationKind.Const,
     docs: [`Makes the \`${definition.name}\` repository over the engine's operations in one routed database (\`createRepositories\` does this).`],
     declarations: [{ name: n.repository, initializer: `declaredRepository<${n.repository}>(declaration)` }],
   });

@@ -4,7 +4,6 @@
  * on disk without writing.
  */
 import path from 'node:path';
-import { IndentationText, Project, QuoteKind, type SourceFile } from 'ts-morph';
 import { StatementCollector } from './statements.js';
 import { loadDeclarations, type LoadedDeclaration } from '../load/load-declarations.js';
 import { emitCollection } from './emit-collection.js';
@@ -26,9 +25,9 @@ export interface GenerateOptions {
 
 const RESERVED_FILES = new Set(['index.ts', 'index-definitions.ts', 'repositories.ts']);
 
-function render(file: SourceFile, header: string): string {
-  // ts-morph puts no blank line between consecutive statements; hand-written code does before each documented one.
-  const text = reindent(file.getFullText()).replace(/([^\n])\n(\/\*\*)/g, '$1\n\n$2');
+function render(file: StatementCollector, header: string): string {
+  // Statements are printed one after another; hand-written code has a blank line before each documented one.
+  const text = reindent(file.print()).replace(/([^\n])\n(\/\*\*)/g, '$1\n\n$2');
   return `${header}\n${text.endsWith('\n') ? text : `${text}\n`}`;
 }
 
@@ -50,17 +49,13 @@ function refuseNameCollisions(declarations: readonly LoadedDeclaration[]): void 
 
 /** Generates every output file from already loaded declarations: file name (relative to outDir) → content. */
 export function generateFromDeclarations(declarations: readonly LoadedDeclaration[], options: GenerateOptions): Map<string, string> {
-  const project = new Project({
-    useInMemoryFileSystem: true,
-    manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single },
-  });
   const outDir = path.resolve(options.outDir);
   const header = generatedHeader(options.command);
   const files = new Map<string, string>();
   const add = (name: string, fill: (file: StatementCollector) => void) => {
     const collector = new StatementCollector();
     fill(collector);
-    files.set(name, render(project.createSourceFile(`/out/${name}`, { statements: collector.statements }), header));
+    files.set(name, render(collector, header));
   };
   refuseNameCollisions(declarations);
   for (const declaration of declarations) {

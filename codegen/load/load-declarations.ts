@@ -68,14 +68,16 @@ async function registerTypeScript(): Promise<void> {
  * Imports a TypeScript or JavaScript module by path. tsx's loaders are registered only when the
  * process cannot load TypeScript yet (the built CLI on plain Node): under tsx a second loader
  * chain would only slow every import down. Probed on throwaway files, because Node remembers
- * a failed import of a URL and would not retry it after registering.
+ * a failed import of a URL and would not retry it after registering. `query` is appended to the
+ * module's URL (a new query loads a new copy).
  */
-export async function importModule(file: string): Promise<Record<string, unknown>> {
+export async function importModule(file: string, query?: string): Promise<Record<string, unknown>> {
   if (!loaderChecked) {
     if (!(await canImportTypeScript())) await registerTypeScript();
     loaderChecked = true;
   }
-  return (await import(pathToFileURL(path.resolve(file)).href)) as Record<string, unknown>;
+  const url = pathToFileURL(path.resolve(file)).href;
+  return (await import(query ? `${url}?${query}` : url)) as Record<string, unknown>;
 }
 
 /**
@@ -94,11 +96,12 @@ function namedExports(loaded: Record<string, unknown>): Record<string, unknown> 
  * Every declaration exported from the modules under `dir`, sorted by collection name. Refuses two
  * different declarations with one name, and an entity target that no module exports. Modules
  * under `ignore` (the output folder, when it sits inside the schemas folder) are not loaded.
+ * `load` imports one module (the watcher passes one that loads fresh copies).
  */
-export async function loadDeclarations(dir: string, ignore?: string): Promise<LoadedDeclaration[]> {
+export async function loadDeclarations(dir: string, ignore?: string, load: (file: string) => Promise<Record<string, unknown>> = importModule): Promise<LoadedDeclaration[]> {
   const byName = new Map<string, LoadedDeclaration>();
   for (const file of await listModules(path.resolve(dir), ignore === undefined ? undefined : path.resolve(ignore))) {
-    const exports = namedExports(await importModule(file));
+    const exports = namedExports(await load(file));
     for (const [exportName, value] of Object.entries(exports).sort(([a], [b]) => a.localeCompare(b))) {
       if (!isCollectionDefinition(value)) continue;
       const seen = byName.get(value.name);

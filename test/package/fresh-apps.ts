@@ -68,7 +68,7 @@ export function freshAppSuites(tarball: () => string): void {
         app = fresh(`chronos-app-${kind}-`);
         writeFileSync(join(app, 'package.json'), JSON.stringify({ name: `readme-${kind}`, private: true, type: kind }, null, 2));
         run('npm', [...INSTALL, tarball(), dev('zod')], app);
-        run('npm', [...INSTALL, '-D', dev('typescript'), dev('ts-morph'), dev('tsx'), dev('@types/node')], app);
+        run('npm', [...INSTALL, '-D', dev('typescript'), dev('tsx'), dev('@types/node')], app);
         writeFiles(app, readmeAppFiles());
       }, TIMEOUT);
 
@@ -136,7 +136,7 @@ chronos.with({ databaseType: 'runtime', tier: 'tenant', tenantId: 't', collectio
   .finally(() => chronos.admin.shutdown());`;
       writeFileSync(join(app, 's3.cjs'), script);
       expect(run(process.execPath, ['s3.cjs'], app)).toMatch(/ConfigError: [\s\S]*npm install @aws-sdk\/client-s3 @aws-sdk\/s3-request-presigner/);
-      expect(runStatus('npx', ['chronos', 'generate'], app)).toMatchObject({ status: 1, out: expect.stringMatching(/chronos generate needs ts-morph and tsx.*npm install -D ts-morph tsx/) });
+      expect(runStatus('npx', ['chronos', 'generate'], app)).toMatchObject({ status: 1, out: expect.stringMatching(/chronos generate needs tsx.*npm install -D tsx/) });
     });
 
     it('stays under 45 MB with the S3 SDK added, and then writes to S3', () => {
