@@ -28,10 +28,12 @@ export type AuditEventsRecord = ChronosRecord<AuditEventsData>;
 export type AuditEventsFilter = SystemFilter & {
   action?: FieldFilter<string>;
   actor?: FieldFilter<string>;
+  detail?: { readonly 'detail is not indexed: add it to indexedProps to filter or sort on it': never };
+  tenantId?: { readonly 'tenantId is not indexed: add it to indexedProps to filter or sort on it': never };
 };
 
 /** A `listByMeta` order on `auditEvents`: one indexed prop or a system time. */
-export type AuditEventsSort = { action: SortDirection } | { actor: SortDirection } | SystemSort;
+export type AuditEventsSort = { action: SortDirection } | { actor: SortDirection } | { detail: { readonly 'detail is not indexed: add it to indexedProps to filter or sort on it': never } } | { tenantId: { readonly 'tenantId is not indexed: add it to indexedProps to filter or sort on it': never } } | SystemSort;
 
 /** A `listByMeta` query on `auditEvents`. */
 export type AuditEventsListQuery = TypedListQuery<AuditEventsFilter, AuditEventsSort>;

@@ -28,10 +28,12 @@ export type CustomersRecord = ChronosRecord<CustomersData>;
 export type CustomersFilter = SystemFilter & {
   customerId?: FieldFilter<string>;
   email?: FieldFilter<string>;
+  name?: { readonly 'name is not indexed: add it to indexedProps to filter or sort on it': never };
+  tier?: { readonly 'tier is not indexed: add it to indexedProps to filter or sort on it': never };
 };
 
 /** A `listByMeta` order on `customers`: one indexed prop or a system time. */
-export type CustomersSort = { customerId: SortDirection } | { email: SortDirection } | SystemSort;
+export type CustomersSort = { customerId: SortDirection } | { email: SortDirection } | { name: { readonly 'name is not indexed: add it to indexedProps to filter or sort on it': never } } | { tier: { readonly 'tier is not indexed: add it to indexedProps to filter or sort on it': never } } | SystemSort;
 
 /** A `listByMeta` query on `customers`. */
 export type CustomersListQuery = TypedListQuery<CustomersFilter, CustomersSort>;

@@ -73,10 +73,15 @@ export type OrdersFilter = SystemFilter & {
   placedAt?: FieldFilter<string>;
   status?: FieldFilter<'placed' | 'paid' | 'shipped' | 'cancelled'>;
   total?: FieldFilter<number>;
+  customer?: { readonly 'customer is not indexed: add it to indexedProps to filter or sort on it': never };
+  invoicePdf?: { readonly 'invoicePdf is not indexed: add it to indexedProps to filter or sort on it': never };
+  product?: { readonly 'product is not indexed: add it to indexedProps to filter or sort on it': never };
+  quantity?: { readonly 'quantity is not indexed: add it to indexedProps to filter or sort on it': never };
+  shipping?: { readonly 'shipping is not indexed: add it to indexedProps to filter or sort on it': never };
 };
 
 /** A `listByMeta` order on `orders`: one indexed prop or a system time. */
-export type OrdersSort = { 'customer.customerId': SortDirection } | { orderId: SortDirection } | { placedAt: SortDirection } | { status: SortDirection } | { total: SortDirection } | SystemSort;
+export type OrdersSort = { 'customer.customerId': SortDirection } | { orderId: SortDirection } | { placedAt: SortDirection } | { status: SortDirection } | { total: SortDirection } | { customer: { readonly 'customer is not indexed: add it to indexedProps to filter or sort on it': never } } | { invoicePdf: { readonly 'invoicePdf is not indexed: add it to indexedProps to filter or sort on it': never } } | { product: { readonly 'product is not indexed: add it to indexedProps to filter or sort on it': never } } | { quantity: { readonly 'quantity is not indexed: add it to indexedProps to filter or sort on it': never } } | { shipping: { readonly 'shipping is not indexed: add it to indexedProps to filter or sort on it': never } } | SystemSort;
 
 /** A `listByMeta` query on `orders`. */
 export type OrdersListQuery = TypedListQuery<OrdersFilter, OrdersSort>;

@@ -30,10 +30,13 @@ export type ProductsRecord = ChronosRecord<ProductsData>;
 export type ProductsFilter = SystemFilter & {
   price?: FieldFilter<number>;
   productId?: FieldFilter<string>;
+  image?: { readonly 'image is not indexed: add it to indexedProps to filter or sort on it': never };
+  name?: { readonly 'name is not indexed: add it to indexedProps to filter or sort on it': never };
+  tags?: { readonly 'tags is not indexed: add it to indexedProps to filter or sort on it': never };
 };
 
 /** A `listByMeta` order on `products`: one indexed prop or a system time. */
-export type ProductsSort = { price: SortDirection } | { productId: SortDirection } | SystemSort;
+export type ProductsSort = { price: SortDirection } | { productId: SortDirection } | { image: { readonly 'image is not indexed: add it to indexedProps to filter or sort on it': never } } | { name: { readonly 'name is not indexed: add it to indexedProps to filter or sort on it': never } } | { tags: { readonly 'tags is not indexed: add it to indexedProps to filter or sort on it': never } } | SystemSort;
 
 /** A `listByMeta` query on `products`. */
 export type ProductsListQuery = TypedListQuery<ProductsFilter, ProductsSort>;

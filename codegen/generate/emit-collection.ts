@@ -4,6 +4,7 @@
  */
 import type { StatementCollector } from './statements.js';
 import type { LoadedDeclaration } from '../load/load-declarations.js';
+import { literal } from './literal.js';
 import { importSpecifier, namesOf } from './naming.js';
 import { ZodTypeRenderer, propertyName } from './zod-to-ts.js';
 import { PRESIGNED_TYPE_IMPORTS, REPOSITORY_TYPE_IMPORTS, emitRepository } from './emit-repository.js';
@@ -54,14 +55,17 @@ function addQueryTypes(file: StatementCollector, declaration: LoadedDeclaration)
   const renderer = new ZodTypeRenderer(definition.name, 'output');
   const schema = definition.schema as unknown as Schema;
   const props = [...definition.indexedProps].sort();
-  const filterBody = props.map((p) => `${propertyName(p)}?: FieldFilter<${renderer.typeAt(schema, p)}>;`);
+  // Each top-level field that is not indexed is typed as a message, so a filter or sort on it says why it fails.
+  const notIndexed = Object.keys(schema._zod.def.shape ?? {}).filter((f) => !props.includes(f)).sort();
+  const refusal = (f: string) => `{ readonly ${literal(`${f} is not indexed: add it to indexedProps to filter or sort on it`)}: never }`;
+  const filterBody = [...props.map((p) => `${propertyName(p)}?: FieldFilter<${renderer.typeAt(schema, p)}>;`), ...notIndexed.map((f) => `${propertyName(f)}?: ${refusal(f)};`)];
   file.addTypeAlias({
     isExported: true,
     name: n.filter,
     docs: [`A \`listByMeta\` filter on \`${definition.name}\`: only its indexed props, each with its own type, and the \`_system\` fields.`],
     type: filterBody.length > 0 ? `SystemFilter & {\n${filterBody.join('\n')}\n}` : 'SystemFilter',
   });
-  const sorts = props.map((p) => `{ ${propertyName(p)}: SortDirection }`);
+  const sorts = [...props.map((p) => `{ ${propertyName(p)}: SortDirection }`), ...notIndexed.map((f) => `{ ${propertyName(f)}: ${refusal(f)} }`)];
   file.addTypeAlias({
     isExported: true,
     name: n.sort,

@@ -162,7 +162,7 @@ export function defineCollection<
     placement: declaration.placement,
     locations: locationsOf(declaration.placement as Placement | readonly Placement[]),
   };
-  checkDeclaration(definition);
+  checkDeclaration(definition, declaration);
   return Object.freeze(definition);
 }
 
