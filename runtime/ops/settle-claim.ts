@@ -30,7 +30,7 @@ export async function settleClaim(engine: Engine, holder: VersionRow, head: Head
     if (await engine.heads.advanceTo(holder.id, pickSystem(holder), holder.meta)) {
       const data = await engine.payloads.readData(holder.id, holder.ov);
       const kind = holder.kind === 'create' ? 'CREATE' : holder.kind === 'delete' ? 'DELETE' : 'UPDATE';
-      await notifyObservers(engine, { kind, id: holder.id, ov: holder.ov, cv: holder.cv, at: holder.at, meta: holder.meta, data });
+      await notifyObservers(engine, { kind, id: holder.id, ov: holder.ov, cv: holder.cv, at: holder.at, meta: holder.meta, data, previousMeta: holder.ov === 0 ? null : (head?.meta ?? null) });
     }
     await engine.ver.markCommitted(holder.id, holder.ov, holder.claim);
     return 'rolled-forward';

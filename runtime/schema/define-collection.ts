@@ -93,6 +93,11 @@ export interface DeclaredCounterRule {
   readonly scope?: 'meta' | 'payload';
   /** Field path → value or `{ $op: value }`; all must hold. */
   readonly when?: { readonly [path: string]: unknown };
+  /**
+   * `every` (default) counts every matching write; `transition` only the write that makes `when`
+   * hold; `transitions` also the one after which it stops (as `<name>_left`). Meta scope only.
+   */
+  readonly count?: 'every' | 'transition' | 'transitions';
   /** Props whose distinct values are counted (same names as `when`). */
   readonly countUnique?: readonly string[];
 }
