@@ -38,7 +38,11 @@ function checkProps(definition: AnyCollectionDefinition, issues: ErrorIssue[]): 
 function checkEntities(definition: AnyCollectionDefinition, issues: ErrorIssue[]): void {
   definition.entities.forEach((entity, i) => {
     const path = ['entities', i];
-    if (!fieldAt(runtimeSchema(definition.schema), entity.property)) issues.push({ path: [...path, 'property'], message: `"${entity.property}" is not a field of the schema` });
+    const field = fieldAt(runtimeSchema(definition.schema), entity.property);
+    if (!field) issues.push({ path: [...path, 'property'], message: `"${entity.property}" is not a field of the schema` });
+    else if (unwrap(field)._zod.def.type === 'array') {
+      issues.push({ path: [...path, 'property'], message: `"${entity.property}" holds an array: an entity property holds one entity (an object), so map an object field; arrays of entities are not supported` });
+    }
     const target = entity.collection as AnyCollectionDefinition | string;
     if (typeof target !== 'object' || !target || !Array.isArray(target.indexedProps)) {
       issues.push({ path: [...path, 'collection'], message: 'must be a collection object made by defineCollection, not a name' });

@@ -156,3 +156,13 @@ describe('declarations with unknown keys are refused at load', () => {
     ]);
   });
 });
+
+describe('entity properties hold one entity', () => {
+  it('refuses an array property at load, saying arrays of entities are not supported', () => {
+    const withItems = z.object({ ref: z.string(), buyers: z.array(customers.schema) });
+    const issues = configIssues(() =>
+      declareUntyped({ name: 'a', schema: withItems, indexedProps: ['ref'], placement, entities: [{ property: 'buyers', collection: customers, keyProperty: 'customerId', databaseType: 'metadata', tier: 'tenant' }] }),
+    );
+    expect(issues).toEqual([{ path: 'entities.0.property', message: '"buyers" holds an array: an entity property holds one entity (an object), so map an object field; arrays of entities are not supported' }]);
+  });
+});
