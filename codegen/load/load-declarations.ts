@@ -30,6 +30,7 @@ async function listModules(dir: string, ignore: string | undefined): Promise<str
 }
 
 let loaderChecked = false;
+const TYPESCRIPT_FILE = /\.[cm]?ts$/;
 
 /**
  * True when this process can already import TypeScript the way declarations are written (e.g. the
@@ -58,8 +59,15 @@ async function canImportTypeScript(): Promise<boolean> {
  * which only the CommonJS hook can serve (with the ESM hook alone Node fails with "Cannot
  * require() ES Module ... in a cycle"). tsx is an optional peer, imported only here.
  */
-async function registerTypeScript(): Promise<void> {
-  const [esm, cjs] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
+async function registerTypeScript(file: string): Promise<void> {
+  let apis: [typeof import('tsx/esm/api'), typeof import('tsx/cjs/api')];
+  try {
+    apis = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    throw new Error(`loading ${path.relative(process.cwd(), file) || file} needs tsx (it is TypeScript), which is not installed: run \`npm install -D tsx\`, or write the file in JavaScript`);
+  }
+  const [esm, cjs] = apis;
   cjs.register();
   esm.register();
 }
@@ -72,8 +80,9 @@ async function registerTypeScript(): Promise<void> {
  * module's URL (a new query loads a new copy).
  */
 export async function importModule(file: string, query?: string): Promise<Record<string, unknown>> {
-  if (!loaderChecked) {
-    if (!(await canImportTypeScript())) await registerTypeScript();
+  // JavaScript modules load without tsx; only the first TypeScript one decides whether it is needed.
+  if (!loaderChecked && TYPESCRIPT_FILE.test(file)) {
+    if (!(await canImportTypeScript())) await registerTypeScript(file);
     loaderChecked = true;
   }
   const url = pathToFileURL(path.resolve(file)).href;

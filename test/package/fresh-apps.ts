@@ -137,6 +137,8 @@ chronos.with({ databaseType: 'runtime', tier: 'tenant', tenantId: 't', collectio
       writeFileSync(join(app, 's3.cjs'), script);
       expect(run(process.execPath, ['s3.cjs'], app)).toMatch(/ConfigError: [\s\S]*npm install @aws-sdk\/client-s3 @aws-sdk\/s3-request-presigner/);
       expect(runStatus('npx', ['chronos', 'generate'], app)).toMatchObject({ status: 1, out: expect.stringMatching(/chronos generate needs tsx.*npm install -D tsx/) });
+      writeFileSync(join(app, 'chronos.config.ts'), 'export default {};\n');
+      expect(runStatus('npx', ['chronos', 'migrate', '--dry-run'], app)).toMatchObject({ status: 1, out: expect.stringMatching(/loading chronos\.config\.ts needs tsx .*npm install -D tsx/) });
     });
 
     it('stays under 45 MB with the S3 SDK added, and then writes to S3', () => {
