@@ -28,6 +28,9 @@ function readmeAppFiles(): Map<string, string> {
   return files;
 }
 
+/** The `tsc` of TypeScript 7, when the test command installed it (scripts/ts7.sh). */
+const TS7_TSC = process.env.CHRONOS_TS7_TSC;
+
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
   return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, timeout: TIMEOUT });
 }
@@ -91,7 +94,14 @@ export function freshAppSuites(tarball: () => string): void {
           const checked = runStatus('npx', ['tsc', '-p', file], app);
           expect(checked.out, `${kind} app with ${moduleResolution}`).toBe('');
           expect(checked.status).toBe(0);
+          // TypeScript 7 (the native compiler, installed apart by scripts/ts7.sh; scripts/test.sh passes its path).
+          if (TS7_TSC) {
+            const native = runStatus(process.execPath, [TS7_TSC, '-p', file], app);
+            expect(native.out, `${kind} app with ${moduleResolution} on TypeScript 7`).toBe('');
+            expect(native.status).toBe(0);
+          }
         }
+        if (!TS7_TSC && process.env.CI) throw new Error('CHRONOS_TS7_TSC is not set: scripts/test.sh sets it from scripts/ts7.sh');
       });
 
       it('runs: writes, enriches, lists by _system fields and refuses what the refined schema forbids', () => {
