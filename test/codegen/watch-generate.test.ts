@@ -79,4 +79,46 @@ describe('chronos generate --watch', () => {
     expect(await fixed).toMatch(/written/);
     expect(child.exitCode).toBeNull();
   });
+
+  it('reloads a changed entity target together with the declarations that map it', { timeout: 60_000 }, async () => {
+    const schemas = path.join(scratch, 'linked');
+    const out = path.join(scratch, 'linked-out');
+    await mkdir(schemas, { recursive: true });
+    const runtime = path.relative(schemas, path.join(root, 'runtime/schema/index.js')).split(path.sep).join('/');
+    const people = (indexed: string) => `import { z } from 'zod';
+import { defineCollection } from '${runtime}';
+export const people = defineCollection({ name: 'people', schema: z.object({ personId: z.string(), email: z.string() }), indexedProps: [${indexed}], placement: { databaseType: 'metadata', tiers: ['tenant'] } });
+`;
+    const tickets = (indexed: string) => `import { z } from 'zod';
+import { defineCollection } from '${runtime}';
+import { people } from './people.js';
+export const tickets = defineCollection({
+  name: 'tickets', schema: z.object({ ticketId: z.string(), owner: z.object({ personId: z.string(), email: z.string() }) }), indexedProps: [${indexed}],
+  placement: { databaseType: 'runtime', tiers: ['tenant'] },
+  entities: [{ property: 'owner', collection: people, keyProperty: 'personId', databaseType: 'metadata', tier: 'tenant' }],
 });
+`;
+    const other = `import { z } from 'zod';
+import { defineCollection } from '${runtime}';
+export const notes = defineCollection({ name: 'notes', schema: z.object({ text: z.string() }), indexedProps: [], placement: { databaseType: 'logs', tiers: ['single'] } });
+`;
+    await writeFile(path.join(schemas, 'people.ts'), people("'personId'"));
+    await writeFile(path.join(schemas, 'tickets.ts'), tickets("'ticketId'"));
+    await writeFile(path.join(schemas, 'notes.ts'), other);
+    const linked = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'codegen/cli.ts'), 'generate', '--watch', '--schemas', schemas, '--out', out, '--runtime-import', 'chronos-db'], { cwd: root });
+    try {
+      expect(await nextLine(linked, /written|chronos generate:/)).toMatch(/6 written/);
+      const target = nextLine(linked, /written|chronos generate:/);
+      await writeFile(path.join(schemas, 'people.ts'), people("'personId', 'email'"));
+      expect(await target).toMatch(/written/);
+      expect(await readFile(path.join(out, 'people.ts'), 'utf8')).toContain('email?: FieldFilter<string>');
+      const mapper = nextLine(linked, /written|chronos generate:/);
+      await writeFile(path.join(schemas, 'tickets.ts'), tickets("'ticketId', 'owner.email'"));
+      expect(await mapper).toMatch(/written/);
+      expect(await readFile(path.join(out, 'tickets.ts'), 'utf8')).toContain("'owner.email'?: FieldFilter<string>");
+    } finally {
+      linked.kill();
+    }
+  });
+});
+
