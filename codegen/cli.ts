@@ -2,9 +2,9 @@
  * The `chronos` command line: `chronos generate` (typed repositories and index definitions from
  * the declarations), `chronos migrate` (apply the declared indexes to every configured
  * database) and `chronos studio` (a local web UI over the records and their versions). Kept out
- * of the runtime entry so applications never load ts-morph. The CLI's own tools (ts-morph, tsx)
- * are optional peer dependencies: apps that only use the runtime do not install them, and a
- * command that needs a missing one says what to install.
+ * of the runtime entry. The CLI's own tool (tsx, which loads TypeScript declarations and
+ * configs) is an optional peer dependency: apps that only use the runtime do not install it, and
+ * a command that needs it says what to install.
  */
 import { parseArgs } from 'node:util';
 import { CliUsageError, withUsageErrors } from './cli-args.js';
@@ -20,7 +20,7 @@ an upcaster is refused, naming the field, its old and new type and the fix.
   --runtime-import MODULE  module the generated code imports the runtime from (default: chronos-db)
   --check                  write nothing; exit 1 naming the files (or lock file) that are stale
   --watch                  regenerate whenever a declaration changes
-Needs ts-morph and tsx: npm install -D ts-morph tsx typescript`;
+Needs tsx to load TypeScript declarations: npm install -D tsx`;
 
 const MIGRATE_USAGE = `Usage: chronos migrate [--config FILE] [--schemas DIR] [--dry-run] [--drop-extra] [--json]
 
@@ -79,8 +79,8 @@ async function main(argv: string[]): Promise<number> {
         },
       }),
     );
-    await requireCliPackages('chronos generate', ['ts-morph', 'tsx']);
-    const { generateCommandText, runGenerate, watchGenerate } = await import('./generate/run-generate.js');
+    await requireCliPackages('chronos generate', ['tsx']);
+    const { generateCommandText, runGenerate } = await import('./generate/run-generate.js');
     const options = {
       schemasDir: values.schemas,
       outDir: values.out,
@@ -90,7 +90,8 @@ async function main(argv: string[]): Promise<number> {
       watch: values.watch,
     };
     if (options.watch) {
-      watchGenerate(options, argv, log);
+      const { watchInProcess } = await import('./generate/watch-generate.js');
+      watchInProcess(options, log, error);
       return new Promise<number>(() => {});
     }
     return runGenerate(options, log, error);

@@ -76,7 +76,7 @@ try {
   const asOf = await shop.orders.getAsOf(id, v1At);
   say(`getAsOf(${v1At}) sees version 1`, { ov: asOf?._system.ov, status: asOf?.status, shipping: asOf?.shipping ?? null });
 
-  const restored = await shop.orders.restore(id, { ov: 0 }, 'support', 'customer asked to undo');
+  const restored = await shop.orders.restoreObject(id, { ov: 0 }, 'support', 'customer asked to undo');
   say('restore to ov 0: a new version equal to the first', restored);
   say('after restore', { status: (await shop.orders.getLatest(id))?.status, ov: (await shop.orders.getLatest(id))?._system.ov });
 

@@ -9,5 +9,4 @@ export * from './orders.js';
 export * from './orders.revisions.js';
 export * from './products.js';
 export * from './products.revisions.js';
-export * from './index-definitions.js';
 export * from './repositories.js';

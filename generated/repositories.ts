@@ -19,23 +19,51 @@ import { products as productsDeclaration } from '../schemas/products.js';
 export const collections = [atRevision(auditEventsDeclaration, 1), atRevision(customersDeclaration, 1), atRevision(ordersDeclaration, 1), atRevision(productsDeclaration, 1)] as const;
 
 /** The collections placed in metadata/tenant. */
-export interface MetadataTenantRepositories {
+export interface MetadataTenantRepositories extends MetadataTenantRepositoriesElsewhere {
   readonly customers: CustomersRepository;
 }
 
+/** The collections not placed in metadata/tenant: each is typed as a message saying where it is. */
+export interface MetadataTenantRepositoriesElsewhere {
+  readonly auditEvents: { readonly 'auditEvents is not placed in metadata/tenant: it is placed in logs/single': never };
+  readonly orders: { readonly 'orders is not placed in metadata/tenant: it is placed in runtime/tenant': never };
+  readonly products: { readonly 'products is not placed in metadata/tenant: it is placed in knowledge/domain': never };
+}
+
 /** The collections placed in knowledge/domain. */
-export interface KnowledgeDomainRepositories {
+export interface KnowledgeDomainRepositories extends KnowledgeDomainRepositoriesElsewhere {
   readonly products: ProductsRepository;
 }
 
+/** The collections not placed in knowledge/domain: each is typed as a message saying where it is. */
+export interface KnowledgeDomainRepositoriesElsewhere {
+  readonly auditEvents: { readonly 'auditEvents is not placed in knowledge/domain: it is placed in logs/single': never };
+  readonly customers: { readonly 'customers is not placed in knowledge/domain: it is placed in metadata/tenant': never };
+  readonly orders: { readonly 'orders is not placed in knowledge/domain: it is placed in runtime/tenant': never };
+}
+
 /** The collections placed in runtime/tenant. */
-export interface RuntimeTenantRepositories {
+export interface RuntimeTenantRepositories extends RuntimeTenantRepositoriesElsewhere {
   readonly orders: OrdersRepository;
 }
 
+/** The collections not placed in runtime/tenant: each is typed as a message saying where it is. */
+export interface RuntimeTenantRepositoriesElsewhere {
+  readonly auditEvents: { readonly 'auditEvents is not placed in runtime/tenant: it is placed in logs/single': never };
+  readonly customers: { readonly 'customers is not placed in runtime/tenant: it is placed in metadata/tenant': never };
+  readonly products: { readonly 'products is not placed in runtime/tenant: it is placed in knowledge/domain': never };
+}
+
 /** The collections placed in logs/single. */
-export interface LogsRepositories {
+export interface LogsRepositories extends LogsRepositoriesElsewhere {
   readonly auditEvents: AuditEventsRepository;
+}
+
+/** The collections not placed in logs/single: each is typed as a message saying where it is. */
+export interface LogsRepositoriesElsewhere {
+  readonly customers: { readonly 'customers is not placed in logs/single: it is placed in metadata/tenant': never };
+  readonly orders: { readonly 'orders is not placed in logs/single: it is placed in runtime/tenant': never };
+  readonly products: { readonly 'products is not placed in logs/single: it is placed in knowledge/domain': never };
 }
 
 /** Typed repositories by database type and tier; a collection is reachable only where it is placed. */
@@ -52,7 +80,9 @@ export interface Repositories {
     /** The tenant database of `tenantId`; `scope.domain` routes entities placed in a domain tier. */
     tenant(tenantId: string, scope: { domain: string }): RuntimeTenantRepositories;
     /** Without `scope.domain`: orders is left out, since its entities need it. */
-    tenant(tenantId: string, scope?: { domain?: string }): Omit<RuntimeTenantRepositories, 'orders'>;
+    tenant(tenantId: string, scope?: { domain?: string }): Omit<RuntimeTenantRepositories, 'orders'> & {
+      readonly orders: { readonly 'orders needs { domain }: its entities live in a domain tier; call tenant(tenantId, { domain })': never };
+    };
   };
   readonly logs: LogsRepositories;
 }
@@ -70,7 +100,7 @@ export interface Repositories {
  */
 export function createRepositories(chronos: ChronosLike): Repositories {
   requireDeclarations(chronos, collections);
-  return {
+  const repositories = {
     metadata: {
       tenant: (tenantId: string, scope: { domain?: string } = {}) => ({
         get customers() {
@@ -98,4 +128,5 @@ export function createRepositories(chronos: ChronosLike): Repositories {
       },
     },
   };
+  return repositories as unknown as Repositories;
 }

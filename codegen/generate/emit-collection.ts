@@ -4,8 +4,10 @@
  */
 import type { StatementCollector } from './statements.js';
 import type { LoadedDeclaration } from '../load/load-declarations.js';
+import { literal } from './literal.js';
 import { importSpecifier, namesOf } from './naming.js';
 import { ZodTypeRenderer, propertyName } from './zod-to-ts.js';
+import { PRESIGNED_TYPE_IMPORTS, REPOSITORY_TYPE_IMPORTS, emitRepository } from './emit-repository.js';
 
 /** What the emitter needs besides the declaration. */
 export interface CollectionEmitContext {
@@ -53,14 +55,17 @@ function addQueryTypes(file: StatementCollector, declaration: LoadedDeclaration)
   const renderer = new ZodTypeRenderer(definition.name, 'output');
   const schema = definition.schema as unknown as Schema;
   const props = [...definition.indexedProps].sort();
-  const filterBody = props.map((p) => `${propertyName(p)}?: FieldFilter<${renderer.typeAt(schema, p)}>;`);
+  // Each top-level field that is not indexed is typed as a message, so a filter or sort on it says why it fails.
+  const notIndexed = Object.keys(schema._zod.def.shape ?? {}).filter((f) => !props.includes(f)).sort();
+  const refusal = (f: string) => `{ readonly ${literal(`${f} is not indexed: add it to indexedProps to filter or sort on it`)}: never }`;
+  const filterBody = [...props.map((p) => `${propertyName(p)}?: FieldFilter<${renderer.typeAt(schema, p)}>;`), ...notIndexed.map((f) => `${propertyName(f)}?: ${refusal(f)};`)];
   file.addTypeAlias({
     isExported: true,
     name: n.filter,
     docs: [`A \`listByMeta\` filter on \`${definition.name}\`: only its indexed props, each with its own type, and the \`_system\` fields.`],
     type: filterBody.length > 0 ? `SystemFilter & {\n${filterBody.join('\n')}\n}` : 'SystemFilter',
   });
-  const sorts = props.map((p) => `{ ${propertyName(p)}: SortDirection }`);
+  const sorts = [...props.map((p) => `{ ${propertyName(p)}: SortDirection }`), ...notIndexed.map((f) => `{ ${propertyName(f)}: ${refusal(f)} }`)];
   file.addTypeAlias({
     isExported: true,
     name: n.sort,
@@ -93,39 +98,15 @@ function addEntityTypes(file: StatementCollector, declaration: LoadedDeclaration
   });
 }
 
-const p = (name: string, type: string, optional = false) => ({ name, type, hasQuestionToken: optional });
-
-/** The entity methods, typed by the declared mappings; the base class does the work. */
-function entityMethods(declaration: LoadedDeclaration) {
-  const n = namesOf(declaration.definition.name);
-  return [
-    {
-      name: 'insertWithEntities',
-      isAsync: true,
-      docs: ['Validates the record and its entities, saves each entity to its own collection, then creates the record.'],
-      parameters: [p('input', n.input), p('actor', 'string', true), p('reason', 'string', true)],
-      returnType: `Promise<{ mainRecordId: string; entityResults: ${n.entityResults} }>`,
-      statements: 'return this.saveWithEntities(input, actor, reason);',
-    },
-    {
-      name: 'getWithEntities',
-      isAsync: true,
-      docs: ['Reads a record and the latest version of each entity it references.'],
-      parameters: [p('id', 'string'), p('options', 'ReadOptions', true)],
-      returnType: `Promise<{ mainRecord: ${n.record} | null; entityRecords: ${n.entityRecords} }>`,
-      statements: `const result = await this.readWithEntities(id, options);\nreturn { mainRecord: result.mainRecord, entityRecords: result.entityRecords as ${n.entityRecords} };`,
-    },
-  ];
-}
-
 /** Fills `file` with the module of one collection. */
 export function emitCollection(file: StatementCollector, declaration: LoadedDeclaration, context: CollectionEmitContext): void {
   const { definition } = declaration;
   const n = namesOf(definition.name);
   const hasEntities = definition.entities.length > 0;
-  const typeImports = ['ChronosRecord', 'CollectionOps', 'FieldFilter', 'SortDirection', 'SystemFilter', 'SystemSort', 'TypedListQuery'];
-  if (hasEntities) typeImports.push('EntityResult', 'ReadOptions');
-  file.addImportDeclaration({ moduleSpecifier: context.runtimeImport, namedImports: ['CollectionRepository'] });
+  const typeImports = ['ChronosRecord', 'FieldFilter', 'SortDirection', 'SystemFilter', 'SystemSort', 'TypedListQuery', ...REPOSITORY_TYPE_IMPORTS];
+  if (hasEntities) typeImports.push('EntityResult');
+  if (Object.keys(definition.base64Props).length > 0) typeImports.push(...PRESIGNED_TYPE_IMPORTS);
+  file.addImportDeclaration({ moduleSpecifier: context.runtimeImport, namedImports: ['declaredRepository'] });
   file.addImportDeclaration({ moduleSpecifier: context.runtimeImport, isTypeOnly: true, namedImports: typeImports.sort() });
   file.addImportDeclaration({
     moduleSpecifier: importSpecifier(context.outDir, declaration.file),
@@ -138,17 +119,5 @@ export function emitCollection(file: StatementCollector, declaration: LoadedDecl
   addDataTypes(file, declaration);
   addQueryTypes(file, declaration);
   if (hasEntities) addEntityTypes(file, declaration);
-  file.addClass({
-    isExported: true,
-    name: n.repository,
-    extends: `CollectionRepository<${n.data}, ${n.input}, ${n.filter}, ${n.sort}>`,
-    docs: [
-      `Typed repository of \`${definition.name}\` (${placementText(declaration)}): create, createMany, update, enrich, delete,\n` +
-        'getLatest, getVersion, getAsOf, listByMeta, history and restore with this collection\'s types' +
-        (hasEntities ? ', plus its entity methods' : '') +
-        '.\nEvery write is validated with the declared zod schema first: bad input throws a ValidationError naming the field, and nothing is written.',
-    ],
-    ctors: [{ parameters: [{ name: 'ops', type: 'CollectionOps' }], statements: 'super(ops, declaration);', docs: [`@param ops - the engine's operations on \`${definition.name}\` in one routed database.`] }],
-    methods: hasEntities ? entityMethods(declaration) : [],
-  });
+  emitRepository(file, declaration, placementText(declaration));
 }

@@ -4,9 +4,9 @@
  */
 import type { CollectionDatabaseType, Location, CollectionTier } from '../../runtime/schema/placement.js';
 import type { LoadedDeclaration } from '../load/load-declarations.js';
+import { literal } from './literal.js';
 import { importSpecifier, namesOf, pascalCase } from './naming.js';
-import type { StatementCollector } from './statements.js';
-import { VariableDeclarationKind } from 'ts-morph';
+import { VariableDeclarationKind, type StatementCollector } from './statements.js';
 
 const DATABASE_ORDER: readonly CollectionDatabaseType[] = ['metadata', 'knowledge', 'runtime', 'logs'];
 const TIER_ORDER: readonly CollectionTier[] = ['generic', 'domain', 'tenant', 'single'];
@@ -51,7 +51,8 @@ function needingExtra(location: Location, collections: readonly string[], declar
   const scope = SCOPE[location.tier];
   if (!scope) return [];
   const tier = EXTRA_TIER[scope.extra];
-  return collections.filter((name) => declarations.find((d) => d.definition.name === name)?.definition.entities.some((e) => e.tier === tier));
+  // A mapping that names its own domain routes without the caller's.
+  return collections.filter((name) => declarations.find((d) => d.definition.name === name)?.definition.entities.some((e) => e.tier === tier && !(tier === 'domain' && e.domain)));
 }
 
 function tierMember(location: Location, needing: readonly string[]): string {
@@ -64,8 +65,33 @@ function tierMember(location: Location, needing: readonly string[]): string {
   return (
     `${doc}\n${location.tier}(${scope.param}: string, scope: { ${scope.extra}: string }): ${type};\n` +
     `/** Without \`scope.${scope.extra}\`: ${needing.join(', ')} ${needing.length > 1 ? 'are' : 'is'} left out, since ${needing.length > 1 ? 'their' : 'its'} entities need it. */\n` +
-    `${location.tier}(${scope.param}: string, scope?: { ${scope.extra}?: string }): Omit<${type}, ${names}>;`
+    `${location.tier}(${scope.param}: string, scope?: { ${scope.extra}?: string }): Omit<${type}, ${names}> & {\n${needing.map((n) => needsScopeMember(n, location, scope.extra)).join('\n')}\n};`
   );
+}
+
+/** A member whose type is its own error message: using it fails to compile with that text. */
+function messageMember(collection: string, message: string): string {
+  return `readonly ${collection}: ${messageType(message)};`;
+}
+
+/** An object type whose only key is `message`: nothing is assignable to it by accident, and the compiler prints it. */
+function messageType(message: string): string {
+  return `{ readonly ${literal(message)}: never }`;
+}
+
+function needsScopeMember(collection: string, location: Location, extra: string): string {
+  const call = extra === 'domain' ? `${location.tier}(tenantId, { domain })` : `${location.tier}(domain, { tenantId })`;
+  return messageMember(collection, `${collection} needs { ${extra} }: its entities live in a ${extra === 'domain' ? 'domain' : 'tenant'} tier; call ${call}`);
+}
+
+/** Members naming where each collection not placed in `location` is placed, so asking for one there says where to go. */
+function elsewhereMembers(location: Location, declarations: readonly LoadedDeclaration[], here: readonly string[]) {
+  return declarations
+    .filter(({ definition }) => !here.includes(definition.name))
+    .map(({ definition }) => {
+      const places = definition.locations.map((l) => `${l.databaseType}/${l.tier}`).join(', ');
+      return { name: definition.name, isReadonly: true, type: messageType(`${definition.name} is not placed in ${location.databaseType}/${location.tier}: it is placed in ${places}`) };
+    });
 }
 
 function groupObject(location: Location, collections: readonly string[]): string {
@@ -115,7 +141,14 @@ export function emitFactory(file: StatementCollector, declarations: readonly Loa
       isExported: true,
       name: groupName(location),
       docs: [`The collections placed in ${location.databaseType}/${location.tier}.`],
+      extends: [`${groupName(location)}Elsewhere`],
       properties: collections.map((c) => ({ name: c, type: namesOf(c).repository, isReadonly: true })),
+    });
+    file.addInterface({
+      isExported: true,
+      name: `${groupName(location)}Elsewhere`,
+      docs: [`The collections not placed in ${location.databaseType}/${location.tier}: each is typed as a message saying where it is.`],
+      properties: elsewhereMembers(location, declarations, collections),
     });
   }
   const byDatabase = DATABASE_ORDER.map((db) => ({ db, tiers: [...groups.values()].filter((g) => g.location.databaseType === db) })).filter((d) => d.tiers.length > 0);
@@ -152,7 +185,9 @@ export function emitFactory(file: StatementCollector, declarations: readonly Loa
     ],
     parameters: [{ name: 'chronos', type: 'ChronosLike' }],
     returnType: 'Repositories',
-    statements: `requireDeclarations(chronos, collections);\nreturn {\n${body.join('\n')}\n};`,
+    // The public type also has members that exist only as compile-time messages (a collection
+    // asked for where it is not placed, or without the scope its entities need), hence the cast.
+    statements: `requireDeclarations(chronos, collections);\nconst repositories = {\n${body.join('\n')}\n};\nreturn repositories as unknown as Repositories;`,
   });
 }
 

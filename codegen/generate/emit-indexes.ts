@@ -1,6 +1,5 @@
 /** Writes the index-definitions module: every index the engine needs, per collection, with its placement. */
-import { VariableDeclarationKind } from 'ts-morph';
-import type { StatementCollector } from './statements.js';
+import { VariableDeclarationKind, type StatementCollector } from './statements.js';
 import { collectionIndexes } from '../../runtime/schema/collection-indexes.js';
 import type { LoadedDeclaration } from '../load/load-declarations.js';
 import { literal } from './literal.js';

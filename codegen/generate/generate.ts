@@ -4,7 +4,6 @@
  * on disk without writing.
  */
 import path from 'node:path';
-import { IndentationText, Project, QuoteKind, type SourceFile } from 'ts-morph';
 import { StatementCollector } from './statements.js';
 import { loadDeclarations, type LoadedDeclaration } from '../load/load-declarations.js';
 import { emitCollection } from './emit-collection.js';
@@ -30,9 +29,9 @@ export interface GenerateOptions {
 
 const RESERVED_FILES = new Set(['index.ts', 'index-definitions.ts', 'repositories.ts']);
 
-function render(file: SourceFile, header: string): string {
-  // ts-morph puts no blank line between consecutive statements; hand-written code does before each documented one.
-  const text = reindent(file.getFullText()).replace(/([^\n])\n(\/\*\*)/g, '$1\n\n$2');
+function render(file: StatementCollector, header: string): string {
+  // Statements are printed one after another; hand-written code has a blank line before each documented one.
+  const text = reindent(file.print()).replace(/([^\n])\n(\/\*\*)/g, '$1\n\n$2');
   return `${header}\n${text.endsWith('\n') ? text : `${text}\n`}`;
 }
 
@@ -59,17 +58,13 @@ function refuseNameCollisions(declarations: readonly LoadedDeclaration[]): void 
  */
 export function generateFromDeclarations(declarations: readonly LoadedDeclaration[], options: GenerateOptions, lock?: LockFile): Map<string, string> {
   const history = lock ?? planRevisions(emptyLock(), declarations.map((d) => d.definition)).lock;
-  const project = new Project({
-    useInMemoryFileSystem: true,
-    manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single },
-  });
   const outDir = path.resolve(options.outDir);
   const header = generatedHeader(options.command);
   const files = new Map<string, string>();
   const add = (name: string, fill: (file: StatementCollector) => void) => {
     const collector = new StatementCollector();
     fill(collector);
-    files.set(name, render(project.createSourceFile(`/out/${name}`, { statements: collector.statements }), header));
+    files.set(name, render(collector, header));
   };
   refuseNameCollisions(declarations);
   for (const declaration of declarations) {
@@ -81,12 +76,13 @@ export function generateFromDeclarations(declarations: readonly LoadedDeclaratio
   }
   add('index-definitions.ts', (file) => emitIndexDefinitions(file, declarations, options.runtimeImport));
   add('repositories.ts', (file) => emitFactory(file, declarations, options.runtimeImport, outDir, currentRevisions(history)));
+  // index-definitions.ts is not re-exported: it is data for tools, imported from its own module;
+  // through index.ts every application would type-check its literal of a dozen indexes per collection.
   add('index.ts', (file) => {
     for (const { definition } of declarations) {
       file.addExportDeclaration({ moduleSpecifier: namesOf(definition.name).module });
       file.addExportDeclaration({ moduleSpecifier: revisionNamesOf(definition.name).module });
     }
-    file.addExportDeclaration({ moduleSpecifier: './index-definitions.js' });
     file.addExportDeclaration({ moduleSpecifier: './repositories.js' });
   });
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
@@ -112,8 +108,8 @@ export interface GenerateResult {
  * (`chronos.lock.json`) and generates every output file. Throws a {@link RevisionRefusedError}
  * when a declaration changed in a breaking way without an upcaster.
  */
-export async function generateWithLock(options: GenerateOptions): Promise<GenerateResult> {
-  const declarations = await loadDeclarations(options.schemasDir, options.outDir);
+export async function generateWithLock(options: GenerateOptions, loaded?: readonly LoadedDeclaration[]): Promise<GenerateResult> {
+  const declarations = loaded ?? (await loadDeclarations(options.schemasDir, options.outDir));
   const plan = planRevisions(await readLock(options.schemasDir), declarations.map((d) => d.definition));
   if (plan.refusals.length > 0) throw new RevisionRefusedError(plan);
   const files = generateFromDeclarations(declarations, options, plan.lock);

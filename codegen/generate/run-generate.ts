@@ -1,6 +1,4 @@
 /** The `chronos generate` command: write, check (`--check`) or keep regenerating (`--watch`). */
-import { spawn } from 'node:child_process';
-import { watch } from 'node:fs';
 import { lockTextOnDisk, writeLock } from '../evolution/lock-file.js';
 import { RevisionRefusedError, generateWithLock, type GenerateOptions, type GenerateResult } from './generate.js';
 import { diffOutput, writeOutput } from './output-files.js';
@@ -67,36 +65,4 @@ export async function runGenerate(command: GenerateCommand, log: Log, error: Log
   for (const r of result.plan.recorded) if (r.change !== 'initial') log(`${r.collection}: recorded revision ${r.revision} (${r.change} change)`);
   log(`${command.outDir}: ${files.size} files, ${stale.length} written, ${orphaned.length} removed (${ms} ms)`);
   return 0;
-}
-
-/**
- * Regenerates whenever a file under the schemas folder changes. Each run is a fresh child
- * process, so edited declarations are loaded anew (ES modules cannot be unloaded).
- */
-export function watchGenerate(command: GenerateCommand, argv: readonly string[], log: Log): void {
-  const args = [...process.execArgv, process.argv[1]!, ...argv.filter((a) => a !== '--watch')];
-  let timer: NodeJS.Timeout | undefined;
-  let running = false;
-  let changedMeanwhile = false;
-  const rerun = () => {
-    // A change while a run is going is not lost: it triggers one more run when this one ends.
-    if (running) {
-      changedMeanwhile = true;
-      return;
-    }
-    running = true;
-    spawn(process.execPath, args, { stdio: 'inherit' }).on('exit', () => {
-      running = false;
-      if (changedMeanwhile) {
-        changedMeanwhile = false;
-        rerun();
-      }
-    });
-  };
-  rerun();
-  watch(command.schemasDir, { recursive: true }, () => {
-    clearTimeout(timer);
-    timer = setTimeout(rerun, 100);
-  });
-  log(`watching ${command.schemasDir} (Ctrl-C to stop)`);
 }

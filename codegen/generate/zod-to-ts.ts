@@ -5,8 +5,11 @@
  */
 import { formatIssuePath } from '../../runtime/errors.js';
 
-/** Which side of the schema to render: what `parse` returns, or what it accepts. */
-export type TypeMode = 'input' | 'output';
+/**
+ * Which side of the schema to render: what `parse` returns, what it accepts, or what `enrich`
+ * merges (`patch`: every key optional at every depth of nested objects; arrays whole, as stored).
+ */
+export type TypeMode = 'input' | 'output' | 'patch';
 
 /** A zod definition as the walker reads it (structural: the declarations' zod may be another copy). */
 interface Def {
@@ -87,7 +90,7 @@ export class ZodTypeRenderer {
   /** Is the key optional in an object of this mode? */
   private optionalKey(schema: Schema): boolean {
     const def = schema._zod.def;
-    if (def.type === 'optional') return true;
+    if (def.type === 'optional' || this.mode === 'patch') return true;
     if (def.type === 'default' || def.type === 'prefault') return this.mode === 'input';
     if ((def.type === 'nullable' || def.type === 'readonly') && def.innerType) return this.optionalKey(def.innerType);
     return false;
@@ -126,19 +129,28 @@ export class ZodTypeRenderer {
       case 'intersection':
         return `${this.wrapUnion(this.render(def.left as Schema, path))} & ${this.wrapUnion(this.render(def.right as Schema, path))}`;
       case 'array':
+        if (this.mode === 'patch') return this.whole().render(schema, path);
         return `${this.wrapUnion(this.render(def.element as Schema, [...path, 0]))}[]`;
       case 'tuple': {
+        if (this.mode === 'patch') return this.whole().render(schema, path);
         const items = (def.items ?? []).map((item, i) => this.render(item, [...path, i]));
         if (def.rest) items.push(`...${this.wrapUnion(this.render(def.rest, [...path, items.length]))}[]`);
         return `[${items.join(', ')}]`;
       }
-      case 'record':
-        return `Record<${this.render(def.keyType as Schema, path)}, ${this.render(def.valueType as Schema, [...path, '*'])}>`;
+      case 'record': {
+        const record = `Record<${this.render(def.keyType as Schema, path)}, ${this.render(def.valueType as Schema, [...path, '*'])}>`;
+        return this.mode === 'patch' ? `Partial<${record}>` : record;
+      }
       case 'object':
         return this.renderObject(def.shape ?? {}, path);
       default:
         throw new UnsupportedSchemaError(this.collection, path, def.type, HINTS[def.type] ?? 'use plain JSON types (string, number, boolean, object, array, enum, union)');
     }
+  }
+
+  /** A patch replaces arrays whole, so they are rendered as stored. */
+  private whole(): ZodTypeRenderer {
+    return new ZodTypeRenderer(this.collection, 'output');
   }
 
   private wrapUnion(text: string): string {

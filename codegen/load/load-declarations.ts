@@ -30,6 +30,7 @@ async function listModules(dir: string, ignore: string | undefined): Promise<str
 }
 
 let loaderChecked = false;
+const TYPESCRIPT_FILE = /\.[cm]?ts$/;
 
 /**
  * True when this process can already import TypeScript the way declarations are written (e.g. the
@@ -58,8 +59,15 @@ async function canImportTypeScript(): Promise<boolean> {
  * which only the CommonJS hook can serve (with the ESM hook alone Node fails with "Cannot
  * require() ES Module ... in a cycle"). tsx is an optional peer, imported only here.
  */
-async function registerTypeScript(): Promise<void> {
-  const [esm, cjs] = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
+async function registerTypeScript(file: string): Promise<void> {
+  let apis: [typeof import('tsx/esm/api'), typeof import('tsx/cjs/api')];
+  try {
+    apis = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    throw new Error(`loading ${path.relative(process.cwd(), file) || file} needs tsx (it is TypeScript), which is not installed: run \`npm install -D tsx\`, or write the file in JavaScript`);
+  }
+  const [esm, cjs] = apis;
   cjs.register();
   esm.register();
 }
@@ -68,14 +76,17 @@ async function registerTypeScript(): Promise<void> {
  * Imports a TypeScript or JavaScript module by path. tsx's loaders are registered only when the
  * process cannot load TypeScript yet (the built CLI on plain Node): under tsx a second loader
  * chain would only slow every import down. Probed on throwaway files, because Node remembers
- * a failed import of a URL and would not retry it after registering.
+ * a failed import of a URL and would not retry it after registering. `query` is appended to the
+ * module's URL (a new query loads a new copy).
  */
-export async function importModule(file: string): Promise<Record<string, unknown>> {
-  if (!loaderChecked) {
-    if (!(await canImportTypeScript())) await registerTypeScript();
+export async function importModule(file: string, query?: string): Promise<Record<string, unknown>> {
+  // JavaScript modules load without tsx; only the first TypeScript one decides whether it is needed.
+  if (!loaderChecked && TYPESCRIPT_FILE.test(file)) {
+    if (!(await canImportTypeScript())) await registerTypeScript(file);
     loaderChecked = true;
   }
-  return (await import(pathToFileURL(path.resolve(file)).href)) as Record<string, unknown>;
+  const url = pathToFileURL(path.resolve(file)).href;
+  return (await import(query ? `${url}?${query}` : url)) as Record<string, unknown>;
 }
 
 /**
@@ -94,11 +105,12 @@ function namedExports(loaded: Record<string, unknown>): Record<string, unknown> 
  * Every declaration exported from the modules under `dir`, sorted by collection name. Refuses two
  * different declarations with one name, and an entity target that no module exports. Modules
  * under `ignore` (the output folder, when it sits inside the schemas folder) are not loaded.
+ * `load` imports one module (the watcher passes one that loads fresh copies).
  */
-export async function loadDeclarations(dir: string, ignore?: string): Promise<LoadedDeclaration[]> {
+export async function loadDeclarations(dir: string, ignore?: string, load: (file: string) => Promise<Record<string, unknown>> = importModule): Promise<LoadedDeclaration[]> {
   const byName = new Map<string, LoadedDeclaration>();
   for (const file of await listModules(path.resolve(dir), ignore === undefined ? undefined : path.resolve(ignore))) {
-    const exports = namedExports(await importModule(file));
+    const exports = namedExports(await load(file));
     for (const [exportName, value] of Object.entries(exports).sort(([a], [b]) => a.localeCompare(b))) {
       if (!isCollectionDefinition(value)) continue;
       const seen = byName.get(value.name);

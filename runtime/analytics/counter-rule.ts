@@ -29,10 +29,21 @@ export const counterRuleSchema = z
     scope: z.enum(['meta', 'payload']).default('meta'),
     when: predicateSchema.default({}),
     countUnique: z.array(z.string().regex(PROP_PATH, 'use a dot path such as "customer.id"')).optional(),
+    /**
+     * `every` (default): every write of a kind in `on` where `when` holds. `transition`: only the
+     * write whose new version makes `when` hold while the version it replaced did not (a create
+     * that matches counts). `transitions`: also the write after which it stops holding (a delete
+     * of a matching record included), counted as rule `<name>_left`. Semantics:
+     * runtime/analytics/counter-protocol.md.
+     */
+    count: z.enum(['every', 'transition', 'transitions']).default('every'),
     /** Count writes to this collection only (rules derived from a declaration carry it); absent = every runtime collection. */
     collection: z.string().min(1).optional(),
   })
   .superRefine((rule, ctx) => {
+    if (rule.count !== 'every' && rule.scope === 'payload') {
+      ctx.addIssue({ code: 'custom', path: ['count'], message: 'transitions compare the indexed props of a version with those of the version it replaced: use scope "meta"' });
+    }
     const props = rule.countUnique ?? [];
     props.forEach((prop, i) => {
       if (props.some((other, j) => j !== i && (other === prop ? j < i : prop.startsWith(`${other}.`)))) {
@@ -66,13 +77,40 @@ export function evaluateRules(event: WriteEvent, rules: readonly CounterRule[]):
     if (!(rule.on ?? DEFAULT_RULE_KINDS).includes(event.kind)) continue;
     if (rule.collection !== undefined && rule.collection !== event.collection) continue;
     const source = sourceOf(event, rule.scope);
-    if (!matchesPredicate(source, rule.when as Predicate)) continue;
-    const uniques: RuleHit['uniques'] = [];
-    for (const prop of rule.countUnique ?? []) {
-      const value = readPath(source, prop);
-      if (value !== undefined && value !== null) uniques.push({ prop, value });
+    const count = rule.count ?? 'every';
+    if (count === 'every') {
+      if (matchesPredicate(source, rule.when as Predicate)) hits.push({ rule: rule.name, uniques: uniquesOf(rule, source) });
+      continue;
     }
-    hits.push({ rule: rule.name, uniques });
+    const transition = transitionOf(event, rule.when as Predicate);
+    if (transition === 'entered') hits.push({ rule: rule.name, uniques: uniquesOf(rule, source) });
+    if (transition === 'left' && count === 'transitions') hits.push({ rule: leftRuleName(rule.name), uniques: [] });
   }
   return hits;
+}
+
+/** The counter a `transitions` rule counts its leaving writes under. */
+export function leftRuleName(name: string): string {
+  return `${name}_left`;
+}
+
+/**
+ * Whether `event` makes its record enter or leave the set `when` describes: the new version is in
+ * it when it matches and is not a delete; the replaced version when it existed and matched.
+ */
+function transitionOf(event: WriteEvent, when: Predicate): 'entered' | 'left' | undefined {
+  const now = event.kind !== 'DELETE' && matchesPredicate(event.meta, when);
+  const before = event.previousMeta !== null && matchesPredicate(event.previousMeta, when);
+  if (now && !before) return 'entered';
+  if (before && !now) return 'left';
+  return undefined;
+}
+
+function uniquesOf(rule: CounterRule, source: Record<string, unknown>): RuleHit['uniques'] {
+  const uniques: RuleHit['uniques'] = [];
+  for (const prop of rule.countUnique ?? []) {
+    const value = readPath(source, prop);
+    if (value !== undefined && value !== null) uniques.push({ prop, value });
+  }
+  return uniques;
 }

@@ -49,6 +49,7 @@ export async function countUncountedVersions(ctx: EngineContext, analyticsDb: Db
   const seen = analyticsDb.collection<{ _id: string }>(SEEN_COLLECTION).find({ db: dbName, c: ctx.collection, t: tenantId ?? null }, { projection: { _id: 1 } });
   for await (const row of seen) counted.add(row._id);
   const needsPayload = rules.some((rule) => rule.scope === 'payload');
+  const needsPrevious = rules.some((rule) => (rule.count ?? 'every') !== 'every');
   const report: UncountedReport = { versions: 0, withoutPayload: 0 };
   const countBatch = async (rows: VersionRow[]): Promise<void> => {
     const unmarked = [...new Set(rows.filter((r) => r.state !== 'committed').map((r) => r.id))];
@@ -66,7 +67,9 @@ export async function countUncountedVersions(ctx: EngineContext, analyticsDb: Db
     }
     for (const [i, row] of committed.entries()) {
       const kind = EVENT_KIND[row.kind] as WriteKind;
-      const event: WriteEvent = { kind, dbName, collection: ctx.collection, ...(tenantId !== undefined && { tenantId }), id: row.id, ov: row.ov, cv: row.cv, at: row.at, meta: row.meta ?? {}, data: data[i] ?? {} };
+      // The replaced version's indexed props are on its row (by _id); read only when a rule counts transitions.
+      const previousMeta = row.ov > 0 && needsPrevious ? ((await engine.ver.row(row.id, row.ov - 1))?.meta ?? null) : null;
+      const event: WriteEvent = { kind, dbName, collection: ctx.collection, ...(tenantId !== undefined && { tenantId }), id: row.id, ov: row.ov, cv: row.cv, at: row.at, meta: row.meta ?? {}, data: data[i] ?? {}, previousMeta };
       await observe(event);
       report.versions += 1;
     }

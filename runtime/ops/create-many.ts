@@ -186,7 +186,7 @@ async function commitHeads(engine: Engine, rows: VersionRow[], data: Record<stri
   for (const i of written) {
     const row = rows[i] as VersionRow;
     outcomes[i] = { ok: true, result: { id: row.id, ov: 0, cv: row.cv, createdAt: row.at.toISOString() } };
-    await notifyObservers(engine, { kind: 'CREATE', id: row.id, ov: 0, cv: row.cv, at: row.at, meta: row.meta, data: data[i] as Record<string, unknown> });
+    await notifyObservers(engine, { kind: 'CREATE', id: row.id, ov: 0, cv: row.cv, at: row.at, meta: row.meta, data: data[i] as Record<string, unknown>, previousMeta: null });
   }
 }
 

@@ -71,6 +71,6 @@ async function hardDelete(engine: Engine, head: HeadDoc, notes: { actor?: string
   } finally {
     lease.stop();
   }
-  await notifyObservers(engine, { kind: 'DELETE', id: row.id, ov: row.ov, cv: row.cv, at: row.at, meta: head.meta, data: {} });
+  await notifyObservers(engine, { kind: 'DELETE', id: row.id, ov: row.ov, cv: row.cv, at: row.at, meta: head.meta, data: {}, previousMeta: head.meta });
   return { id: row.id, ov: row.ov, cv: row.cv, deletedAt: row.at.toISOString(), hard: true };
 }

@@ -53,7 +53,7 @@ async function settleLocked(engine: Engine, holder: VersionRow, head: HeadDoc | 
     if (await engine.heads.advanceTo(holder.id, pickSystem(holder), holder.meta)) {
       const data = await engine.payloads.readData(holder.id, holder.ov);
       const kind = holder.kind === 'create' ? 'CREATE' : holder.kind === 'delete' ? 'DELETE' : 'UPDATE';
-      await notifyObservers(engine, { kind, id: holder.id, ov: holder.ov, cv: holder.cv, at: holder.at, meta: holder.meta, data });
+      await notifyObservers(engine, { kind, id: holder.id, ov: holder.ov, cv: holder.cv, at: holder.at, meta: holder.meta, data, previousMeta: holder.ov === 0 ? null : (head?.meta ?? null) });
     }
     await engine.ver.markCommitted(holder.id, holder.ov, holder.claim);
     return 'rolled-forward';

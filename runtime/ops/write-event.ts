@@ -23,6 +23,11 @@ export interface WriteEvent {
   meta: Record<string, unknown>;
   /** The full application data of the new version (`scope: 'payload'`). */
   data: Record<string, unknown>;
+  /**
+   * The indexed props of the version this one replaced, or null when there was none (a create):
+   * what counter rules that count transitions compare `meta` with.
+   */
+  previousMeta: Record<string, unknown> | null;
 }
 
 /** Receives committed writes. Called after the commit; a failure here never undoes the write. */

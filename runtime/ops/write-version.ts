@@ -94,7 +94,7 @@ export async function writeVersion(engine: Engine, input: VersionInput): Promise
     lease.stop();
   }
   if (!engine.ctx.settings.versioning) await pruneOlderVersions(engine, id, ov);
-  await notifyObservers(engine, { kind: EVENT_KIND[kind], id, ov, cv: row.cv, at, meta, data: input.data });
+  await notifyObservers(engine, { kind: EVENT_KIND[kind], id, ov, cv: row.cv, at, meta, data: input.data, previousMeta: input.head?.meta ?? null });
   return { id, ov, cv: row.cv, at, state };
 }
 

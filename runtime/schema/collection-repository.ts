@@ -120,9 +120,14 @@ export class CollectionRepository<Data extends object, Input, Filter extends Met
     return this.ops.history(id);
   }
 
-  /** Makes an earlier version (by ov or instant) the latest, as a new version. */
-  async restore(id: string, target: RestoreObjectTarget, actor?: string, reason?: string): Promise<UpdateResult> {
+  /** Makes an earlier version (by ov or instant) the latest, as a new version (the same name as the untyped API's). */
+  async restoreObject(id: string, target: RestoreObjectTarget, actor?: string, reason?: string): Promise<UpdateResult> {
     return this.ops.restoreObject(id, target, actor, reason);
+  }
+
+  /** @deprecated Use {@link restoreObject}, the name the untyped API uses; this alias stays for existing callers. */
+  async restore(id: string, target: RestoreObjectTarget, actor?: string, reason?: string): Promise<UpdateResult> {
+    return this.restoreObject(id, target, actor, reason);
   }
 
   /** Validates the record and its entities, then `insertWithEntities` with the declared mappings; results keyed by property. */
@@ -136,4 +141,38 @@ export class CollectionRepository<Data extends object, Input, Filter extends Met
     const result = await this.ops.getWithEntities(id, entityMappingsOf(this.declaration), options);
     return { mainRecord: typed<Data>(result.mainRecord), entityRecords: entityObject(result.entityRecords) };
   }
+}
+
+/**
+ * The class behind every generated repository. Not generic: each generated repository is an
+ * interface with its collection's exact method signatures plus a constructor made by
+ * {@link declaredRepository}, so an application's type-check reads plain per-collection types
+ * instead of instantiating (and comparing) a generic class per collection. The methods here do
+ * the work and the validation for all of them.
+ */
+export class DeclaredRepository extends CollectionRepository<object, unknown, MetaFilter, Record<string, 1 | -1>> {
+  /** Validates the record and its entities, saves each entity to its own collection, then creates the record. */
+  async insertWithEntities(input: unknown, actor?: string, reason?: string): Promise<{ mainRecordId: string; entityResults: Record<string, EntityResult> }> {
+    return this.saveWithEntities(input, actor, reason);
+  }
+
+  /** Reads a record and the latest version of each entity it references. */
+  async getWithEntities(id: string, options?: ReadOptions): Promise<{ mainRecord: ChronosRecord<object> | null; entityRecords: Record<string, ChronosRecord> }> {
+    return this.readWithEntities(id, options);
+  }
+}
+
+/**
+ * The constructor of a generated repository: a subclass of {@link DeclaredRepository} bound to
+ * one declaration, typed as the generated interface `R` (which the generator derives from the
+ * same declaration, so the two agree by construction).
+ */
+export function declaredRepository<R>(declaration: CollectionHandle): new (ops: CollectionOps) => R {
+  const Repository = class extends DeclaredRepository {
+    constructor(ops: CollectionOps) {
+      super(ops, declaration);
+    }
+  };
+  Object.defineProperty(Repository, 'name', { value: `${declaration.name.replace(/(?:^|[_\s-]+)(\w)/g, (_m, c: string) => c.toUpperCase())}Repository` });
+  return Repository as unknown as new (ops: CollectionOps) => R;
 }

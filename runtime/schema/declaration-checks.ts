@@ -5,7 +5,7 @@
 import { ConfigError, type ErrorIssue } from '../errors.js';
 import type { AnyCollectionDefinition } from './define-collection.js';
 import { TIERS_BY_DATABASE_TYPE, type CollectionDatabaseType } from './placement.js';
-import { fieldAt, isZodSchema, runtimeSchema, unwrap } from './zod-shape.js';
+import { fieldAt, isZodSchema, runtimeSchema, unwrap, type ZodSchemaLike } from './zod-shape.js';
 
 const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
 
@@ -38,7 +38,11 @@ function checkProps(definition: AnyCollectionDefinition, issues: ErrorIssue[]): 
 function checkEntities(definition: AnyCollectionDefinition, issues: ErrorIssue[]): void {
   definition.entities.forEach((entity, i) => {
     const path = ['entities', i];
-    if (!fieldAt(runtimeSchema(definition.schema), entity.property)) issues.push({ path: [...path, 'property'], message: `"${entity.property}" is not a field of the schema` });
+    const field = fieldAt(runtimeSchema(definition.schema), entity.property);
+    if (!field) issues.push({ path: [...path, 'property'], message: `"${entity.property}" is not a field of the schema` });
+    else if (unwrap(field)._zod.def.type === 'array') {
+      issues.push({ path: [...path, 'property'], message: `"${entity.property}" holds an array: an entity property holds one entity (an object), so map an object field; arrays of entities are not supported` });
+    }
     const target = entity.collection as AnyCollectionDefinition | string;
     if (typeof target !== 'object' || !target || !Array.isArray(target.indexedProps)) {
       issues.push({ path: [...path, 'collection'], message: 'must be a collection object made by defineCollection, not a name' });
@@ -53,14 +57,51 @@ function checkEntities(definition: AnyCollectionDefinition, issues: ErrorIssue[]
   });
 }
 
+/** Operators whose argument is one value of the field, and those whose argument is a list of them. */
+const VALUE_OPERATORS = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte']);
+const LIST_OPERATORS = new Set(['$in', '$nin']);
+
+/**
+ * Checks a `when` value against the field's schema: an equality value, or each operand of an
+ * operator object, must be a value the field can hold (an enum value outside the enum, or a
+ * string for a number, would make a counter that never fires). Operators themselves are checked
+ * by the counter rule schema.
+ */
+function checkWhenValue(field: ZodSchemaLike | undefined, value: unknown, path: Array<string | number>, issues: ErrorIssue[]): void {
+  if (!field) return;
+  const schema = runtimeSchema(field);
+  const fits = (v: unknown) => schema.safeParse(v).success;
+  const describe = (v: unknown) => `${JSON.stringify(v)} is not a value of the field${enumValues(field)}`;
+  const isOperators = typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).some((k) => k.startsWith('$'));
+  if (!isOperators) {
+    if (!fits(value)) issues.push({ path, message: describe(value) });
+    return;
+  }
+  for (const [op, arg] of Object.entries(value as Record<string, unknown>)) {
+    if (VALUE_OPERATORS.has(op) && !fits(arg)) issues.push({ path: [...path, op], message: describe(arg) });
+    if (LIST_OPERATORS.has(op) && Array.isArray(arg)) {
+      arg.forEach((item, j) => {
+        if (!fits(item)) issues.push({ path: [...path, op, j], message: describe(item) });
+      });
+    }
+  }
+}
+
+/** ` (one of 'a', 'b')` for an enum field, else nothing. */
+function enumValues(field: ZodSchemaLike): string {
+  const def = unwrap(field)._zod.def as { type: string; entries?: Record<string, unknown> };
+  return def.type === 'enum' && def.entries ? ` (one of ${Object.values(def.entries).map((v) => JSON.stringify(v)).join(', ')})` : '';
+}
+
 function checkCounterRules(definition: AnyCollectionDefinition, issues: ErrorIssue[]): void {
   const schema = runtimeSchema(definition.schema);
   definition.counterRules.forEach((rule, i) => {
     const meta = (rule.scope ?? 'meta') === 'meta';
     const known = (path: string) => (meta && definition.indexedProps.length > 0 ? definition.indexedProps.includes(path) : fieldAt(schema, path) !== undefined);
     const what = meta && definition.indexedProps.length > 0 ? 'an indexed prop (scope "meta" reads indexed props; use scope "payload" for other fields)' : 'a field of the schema';
-    for (const key of Object.keys(rule.when ?? {})) {
+    for (const [key, value] of Object.entries(rule.when ?? {})) {
       if (!known(key)) issues.push({ path: ['counterRules', i, 'when', key], message: `"${key}" is not ${what}: the rule would never match` });
+      else checkWhenValue(fieldAt(schema, key), value, ['counterRules', i, 'when', key], issues);
     }
     (rule.countUnique ?? []).forEach((prop, j) => {
       if (!known(prop)) issues.push({ path: ['counterRules', i, 'countUnique', j], message: `"${prop}" is not ${what}` });
@@ -82,9 +123,30 @@ function checkUpcasters(definition: AnyCollectionDefinition, issues: ErrorIssue[
   }
 }
 
-/** Throws a {@link ConfigError} listing every problem of a declaration; returns when there is none. */
-export function checkDeclaration(definition: AnyCollectionDefinition): void {
+/** The keys a declaration, and each of its entity mappings, may have. */
+const DECLARATION_KEYS = ['name', 'schema', 'indexedProps', 'base64Props', 'entities', 'counterRules', 'validation', 'placement', 'displayField', 'upcasters'];
+const ENTITY_KEYS = ['property', 'collection', 'keyProperty', 'databaseType', 'tier', 'domain'];
+
+/** Unknown keys (a typo such as `indexedprops`, or an option of another version) are refused, not ignored. */
+function checkKeys(raw: object, issues: ErrorIssue[]): void {
+  const unknown = (value: unknown, known: readonly string[], path: Array<string | number>) => {
+    if (typeof value !== 'object' || value === null) return;
+    for (const key of Object.keys(value)) {
+      if (!known.includes(key)) issues.push({ path: [...path, key], message: `"${key}" is not a declaration key (known: ${known.join(', ')})` });
+    }
+  };
+  unknown(raw, DECLARATION_KEYS, []);
+  const entities = (raw as { entities?: unknown }).entities;
+  if (Array.isArray(entities)) entities.forEach((entity, i) => unknown(entity, ENTITY_KEYS, ['entities', i]));
+}
+
+/**
+ * Throws a {@link ConfigError} listing every problem of a declaration; returns when there is none.
+ * `raw` is the object the caller wrote, checked for unknown keys.
+ */
+export function checkDeclaration(definition: AnyCollectionDefinition, raw?: object): void {
   const issues: ErrorIssue[] = [];
+  if (raw) checkKeys(raw, issues);
   if (!NAME_PATTERN.test(definition.name)) {
     issues.push({ path: ['name'], message: 'use letters, digits and _ only, starting with a letter (it prefixes Mongo collections)' });
   }

@@ -8,29 +8,10 @@ import { checkDeclaration } from './declaration-checks.js';
 import type { CounterRuleInput } from '../analytics/counter-rule.js';
 import { locationsOf, type Location, type LocationsOf, type Placement } from './placement.js';
 import type { UpcasterMap } from './upcasters.js';
+import type { Base64PropOf, CounterRulesCheck, IndexedPropsOf } from './declaration-types.js';
+export type { FieldSchemaAt, IndexablePath, StringKeys, WhenValue } from './declaration-types.js';
 
 const COLLECTION_BRAND = Symbol.for('chronos-db.collection');
-
-/** The schema under optional / nullable / default wrappers (each keeps its inner schema in `def.innerType`). */
-type Unwrapped<S> = S extends { _zod: { def: { innerType: infer I } } } ? Unwrapped<I> : S;
-
-/** The field schemas of an object schema; `{}` for any other schema. */
-type ShapeOf<S> = S extends { shape: infer Shape extends object } ? Shape : {};
-
-/**
- * The props of an object schema that can be indexed: top-level keys, plus explicit
- * `parent.child` paths one level into nested objects. Read from the schema's shape, not from its
- * inferred output type, which is much cheaper to compile. Deliberately not recursive (DESIGN:
- * closed types).
- */
-export type IndexablePath<Shape> = {
-  [K in keyof Shape & string]: K | `${K}.${keyof ShapeOf<Unwrapped<Shape[K]>> & string}`;
-}[keyof Shape & string];
-
-/** Keys of an object schema whose field is a string: only those can hold base64 content. */
-export type StringKeys<Shape> = {
-  [K in keyof Shape & string]-?: Unwrapped<Shape[K]> extends { _zod: { def: { type: 'string' } } } ? K : never;
-}[keyof Shape & string];
 
 /** How a base64 prop is externalised to object storage. */
 export interface Base64Prop {
@@ -106,23 +87,30 @@ export type EntityDeclaration<Shape, Target> =
     ? { readonly property: keyof Shape & string; readonly collection: Target; readonly keyProperty: Indexed; readonly domain?: string } & LocationsOf<P>
     : never;
 
-/** The part of a counter rule that does not name fields. */
-interface CounterRuleBase {
+/**
+ * A counter rule in a declaration. Its `when` keys and `countUnique` names are checked against
+ * the collection: indexed props for `scope: 'meta'` (the default: a rule reads the head's
+ * indexed props), paths of the schema for `scope: 'payload'`; each `when` value against the
+ * field's type (an enum value outside the enum does not compile). A typo is a compile error that
+ * names the fix, not a counter that never fires. The rule counts writes to this collection only.
+ */
+export interface DeclaredCounterRule {
   /** The counter's name in `cnt_total` (letters, digits, `_`, `-`); unique across declarations. */
   readonly name: string;
   /** The write kinds counted; default `['CREATE']`. */
   readonly on?: readonly ('CREATE' | 'UPDATE' | 'DELETE')[];
+  /** `meta` (default): `when` and `countUnique` name indexed props; `payload`: paths of the schema. */
+  readonly scope?: 'meta' | 'payload';
+  /** Field path → value or `{ $op: value }`; all must hold. */
+  readonly when?: { readonly [path: string]: unknown };
+  /**
+   * `every` (default) counts every matching write; `transition` only the write that makes `when`
+   * hold; `transitions` also the one after which it stops (as `<name>_left`). Meta scope only.
+   */
+  readonly count?: 'every' | 'transition' | 'transitions';
+  /** Props whose distinct values are counted (same names as `when`). */
+  readonly countUnique?: readonly string[];
 }
-
-/**
- * A counter rule in a declaration. Its `when` keys and `countUnique` names are checked against
- * the collection: indexed props for `scope: 'meta'` (the default: a rule reads the head's
- * indexed props), paths of the schema for `scope: 'payload'`. A typo is a compile error, not a
- * counter that never fires. The rule counts writes to this collection only.
- */
-export type DeclaredCounterRule<Paths extends string, Indexed extends string> =
-  | (CounterRuleBase & { readonly scope?: 'meta'; readonly when?: { readonly [K in Indexed]?: unknown }; readonly countUnique?: readonly Indexed[] })
-  | (CounterRuleBase & { readonly scope: 'payload'; readonly when?: { readonly [K in Paths]?: unknown }; readonly countUnique?: readonly Paths[] });
 
 /** What {@link defineCollection} takes. */
 export interface CollectionDeclaration<
@@ -131,19 +119,21 @@ export interface CollectionDeclaration<
   Indexed extends string,
   P extends Placement | readonly Placement[],
   Targets extends readonly AnyCollectionDefinition[],
+  Base64 extends string = string,
+  Rules extends readonly DeclaredCounterRule[] = readonly DeclaredCounterRule[],
 > {
   /** Collection name: letters, digits and `_`, starting with a letter (it prefixes Mongo collections and names a property). */
   name: Name;
   /** The record's zod object schema: the type of the data and the validation before every write. */
   schema: Schema;
   /** Props copied to the head document and indexed: the only props `listByMeta` filters and sorts on. */
-  indexedProps: readonly Indexed[];
+  indexedProps: readonly IndexedPropsOf<Schema['shape'], Indexed>[];
   /** String props holding base64 content, externalised to object storage. */
-  base64Props?: { readonly [K in StringKeys<Schema['shape']>]?: Base64Prop };
+  base64Props?: { readonly [K in Base64]: Base64PropOf<Schema['shape'], K> };
   /** Props that hold entities of other collections, saved and fetched by `insertWithEntities` / `getWithEntities`. */
   entities?: { readonly [K in keyof Targets]: EntityDeclaration<Schema['shape'], Targets[K]> };
   /** Counters of writes to this collection, counted in each tenant's analytics database (runtime collections). */
-  counterRules?: readonly DeclaredCounterRule<IndexablePath<Schema['shape']>, NoInfer<Indexed>>[];
+  counterRules?: Rules & NoInfer<CounterRulesCheck<Schema['shape'], Indexed, Rules>>;
   validation?: { readonly requiredIndexed?: readonly NoInfer<Indexed>[] };
   /** The database type(s) and tier(s) the collection lives in. */
   placement: P;
@@ -175,27 +165,29 @@ export interface CollectionDeclaration<
 export function defineCollection<
   const Name extends string,
   Schema extends ZodObject,
-  const Indexed extends IndexablePath<Schema['shape']>,
+  const Indexed extends string,
   const P extends Placement | readonly Placement[],
   const Targets extends readonly AnyCollectionDefinition[] = [],
+  const Base64 extends string = never,
+  const Rules extends readonly DeclaredCounterRule[] = [],
 >(
-  declaration: CollectionDeclaration<Name, Schema, Indexed, P, Targets>,
+  declaration: CollectionDeclaration<Name, Schema, Indexed, P, Targets, Base64, Rules>,
 ): CollectionDefinition<Name, Schema, Indexed, P> {
   const definition: CollectionDefinition<Name, Schema, Indexed, P> = {
     [COLLECTION_BRAND]: true,
     name: declaration.name,
     schema: declaration.schema,
-    indexedProps: [...declaration.indexedProps],
+    indexedProps: [...(declaration.indexedProps as readonly Indexed[])],
     base64Props: { ...(declaration.base64Props as Record<string, Base64Prop> | undefined) },
     entities: ((declaration.entities ?? []) as readonly EntityDefinition[]).map((e) => ({ ...e })),
-    counterRules: (declaration.counterRules ?? []).map((rule) => ({ ...rule }) as CounterRuleInput),
+    counterRules: ((declaration.counterRules ?? []) as readonly DeclaredCounterRule[]).map((rule) => ({ ...rule }) as CounterRuleInput),
     validation: { ...declaration.validation },
     placement: declaration.placement,
     locations: locationsOf(declaration.placement as Placement | readonly Placement[]),
     ...(declaration.displayField !== undefined && { displayField: declaration.displayField }),
     upcasters: Object.freeze({ ...declaration.upcasters }),
   };
-  checkDeclaration(definition);
+  checkDeclaration(definition, declaration);
   return Object.freeze(definition);
 }
 

@@ -31,7 +31,7 @@ const rules = [counterRuleSchema.parse({ name: 'logins', when: { action: 'login'
 let seq = 0;
 function login(user: string, at: string): WriteEvent {
   seq += 1;
-  return { kind: 'CREATE', ...scope, id: `r${seq}`, ov: 0, cv: seq, at: new Date(at), meta: { action: 'login', user }, data: {} };
+  return { kind: 'CREATE', ...scope, id: `r${seq}`, ov: 0, cv: seq, at: new Date(at), meta: { action: 'login', user }, data: {}, previousMeta: null };
 }
 
 /** Mon 23 Nov and Wed 25 Nov 2026 are ISO week 48; Mon 30 Nov and Tue 1 Dec are week 49. */

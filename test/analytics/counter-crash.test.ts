@@ -46,6 +46,8 @@ function versions(prefix: string): WriteEvent[][] {
     at: new Date(`${day}T10:00:00Z`),
     meta: { status: i % 3 === 0 ? 'new' : 'paid', customerId: `c${i % 4}` },
     data: { amount: i * 40, sku: `s${i % 5}` },
+    // An update here changes nothing indexed, so the replaced version had the same props.
+    previousMeta: ov === 0 ? null : { status: i % 3 === 0 ? 'new' : 'paid', customerId: `c${i % 4}` },
   });
   const first = Array.from({ length: 8 }, (_, i) => make(i, 0, '2026-11-27'));
   const second = [...Array.from({ length: 8 }, (_, i) => make(i + 8, 0, '2026-11-28')), make(1, 1, '2026-11-28'), make(2, 1, '2026-11-28')];

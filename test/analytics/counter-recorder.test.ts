@@ -25,7 +25,7 @@ function freshDb(): Db {
 let seq = 0;
 function event(kind: WriteKind, meta: Record<string, unknown>, extra: Partial<WriteEvent> = {}): WriteEvent {
   seq += 1;
-  return { kind, dbName: 'rt_a', collection: 'events', tenantId: 'a', id: `r${seq}`, ov: 0, cv: seq, at: new Date('2026-11-25T10:00:00Z'), meta, data: { ...meta }, ...extra };
+  return { kind, dbName: 'rt_a', collection: 'events', tenantId: 'a', id: `r${seq}`, ov: 0, cv: seq, at: new Date('2026-11-25T10:00:00Z'), meta, data: { ...meta }, previousMeta: null, ...extra };
 }
 
 function rules(...inputs: CounterRuleInput[]) {

@@ -29,7 +29,7 @@ const rules = [counterRuleSchema.parse({ name: 'views', when: {}, countUnique: [
 let seq = 0;
 function view(productId: string): WriteEvent {
   seq += 1;
-  return { kind: 'CREATE', ...scope, id: `r${seq}`, ov: 0, cv: seq, at: new Date('2026-11-25T10:00:00Z'), meta: { productId }, data: {} };
+  return { kind: 'CREATE', ...scope, id: `r${seq}`, ov: 0, cv: seq, at: new Date('2026-11-25T10:00:00Z'), meta: { productId }, data: {}, previousMeta: null };
 }
 
 /** Fault injection: the first bulk write of counters through the returned Db fails before reaching the server. */

@@ -133,4 +133,42 @@ describe('counter rules are checked against the collection at declaration load',
     expect(declare([{ name: 'r', scope: 'payload', when: { amount: { $gt: 1 } }, countUnique: ['ref'] }])).not.toThrow();
     expect(declare([{ name: 'r', scope: 'payload', countUnique: ['nope'] }])).toThrow(/"nope" is not a field of the schema/);
   });
+
+  it('refuses a when value the field cannot hold: outside its enum, or of another type, also inside operators', () => {
+    const statusSchema = z.object({ ref: z.string(), status: z.enum(['new', 'paid']), amount: z.number() });
+    const declareWith = (counterRules: unknown) => () =>
+      defineCollection({ name: 'counted', schema: statusSchema, indexedProps: ['ref', 'status', 'amount'], placement: place, counterRules: counterRules as never });
+    expect(declareWith([{ name: 'r', on: ['UPDATE'], when: { status: 'paid', amount: { $gte: 10 } } }])).not.toThrow();
+    const issues = configIssues(declareWith([{ name: 'r', when: { status: 'payed', amount: { $gte: 'ten', $in: [1, 'x'] } } }]));
+    expect(issues).toEqual([
+      { path: 'counterRules.0.when.status', message: '"payed" is not a value of the field (one of "new", "paid")' },
+      { path: 'counterRules.0.when.amount.$gte', message: '"ten" is not a value of the field' },
+      { path: 'counterRules.0.when.amount.$in.1', message: '"x" is not a value of the field' },
+    ]);
+  });
+});
+
+describe('declarations with unknown keys are refused at load', () => {
+  it('names an unknown top-level key and an unknown entity mapping key', () => {
+    const issues = configIssues(() =>
+      declareUntyped({
+        name: 'a', schema, indexedProps: ['ref'], indexedprops: ['amount'], placement,
+        entities: [{ property: 'buyer', collection: customers, keyProperty: 'customerId', databaseType: 'metadata', tier: 'tenant', domian: 'x' }],
+      }),
+    );
+    expect(issues).toEqual([
+      { path: 'indexedprops', message: '"indexedprops" is not a declaration key (known: name, schema, indexedProps, base64Props, entities, counterRules, validation, placement)' },
+      { path: 'entities.0.domian', message: '"domian" is not a declaration key (known: property, collection, keyProperty, databaseType, tier, domain)' },
+    ]);
+  });
+});
+
+describe('entity properties hold one entity', () => {
+  it('refuses an array property at load, saying arrays of entities are not supported', () => {
+    const withItems = z.object({ ref: z.string(), buyers: z.array(customers.schema) });
+    const issues = configIssues(() =>
+      declareUntyped({ name: 'a', schema: withItems, indexedProps: ['ref'], placement, entities: [{ property: 'buyers', collection: customers, keyProperty: 'customerId', databaseType: 'metadata', tier: 'tenant' }] }),
+    );
+    expect(issues).toEqual([{ path: 'entities.0.property', message: '"buyers" holds an array: an entity property holds one entity (an object), so map an object field; arrays of entities are not supported' }]);
+  });
 });

@@ -133,6 +133,32 @@ describe('chronos generate --check', () => {
     await writeGenerated(out, await generateWithLock({ ...repoOptions, schemasDir: dir, outDir: out, runtimeImport: 'chronos-db', command: generateCommandText(dir, out, 'chronos-db') }));
     const { stdout } = await run(process.execPath, [...cli, '--check'], { cwd: root });
     expect(stdout).toContain('5 files up to date');
-    expect(await readFile(path.join(out, 'notes.ts'), 'utf8')).toContain('export class NotesRepository');
+    const notes = await readFile(path.join(out, 'notes.ts'), 'utf8');
+    expect(notes).toContain('export interface NotesRepository {');
+    expect(notes).toContain('export const NotesRepository = declaredRepository<NotesRepository>(declaration);');
+  });
+});
+
+describe('entity mappings into a domain tier', () => {
+  const declarations = (domain: string) => `export const items = defineCollection({
+  name: 'items', schema: z.object({ sku: z.string() }), indexedProps: ['sku'], placement: { databaseType: 'knowledge', tiers: ['domain'] },
+});
+export const carts = defineCollection({
+  name: 'carts', schema: z.object({ cartId: z.string(), item: z.object({ sku: z.string() }) }), indexedProps: ['cartId'],
+  placement: { databaseType: 'runtime', tiers: ['tenant'] },
+  entities: [{ property: 'item', collection: items, keyProperty: 'sku', databaseType: 'knowledge', tier: 'domain'${domain} }],
+});`;
+
+  it('need the caller\'s domain unless the mapping names its own', async () => {
+    const dir = await mkdtemp(path.join(scratch, 'domain-'));
+    await writeSchema(dir, 'shop.ts', declarations(''));
+    const needs = (await generate({ ...repoOptions, schemasDir: dir, outDir: path.join(dir, 'out') })).get('repositories.ts')!;
+    expect(needs).toContain("tenant(tenantId: string, scope: { domain: string }): RuntimeTenantRepositories;");
+    expect(needs).toContain("readonly carts: { readonly 'carts needs { domain }: its entities live in a domain tier; call tenant(tenantId, { domain })': never };");
+    const ownDir = await mkdtemp(path.join(scratch, 'own-domain-'));
+    await writeSchema(ownDir, 'shop.ts', declarations(", domain: 'retail'"));
+    const own = (await generate({ ...repoOptions, schemasDir: ownDir, outDir: path.join(ownDir, 'out') })).get('repositories.ts')!;
+    expect(own).toContain("tenant(tenantId: string, scope?: { domain?: string }): RuntimeTenantRepositories;");
+    expect(own).not.toContain('needs { domain }');
   });
 });

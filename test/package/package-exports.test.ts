@@ -4,7 +4,7 @@
  * node_modules here; the fresh apps of `fresh-apps.ts` install from the registry.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,16 @@ describe('the packed package', () => {
   it('ships type declarations for both module systems', () => {
     const files = readdirSync(join(project, 'node_modules', 'chronos-db', 'dist'));
     expect(files).toEqual(expect.arrayContaining(['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts', 'schema.js', 'schema.cjs', 'cli']));
+  });
+
+  it('ships no source maps, and every file the README links to', () => {
+    const unpacked = join(project, 'node_modules', 'chronos-db');
+    const all = readdirSync(unpacked, { recursive: true }).map(String);
+    expect(all.filter((f) => f.endsWith('.map'))).toEqual([]);
+    const readme = readFileSync(join(unpacked, 'README.md'), 'utf8');
+    const links = [...readme.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1] as string).filter((l) => !/^[a-z]+:/.test(l));
+    expect(links.length).toBeGreaterThan(0);
+    expect(links.filter((l) => !existsSync(join(unpacked, l)))).toEqual([]);
   });
 
   it('installs a chronos bin that prints its usage', () => {

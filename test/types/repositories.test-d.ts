@@ -27,9 +27,9 @@ describe('typed access by database type and tier', () => {
 
   it('requires a domain for a repository whose entities go to a domain tier', () => {
     // @ts-expect-error orders map products into knowledge/domain: name the domain
-    void repos.runtime.tenant('acme').orders;
+    void repos.runtime.tenant('acme').orders.create(input);
     // @ts-expect-error an empty scope names no domain either
-    void repos.runtime.tenant('acme', {}).orders;
+    void repos.runtime.tenant('acme', {}).orders.create(input);
   });
 
   it('does not offer a tenant-only collection in the generic tier', () => {
@@ -38,7 +38,7 @@ describe('typed access by database type and tier', () => {
     // @ts-expect-error customers are placed in metadata/tenant only
     void repos.metadata.generic;
     // @ts-expect-error products live in knowledge, not metadata
-    void repos.metadata.tenant('acme').products;
+    void repos.metadata.tenant('acme').products.getLatest('p1');
   });
 
   it('requires the scope of a scoped tier', () => {
