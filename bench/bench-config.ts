@@ -125,15 +125,13 @@ function enabled(src: Sources, name: string): boolean {
  * [5] x concurrency-rounds 3 [1]; short-history 10; collection-records 10,000 [300]; growth-ops
  * 50 [15]; build-seconds 150 [30]; reconcile-writes 2,000 [300] over reconcile-records 300 [50];
  * out bench/results/latest.md; backends s3; only: every scenario (floor, history, create-many,
- * concurrency, collection-size, shadow, shapes, reconcile).
+ * concurrency, collection-size, shadow, evolution, shapes, reconcile).
  *
- * The 1,000 and 10,000 sizes are the ones the summary's growth targets are about. `build-seconds` caps each build (one
- * record's history, one full collection) for engines whose writes slow down as data grows: on
- * main at e81948b (FerretDB) they reached 2,700 versions and 1,750 records in 180 s and the run
- * took 17 minutes; the tables then say how far a build got. With write protocol v2 (45a6ee4) both
- * builds reach 10,000 (history in about 100 s, the collection in about 55 s) and a default run
- * takes about 5-6 minutes at a load average of 12 on the shared 2-core machine; a quick one
- * about 30-50 seconds.
+ * The 1,000 and 10,000 sizes are the ones the summary's growth targets are about. `build-seconds`
+ * caps each build (one record's history, one full collection) for an engine whose writes slow down
+ * as data grows; the tables then say how far a build got. Today both builds reach 10,000 (history
+ * in about 100 s, the collection in about 55 s), and a default run takes about 5-6 minutes on a
+ * loaded 2-core machine; a quick one about 30-50 seconds.
  */
 export function benchOptions(argv: readonly string[] = process.argv.slice(2), env: Sources['env'] = process.env): BenchOptions {
   const src: Sources = { argv, env };

@@ -11,7 +11,7 @@ const RULE_NAME = /^(?!__proto__$)[A-Za-z0-9_-]+$/;
 const PROP_PATH = /^(?!(?:.*\.)?__proto__(?:\.|$))[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
 /**
- * The kinds a rule counts when `on` is absent. The reference's examples always say
+ * The kinds a rule counts when `on` is absent. The chronos-db examples always say
  * `on: ['CREATE']` and its totals count `rules.<name>.created`; we default to CREATE only, so an
  * omitted `on` never counts a record twice as it is updated.
  */

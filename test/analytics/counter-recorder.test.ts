@@ -35,7 +35,7 @@ function rules(...inputs: CounterRuleInput[]) {
 const scope = { dbName: 'rt_a', collection: 'events', tenantId: 'a' };
 
 describe('totals of a known event set', () => {
-  it('counts every kind and each rule, with exact unique counts, in the reference shape', async () => {
+  it('counts every kind and each rule, with exact unique counts, in the shape the chronos-db API documents', async () => {
     const db = freshDb();
     const recorder = createCounterRecorder({
       resolveAnalyticsDb: () => db,
