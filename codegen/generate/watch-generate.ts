@@ -138,6 +138,8 @@ export function watchInProcess(options: GenerateOptions, log: Log, error: Log): 
   let timer: NodeJS.Timeout | undefined;
   void rerun();
   watch(options.schemasDir, { recursive: true }, (_event, name) => {
+    // Only modules count: the lock file beside the declarations is written by the run itself.
+    if (name && !/\.[cm]?[jt]sx?$/.test(name.toString())) return;
     if (name) changed.add(pathToFileURL(path.resolve(options.schemasDir, name.toString())).href);
     clearTimeout(timer);
     timer = setTimeout(() => void rerun(), SETTLE_MS);

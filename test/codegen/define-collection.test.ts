@@ -157,7 +157,7 @@ describe('declarations with unknown keys are refused at load', () => {
       }),
     );
     expect(issues).toEqual([
-      { path: 'indexedprops', message: '"indexedprops" is not a declaration key (known: name, schema, indexedProps, base64Props, entities, counterRules, validation, placement)' },
+      { path: 'indexedprops', message: '"indexedprops" is not a declaration key (known: name, schema, indexedProps, base64Props, entities, counterRules, validation, placement, displayField, upcasters)' },
       { path: 'entities.0.domian', message: '"domian" is not a declaration key (known: property, collection, keyProperty, databaseType, tier, domain)' },
     ]);
   });

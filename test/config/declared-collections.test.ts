@@ -32,7 +32,7 @@ describe('initChronos derives collection settings from the declarations', () => 
     });
     expect(chronos.config.collectionMaps.makers).toEqual({ indexedProps: ['makerId'], base64Props: {} });
     expect(chronos.config.counterRules?.rules).toEqual([
-      { name: 'gadgets_bulk', on: ['CREATE'], scope: 'meta', when: { qty: { $gte: 10 } }, countUnique: ['sku'], collection: 'gadgets' },
+      { name: 'gadgets_bulk', on: ['CREATE'], scope: 'meta', when: { qty: { $gte: 10 } }, countUnique: ['sku'], collection: 'gadgets', count: 'every' },
     ]);
     expect([...chronos.declarations.keys()]).toEqual(['gadgets', 'makers']);
   });
