@@ -318,6 +318,7 @@ async function evolutionScenario({ fx, options, first, log }: ScenarioRun): Prom
       engine: ms(lock.withLock.medianMs),
       baseline: ms(lock.withoutLock.medianMs),
       ratio: lock.withLock.medianMs / lock.withoutLock.medianMs,
+      target: { at: '<=', ratio: 1.2 },
     },
   ];
 }
