@@ -1,0 +1,92 @@
+/**
+ * The meta backfill `chronos migrate` runs after an indexed prop was renamed: records written
+ * under revision 1 keep `name` in their heads while the declaration now indexes `title`, so
+ * every head is recomputed from its latest version upcast to revision 2. Its throughput
+ * (records/s) is compared with that of sequential updates of records of the same collection,
+ * in the same run, on the same servers, after the backfill (so both see the same collection).
+ */
+import { z } from 'zod';
+import type { BenchFixture, BenchStorage } from './bench-fixture.js';
+import { checkCreated } from './engine-checks.js';
+import { checkInterrupted } from './interrupt.js';
+import { defineCollection } from '../runtime/schema/define-collection.js';
+import { currentRevision, upgraderOf } from '../runtime/schema/upcasters.js';
+import { planMetaBackfill, runMetaBackfill, type MetaBackfillReport } from '../runtime/ops/backfill-meta.js';
+
+/** Backfill and update throughput over one collection. */
+export interface BackfillRow {
+  records: number;
+  fillSeconds: number;
+  backfill: { seconds: number; perSecond: number; report: MetaBackfillReport };
+  updates: { count: number; seconds: number; perSecond: number };
+}
+
+/** Revision 2 of the bench collection: revision 1 called `title` `name`, and indexed it. */
+const items = defineCollection({
+  name: 'renamed',
+  schema: z.object({ title: z.string(), qty: z.int(), status: z.enum(['new', 'open', 'closed']) }),
+  indexedProps: ['title', 'status'],
+  placement: { databaseType: 'runtime', tiers: ['tenant'] },
+  upcasters: { 2: ({ name, ...rest }: { name: string; qty: number; status: string }) => ({ ...rest, title: name }) },
+});
+
+const CHUNK = 100;
+const STATUSES = ['new', 'open', 'closed'] as const;
+
+/**
+ * Writes `records` records under revision 1 (createMany, in chunks), times the backfill of
+ * their heads under revision 2 (what `admin.backfillMeta()` runs for the collection), then
+ * times `updates` sequential updates of records spread over the same collection.
+ */
+export async function runBackfillSuite(
+  fx: BenchFixture,
+  storage: BenchStorage,
+  sizes: { records: number; updates: number },
+  log: (line: string) => void,
+): Promise<BackfillRow> {
+  const db = fx.database('chronos_bench_backfill');
+  const old = fx.ops(db, storage, 'renamed', { indexedProps: ['name', 'status'], revision: 1 });
+  const settings = { indexedProps: ['title', 'status'], revision: currentRevision(items), upgrade: upgraderOf(items) };
+  const ctx = fx.context(db, storage, 'renamed', settings);
+  const current = fx.ops(db, storage, 'renamed', settings);
+  const t0 = performance.now();
+  const ids: string[] = [];
+  while (ids.length < sizes.records) {
+    checkInterrupted();
+    const ns = Array.from({ length: Math.min(CHUNK, sizes.records - ids.length) }, (_, i) => ids.length + i);
+    const results = await old.createMany(ns.map((n) => ({ name: `item ${n}`, qty: n, status: STATUSES[n % 3] })));
+    checkCreated(results, ns.length, 'createMany (revision 1 records)');
+    ids.push(...results.map((r) => r.id));
+    if (ids.length % 1_000 === 0) log(`  backfill: ${ids.length} revision-1 records (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+  const fillSeconds = (performance.now() - t0) / 1000;
+
+  const plan = await planMetaBackfill(ctx);
+  if (!plan || plan.heads !== sizes.records) throw new Error(`bench: the backfill plans ${plan?.heads ?? 0} heads, expected ${sizes.records}`);
+  let t = performance.now();
+  const report = await runMetaBackfill(ctx, plan);
+  const backfillSeconds = (performance.now() - t) / 1000;
+  if (report.examined !== sizes.records || report.updated !== sizes.records || report.failed.length > 0) {
+    throw new Error(`bench: the backfill examined ${report.examined}, updated ${report.updated} and failed ${report.failed.length} of ${sizes.records} heads`);
+  }
+  for (const n of [0, Math.floor(sizes.records / 2), sizes.records - 1]) {
+    const found = await current.listByMeta({ filter: { title: `item ${n}` } });
+    if (found.items.length !== 1) throw new Error(`bench: after the backfill, title "item ${n}" finds ${found.items.length} records, expected 1`);
+  }
+
+  const step = Math.max(1, Math.floor(ids.length / sizes.updates));
+  const targets = Array.from({ length: sizes.updates }, (_, i) => ids[(i * step) % ids.length] as string);
+  t = performance.now();
+  for (const [i, id] of targets.entries()) {
+    checkInterrupted();
+    const r = await current.update(id, { title: `updated ${i}`, qty: i, status: 'open' }, 0);
+    if (r.ov !== 1) throw new Error(`bench: update gave v${r.ov}, expected v1`);
+  }
+  const updateSeconds = (performance.now() - t) / 1000;
+  return {
+    records: sizes.records,
+    fillSeconds,
+    backfill: { seconds: backfillSeconds, perSecond: sizes.records / backfillSeconds, report },
+    updates: { count: sizes.updates, seconds: updateSeconds, perSecond: sizes.updates / updateSeconds },
+  };
+}
