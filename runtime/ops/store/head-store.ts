@@ -119,11 +119,36 @@ export class HeadStore {
     return res.matchedCount > 0;
   }
 
+  /**
+   * {@link replaceMetaAt} for many heads, in unordered bulk writes of at most
+   * {@link HEAD_BULK_WRITE_SIZE} (a backfill batch): each is replaced only while it is still at
+   * the version it was read at. Returns how many were.
+   */
+  async replaceMetaMany(changes: ReadonlyArray<{ head: HeadDoc; meta: Record<string, unknown> }>): Promise<number> {
+    let matched = 0;
+    for (let i = 0; i < changes.length; i += HEAD_BULK_WRITE_SIZE) {
+      const chunk = changes.slice(i, i + HEAD_BULK_WRITE_SIZE);
+      const res = await this.coll.bulkWrite(
+        chunk.map(({ head, meta }) => ({ replaceOne: { filter: { _id: head._id, ov: head.ov }, replacement: headDoc(head._id, head, meta) } })),
+        { ordered: false },
+      );
+      matched += res.matchedCount;
+    }
+    return matched;
+  }
+
   /** Every head, by id (restoreCollection walks them). */
   all(): AsyncIterable<HeadDoc> {
     return this.coll.find({}, { sort: { _id: 1 } });
   }
 }
+
+/**
+ * Replacements per bulk write of {@link HeadStore.replaceMetaMany}. FerretDB 1.24 (SQLite) never
+ * answers an update command of 100 replacements and keeps the database locked afterwards, while
+ * 32 pass; 25 keeps a margin and still saves most round trips.
+ */
+export const HEAD_BULK_WRITE_SIZE = 25;
 
 /** One head write of the commit step: the first head of a record, or a whole new head over the old. */
 interface HeadMove {
