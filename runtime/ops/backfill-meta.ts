@@ -8,7 +8,8 @@
  * Progress is kept per collection in `chronos_meta_backfills` of the same database: the
  * revision and indexed props it brings the heads to, and the last head done. A run that died
  * resumes after that head; a finished one is not repeated; rewriting a head that already has
- * the right meta is skipped, so a repeated batch does no harm.
+ * the right meta is skipped, so a repeated batch does no harm. A batch is one query for its
+ * heads, their payloads read a bounded number at a time, and bulk writes of the changed heads.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Filter } from 'mongodb';
