@@ -64,7 +64,13 @@ export async function runBackfillSuite(
   const plan = await planMetaBackfill(ctx);
   if (!plan || plan.heads !== sizes.records) throw new Error(`bench: the backfill plans ${plan?.heads ?? 0} heads, expected ${sizes.records}`);
   let t = performance.now();
-  const report = await runMetaBackfill(ctx, plan);
+  let batches = 0;
+  const report = await runMetaBackfill(ctx, plan, {
+    onProgress: (message) => {
+      batches += 1;
+      if (batches % 10 === 0) log(`${message} (${((performance.now() - t) / 1000).toFixed(0)} s)`);
+    },
+  });
   const backfillSeconds = (performance.now() - t) / 1000;
   if (report.examined !== sizes.records || report.updated !== sizes.records || report.failed.length > 0) {
     throw new Error(`bench: the backfill examined ${report.examined}, updated ${report.updated} and failed ${report.failed.length} of ${sizes.records} heads`);
