@@ -9,7 +9,7 @@
  * revision and indexed props it brings the heads to, and the last head done. A run that died
  * resumes after that head; a finished one is not repeated; rewriting a head that already has
  * the right meta is skipped, so a repeated batch does no harm. A batch is one query for its
- * heads, their payloads read a bounded number at a time, and bulk writes of the changed heads.
+ * heads, their payloads read a bounded number at a time, then a replace of each changed head.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Filter } from 'mongodb';
@@ -106,7 +106,7 @@ export const BACKFILL_READ_CONCURRENCY = 32;
 
 /**
  * One batch: the latest versions read {@link BACKFILL_READ_CONCURRENCY} at a time, then every
- * head whose meta differs replaced in one bulk write, each only while still at the version read.
+ * head whose meta differs replaced, each only while still at the version read.
  */
 async function backfillBatch(engine: Engine, batch: readonly HeadDoc[], report: MetaBackfillReport): Promise<void> {
   const outcomes: Array<{ meta: Record<string, unknown> } | { error: unknown } | null> = new Array(batch.length).fill(null);
