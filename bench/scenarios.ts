@@ -28,7 +28,7 @@ import type { ShadowRow } from './shadow-suite.js';
 import { runReconcileSuite } from './reconcile-suite.js';
 import type { ReconcileRow } from './reconcile-suite.js';
 import { runEvolutionReadSuite, runLockGenerateSuite } from './evolution-suite.js';
-import { runBackfillSuite } from './backfill-suite.js';
+import { backfillSummaryRow, printBackfill, runBackfillSuite } from './backfill-suite.js';
 import { FLOOR_TARGETS, ms, perSecond } from './summary.js';
 import type { SummaryRow } from './summary.js';
 
@@ -323,29 +323,10 @@ async function evolutionScenario({ fx, options, first, log }: ScenarioRun): Prom
   ];
 }
 
-/** How many times the update rate the backfill must reach: it does one read and one head write per record, an update a whole version. */
-const BACKFILL_SPEEDUP = 3;
-
 async function backfillScenario({ fx, options, first, log }: ScenarioRun): Promise<SummaryRow[]> {
   const row = await runBackfillSuite(fx, await fx.storage(first), { records: options.backfillRecords, updates: options.ops }, log);
-  console.log(`\n## Meta backfill of ${row.records} heads written 1 declaration revision ago (an indexed prop renamed) vs sequential updates in the same collection (${first}; filled in ${fmt(row.fillSeconds, 0)} s)\n`);
-  printTable(
-    ['work', 'records', 'seconds', 'records/s', 'ratio'],
-    [
-      ['backfill (admin.backfillMeta)', String(row.records), fmt(row.backfill.seconds, 2), fmt(row.backfill.perSecond, 0), `${fmt(row.backfill.perSecond / row.updates.perSecond)}x`],
-      ['update, one after another', String(row.updates.count), fmt(row.updates.seconds, 2), fmt(row.updates.perSecond, 0), '1.00x'],
-    ],
-  );
-  return [
-    {
-      operation: `meta backfill of ${row.records} heads of an older revision vs sequential updates in the same collection (records/s)`,
-      engine: perSecond(row.backfill.perSecond, 'records'),
-      baseline: perSecond(row.updates.perSecond, 'records'),
-      ratio: row.backfill.perSecond / row.updates.perSecond,
-      target: { at: '>=', ratio: BACKFILL_SPEEDUP },
-      ...(row.records < 10_000 && { spoiler: `${row.records} of 10,000 heads` }),
-    },
-  ];
+  printBackfill(row, first);
+  return [backfillSummaryRow(row)];
 }
 
 async function shapesScenario({ fx, first, kind }: ScenarioRun): Promise<SummaryRow[]> {
