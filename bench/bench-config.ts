@@ -13,7 +13,7 @@ export interface BenchServers {
 export type BenchBackend = 's3' | 'local';
 
 /** The scenarios of a run, in the order it takes them (see scenarios.ts). */
-export const BENCH_SCENARIOS = ['floor', 'history', 'create-many', 'concurrency', 'collection-size', 'shadow', 'evolution', 'shapes', 'reconcile'] as const;
+export const BENCH_SCENARIOS = ['floor', 'history', 'create-many', 'concurrency', 'collection-size', 'shadow', 'evolution', 'backfill', 'shapes', 'reconcile'] as const;
 
 /** One scenario of {@link BENCH_SCENARIOS}. */
 export type BenchScenario = (typeof BENCH_SCENARIOS)[number];
@@ -56,6 +56,8 @@ export interface BenchOptions {
   reconcileWrites: number;
   /** Records those writes are spread over. */
   reconcileRecords: number;
+  /** Records written under an older declaration revision whose heads the backfill scenario recomputes. */
+  backfillRecords: number;
   /** The scenarios to run (`--only=history,concurrency`); all by default. */
   only: BenchScenario[];
   /** Where the summary table is written (Markdown); `-` for nowhere. */
@@ -124,8 +126,9 @@ function enabled(src: Sources, name: string): boolean {
  * end; create-many 1,000 [100] records x create-many-rounds 3 [1]; callers 8 [8] x caller-ops 25
  * [5] x concurrency-rounds 3 [1]; short-history 10; collection-records 10,000 [300]; growth-ops
  * 50 [15]; build-seconds 150 [30]; reconcile-writes 2,000 [300] over reconcile-records 300 [50];
- * out bench/results/latest.md; backends s3; only: every scenario (floor, history, create-many,
- * concurrency, collection-size, shadow, evolution, shapes, reconcile).
+ * backfill-records 10,000 [300]; out bench/results/latest.md; backends s3; only: every scenario
+ * (floor, history, create-many, concurrency, collection-size, shadow, evolution, backfill, shapes,
+ * reconcile).
  *
  * The 1,000 and 10,000 sizes are the ones the summary's growth targets are about. `build-seconds`
  * caps each build (one record's history, one full collection) for an engine whose writes slow down
@@ -165,6 +168,7 @@ export function benchOptions(argv: readonly string[] = process.argv.slice(2), en
     buildSeconds: int('build-seconds', 150, 30),
     reconcileWrites: int('reconcile-writes', 2_000, 300),
     reconcileRecords: int('reconcile-records', 300, 50),
+    backfillRecords: int('backfill-records', 10_000, 300),
     only: only as BenchScenario[],
     out: setting(src, 'out') ?? 'bench/results/latest.md',
     backends: backends as BenchBackend[],

@@ -28,6 +28,7 @@ import type { ShadowRow } from './shadow-suite.js';
 import { runReconcileSuite } from './reconcile-suite.js';
 import type { ReconcileRow } from './reconcile-suite.js';
 import { runEvolutionReadSuite, runLockGenerateSuite } from './evolution-suite.js';
+import { backfillSummaryRow, printBackfill, runBackfillSuite } from './backfill-suite.js';
 import { FLOOR_TARGETS, ms, perSecond } from './summary.js';
 import type { SummaryRow } from './summary.js';
 
@@ -323,6 +324,12 @@ async function evolutionScenario({ fx, options, first, log }: ScenarioRun): Prom
   ];
 }
 
+async function backfillScenario({ fx, options, first, log }: ScenarioRun): Promise<SummaryRow[]> {
+  const row = await runBackfillSuite(fx, await fx.storage(first), { records: options.backfillRecords, updates: options.ops }, log);
+  printBackfill(row, first);
+  return [backfillSummaryRow(row)];
+}
+
 async function shapesScenario({ fx, first, kind }: ScenarioRun): Promise<SummaryRow[]> {
   const shapes = await captureQueryShapes(fx, await fx.storage(first));
   console.log('\n## Which declared index serves each query the engine sends\n');
@@ -379,6 +386,7 @@ export const SCENARIOS: ReadonlyArray<{ name: BenchScenario; run: (run: Scenario
   { name: 'collection-size', run: collectionSizeScenario },
   { name: 'shadow', run: shadowScenario },
   { name: 'evolution', run: evolutionScenario },
+  { name: 'backfill', run: backfillScenario },
   { name: 'shapes', run: shapesScenario },
   { name: 'reconcile', run: reconcileScenario },
 ];

@@ -8,7 +8,8 @@
  * Progress is kept per collection in `chronos_meta_backfills` of the same database: the
  * revision and indexed props it brings the heads to, and the last head done. A run that died
  * resumes after that head; a finished one is not repeated; rewriting a head that already has
- * the right meta is skipped, so a repeated batch does no harm.
+ * the right meta is skipped, so a repeated batch does no harm. A batch is one query for its
+ * heads, their payloads read a bounded number at a time, then a replace of each changed head.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Filter } from 'mongodb';
@@ -17,6 +18,7 @@ import { createEngine, type Engine } from './engine.js';
 import type { HeadDoc } from './store/head-store.js';
 import { extractMeta } from './meta.js';
 import { readCurrentData } from './current-data.js';
+import { forEachConcurrently } from '../storage/bounded-concurrency.js';
 
 /** The Mongo collection holding each collection's backfill progress. */
 export const META_BACKFILLS_COLLECTION = 'chronos_meta_backfills';
@@ -99,16 +101,34 @@ export async function planMetaBackfill(ctx: EngineContext): Promise<MetaBackfill
   return { collection: ctx.collection, dbName: ctx.routeInfo.dbName, scope, reason, heads, revision, indexedProps, ...(after !== undefined && { resumeAfter: after }) };
 }
 
-async function backfillHead(engine: Engine, head: HeadDoc, report: MetaBackfillReport): Promise<void> {
-  report.examined += 1;
-  try {
-    const meta = extractMeta(await readCurrentData(engine, head._id, head), engine.ctx.settings);
-    if (isDeepStrictEqual(meta, head.meta)) return;
-    if (await engine.heads.replaceMetaAt(head, meta)) report.updated += 1;
-    else report.movedOn += 1;
-  } catch (e) {
-    report.failed.push({ id: head._id, message: e instanceof Error ? e.message : String(e) });
-  }
+/** Payload reads of one batch in flight at once: each is one object-store GET. */
+export const BACKFILL_READ_CONCURRENCY = 32;
+
+/**
+ * One batch: the latest versions read {@link BACKFILL_READ_CONCURRENCY} at a time, then every
+ * head whose meta differs replaced, each only while still at the version read.
+ */
+async function backfillBatch(engine: Engine, batch: readonly HeadDoc[], report: MetaBackfillReport): Promise<void> {
+  const outcomes: Array<{ meta: Record<string, unknown> } | { error: unknown } | null> = new Array(batch.length).fill(null);
+  await forEachConcurrently(batch, BACKFILL_READ_CONCURRENCY, async (head, i) => {
+    try {
+      const meta = extractMeta(await readCurrentData(engine, head._id, head), engine.ctx.settings);
+      outcomes[i] = isDeepStrictEqual(meta, head.meta) ? null : { meta };
+    } catch (error) {
+      outcomes[i] = { error };
+    }
+  });
+  const changes: Array<{ head: HeadDoc; meta: Record<string, unknown> }> = [];
+  batch.forEach((head, i) => {
+    const outcome = outcomes[i];
+    if (!outcome) return;
+    if ('error' in outcome) report.failed.push({ id: head._id, message: outcome.error instanceof Error ? outcome.error.message : String(outcome.error) });
+    else changes.push({ head, meta: outcome.meta });
+  });
+  report.examined += batch.length;
+  const replaced = await engine.heads.replaceMetaMany(changes);
+  report.updated += replaced;
+  report.movedOn += changes.length - replaced;
 }
 
 /**
@@ -133,7 +153,7 @@ export async function runMetaBackfill(
     const parts: Filter<HeadDoc>[] = [scopeFilter(scope, revision)];
     if (after !== undefined) parts.push({ _id: { $gt: after } });
     const batch = await engine.heads.page({ $and: parts }, { _id: 1 }, batchSize);
-    for (const head of batch) await backfillHead(engine, head, report);
+    await backfillBatch(engine, batch, report);
     const last = batch[batch.length - 1];
     if (!last) break;
     after = last._id;

@@ -12,6 +12,8 @@ describe('bench options', () => {
     expect([o.createManyRecords, o.callers, o.callerOps, o.collectionRecords, o.shortHistory]).toEqual([1_000, 8, 25, 10_000, 10]);
     expect(o.only).toEqual([...BENCH_SCENARIOS]);
     expect(o.only).toContain('reconcile');
+    expect(o.only).toContain('backfill');
+    expect(o.backfillRecords).toBe(10_000);
   });
 
   it('shrinks every size in quick mode, and a flag still wins over it', () => {
@@ -19,6 +21,8 @@ describe('bench options', () => {
     expect(o.quick).toBe(true);
     expect(o.historySteps).toEqual([1, 10, 50]);
     expect(o.collectionRecords).toBeLessThan(1_000);
+    expect(o.backfillRecords).toBeLessThan(1_000);
+    expect(benchOptions(['--only=backfill', '--backfill-records=50'], {})).toMatchObject({ only: ['backfill'], backfillRecords: 50 });
   });
 
   it('reads BENCH_SOME_NAME from the environment, and argv wins over it', () => {

@@ -119,6 +119,18 @@ export class HeadStore {
     return res.matchedCount > 0;
   }
 
+  /**
+   * {@link replaceMetaAt} for the changed heads of a backfill batch, one replace each, in order;
+   * returns how many were replaced. Not one bulk write: FerretDB 1.24 applies a multi-statement
+   * update without the `_id` index (6 ms a replacement at 3,000 heads, against 0.9 ms for a lone
+   * `replaceOne`) and never answers one of 100 replacements.
+   */
+  async replaceMetaMany(changes: ReadonlyArray<{ head: HeadDoc; meta: Record<string, unknown> }>): Promise<number> {
+    let replaced = 0;
+    for (const { head, meta } of changes) if (await this.replaceMetaAt(head, meta)) replaced += 1;
+    return replaced;
+  }
+
   /** Every head, by id (restoreCollection walks them). */
   all(): AsyncIterable<HeadDoc> {
     return this.coll.find({}, { sort: { _id: 1 } });
