@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { MongoClient, MongoServerError, type Db } from 'mongodb';
+import { MongoClient, MongoServerError, type Db, type MongoClientOptions } from 'mongodb';
 import { counterIndexes } from '../../runtime/analytics/counter-indexes.js';
 import { messagingIndexes } from '../../runtime/messaging/indexes.js';
 import type { IndexSpec } from '../../runtime/mongo/index-spec.js';
@@ -37,6 +37,8 @@ export interface MigrateOptions {
   onProgress?: (message: string) => void;
   /** Plans (dry run) or runs the meta backfill of each database; none when absent. */
   backfill?: BackfillRunner;
+  /** Options of the client for a connection string (the runtime's: a down server fails in seconds); none when absent. */
+  clientOptions?: (mongoUri: string) => MongoClientOptions;
 }
 
 /** What happened to one index. */
@@ -220,7 +222,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
       try {
         let client = clients.get(group.mongoUri);
         if (!client) {
-          client = new MongoClient(group.mongoUri);
+          client = new MongoClient(group.mongoUri, options.clientOptions?.(group.mongoUri));
           clients.set(group.mongoUri, client);
         }
         databases.push(await migrateDatabase(client.db(group.dbName), group, options, owner));

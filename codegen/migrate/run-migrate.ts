@@ -11,6 +11,7 @@ import { declarationsOf, parseConfig } from '../../runtime/config/parse-config.j
 import { loadConfigModule } from '../load/load-config.js';
 import { loadDeclarations } from '../load/load-declarations.js';
 import { migrate, type BackfillRunner, type IndexResult, type MigrateResult } from './migrate.js';
+import { mongoClientOptions } from '../../runtime/connections/mongo-client-options.js';
 import { listDatabaseTargets } from './targets.js';
 import { initChronos } from '../../runtime/chronos.js';
 import { atRevision, type AnyCollectionDefinition } from '../../runtime/schema/define-collection.js';
@@ -95,6 +96,7 @@ export async function runMigrateCommand(args: string[], log: Log, error: Log): P
       dropExtra: values['drop-extra'],
       onProgress: error,
       backfill,
+      clientOptions: (uri) => mongoClientOptions(parsed, uri),
     });
   } finally {
     await chronos.admin.shutdown();

@@ -166,3 +166,16 @@ describe('a Mongo server that is down', () => {
     await expect(chronos.admin.health({ timeoutMs: 0 })).rejects.toBeInstanceOf(ValidationError);
   });
 });
+
+describe('chronos migrate against a MongoDB that is down', () => {
+  it('records the database as failed after the configured wait, not the driver default of 30 s', async () => {
+    const { migrate } = await import('../../codegen/migrate/migrate.js');
+    const target = { databaseType: 'runtime', tier: 'tenant', tenantId: 't1', dbConnRef: 'mongo', mongoUri: CLOSED_PORT_URI, dbName: 'down_db' } as const;
+    const config = { dbConnections: { mongo: { mongoUri: CLOSED_PORT_URI, serverSelectionTimeoutMS: 400 } } };
+    const started = Date.now();
+    const result = await migrate({ targets: [target], collections: [], clientOptions: (uri) => mongoClientOptions(config as never, uri) });
+    expect(result.databases).toEqual([expect.objectContaining({ dbName: 'down_db', lock: 'failed', error: expect.stringMatching(/ECONNREFUSED|Server selection/i) })]);
+    // A sanity bound far above the 400 ms asked for and far below the driver's 30 s default.
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});
