@@ -17,6 +17,7 @@ import type { SystemFields } from '../types.js';
 import { StorageError, isChronosError } from '../../errors.js';
 import type { PayloadCompression } from './payload-codec.js';
 import { NO_COMPRESSION, decodeItem, encodeItem } from './payload-codec.js';
+import { splitBlobProps } from './written-bytes.js';
 
 /**
  * Where a base64 prop of a version went: its file beside item.json. Kept in item.json under
@@ -91,12 +92,12 @@ export class PayloadStore {
    */
   async write(id: string, system: SystemFields, data: Record<string, unknown>, claim: string): Promise<string> {
     const prefix = this.versionPrefix(id, system.ov);
-    const doc: Record<string, unknown> = { _id: id, ...data };
+    const { item, blobs: blobProps } = splitBlobProps(data, this.base64Props);
+    const doc: Record<string, unknown> = { _id: id, ...item };
     const refs: Record<string, BlobRef> = {};
     const blobs: Promise<void>[] = [];
-    for (const [prop, settings] of Object.entries(this.base64Props)) {
-      const value = data[prop];
-      if (typeof value !== 'string') continue;
+    for (const [prop, value] of blobProps) {
+      const settings = this.base64Props[prop] as Base64PropSettings;
       const bytes = Buffer.from(value, 'base64');
       const file = settings.preferredText ? 'text.txt' : 'blob.bin';
       const contentType = settings.preferredText
@@ -104,7 +105,6 @@ export class PayloadStore {
         : settings.contentType;
       blobs.push(this.store.put(this.bucket, `${prefix}${prop}/${file}`, bytes, { contentType }));
       refs[prop] = { file, contentType, size: bytes.length };
-      delete doc[prop];
     }
     await Promise.all(blobs);
     doc._system = Object.keys(refs).length > 0 ? { ...system, claim, blobs: refs } : { ...system, claim };
