@@ -8,8 +8,9 @@
  * Progress is kept per collection in `chronos_meta_backfills` of the same database: the
  * revision and indexed props it brings the heads to, and the last head done. A run that died
  * resumes after that head; a finished one is not repeated; rewriting a head that already has
- * the right meta is skipped, so a repeated batch does no harm. A batch is one query for its
- * heads, their payloads read a bounded number at a time, then a replace of each changed head.
+ * the right meta is skipped, so a repeated batch does no harm. The heads in scope are read through
+ * one cursor in id order, a batch at a time; a batch's payloads are read a bounded number at a
+ * time (while the batch before it is written), then each changed head is replaced.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Filter } from 'mongodb';
@@ -104,12 +105,12 @@ export async function planMetaBackfill(ctx: EngineContext): Promise<MetaBackfill
 /** Payload reads of one batch in flight at once: each is one object-store GET. */
 export const BACKFILL_READ_CONCURRENCY = 32;
 
-/**
- * One batch: the latest versions read {@link BACKFILL_READ_CONCURRENCY} at a time, then every
- * head whose meta differs replaced, each only while still at the version read.
- */
-async function backfillBatch(engine: Engine, batch: readonly HeadDoc[], report: MetaBackfillReport): Promise<void> {
-  const outcomes: Array<{ meta: Record<string, unknown> } | { error: unknown } | null> = new Array(batch.length).fill(null);
+/** What the latest version of one head of a batch gives: new meta, a failure, or nothing to do (null). */
+type HeadOutcome = { meta: Record<string, unknown> } | { error: unknown } | null;
+
+/** The meta of each head of a batch recomputed from its latest version, {@link BACKFILL_READ_CONCURRENCY} reads at a time. */
+async function recomputeMeta(engine: Engine, batch: readonly HeadDoc[]): Promise<HeadOutcome[]> {
+  const outcomes: HeadOutcome[] = new Array(batch.length).fill(null);
   await forEachConcurrently(batch, BACKFILL_READ_CONCURRENCY, async (head, i) => {
     try {
       const meta = extractMeta(await readCurrentData(engine, head._id, head), engine.ctx.settings);
@@ -118,6 +119,11 @@ async function backfillBatch(engine: Engine, batch: readonly HeadDoc[], report: 
       outcomes[i] = { error };
     }
   });
+  return outcomes;
+}
+
+/** Replaces every head of a batch whose meta differs, each only while still at the version read. */
+async function applyMeta(engine: Engine, batch: readonly HeadDoc[], outcomes: readonly HeadOutcome[], report: MetaBackfillReport): Promise<void> {
   const changes: Array<{ head: HeadDoc; meta: Record<string, unknown> }> = [];
   batch.forEach((head, i) => {
     const outcome = outcomes[i];
@@ -149,18 +155,23 @@ export async function runMetaBackfill(
     markers(ctx).replaceOne({ _id: ctx.collection }, { revision, indexedProps, scope, complete: false, updatedAt: engine.now(), ...fields }, { upsert: true });
   let after = plan.resumeAfter;
   await save(after === undefined ? {} : { after });
-  for (;;) {
-    const parts: Filter<HeadDoc>[] = [scopeFilter(scope, revision)];
-    if (after !== undefined) parts.push({ _id: { $gt: after } });
-    const batch = await engine.heads.page({ $and: parts }, { _id: 1 }, batchSize);
-    await backfillBatch(engine, batch, report);
-    const last = batch[batch.length - 1];
-    if (!last) break;
-    after = last._id;
-    await save({ after });
+  const parts: Filter<HeadDoc>[] = [scopeFilter(scope, revision)];
+  if (after !== undefined) parts.push({ _id: { $gt: after } });
+  // The payloads of a batch are read while the heads of the batch before it are replaced: the
+  // reads go to the object store, the replaces to MongoDB.
+  let previous: { batch: HeadDoc[]; outcomes: Promise<HeadOutcome[]> } | undefined;
+  const finish = async ({ batch, outcomes }: NonNullable<typeof previous>) => {
+    await applyMeta(engine, batch, await outcomes, report);
+    after = batch[batch.length - 1]?._id;
+    await save(after === undefined ? {} : { after });
     options.onProgress?.(`  backfill ${ctx.collection}: ${report.examined}/${plan.heads} heads examined, ${report.updated} updated`);
-    if (batch.length < batchSize) break;
+  };
+  for await (const batch of engine.heads.batchesById({ $and: parts }, batchSize)) {
+    const next = { batch, outcomes: recomputeMeta(engine, batch) };
+    if (previous) await finish(previous);
+    previous = next;
   }
+  if (previous) await finish(previous);
   await save(report.failed.length === 0 ? { complete: true } : {});
   return report;
 }

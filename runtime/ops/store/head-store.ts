@@ -104,6 +104,23 @@ export class HeadStore {
     return this.coll.find(filter, { sort, limit, projection: { shadow: 0 } }).toArray();
   }
 
+  /**
+   * The heads matching `filter` in id order, `size` at a time, through one cursor: a meta
+   * backfill walks them once. (A query per batch would scan the collection again for each
+   * batch on a server that answers range filters with a scan.)
+   */
+  async *batchesById(filter: Filter<HeadDoc>, size: number): AsyncGenerator<HeadDoc[]> {
+    let batch: HeadDoc[] = [];
+    for await (const head of this.coll.find(filter, { sort: { _id: 1 }, batchSize: size, projection: { shadow: 0 } })) {
+      batch.push(head);
+      if (batch.length === size) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+
   /** How many heads match a filter (the size of a meta backfill). */
   async count(filter: Filter<HeadDoc>): Promise<number> {
     return this.coll.countDocuments(filter);
