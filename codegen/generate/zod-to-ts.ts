@@ -26,6 +26,8 @@ interface Def {
   valueType?: Schema;
   values?: unknown[];
   entries?: Record<string, string | number>;
+  in?: Schema;
+  out?: Schema;
 }
 
 interface Schema {
@@ -46,11 +48,21 @@ export class UnsupportedSchemaError extends Error {
   }
 }
 
+/**
+ * Why a `.transform()` is refused. What `parse` returns is what is stored, and a stored value is
+ * parsed again when an older version is read, or a version enriched or restored; a transform's
+ * result has no type the generator can see, and a transform that changes the type (string to
+ * number) cannot take its own result as input.
+ */
+const TRANSFORM_HINT =
+  'the result of a transform is what is stored, and stored values are parsed again (reads of older versions, enrich, restore), ' +
+  'so it needs a declared type that accepts its own result: normalize with z.preprocess(fn, schema) (fn must leave an ' +
+  'already-normalized value as it is), validate with checks (.refine, .min), or change stored data with an upcaster';
+
 const HINTS: Record<string, string> = {
   date: 'records are stored as JSON, so dates come back as strings: use z.iso.datetime() (or z.iso.date())',
   bigint: 'records are stored as JSON, which has no bigint: use z.string() or z.number()',
-  pipe: 'transforms change the type between input and storage: validate with checks (.refine, .min) instead',
-  transform: 'transforms change the type between input and storage: validate with checks (.refine, .min) instead',
+  transform: TRANSFORM_HINT,
   lazy: 'recursive schemas have no closed type: nest a fixed number of levels',
   map: 'records are stored as JSON: use z.record()',
   set: 'records are stored as JSON: use z.array()',
@@ -78,6 +90,13 @@ function union(parts: string[]): string {
 
 function indent(text: string, by: string): string {
   return text.replace(/\n/g, `\n${by}`);
+}
+
+/** True when a transform sits anywhere on the chain of pipes that is `schema`. */
+function containsTransform(schema: Schema): boolean {
+  const def = schema._zod.def;
+  if (def.type === 'transform') return true;
+  return def.type === 'pipe' && (containsTransform(def.in as Schema) || containsTransform(def.out as Schema));
 }
 
 /** Walks one collection's schema; `render` is the entry point. */
@@ -143,9 +162,27 @@ export class ZodTypeRenderer {
       }
       case 'object':
         return this.renderObject(def.shape ?? {}, path);
+      case 'pipe':
+        return this.renderPipe(def, path);
       default:
         throw new UnsupportedSchemaError(this.collection, path, def.type, HINTS[def.type] ?? 'use plain JSON types (string, number, boolean, object, array, enum, union)');
     }
+  }
+
+  /**
+   * A pipe: `z.preprocess(fn, schema)` (a transform, then a schema) is typed by its schema on
+   * every side (callers pass what it declares; `fn` only normalizes), and a pipe between two
+   * schemas (`z.string().pipe(z.email())`) by its left side for input and its right side for
+   * what is stored. A pipe into a transform (`.transform(fn)`, alone or piped on) is refused.
+   */
+  private renderPipe(def: Def, path: ReadonlyArray<string | number>): string {
+    const from = def.in as Schema;
+    const to = def.out as Schema;
+    if (containsTransform(to) || (containsTransform(from) && from._zod.def.type !== 'transform')) {
+      throw new UnsupportedSchemaError(this.collection, path, 'transform', TRANSFORM_HINT);
+    }
+    if (from._zod.def.type === 'transform') return this.render(to, path);
+    return this.render(this.mode === 'input' ? from : to, path);
   }
 
   /** A patch replaces arrays whole, so they are rendered as stored. */
@@ -185,8 +222,10 @@ export class ZodTypeRenderer {
     const path: string[] = [];
     for (const part of dotPath.split('.')) {
       let def = current._zod.def;
-      while (def.innerType && def.type !== 'object') {
-        current = def.innerType;
+      for (;;) {
+        const inner = def.type === 'pipe' ? def.out : def.type === 'object' ? undefined : def.innerType;
+        if (!inner) break;
+        current = inner;
         def = current._zod.def;
       }
       const next = def.shape?.[part];

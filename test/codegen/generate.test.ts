@@ -87,15 +87,39 @@ describe('unsupported zod constructs are refused with their path', () => {
     );
   });
 
-  it('refuses transforms, whose stored type differs from the input', async () => {
-    const dir = await mkdtemp(path.join(scratch, 'pipe-'));
-    await writeSchema(dir, 'notes.ts', `export const notes = defineCollection({
+  it('refuses transforms, alone or piped on: their result has no declared type to parse again', async () => {
+    for (const [i, field] of ['z.string().transform((s) => s.length)', 'z.string().transform((s) => s.length).pipe(z.number())'].entries()) {
+      const dir = await mkdtemp(path.join(scratch, `pipe-${i}-`));
+      await writeSchema(dir, 'notes.ts', `export const notes = defineCollection({
   name: 'notes',
-  schema: z.object({ text: z.string().transform((s) => s.length) }),
+  schema: z.object({ text: ${field} }),
   indexedProps: [],
   placement: { databaseType: 'logs', tiers: ['single'] },
 });`);
-    await expect(generate({ ...repoOptions, schemasDir: dir, outDir: path.join(dir, 'out') })).rejects.toThrow(/notes: unsupported zod construct "pipe" at text/);
+      await expect(generate({ ...repoOptions, schemasDir: dir, outDir: path.join(dir, 'out') })).rejects.toThrow(
+        /notes: unsupported zod construct "transform" at text: .*z\.preprocess\(fn, schema\)/,
+      );
+    }
+  });
+});
+
+describe('declarations that normalize their input', () => {
+  it('types z.preprocess by its schema and a pipe by its input and stored sides', async () => {
+    const dir = await mkdtemp(path.join(scratch, 'normalize-'));
+    await writeSchema(dir, 'tickets.ts', `export const tickets = defineCollection({
+  name: 'tickets',
+  schema: z.object({
+    level: z.preprocess((v) => (typeof v === 'string' ? Number(v) : v), z.number().int()),
+    contact: z.string().pipe(z.email()),
+    size: z.string().pipe(z.enum(['s', 'm'])),
+  }),
+  indexedProps: ['level', 'size'],
+  placement: { databaseType: 'logs', tiers: ['single'] },
+});`);
+    const files = await generate({ ...repoOptions, schemasDir: dir, outDir: path.join(dir, 'out') });
+    const text = [...files.entries()].find(([name]) => name.endsWith('tickets.ts'))?.[1] ?? '';
+    expect(text).toMatch(/export interface TicketsData \{[^}]*level: number;[^}]*contact: string;[^}]*size: 's' \| 'm';/);
+    expect(text).toMatch(/export interface TicketsInput \{[^}]*level: number;[^}]*contact: string;[^}]*size: string;/);
   });
 });
 
