@@ -21,8 +21,9 @@ mkdir -p "$bin" "$run" "$data"
 
 FERRETDB_VERSION=v1.24.2
 # Names the patches test/servers/ferretdb/build.sh applies (`_id` queries use the `_id` index, also
-# when the filter has other keys), so a binary built without them is never reused.
-FERRETDB_PATCH=id-index-pushdown
+# when the filter has other keys; a bulk update closes each statement's query), so a binary built
+# without them is never reused.
+FERRETDB_PATCH=id-index-pushdown-bulk-update
 VERSITYGW_VERSION=v1.8.0
 MONGO_PORT=${CHRONOS_MONGO_PORT:-27027}
 S3_PORT=${CHRONOS_S3_PORT:-7070}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the FerretDB test-server launcher into the path given as $1, with two patches to FerretDB.
+# Builds the FerretDB test-server launcher into the path given as $1, with three patches to FerretDB.
 #
 # The patch: FerretDB 1.24's SQLite backend builds the unique `_id` index on the expression
 # `_ferretdb_sjson->"_id"`, but filters lookups, updates and deletes by `_id` on
@@ -54,6 +54,20 @@ if [[ $(grep -cF "$query_guard" "$collection") != 2 ]]; then
 fi
 sed -i '0,/if params.Filter.Len() == 1 {/s//if params.Filter.Len() > 0 \&\& params.Filter.Has("_id") {/' "$collection"
 grep -qF 'if params.Filter.Len() > 0 && params.Filter.Has("_id") {' "$collection" || { echo "build.sh: the pushdown patch did not apply" >&2; exit 1; }
+
+# The third patch: an `update` command with several statements (a driver's bulkWrite of updates
+# or replacements) opens a query iterator per statement and closes them all only when the command
+# ends (`defer` inside the loop). Each open iterator holds a SQLite connection, so a bulk of a
+# hundred replacements runs out of them and the command never answers. The patch closes each
+# statement's iterator as soon as that statement is applied; results are unchanged.
+update="$work/ferretdb/internal/handler/msg_update.go"
+if [[ $(grep -c '^		defer closer.Close()$' "$update") != 1 ]] || ! grep -q '^		result, err := common.UpdateDocument(ctx, c, "update", iter, &u)$' "$update"; then
+  echo "build.sh: $module@$version no longer has the update loop this patch rewrites; review the patch" >&2
+  exit 1
+fi
+sed -i -e '/^		defer closer.Close()$/d' \
+  -e 's/^		result, err := common.UpdateDocument(ctx, c, "update", iter, &u)$/&\n		closer.Close()/' "$update"
+grep -qP '^\t\tcloser.Close\(\)$' "$update" || { echo "build.sh: the update-loop patch did not apply" >&2; exit 1; }
 
 cd "$work/launcher"
 go mod edit -replace "$module=../ferretdb"
