@@ -6,17 +6,15 @@
 import { isChronosError, type ErrorIssue } from '../errors.js';
 import type { ParsedChronosConfig } from './schema.js';
 import { checkDatabaseNames } from './database-names.js';
-import { eachDatabase, storageDatabases, type ConfiguredDatabase, type DatabaseSettings } from './each-database.js';
+import { eachDatabase, storageDatabases, type ConfigPath, type ConfiguredDatabase, type DatabaseSettings } from './each-database.js';
 import { DATABASE_VOCABULARY, TIER_VOCABULARY } from './vocabulary.js';
 import { checkSharedMongoDatabases, checkSharedStorage } from './shared-placement.js';
 import { assertAzureContainerName, assertS3BucketName } from '../storage/bucket-name.js';
 import { isAzureEndpoint } from '../storage/create-object-store.js';
 
-type Path = Array<string | number>;
-
 /** One database of the config (any type and tier) as its settings and its path. */
 export interface DatabaseEntry extends DatabaseSettings {
-  path: Path;
+  path: ConfigPath;
 }
 
 function listKnown(names: string[]): string {

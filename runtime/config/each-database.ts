@@ -4,9 +4,9 @@
  * tier's databases sit (`runtime/config/vocabulary.ts`) is known in one place.
  */
 import type { ParsedChronosConfig } from './schema.js';
-import { CONFIG_DATABASE_TYPES, DATABASE_VOCABULARY, TIER_VOCABULARY, type AnyTier, type ConfigDatabaseType } from './vocabulary.js';
+import { CONFIG_DATABASE_TYPES, DATABASE_VOCABULARY, STORAGE_DATABASE_TYPES, TIER_VOCABULARY, type AnyTier, type ConfigDatabaseType } from './vocabulary.js';
 
-/** A path into the config, as {@link ErrorIssue} paths are written. */
+/** A path into the config, written the way error issue paths are (`['databases', 'logs', 'dbName']`). */
 export type ConfigPath = Array<string | number>;
 
 /** The settings every configured database has; the storage fields only on storage types, `analyticsDbName` only on runtime tenants. */
@@ -73,5 +73,5 @@ export function* eachDatabase(config: ParsedChronosConfig, databaseType?: Config
 
 /** The databases of the config whose type keeps payloads in object storage (`storage` in the vocabulary). */
 export function storageDatabases(config: ParsedChronosConfig): ConfiguredDatabase[] {
-  return [...eachDatabase(config)].filter((db) => DATABASE_VOCABULARY[db.databaseType].storage);
+  return STORAGE_DATABASE_TYPES.flatMap((type) => [...eachDatabase(config, type)]);
 }

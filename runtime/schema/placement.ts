@@ -14,9 +14,7 @@ export type CollectionDatabaseType = DatabaseTypesWhere<'versioned'>;
 export type CollectionTier = AnyTier;
 
 /** The tiers each database type has; a placement or entity mapping naming another is a compile error. */
-export interface TiersByDatabaseType extends TierUnions {}
-
-type TierUnions = { [D in CollectionDatabaseType]: TiersOf<D> };
+export type TiersByDatabaseType = { [D in CollectionDatabaseType]: TiersOf<D> };
 
 /** Runtime mirror of {@link TiersByDatabaseType}, for declarations written in plain JavaScript. */
 export const TIERS_BY_DATABASE_TYPE = Object.fromEntries(VERSIONED_DATABASE_TYPES.map((type) => [type, tiersOf(type)])) as {
