@@ -3,13 +3,14 @@
  * the database type and tier it is placed in, so asking for it anywhere else does not compile.
  */
 import type { CollectionDatabaseType, Location, CollectionTier } from '../../runtime/schema/placement.js';
+import { ALL_TIERS, VERSIONED_DATABASE_TYPES } from '../../runtime/config/vocabulary.js';
 import type { LoadedDeclaration } from '../load/load-declarations.js';
 import { literal } from './literal.js';
 import { importSpecifier, namesOf, pascalCase } from './naming.js';
 import { VariableDeclarationKind, type StatementCollector } from './statements.js';
 
-const DATABASE_ORDER: readonly CollectionDatabaseType[] = ['metadata', 'knowledge', 'runtime', 'logs'];
-const TIER_ORDER: readonly CollectionTier[] = ['generic', 'domain', 'tenant', 'single'];
+const DATABASE_ORDER: readonly CollectionDatabaseType[] = VERSIONED_DATABASE_TYPES;
+const TIER_ORDER: readonly CollectionTier[] = ALL_TIERS;
 
 /**
  * The scope argument each tier takes (null for tiers with one database), and the other scope a

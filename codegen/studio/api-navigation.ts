@@ -4,10 +4,11 @@
  * and a runtime tenant's counters. Only names leave the server: never a connection string, key
  * or endpoint.
  */
-import { listDatabaseTargets } from '../migrate/targets.js';
+import { eachDatabase } from '../../runtime/config/each-database.js';
+import { isVersionedDatabaseType } from '../../runtime/config/vocabulary.js';
 import { locationsOf, type Placement } from '../../runtime/schema/placement.js';
 import { StudioHttpError } from './http-io.js';
-import { requiredParam, VERSIONED_TYPES } from './route-params.js';
+import { requiredParam } from './route-params.js';
 import type { StudioContext } from './studio-context.js';
 
 /** One routed database and the collections in it. */
@@ -40,18 +41,17 @@ function scopeKey(d: { databaseType: string; tier: string; tenantId?: string; do
 /** `/api/nav`: every versioned database of the config with its existing and declared collections. */
 export async function navigation(studio: StudioContext): Promise<{ databases: NavDatabase[] }> {
   const { chronos, declarations } = studio;
-  const runtimeTenants = new Set((chronos.config.databases.runtime?.tenantDatabases ?? []).filter((t) => t.analyticsDbName).map((t) => t.tenantId));
   const byKey = new Map<string, NavDatabase>();
-  for (const t of listDatabaseTargets(chronos.config)) {
-    if (!(VERSIONED_TYPES as readonly string[]).includes(t.databaseType)) continue;
+  for (const t of eachDatabase(chronos.config)) {
+    if (!isVersionedDatabaseType(t.databaseType)) continue;
     const db: NavDatabase = {
       databaseType: t.databaseType,
       tier: t.tier,
       ...(t.tenantId !== undefined && { tenantId: t.tenantId }),
       ...(t.domain !== undefined && { domain: t.domain }),
-      dbName: t.dbName,
+      dbName: t.settings.dbName,
       collections: [],
-      counters: t.databaseType === 'runtime' && t.tenantId !== undefined && runtimeTenants.has(t.tenantId),
+      counters: t.settings.analyticsDbName !== undefined,
     };
     if (!byKey.has(scopeKey(db))) byKey.set(scopeKey(db), db);
   }
@@ -77,7 +77,7 @@ export async function counters(studio: StudioContext, params: URLSearchParams): 
   const collection = requiredParam(params, 'collection');
   const granularity = params.get('granularity') ?? 'day';
   if (granularity !== 'day' && granularity !== 'week' && granularity !== 'month') throw new StudioHttpError(400, 'granularity must be day, week or month');
-  const tenant = studio.chronos.config.databases.runtime?.tenantDatabases.find((t) => t.tenantId === tenantId);
+  const tenant = [...eachDatabase(studio.chronos.config, 'runtime')].find((t) => t.tenantId === tenantId)?.settings;
   if (!tenant?.analyticsDbName) throw new StudioHttpError(404, `runtime tenant ${JSON.stringify(tenantId)} has no analytics database in the config`);
   const query = { dbName: tenant.dbName, collection, tenantId };
   await studio.chronos.admin.flush();

@@ -11,7 +11,7 @@
  */
 import { listDatabaseTargets, type DatabaseTarget } from '../migrate/targets.js';
 import type { RouteContext } from '../../runtime/router/resolve-route.js';
-import { VERSIONED_TYPES } from './route-params.js';
+import { isVersionedDatabaseType } from '../../runtime/config/vocabulary.js';
 import type { StudioContext } from './studio-context.js';
 
 /** A link to a record; without `context`, the record could not be placed (an external origin, or no routed database holds it). */
@@ -52,7 +52,7 @@ function candidates(studio: StudioContext, ctx: RouteContext, collection: string
   const declared = studio.declarations.get(collection)?.locations;
   const seen = new Set<string>();
   return listDatabaseTargets(studio.chronos.config)
-    .filter((t) => (VERSIONED_TYPES as readonly string[]).includes(t.databaseType))
+    .filter((t) => isVersionedDatabaseType(t.databaseType))
     .filter((t) => !declared || declared.some((l) => l.databaseType === t.databaseType && l.tier === t.tier))
     .filter((t) => {
       const key = `${t.databaseType}/${t.tier}/${t.tenantId ?? ''}/${t.domain ?? ''}`;

@@ -4,10 +4,8 @@
  * tenant, domain or tier is a RouteError), so a request can reach nothing the config does not route.
  */
 import type { RouteContext } from '../../runtime/router/resolve-route.js';
+import { isVersionedDatabaseType, VERSIONED_DATABASE_TYPES } from '../../runtime/config/vocabulary.js';
 import { StudioHttpError } from './http-io.js';
-
-/** The database types whose collections the Studio browses (the versioned ones). */
-export const VERSIONED_TYPES = ['metadata', 'knowledge', 'runtime', 'logs'] as const;
 
 type Params = { get(name: string): string | null };
 
@@ -20,14 +18,14 @@ function required(params: Params, name: string): string {
 /** The context named by `databaseType`, `tier`, `tenantId`, `domain` and `collection`. */
 export function contextFrom(params: Params): RouteContext {
   const databaseType = required(params, 'databaseType');
-  if (!(VERSIONED_TYPES as readonly string[]).includes(databaseType)) {
-    throw new StudioHttpError(400, `databaseType must be one of ${VERSIONED_TYPES.join(', ')}, got ${JSON.stringify(databaseType)}`);
+  if (!isVersionedDatabaseType(databaseType)) {
+    throw new StudioHttpError(400, `databaseType must be one of ${VERSIONED_DATABASE_TYPES.join(', ')}, got ${JSON.stringify(databaseType)}`);
   }
   const tier = params.get('tier');
   const tenantId = params.get('tenantId');
   const domain = params.get('domain');
   return {
-    databaseType: databaseType as RouteContext['databaseType'],
+    databaseType,
     collection: required(params, 'collection'),
     ...(tier && { tier: tier as RouteContext['tier'] }),
     ...(tenantId && { tenantId }),

@@ -6,21 +6,15 @@
 import { isChronosError, type ErrorIssue } from '../errors.js';
 import type { ParsedChronosConfig } from './schema.js';
 import { checkDatabaseNames } from './database-names.js';
+import { eachDatabase, storageDatabases, type ConfigPath, type ConfiguredDatabase, type DatabaseSettings } from './each-database.js';
+import { DATABASE_VOCABULARY, TIER_VOCABULARY } from './vocabulary.js';
 import { checkSharedMongoDatabases, checkSharedStorage } from './shared-placement.js';
 import { assertAzureContainerName, assertS3BucketName } from '../storage/bucket-name.js';
 import { isAzureEndpoint } from '../storage/create-object-store.js';
 
-type Path = Array<string | number>;
-
-/** One versioned database of the config (any tier, runtime or logs) with its path. */
-export interface DatabaseEntry {
-  path: Path;
-  dbConnRef: string | string[];
-  spaceConnRef?: string | string[] | undefined;
-  bucket?: string | undefined;
-  keyPrefix?: string | undefined;
-  dbName: string;
-  analyticsDbName?: string | undefined;
+/** One database of the config (any type and tier) as its settings and its path. */
+export interface DatabaseEntry extends DatabaseSettings {
+  path: ConfigPath;
 }
 
 function listKnown(names: string[]): string {
@@ -31,20 +25,9 @@ function asList(refs: string | string[]): string[] {
   return Array.isArray(refs) ? refs : [refs];
 }
 
-/** Every database entry that routes to Mongo and storage, with its path in the config. */
-export function databaseEntries(config: ParsedChronosConfig): DatabaseEntry[] {
-  const entries: DatabaseEntry[] = [];
-  const { databases } = config;
-  for (const type of ['metadata', 'knowledge'] as const) {
-    const tiered = databases[type];
-    if (!tiered) continue;
-    if (tiered.genericDatabase) entries.push({ path: ['databases', type, 'genericDatabase'], ...tiered.genericDatabase });
-    tiered.domainsDatabases.forEach((db, i) => entries.push({ path: ['databases', type, 'domainsDatabases', i], ...db }));
-    tiered.tenantDatabases.forEach((db, i) => entries.push({ path: ['databases', type, 'tenantDatabases', i], ...db }));
-  }
-  databases.runtime?.tenantDatabases.forEach((db, i) => entries.push({ path: ['databases', 'runtime', 'tenantDatabases', i], ...db }));
-  if (databases.logs) entries.push({ path: ['databases', 'logs'], ...databases.logs });
-  return entries;
+/** Databases of the walk as flat entries: their settings and their path. */
+function entriesOf(databases: Iterable<ConfiguredDatabase>): DatabaseEntry[] {
+  return [...databases].map((db) => ({ path: db.path, ...db.settings }));
 }
 
 function checkReferences(config: ParsedChronosConfig, issues: ErrorIssue[]): void {
@@ -52,39 +35,33 @@ function checkReferences(config: ParsedChronosConfig, issues: ErrorIssue[]): voi
   const spaceNames = Object.keys(config.spacesConnections);
   const localEnabled = config.localStorage?.enabled === true;
 
-  for (const entry of databaseEntries(config)) {
+  for (const { path, settings: entry, databaseType } of eachDatabase(config)) {
     asList(entry.dbConnRef).forEach((ref, i) => {
       if (!config.dbConnections[ref]) {
-        const at = Array.isArray(entry.dbConnRef) ? [...entry.path, 'dbConnRef', i] : [...entry.path, 'dbConnRef'];
+        const at = Array.isArray(entry.dbConnRef) ? [...path, 'dbConnRef', i] : [...path, 'dbConnRef'];
         issues.push({ path: at, message: `unknown connection "${ref}" (${listKnown(dbNames)})` });
       }
     });
+    if (!DATABASE_VOCABULARY[databaseType].storage) continue;
     if (entry.spaceConnRef === undefined) {
       if (!localEnabled) {
         issues.push({
-          path: [...entry.path, 'spaceConnRef'],
+          path: [...path, 'spaceConnRef'],
           message: `is required unless localStorage.enabled is true (${listKnown(spaceNames)})`,
         });
       }
     } else {
       asList(entry.spaceConnRef).forEach((ref, i) => {
         if (!config.spacesConnections[ref]) {
-          const at = Array.isArray(entry.spaceConnRef) ? [...entry.path, 'spaceConnRef', i] : [...entry.path, 'spaceConnRef'];
+          const at = Array.isArray(entry.spaceConnRef) ? [...path, 'spaceConnRef', i] : [...path, 'spaceConnRef'];
           issues.push({ path: at, message: `unknown connection "${ref}" (${listKnown(spaceNames)})` });
         }
       });
     }
     if (entry.bucket === undefined && !localEnabled) {
-      issues.push({ path: [...entry.path, 'bucket'], message: 'is required when payloads go to object storage' });
+      issues.push({ path: [...path, 'bucket'], message: 'is required when payloads go to object storage' });
     }
-    if (entry.bucket !== undefined) checkBucket(config, entry, issues);
-  }
-
-  for (const type of ['messaging', 'identities'] as const) {
-    const db = config.databases[type];
-    if (db && !config.dbConnections[db.dbConnRef]) {
-      issues.push({ path: ['databases', type, 'dbConnRef'], message: `unknown connection "${db.dbConnRef}" (${listKnown(dbNames)})` });
-    }
+    if (entry.bucket !== undefined) checkBucket(config, { path, ...entry }, issues);
   }
 }
 
@@ -103,23 +80,19 @@ function checkBucket(config: ParsedChronosConfig, entry: DatabaseEntry, issues: 
   }
 }
 
+/** Two list entries of one tier with the same scope (`domain`, `tenantId`) are refused at the later one. */
 function checkDuplicates(config: ParsedChronosConfig, issues: ErrorIssue[]): void {
-  const seen = (path: Path, values: string[], what: string): void => {
-    const first = new Map<string, number>();
-    values.forEach((value, i) => {
-      const earlier = first.get(value);
-      if (earlier === undefined) first.set(value, i);
-      else issues.push({ path: [...path, i, what], message: `duplicate ${what} "${value}" (already at index ${earlier})` });
-    });
-  };
-  for (const type of ['metadata', 'knowledge'] as const) {
-    const tiered = config.databases[type];
-    if (!tiered) continue;
-    seen(['databases', type, 'domainsDatabases'], tiered.domainsDatabases.map((d) => d.domain), 'domain');
-    seen(['databases', type, 'tenantDatabases'], tiered.tenantDatabases.map((d) => d.tenantId), 'tenantId');
+  const first = new Map<string, number | string>();
+  for (const db of eachDatabase(config)) {
+    const what = TIER_VOCABULARY[db.tier].scopeKey;
+    if (what === null) continue;
+    const value = db[what] as string;
+    const index = db.path[db.path.length - 1] as number;
+    const seenKey = JSON.stringify([db.databaseType, db.tier, value]);
+    const earlier = first.get(seenKey);
+    if (earlier === undefined) first.set(seenKey, index);
+    else issues.push({ path: [...db.path, what], message: `duplicate ${what} "${value}" (already at index ${earlier})` });
   }
-  const runtime = config.databases.runtime;
-  if (runtime) seen(['databases', 'runtime', 'tenantDatabases'], runtime.tenantDatabases.map((d) => d.tenantId), 'tenantId');
 }
 
 function checkCounterRules(config: ParsedChronosConfig, issues: ErrorIssue[]): void {
@@ -157,6 +130,6 @@ export function crossCheckConfig(config: ParsedChronosConfig): ErrorIssue[] {
   checkCounterRules(config, issues);
   checkCollectionMaps(config, issues);
   issues.push(...checkDatabaseNames(config));
-  issues.push(...checkSharedStorage(config, databaseEntries(config)), ...checkSharedMongoDatabases(config, databaseEntries(config)));
+  issues.push(...checkSharedStorage(config, entriesOf(storageDatabases(config))), ...checkSharedMongoDatabases(config, entriesOf(eachDatabase(config))));
   return issues;
 }

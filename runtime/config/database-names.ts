@@ -6,6 +6,7 @@
  */
 import type { ErrorIssue } from '../errors.js';
 import type { ParsedChronosConfig } from './schema.js';
+import { eachDatabase } from './each-database.js';
 
 /** The portable database name: 1 to 63 of `A-Z a-z 0-9 _ -`. */
 const PORTABLE_DATABASE_NAME = /^[A-Za-z0-9_-]{1,63}$/;
@@ -22,21 +23,9 @@ function why(name: string): string {
 /** Every database name in the config that a server would refuse, each with its path and the fix. */
 export function checkDatabaseNames(config: ParsedChronosConfig): ErrorIssue[] {
   const names: Array<[Path, string]> = [];
-  const { databases } = config;
-  for (const type of ['metadata', 'knowledge'] as const) {
-    const tiered = databases[type];
-    if (!tiered) continue;
-    if (tiered.genericDatabase) names.push([['databases', type, 'genericDatabase', 'dbName'], tiered.genericDatabase.dbName]);
-    tiered.domainsDatabases.forEach((db, i) => names.push([['databases', type, 'domainsDatabases', i, 'dbName'], db.dbName]));
-    tiered.tenantDatabases.forEach((db, i) => names.push([['databases', type, 'tenantDatabases', i, 'dbName'], db.dbName]));
-  }
-  databases.runtime?.tenantDatabases.forEach((db, i) => {
-    names.push([['databases', 'runtime', 'tenantDatabases', i, 'dbName'], db.dbName]);
-    if (db.analyticsDbName !== undefined) names.push([['databases', 'runtime', 'tenantDatabases', i, 'analyticsDbName'], db.analyticsDbName]);
-  });
-  for (const single of ['logs', 'messaging', 'identities'] as const) {
-    const entry = databases[single];
-    if (entry) names.push([['databases', single, 'dbName'], entry.dbName]);
+  for (const { path, settings } of eachDatabase(config)) {
+    names.push([[...path, 'dbName'], settings.dbName]);
+    if (settings.analyticsDbName !== undefined) names.push([[...path, 'analyticsDbName'], settings.analyticsDbName]);
   }
   return names
     .filter(([, name]) => !PORTABLE_DATABASE_NAME.test(name))

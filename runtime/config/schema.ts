@@ -8,6 +8,7 @@ import { analyticsConfigSchema } from '../analytics/analytics-rules.js';
 import { counterRuleSchema } from '../analytics/counter-rule.js';
 import type { CollectionsInput } from './declared-collections.js';
 import { mongoUriProblem } from './mongo-uri.js';
+import type { ConfigDatabaseType, TierConfigKeys } from './vocabulary.js';
 
 const nonEmpty = z.string().trim().min(1, { error: 'must be a non-empty string' });
 
@@ -84,11 +85,12 @@ export const runtimeTenantDatabaseSchema = z.strictObject({
 /** The single logs database. */
 export const logsDatabaseSchema = z.strictObject({ ...storageFields });
 
+/** The keys of a tiered section are the config keys of the type's tiers (`runtime/config/vocabulary.ts`). */
 const tieredDatabasesSchema = z.strictObject({
   genericDatabase: genericDatabaseSchema.optional(),
   domainsDatabases: z.array(domainDatabaseSchema).default([]),
   tenantDatabases: z.array(tenantDatabaseSchema).default([]),
-});
+} satisfies Record<TierConfigKeys<'metadata' | 'knowledge'>, z.ZodType>);
 
 /** The messaging database: MongoDB only, one database shared by all tenants. */
 export const messagingDatabaseSchema = z.strictObject({
@@ -125,11 +127,13 @@ export const chronosConfigSchema = z.strictObject({
   databases: z.strictObject({
     metadata: tieredDatabasesSchema.optional(),
     knowledge: tieredDatabasesSchema.optional(),
-    runtime: z.strictObject({ tenantDatabases: z.array(runtimeTenantDatabaseSchema).default([]) }).optional(),
+    runtime: z
+      .strictObject({ tenantDatabases: z.array(runtimeTenantDatabaseSchema).default([]) } satisfies Record<TierConfigKeys<'runtime'>, z.ZodType>)
+      .optional(),
     logs: logsDatabaseSchema.optional(),
     messaging: messagingDatabaseSchema.optional(),
     identities: identitiesDatabaseSchema.optional(),
-  }),
+  } satisfies Record<ConfigDatabaseType, z.ZodType>),
   localStorage: z.strictObject({ basePath: nonEmpty, enabled: z.boolean() }).optional(),
   routing: z
     .strictObject({

@@ -90,9 +90,9 @@ function fixText(later: DatabaseEntry, earlier: DatabaseEntry): string {
 }
 
 /**
- * Pairs of storage databases whose objects would land in the same place (same location, and key
- * prefixes that do not separate them), each reported at the later entry with the earlier one's
- * path and the fix.
+ * Pairs of storage databases (`entries`: the databases that keep payloads in object storage)
+ * whose objects would land in the same place (same location, and key prefixes that do not
+ * separate them), each reported at the later entry with the earlier one's path and the fix.
  */
 export function checkSharedStorage(config: ParsedChronosConfig, entries: readonly DatabaseEntry[]): ErrorIssue[] {
   const issues: ErrorIssue[] = [];
@@ -143,18 +143,14 @@ function mongoDatabases(config: ParsedChronosConfig, entries: readonly DatabaseE
       found.push({ path: [...entry.path, 'analyticsDbName'], dbName: entry.analyticsDbName, hosts, analytics: true });
     }
   }
-  for (const single of ['messaging', 'identities'] as const) {
-    const db = config.databases[single];
-    if (db) found.push({ path: ['databases', single, 'dbName'], dbName: db.dbName, hosts: hostsOf(config, db.dbConnRef), analytics: false });
-  }
   return found;
 }
 
 /**
- * Pairs of databases with one name (compared ignoring case, as MongoDB does when it creates one)
- * on one MongoDB server (any host in common), each reported at the later entry with the earlier
- * one's path. Runtime tenants may share an `analyticsDbName`: every counter and result document
- * there is keyed by tenant and database.
+ * Pairs of databases (`entries`: every database of the config) with one name (compared ignoring
+ * case, as MongoDB does when it creates one) on one MongoDB server (any host in common), each
+ * reported at the later entry with the earlier one's path. Runtime tenants may share an
+ * `analyticsDbName`: every counter and result document there is keyed by tenant and database.
  */
 export function checkSharedMongoDatabases(config: ParsedChronosConfig, entries: readonly DatabaseEntry[]): ErrorIssue[] {
   const issues: ErrorIssue[] = [];

@@ -3,13 +3,14 @@
  * entity goes where. Everything here runs before the first write, so bad input is refused with
  * nothing written.
  */
+import { ALL_TIERS, CONFIG_DATABASE_TYPES } from '../config/vocabulary.js';
 import { ValidationError, type ErrorIssue } from '../errors.js';
 import { isEntityKeyValue, readKeyPath, entityId, type EntityKeyValue } from './entity-key.js';
 import type { EntityMapping, EntityOps, EntityResolver } from './entity-types.js';
 import { isPlainObject } from '../validation/plain-object.js';
 
-const DATABASE_TYPES = ['metadata', 'knowledge', 'runtime', 'logs', 'messaging', 'identities'];
-const TIERS = ['generic', 'domain', 'tenant', 'single'];
+const DATABASE_TYPES: readonly string[] = CONFIG_DATABASE_TYPES;
+const TIERS: readonly string[] = ALL_TIERS;
 
 /** One entity to save: its mapping, its handle, its data, its key and the id it gets when created. */
 export interface EntityPlan {

@@ -7,6 +7,7 @@ import type { ParsedChronosConfig } from '../config/schema.js';
 import type { ConnectionPool } from '../connections/connection-pool.js';
 import { RouteError, ValidationError } from '../errors.js';
 import { declarationsOf } from '../config/parse-config.js';
+import { eachDatabase } from '../config/each-database.js';
 import { entityMappingsOf } from '../schema/entity-support.js';
 import { getWithEntities } from '../entities/get-with-entities.js';
 import { insertWithEntities } from '../entities/insert-with-entities.js';
@@ -77,8 +78,7 @@ function entityContext(config: ParsedChronosConfig, context: RouteContext, mappi
 }
 
 function onlyDomain(config: ParsedChronosConfig, databaseType: RouteContext['databaseType'], mapping: EntityMapping): string {
-  const tiered = databaseType === 'metadata' || databaseType === 'knowledge' ? config.databases[databaseType] : undefined;
-  const domains = tiered?.domainsDatabases.map((d) => d.domain) ?? [];
+  const domains = [...eachDatabase(config, databaseType)].flatMap((db) => (db.domain === undefined ? [] : [db.domain]));
   if (domains.length === 1) return domains[0] as string;
   throw new RouteError(
     `entity "${mapping.property}" goes to ${mapping.collection} in ${databaseType}/domain, and no domain was named: ` +

@@ -8,6 +8,7 @@ import type { ParsedChronosConfig } from '../config/schema.js';
 import type { ConnectionPool } from '../connections/connection-pool.js';
 import { createFallbackQueue, type FallbackQueue } from '../fallback/fallback-queue.js';
 import type { DeadLetterDoc, DrainReport, FallbackOptions, FallbackRoute, QueuedOpDoc } from '../fallback/types.js';
+import { isVersionedDatabaseType } from '../config/vocabulary.js';
 import { listDatabaseTargets } from '../router/database-targets.js';
 import { resolveRoute, type RouteContext } from '../router/resolve-route.js';
 import type { WriteObserver } from '../ops/write-event.js';
@@ -36,8 +37,6 @@ const DISABLED: FallbackOptions = {
   maxDelayMs: 60_000,
   deadLetterCollection: 'chronos_fallback_dead',
 };
-
-const VERSIONED = new Set(['metadata', 'knowledge', 'runtime', 'logs']);
 
 /** The context a stored route came from, for replay. */
 export function routeContextOf(route: FallbackRoute): RouteContext {
@@ -84,7 +83,7 @@ export function createFallbackWiring(config: ParsedChronosConfig, pool: Connecti
 
   const allQueues = (): FallbackQueue[] => {
     for (const target of listDatabaseTargets(config)) {
-      if (VERSIONED.has(target.databaseType)) queueFor(pool.db(target.mongoUri, target.dbName));
+      if (isVersionedDatabaseType(target.databaseType)) queueFor(pool.db(target.mongoUri, target.dbName));
     }
     return queues.map((entry) => entry.queue);
   };

@@ -7,6 +7,7 @@
 import type { ParsedChronosConfig } from '../config/schema.js';
 import type { ConnectionPool } from '../connections/connection-pool.js';
 import { ValidationError } from '../errors.js';
+import { storageDatabases } from '../config/each-database.js';
 import { listDatabaseTargets } from '../router/database-targets.js';
 import { bucketOfEntry } from '../storage/bucket-name.js';
 
@@ -70,16 +71,7 @@ function probeTimeout(options: HealthOptions): number {
 /** One bucket per storage connection, to probe it with. */
 function bucketsByConnection(config: ParsedChronosConfig): Map<string | undefined, string> {
   const byConn = new Map<string | undefined, string>();
-  const entries = [
-    ...(['metadata', 'knowledge'] as const).flatMap((type) => {
-      const tiered = config.databases[type];
-      if (!tiered) return [];
-      return [...(tiered.genericDatabase ? [tiered.genericDatabase] : []), ...tiered.domainsDatabases, ...tiered.tenantDatabases];
-    }),
-    ...(config.databases.runtime?.tenantDatabases ?? []),
-    ...(config.databases.logs ? [config.databases.logs] : []),
-  ];
-  for (const entry of entries) {
+  for (const { settings: entry } of storageDatabases(config)) {
     const bucket = bucketOfEntry(entry);
     if (config.localStorage?.enabled) {
       if (!byConn.has(undefined)) byConn.set(undefined, bucket);

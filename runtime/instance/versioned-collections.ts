@@ -7,11 +7,10 @@ import type { ParsedChronosConfig } from '../config/schema.js';
 import type { ConnectionPool } from '../connections/connection-pool.js';
 import type { EngineContext } from '../ops/context.js';
 import { COLLECTION_SUFFIXES } from '../ops/indexes.js';
+import { isVersionedDatabaseType } from '../config/vocabulary.js';
 import { listDatabaseTargets } from '../router/database-targets.js';
 import { resolveRoute, type RouteContext } from '../router/resolve-route.js';
 import { engineContextFor } from './collection-handle.js';
-
-const VERSIONED_TYPES = new Set(['metadata', 'knowledge', 'runtime', 'logs']);
 
 /** A versioned collection that exists: the context that reaches it and the database it lives in. */
 export interface VersionedCollection {
@@ -24,7 +23,7 @@ export interface VersionedCollection {
 export async function listVersionedCollections(config: ParsedChronosConfig, pool: ConnectionPool): Promise<VersionedCollection[]> {
   const found: VersionedCollection[] = [];
   for (const target of listDatabaseTargets(config)) {
-    if (!VERSIONED_TYPES.has(target.databaseType)) continue;
+    if (!isVersionedDatabaseType(target.databaseType)) continue;
     const db = pool.db(target.mongoUri, target.dbName);
     const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort();
     for (const name of names) {

@@ -3,6 +3,7 @@
  * methods take and give. The engine in this folder implements {@link CollectionOps}; the typed
  * repositories that `chronos generate` writes are built on it.
  */
+import type { AnyTier, ConfigDatabaseType } from '../config/vocabulary.js';
 
 /** The fields Chronos keeps under `_system` on every record. Callers read them, never write them. */
 export interface SystemFields {
@@ -259,8 +260,8 @@ export interface EntityMapping {
   property: string;
   collection: string;
   keyProperty: string;
-  databaseType?: 'metadata' | 'knowledge' | 'runtime' | 'logs' | 'messaging' | 'identities';
-  tier?: 'generic' | 'domain' | 'tenant' | 'single';
+  databaseType?: ConfigDatabaseType;
+  tier?: AnyTier;
   /** For a domain-tier target: its domain; else the context's, else the only configured domain. */
   domain?: string;
 }

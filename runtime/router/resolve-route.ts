@@ -6,14 +6,25 @@
 import { z } from 'zod';
 import { RouteError, ValidationError } from '../errors.js';
 import type { ParsedChronosConfig } from '../config/schema.js';
+import { eachDatabase, type DatabaseSettings } from '../config/each-database.js';
+import {
+  ALL_TIERS,
+  DATABASE_VOCABULARY,
+  ROUTED_DATABASE_TYPES,
+  TIER_VOCABULARY,
+  orList,
+  type AnyTier,
+  type DatabaseTypesWhere,
+  type ScopedTier,
+} from '../config/vocabulary.js';
 import { chooseBackend } from './hashing.js';
 import { bucketOfEntry } from '../storage/bucket-name.js';
 
-/** The versioned database types, reached through `chronos.with(...)`. */
-export type DatabaseType = 'metadata' | 'knowledge' | 'runtime' | 'logs' | 'identities';
+/** The database types reached through `chronos.with(...)`: the versioned ones and identities. */
+export type DatabaseType = DatabaseTypesWhere<'routed'>;
 
 /** The tiers of the tiered database types. */
-export type Tier = 'generic' | 'domain' | 'tenant';
+export type Tier = ScopedTier;
 
 /** What a context may name as its tier: one of the {@link Tier}s, or `single` for the one-database types (logs, identities). */
 export type ContextTier = Tier | 'single';
@@ -52,8 +63,8 @@ export interface ResolvedRoute {
 const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,99}$/;
 
 const routeContextSchema = z.strictObject({
-  databaseType: z.enum(['metadata', 'knowledge', 'runtime', 'logs', 'identities']),
-  tier: z.enum(['generic', 'domain', 'tenant', 'single']).optional(),
+  databaseType: z.enum(ROUTED_DATABASE_TYPES),
+  tier: z.enum(ALL_TIERS).optional(),
   tenantId: z.string().min(1).optional(),
   domain: z.string().min(1).optional(),
   collection: z.string().regex(COLLECTION_NAME, {
@@ -61,15 +72,6 @@ const routeContextSchema = z.strictObject({
   }),
   dbName: z.string().min(1).optional(),
 });
-
-interface Entry {
-  dbConnRef: string | string[];
-  spaceConnRef?: string | string[] | undefined;
-  bucket?: string | undefined;
-  keyPrefix?: string | undefined;
-  dbName: string;
-  analyticsDbName?: string | undefined;
-}
 
 function list(refs: string | string[]): string[] {
   return Array.isArray(refs) ? refs : [refs];
@@ -87,7 +89,7 @@ function routingKey(config: ParsedChronosConfig, ctx: RouteContext): string {
   return [ctx.databaseType, ctx.tier ?? '', ctx.tenantId ?? ctx.domain ?? '', ctx.collection].join('|');
 }
 
-function toRoute(config: ParsedChronosConfig, ctx: RouteContext, tier: ResolvedRoute['tier'], entry: Entry): ResolvedRoute {
+function toRoute(config: ParsedChronosConfig, ctx: RouteContext, tier: ResolvedRoute['tier'], entry: DatabaseSettings): ResolvedRoute {
   const key = routingKey(config, ctx);
   const algo = config.routing.hashAlgo;
   const dbRefs = list(entry.dbConnRef);
@@ -117,58 +119,45 @@ function toRoute(config: ParsedChronosConfig, ctx: RouteContext, tier: ResolvedR
   return route;
 }
 
-function known(values: string[]): string {
+function known(values: Array<string | undefined>): string {
   return values.length === 0 ? 'none are configured' : `configured: ${values.join(', ')}`;
 }
 
-function resolveTiered(config: ParsedChronosConfig, ctx: RouteContext & { databaseType: 'metadata' | 'knowledge' }): ResolvedRoute {
-  const tiered = config.databases[ctx.databaseType];
-  if (!tiered) throw new RouteError(`databases.${ctx.databaseType} is not configured`);
-  switch (ctx.tier) {
-    case 'generic':
-      if (!tiered.genericDatabase) throw new RouteError(`databases.${ctx.databaseType}.genericDatabase is not configured`);
-      return toRoute(config, ctx, 'generic', tiered.genericDatabase);
-    case 'domain': {
-      if (!ctx.domain) throw new RouteError(`tier "domain" of ${ctx.databaseType} needs a domain (${known(tiered.domainsDatabases.map((d) => d.domain))})`);
-      const entry = tiered.domainsDatabases.find((d) => d.domain === ctx.domain);
-      if (!entry) throw new RouteError(`unknown domain "${ctx.domain}" for ${ctx.databaseType} (${known(tiered.domainsDatabases.map((d) => d.domain))})`);
-      return toRoute(config, ctx, 'domain', entry);
-    }
-    case 'tenant': {
-      if (!ctx.tenantId) throw new RouteError(`tier "tenant" of ${ctx.databaseType} needs a tenantId (${known(tiered.tenantDatabases.map((d) => d.tenantId))})`);
-      const entry = tiered.tenantDatabases.find((d) => d.tenantId === ctx.tenantId);
-      if (!entry) throw new RouteError(`unknown tenant "${ctx.tenantId}" for ${ctx.databaseType} (${known(tiered.tenantDatabases.map((d) => d.tenantId))})`);
-      return toRoute(config, ctx, 'tenant', entry);
-    }
-    default:
-      throw new RouteError(`${ctx.databaseType} needs a tier: generic, domain or tenant${ctx.tier === 'single' ? ' (it has no single database)' : ''}`);
+/** The tier a context reaches in its database type: the one it names, or the only one the type has. */
+function tierOf(ctx: RouteContext): AnyTier {
+  const type = ctx.databaseType;
+  const tiers: readonly AnyTier[] = DATABASE_VOCABULARY[type].tiers;
+  const only = tiers.length === 1 ? (tiers[0] as AnyTier) : undefined;
+  if (only === undefined) {
+    if (ctx.tier !== undefined && tiers.includes(ctx.tier)) return ctx.tier;
+    throw new RouteError(`${type} needs a tier: ${orList(tiers)}${ctx.tier === 'single' ? ' (it has no single database)' : ''}`);
   }
+  if (ctx.tier === undefined || ctx.tier === only) return only;
+  if (only === 'single') throw new RouteError(`${type} has one database; tier "${ctx.tier}" does not exist for it (use "single" or omit tier)`);
+  throw new RouteError(`${type} data is ${only}-only; tier "${ctx.tier}" does not exist for ${type}`);
 }
 
-function resolveRuntime(config: ParsedChronosConfig, ctx: RouteContext): ResolvedRoute {
-  const runtime = config.databases.runtime;
-  if (!runtime) throw new RouteError('databases.runtime is not configured');
-  if (ctx.tier !== undefined && ctx.tier !== 'tenant') throw new RouteError(`runtime data is tenant-only; tier "${ctx.tier}" does not exist for runtime`);
-  const tenants = runtime.tenantDatabases.map((d) => d.tenantId);
-  if (!ctx.tenantId) throw new RouteError(`runtime needs a tenantId (${known(tenants)})`);
-  const entry = runtime.tenantDatabases.find((d) => d.tenantId === ctx.tenantId);
-  if (!entry) throw new RouteError(`unknown tenant "${ctx.tenantId}" for runtime (${known(tenants)})`);
-  return toRoute(config, ctx, 'tenant', entry);
-}
-
-function resolveSingle(config: ParsedChronosConfig, ctx: RouteContext): ResolvedRoute {
-  if (ctx.tier !== undefined && ctx.tier !== 'single') {
-    throw new RouteError(`${ctx.databaseType} has one database; tier "${ctx.tier}" does not exist for it (use "single" or omit tier)`);
+/** The configured database a context names, found by the config walk; a RouteError listing what is configured when none is. */
+function entryOf(config: ParsedChronosConfig, ctx: RouteContext, tier: AnyTier): DatabaseSettings {
+  const type = ctx.databaseType;
+  if (config.databases[type] === undefined) throw new RouteError(`databases.${type} is not configured`);
+  const candidates = [...eachDatabase(config, type)].filter((db) => db.tier === tier);
+  const { scopeKey, configKey } = TIER_VOCABULARY[tier];
+  if (scopeKey === null) {
+    const entry = candidates[0];
+    if (!entry) throw new RouteError(`databases.${type}.${configKey} is not configured`);
+    if (DATABASE_VOCABULARY[type].tenantScoped && !ctx.tenantId) throw new RouteError(`${type} are tenant-scoped: pass a tenantId`);
+    return entry.settings;
   }
-  if (ctx.databaseType === 'logs') {
-    const logs = config.databases.logs;
-    if (!logs) throw new RouteError('databases.logs is not configured');
-    return toRoute(config, ctx, 'single', logs);
+  const scope = ctx[scopeKey];
+  const configuredScopes = known(candidates.map((db) => db[scopeKey]));
+  if (!scope) {
+    const who = DATABASE_VOCABULARY[type].tiers.length === 1 ? type : `tier "${tier}" of ${type}`;
+    throw new RouteError(`${who} needs a ${scopeKey} (${configuredScopes})`);
   }
-  const identities = config.databases.identities;
-  if (!identities) throw new RouteError('databases.identities is not configured');
-  if (!ctx.tenantId) throw new RouteError('identities are tenant-scoped: pass a tenantId');
-  return toRoute(config, ctx, 'single', identities);
+  const entry = candidates.find((db) => db[scopeKey] === scope);
+  if (!entry) throw new RouteError(`unknown ${tier} "${scope}" for ${type} (${configuredScopes})`);
+  return entry.settings;
 }
 
 /**
@@ -186,18 +175,8 @@ export function resolveRoute(config: ParsedChronosConfig, input: RouteContext): 
     );
   }
   const ctx = parsed.data as RouteContext;
-  let route: ResolvedRoute;
-  switch (ctx.databaseType) {
-    case 'metadata':
-    case 'knowledge':
-      route = resolveTiered(config, ctx as RouteContext & { databaseType: 'metadata' | 'knowledge' });
-      break;
-    case 'runtime':
-      route = resolveRuntime(config, ctx);
-      break;
-    default:
-      route = resolveSingle(config, ctx);
-  }
+  const tier = tierOf(ctx);
+  const route = toRoute(config, ctx, tier, entryOf(config, ctx, tier));
   if (ctx.dbName !== undefined && ctx.dbName !== route.mongo.dbName) {
     throw new RouteError(`dbName "${ctx.dbName}" is not the database this context resolves to ("${route.mongo.dbName}"); omit dbName`);
   }

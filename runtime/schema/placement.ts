@@ -2,29 +2,23 @@
  * Where a collection lives: which database types and tiers. The tiers each database type has
  * follow the configuration's shape (`metadata` and `knowledge` have generic, domain and tenant
  * databases; `runtime` only tenant ones; `logs` one database). Messaging and identities are not
- * here: they have their own APIs rather than versioned collections.
+ * here: they have their own APIs rather than versioned collections. All of it derives from the
+ * vocabulary in `runtime/config/vocabulary.ts`.
  */
+import { VERSIONED_DATABASE_TYPES, tiersOf, type AnyTier, type DatabaseTypesWhere, type TiersOf } from '../config/vocabulary.js';
 
 /** The database types that hold versioned collections (what `chronos.with(...)` returns operations for). */
-export type CollectionDatabaseType = 'metadata' | 'knowledge' | 'runtime' | 'logs';
+export type CollectionDatabaseType = DatabaseTypesWhere<'versioned'>;
 
 /** The tier of a database inside its database type. `single` is the one database of `logs`. */
-export type CollectionTier = 'generic' | 'domain' | 'tenant' | 'single';
+export type CollectionTier = AnyTier;
 
 /** The tiers each database type has; a placement or entity mapping naming another is a compile error. */
-export interface TiersByDatabaseType {
-  metadata: 'generic' | 'domain' | 'tenant';
-  knowledge: 'generic' | 'domain' | 'tenant';
-  runtime: 'tenant';
-  logs: 'single';
-}
+export type TiersByDatabaseType = { [D in CollectionDatabaseType]: TiersOf<D> };
 
 /** Runtime mirror of {@link TiersByDatabaseType}, for declarations written in plain JavaScript. */
-export const TIERS_BY_DATABASE_TYPE: { readonly [D in CollectionDatabaseType]: readonly TiersByDatabaseType[D][] } = {
-  metadata: ['generic', 'domain', 'tenant'],
-  knowledge: ['generic', 'domain', 'tenant'],
-  runtime: ['tenant'],
-  logs: ['single'],
+export const TIERS_BY_DATABASE_TYPE = Object.fromEntries(VERSIONED_DATABASE_TYPES.map((type) => [type, tiersOf(type)])) as {
+  readonly [D in CollectionDatabaseType]: readonly TiersByDatabaseType[D][];
 };
 
 /** One database type and the tiers of it a collection is placed in. */

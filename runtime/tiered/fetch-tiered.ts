@@ -2,6 +2,7 @@
  * Tiered fetching, the engine of `chronos.getKnowledge` and `chronos.getMetadata`: the same
  * filter asked of the tenant, domain and generic tier of one database type.
  */
+import { SCOPED_TIERS } from '../config/vocabulary.js';
 import { ValidationError } from '../errors.js';
 import type { ChronosRecord, MetaFilter } from '../ops/types.js';
 import { appData } from '../entities/app-data.js';
@@ -9,7 +10,7 @@ import { mergeTiers } from './merge-tiers.js';
 import type { FetchTier, TieredFetchOptions, TieredFetchResult, TierResolver } from './tiered-types.js';
 
 /** Most specific first: the order of first-found lookups. */
-const SPECIFIC_FIRST: readonly FetchTier[] = ['tenant', 'domain', 'generic'];
+const SPECIFIC_FIRST: readonly FetchTier[] = [...SCOPED_TIERS].reverse();
 
 /** The tiers this fetch asks: tenant only with a tenantId, domain only with a domain, generic always. */
 function askedTiers(options: TieredFetchOptions): FetchTier[] {

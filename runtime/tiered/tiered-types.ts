@@ -2,10 +2,11 @@
  * The shapes of tiered fetching (`getKnowledge`, `getMetadata`): which tiers are asked, how they
  * are merged, and what comes back.
  */
+import type { ScopedTier } from '../config/vocabulary.js';
 import type { ChronosRecord, CollectionOps } from '../ops/types.js';
 
 /** The tiers a tiered fetch looks in, from the most general to the most specific. */
-export type FetchTier = 'generic' | 'domain' | 'tenant';
+export type FetchTier = ScopedTier;
 
 /** How tiers are merged when `merge` is true. */
 export interface TierMergeOptions {
