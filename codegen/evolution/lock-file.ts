@@ -66,7 +66,7 @@ export function parseLock(text: string, file: string): LockFile {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file} is not valid JSON (${(e as Error).message}): restore it from version control`);
+    throw new Error(`${file} is not valid JSON (${(e as Error).message}): restore it from version control`, { cause: e });
   }
   const lock = value as Partial<LockFile>;
   if (lock?.lockfileVersion !== 1 || typeof lock.collections !== 'object' || lock.collections === null) {
