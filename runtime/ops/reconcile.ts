@@ -9,7 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { EngineContext } from './context.js';
-import { DEFAULT_GRACE_MS } from './context.js';
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- imported for the {@link} in the TSDoc below
+import type { DEFAULT_GRACE_MS } from './context.js';
 import { createEngine } from './engine.js';
 import type { Engine } from './engine.js';
 import { pickSystem } from './stored-state.js';

@@ -3,6 +3,7 @@
  * same bad input the same way before anything is sent.
  */
 import { ValidationError } from '../errors.js';
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- imported for the {@link} in the TSDoc below
 import type { ObjectStore } from './object-store.js';
 
 /** The longest presigned-URL lifetime S3 (SigV4) allows, and so the longest any backend gives. */
