@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { JsonSchema } from './compatibility.js';
 
 /** The lock file's name, in the declarations folder. */
-export const LOCK_FILE = 'chronos.lock.json';
+const LOCK_FILE = 'chronos.lock.json';
 
 /** How a revision differs from the one before it. */
 export type RevisionChange = 'initial' | 'compatible' | 'breaking';
