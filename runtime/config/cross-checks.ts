@@ -32,7 +32,7 @@ function asList(refs: string | string[]): string[] {
 }
 
 /** Every database entry that routes to Mongo and storage, with its path in the config. */
-export function databaseEntries(config: ParsedChronosConfig): DatabaseEntry[] {
+function databaseEntries(config: ParsedChronosConfig): DatabaseEntry[] {
   const entries: DatabaseEntry[] = [];
   const { databases } = config;
   for (const type of ['metadata', 'knowledge'] as const) {

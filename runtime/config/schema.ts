@@ -16,7 +16,7 @@ const nonEmpty = z.string().trim().min(1, { error: 'must be a non-empty string' 
  * `mongo-uri.ts`). `serverSelectionTimeoutMS` is how long an operation waits for a reachable
  * server before it fails with a transient error (default 5,000; see `connections/mongo-client-options.ts`).
  */
-export const dbConnectionSchema = z.strictObject({
+const dbConnectionSchema = z.strictObject({
   mongoUri: nonEmpty.superRefine((uri, ctx) => {
     if (!/^mongodb(\+srv)?:\/\//.test(uri)) {
       ctx.addIssue({ code: 'custom', message: 'must start with mongodb:// or mongodb+srv://' });
@@ -33,7 +33,7 @@ export const dbConnectionSchema = z.strictObject({
  * `*.blob.core.windows.net` is Azure Blob, everything else S3-compatible. For Azure, `accessKey`
  * is the account name and `secretKey` the account key, as in the chronos-db API.
  */
-export const spacesConnectionSchema = z.strictObject({
+const spacesConnectionSchema = z.strictObject({
   endpoint: nonEmpty.refine((endpoint) => URL.canParse(endpoint), { error: 'must be an absolute URL' }),
   region: nonEmpty.default('us-east-1'),
   accessKey: nonEmpty,
@@ -50,7 +50,7 @@ const connRefs = z.union([nonEmpty, z.array(nonEmpty).min(1, { error: 'must list
  * sub-folder of the bucket folder with local storage), so databases can share a bucket without
  * sharing a key. Same alphabet as database names; no `/` or `.`, so it is always one segment.
  */
-export const keyPrefixSchema = z
+const keyPrefixSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,63}$/, { error: 'must be 1 to 63 of A-Z a-z 0-9 _ - (one key segment: no "/" or "."), e.g. the dbName' });
 
@@ -66,23 +66,23 @@ const storageFields = {
 };
 
 /** The shared database of a databaseType (no tenant or domain). */
-export const genericDatabaseSchema = z.strictObject({ ...storageFields });
+const genericDatabaseSchema = z.strictObject({ ...storageFields });
 
 /** A database shared within one domain. */
-export const domainDatabaseSchema = z.strictObject({ domain: nonEmpty, ...storageFields });
+const domainDatabaseSchema = z.strictObject({ domain: nonEmpty, ...storageFields });
 
 /** A database of one tenant. */
-export const tenantDatabaseSchema = z.strictObject({ tenantId: nonEmpty, ...storageFields });
+const tenantDatabaseSchema = z.strictObject({ tenantId: nonEmpty, ...storageFields });
 
 /** A runtime database of one tenant, with the tenant's analytics database beside it. */
-export const runtimeTenantDatabaseSchema = z.strictObject({
+const runtimeTenantDatabaseSchema = z.strictObject({
   tenantId: nonEmpty,
   ...storageFields,
   analyticsDbName: nonEmpty.optional(),
 });
 
 /** The single logs database. */
-export const logsDatabaseSchema = z.strictObject({ ...storageFields });
+const logsDatabaseSchema = z.strictObject({ ...storageFields });
 
 const tieredDatabasesSchema = z.strictObject({
   genericDatabase: genericDatabaseSchema.optional(),
@@ -91,14 +91,14 @@ const tieredDatabasesSchema = z.strictObject({
 });
 
 /** The messaging database: MongoDB only, one database shared by all tenants. */
-export const messagingDatabaseSchema = z.strictObject({
+const messagingDatabaseSchema = z.strictObject({
   dbConnRef: nonEmpty,
   dbName: nonEmpty,
   captureDeliveries: z.boolean().default(false),
 });
 
 /** The identities database: MongoDB only, one database, tenant-scoped by `tenantId`. */
-export const identitiesDatabaseSchema = z.strictObject({ dbConnRef: nonEmpty, dbName: nonEmpty });
+const identitiesDatabaseSchema = z.strictObject({ dbConnRef: nonEmpty, dbName: nonEmpty });
 
 const base64PropSchema = z.strictObject({
   contentType: nonEmpty,
@@ -114,9 +114,6 @@ export const collectionMapSchema = z.strictObject({
 });
 
 const positiveInt = z.number().int().positive();
-
-/** Chooses the routing key of a context, for databases listing several backends. */
-export type ChooseKey = string | ((ctx: Record<string, unknown>) => string);
 
 /** The whole configuration accepted by `initChronos`. */
 export const chronosConfigSchema = z.strictObject({

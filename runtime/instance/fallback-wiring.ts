@@ -40,7 +40,7 @@ const DISABLED: FallbackOptions = {
 const VERSIONED = new Set(['metadata', 'knowledge', 'runtime', 'logs']);
 
 /** The context a stored route came from, for replay. */
-export function routeContextOf(route: FallbackRoute): RouteContext {
+function routeContextOf(route: FallbackRoute): RouteContext {
   return {
     databaseType: route.databaseType as RouteContext['databaseType'],
     collection: route.collection,

@@ -65,7 +65,7 @@ export interface CollectionSettings {
 }
 
 /** Default document size limit: 8 MiB as stored. Large enough for documents with attachments, small enough to refuse runaway input before it reaches storage. */
-export const DEFAULT_MAX_PAYLOAD_BYTES = 8 * 1024 * 1024;
+const DEFAULT_MAX_PAYLOAD_BYTES = 8 * 1024 * 1024;
 
 /** Fills the defaults of {@link CollectionSettings} (logical delete and versioning on, transactions auto-detected). */
 export function resolveCollectionSettings(partial: Partial<CollectionSettings> = {}): CollectionSettings {

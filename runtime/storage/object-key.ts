@@ -10,7 +10,7 @@
 import { ValidationError } from '../errors.js';
 
 /** The longest key S3 and Azure both accept, in UTF-8 bytes. */
-export const MAX_KEY_BYTES = 1024;
+const MAX_KEY_BYTES = 1024;
 
 // eslint-disable-next-line no-control-regex -- matching control characters is this pattern's job
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
