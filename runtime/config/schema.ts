@@ -190,9 +190,12 @@ export const chronosConfigSchema = z.strictObject({
       deadLetterCollection: nonEmpty.default('chronos_fallback_dead'),
     })
     .optional(),
-  transactions: z
-    .strictObject({ enabled: z.boolean().default(true), autoDetect: z.boolean().default(true) })
-    .default({ enabled: true, autoDetect: true }),
+  /**
+   * @deprecated Accepted so configurations written for the chronos-db API load unchanged, and
+   * otherwise ignored: a commit is a single-document write (the head), so the write protocol
+   * uses no multi-document transaction whatever this says.
+   */
+  transactions: z.strictObject({ enabled: z.boolean().default(true), autoDetect: z.boolean().default(true) }).optional(),
 });
 
 /** What callers pass to `initChronos` (defaults may be omitted). */
