@@ -100,7 +100,7 @@ export async function runBackfillSuite(
 }
 
 /** How many times the update rate the backfill must reach: per record it reads one payload and replaces one head, where an update writes a whole version. */
-export const BACKFILL_SPEEDUP = 3;
+const BACKFILL_SPEEDUP = 3;
 
 /** Prints the backfill's section of a run. */
 export function printBackfill(row: BackfillRow, backend: string): void {

@@ -25,7 +25,7 @@ const STAMP = `${Date.now().toString(36)}${process.pid.toString(36)}`;
 let seq = 0;
 
 /** A run-unique name, valid as a Mongo database name and (after `_` → `-`) as a bucket name. */
-export function benchName(prefix: string): string {
+function benchName(prefix: string): string {
   seq += 1;
   return `${prefix}_${STAMP}_${seq}`;
 }

@@ -15,7 +15,7 @@ const PLACEMENTS = [
 const ACCESS = ["runtime.tenant('t1')", "metadata.tenant('t1')", "knowledge.domain('d1')", 'logs'];
 
 /** Name of fixture collection `i`. */
-export function fixtureName(i: number): string {
+function fixtureName(i: number): string {
   return `coll${String(i).padStart(3, '0')}`;
 }
 

@@ -38,7 +38,7 @@ function isOperatorObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Splits a filter into equality fields, range fields and the rest (`$or` branches and other operators). */
-export function classifyFilter(filter: Record<string, unknown>): { equality: Set<string>; range: Set<string>; other: Set<string> } {
+function classifyFilter(filter: Record<string, unknown>): { equality: Set<string>; range: Set<string>; other: Set<string> } {
   const out = { equality: new Set<string>(), range: new Set<string>(), other: new Set<string>() };
   const walk = (f: Record<string, unknown>) => {
     for (const [key, value] of Object.entries(f)) {

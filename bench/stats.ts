@@ -21,22 +21,6 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.max(0, index)] as number;
 }
 
-/** Runs `op(i)` for i in [0, count) one after another, after `warmup` untimed runs. */
-export async function measure(name: string, count: number, op: (i: number) => Promise<unknown>, warmup = 5): Promise<Measurement> {
-  for (let i = 0; i < warmup; i += 1) await op(count + i);
-  const latencies: number[] = [];
-  const started = performance.now();
-  for (let i = 0; i < count; i += 1) {
-    checkInterrupted();
-    const t0 = performance.now();
-    await op(i);
-    latencies.push(performance.now() - t0);
-  }
-  const elapsed = performance.now() - started;
-  latencies.sort((a, b) => a - b);
-  return { name, count, opsPerSecond: (count / elapsed) * 1000, medianMs: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
-}
-
 /**
  * Measures several operations side by side, alternating them call by call (a, b, a, b, …) after
  * `warmup` untimed rounds, so all see the same machine load and the same data growth; running

@@ -13,6 +13,7 @@ export async function mongoUriForExample(): Promise<string> {
   } catch (error) {
     throw new Error(
       `MONGODB_URI is not set and mongodb-memory-server could not start a mongod (${(error as Error).message}); run \`npm run demo\`, which starts the test servers first`,
+      { cause: error },
     );
   }
 }

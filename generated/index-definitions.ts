@@ -3,7 +3,7 @@
 
 import type { CollectionIndexes } from '../runtime/schema/index.js';
 
-/** Every index the engine needs for the declared collections, and where each collection lives. `chronos migrate` applies these; the application never builds indexes at start. */
+/** Every index the engine needs for the declared collections, and where each collection lives. `chronos migrate` applies these; the engine also creates the missing ones before its first write to a collection, once per process. */
 export const indexDefinitions: readonly CollectionIndexes[] = [
   {
     collection: 'auditEvents',

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# The test command (`npm test`): starts the real test servers, makes sure Chromium is there for
+# The test command (`npm test`): lints (ESLint, then knip for unused files, exports and
+# dependencies), starts the real test servers, makes sure Chromium is there for
 # the Studio's browser tests (scripts/ensure-chromium.sh), then runs the type check (which
 # includes the type tests in test/types) on TypeScript 5.9 and on TypeScript 7 (scripts/ts7.sh
 # installs it into .tools/ts7), checks that generated/ matches schemas/, and runs every suite
 # against the servers. CI runs exactly this.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+npm run --silent lint
+npm run --silent lint:exports
 bash scripts/test-servers.sh start
 bash scripts/ensure-chromium.sh
 # shellcheck disable=SC1091

@@ -54,7 +54,7 @@ function literalText(value: unknown): string {
 }
 
 /** A schema as a short TypeScript-like type, for messages. */
-export function typeText(schema: JsonSchema | undefined): string {
+function typeText(schema: JsonSchema | undefined): string {
   const s = asObj(schema);
   if (Array.isArray(s.enum)) return s.enum.map(literalText).join(' | ');
   if ('const' in s) return literalText(s.const);
@@ -100,7 +100,7 @@ function literalAccepted(value: unknown, s: Obj): boolean {
 }
 
 /** Compares two JSON Schemas: every breaking change, by field. */
-export class CompatibilityCheck {
+class CompatibilityCheck {
   readonly changes: BreakingChange[] = [];
 
   private add(kind: BreakingKind, path: string, oldS: JsonSchema | undefined, newS: JsonSchema | undefined, detail: string): void {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { JsonSchema } from './compatibility.js';
 
 /** The lock file's name, in the declarations folder. */
-export const LOCK_FILE = 'chronos.lock.json';
+const LOCK_FILE = 'chronos.lock.json';
 
 /** How a revision differs from the one before it. */
 export type RevisionChange = 'initial' | 'compatible' | 'breaking';
@@ -66,7 +66,7 @@ export function parseLock(text: string, file: string): LockFile {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file} is not valid JSON (${(e as Error).message}): restore it from version control`);
+    throw new Error(`${file} is not valid JSON (${(e as Error).message}): restore it from version control`, { cause: e });
   }
   const lock = value as Partial<LockFile>;
   if (lock?.lockfileVersion !== 1 || typeof lock.collections !== 'object' || lock.collections === null) {

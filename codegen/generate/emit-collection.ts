@@ -101,7 +101,6 @@ function addEntityTypes(file: StatementCollector, declaration: LoadedDeclaration
 /** Fills `file` with the module of one collection. */
 export function emitCollection(file: StatementCollector, declaration: LoadedDeclaration, context: CollectionEmitContext): void {
   const { definition } = declaration;
-  const n = namesOf(definition.name);
   const hasEntities = definition.entities.length > 0;
   const typeImports = ['ChronosRecord', 'FieldFilter', 'SortDirection', 'SystemFilter', 'SystemSort', 'TypedListQuery', ...REPOSITORY_TYPE_IMPORTS];
   if (hasEntities) typeImports.push('EntityResult');

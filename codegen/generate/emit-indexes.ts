@@ -14,7 +14,7 @@ export function emitIndexDefinitions(file: StatementCollector, declarations: rea
   file.addVariableStatement({
     isExported: true,
     declarationKind: VariableDeclarationKind.Const,
-    docs: ['Every index the engine needs for the declared collections, and where each collection lives. `chronos migrate` applies these; the application never builds indexes at start.'],
+    docs: ['Every index the engine needs for the declared collections, and where each collection lives. `chronos migrate` applies these; the engine also creates the missing ones before its first write to a collection, once per process.'],
     declarations: [{ name: 'indexDefinitions', type: 'readonly CollectionIndexes[]', initializer: `[\n${entries.join('\n')}\n]` }],
   });
 }

@@ -18,7 +18,7 @@ export const REPOSITORY_TYPE_IMPORTS = ['CreateOptions', 'CreateResult', 'Delete
 export const PRESIGNED_TYPE_IMPORTS = ['PresignedReadOptions', 'PresignedUrl'];
 
 /** Generated names of the types this emitter adds to a collection module. */
-export function repositoryNames(collection: string) {
+function repositoryNames(collection: string) {
   const base = namesOf(collection);
   const stem = base.data.slice(0, -'Data'.length);
   return { ...base, patch: `${stem}Patch`, page: `${stem}Page`, presigned: `${stem}PresignedRecord` };

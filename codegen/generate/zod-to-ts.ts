@@ -36,7 +36,7 @@ interface Schema {
 }
 
 /** A zod construct the generator cannot turn into a stored type; names where it is and what to use instead. */
-export class UnsupportedSchemaError extends Error {
+class UnsupportedSchemaError extends Error {
   constructor(
     readonly collection: string,
     readonly path: ReadonlyArray<string | number>,

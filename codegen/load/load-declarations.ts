@@ -65,7 +65,7 @@ async function registerTypeScript(file: string): Promise<void> {
     apis = await Promise.all([import('tsx/esm/api'), import('tsx/cjs/api')]);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
-    throw new Error(`loading ${path.relative(process.cwd(), file) || file} needs tsx (it is TypeScript), which is not installed: run \`npm install -D tsx\`, or write the file in JavaScript`);
+    throw new Error(`loading ${path.relative(process.cwd(), file) || file} needs tsx (it is TypeScript), which is not installed: run \`npm install -D tsx\`, or write the file in JavaScript`, { cause: e });
   }
   const [esm, cjs] = apis;
   cjs.register();

@@ -6,7 +6,7 @@
 import type { IndexKey, IndexSpec } from '../../runtime/mongo/index-spec.js';
 
 /** Names of the indexes Chronos manages start with this; others are foreign and left alone. */
-export const MANAGED_PREFIX = 'chronos_';
+const MANAGED_PREFIX = 'chronos_';
 
 /** An index as `listIndexes` reports it (the fields migrate compares). */
 export interface LiveIndex {
@@ -35,7 +35,7 @@ export interface PlannedIndex {
 }
 
 /** A canonical string of an index's key and options: equal strings, equal indexes. */
-export function normalisedSpec(index: { key: Record<string, unknown>; unique?: boolean; sparse?: boolean; expireAfterSeconds?: number; partialFilterExpression?: unknown; collation?: unknown }): string {
+function normalisedSpec(index: { key: Record<string, unknown>; unique?: boolean; sparse?: boolean; expireAfterSeconds?: number; partialFilterExpression?: unknown; collation?: unknown }): string {
   return JSON.stringify({
     key: Object.entries(index.key).map(([field, direction]) => [field, Number(direction)]),
     unique: index.unique === true,

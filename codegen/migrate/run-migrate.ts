@@ -58,7 +58,7 @@ export function formatResult(result: MigrateResult): string[] {
 }
 
 /** The declarations of a folder at the revisions its lock file records (what the generated `collections` carry). */
-export async function atLockedRevisions(schemasDir: string): Promise<AnyCollectionDefinition[]> {
+async function atLockedRevisions(schemasDir: string): Promise<AnyCollectionDefinition[]> {
   const revisions = currentRevisions(await readLock(schemasDir));
   return (await loadDeclarations(schemasDir)).map(({ definition }) => {
     const revision = revisions.get(definition.name);

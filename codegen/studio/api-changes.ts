@@ -41,7 +41,7 @@ async function readAll(studio: StudioContext, ctx: RouteContext, id: string, ovs
 }
 
 /** The top-level fields that differ between two versions' data, sorted. */
-export function changedFields(before: Data, after: Data): string[] {
+function changedFields(before: Data, after: Data): string[] {
   const diff = diffJson(before ?? {}, after ?? {});
   const top = (path: string) => path.split(/[.[]/)[0] as string;
   return [...new Set([...diff.added, ...diff.removed, ...diff.changed].map((d) => top(d.path)))].sort();

@@ -11,7 +11,7 @@ import { contextFrom } from './route-params.js';
 import type { StudioContext } from './studio-context.js';
 
 /** The actor every Studio restore is recorded with. */
-export const STUDIO_ACTOR = 'studio';
+const STUDIO_ACTOR = 'studio';
 
 /** The body of a restore request. */
 export interface RestoreRequest {

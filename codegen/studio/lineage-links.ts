@@ -25,7 +25,7 @@ export interface LineageLink {
 /** Databases tried, at most, to find a parent. */
 const MAX_PROBES = 12;
 /** Children listed, at most (the page says when there are more). */
-export const MAX_CHILDREN = 20;
+const MAX_CHILDREN = 20;
 
 function contextOf(target: DatabaseTarget, collection: string): RouteContext {
   return {

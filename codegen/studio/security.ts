@@ -17,7 +17,7 @@ export function tokenCookieName(port: number): string {
   return `chronos_studio_${port}`;
 }
 /** Header a write must carry with the CSRF token the page got from `/api/session`. */
-export const CSRF_HEADER = 'x-chronos-csrf';
+const CSRF_HEADER = 'x-chronos-csrf';
 
 /** The two secrets of one Studio process. */
 export interface StudioSecrets {
@@ -33,7 +33,7 @@ export function createSecrets(): StudioSecrets {
 }
 
 /** Constant-time comparison of two strings. */
-export function sameSecret(given: string | undefined, expected: string): boolean {
+function sameSecret(given: string | undefined, expected: string): boolean {
   if (given === undefined) return false;
   const a = Buffer.from(given);
   const b = Buffer.from(expected);

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 /** Every asset the Studio serves, by URL name, with its content type: nothing else is ever read from disk. */
-export const ASSETS: Readonly<Record<string, string>> = {
+const ASSETS: Readonly<Record<string, string>> = {
   'index.html': 'text/html; charset=utf-8',
   'app.js': 'text/javascript; charset=utf-8',
   'api.js': 'text/javascript; charset=utf-8',
@@ -26,7 +26,7 @@ export const ASSETS: Readonly<Record<string, string>> = {
 const CANDIDATE_DIRS = ['./assets/', './studio-assets/'];
 
 /** The folder the assets are read from. */
-export function assetsDir(): string {
+function assetsDir(): string {
   for (const candidate of CANDIDATE_DIRS) {
     const dir = fileURLToPath(new URL(candidate, import.meta.url));
     if (existsSync(`${dir}index.html`)) return dir;

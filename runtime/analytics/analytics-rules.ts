@@ -15,7 +15,7 @@ const durationSchema = z.string().refine((text) => parseDuration(text) !== undef
 });
 
 /** `relativeTime`: a window on the records' `_system.updatedAt`; both bounds apply together. */
-export const relativeTimeSchema = z.strictObject({ newerThan: durationSchema.optional(), olderThan: durationSchema.optional() });
+const relativeTimeSchema = z.strictObject({ newerThan: durationSchema.optional(), olderThan: durationSchema.optional() });
 
 const common = {
   name: z.string().regex(RULE_NAME, 'use letters, digits, "_" or "-"'),
@@ -111,5 +111,3 @@ export const analyticsConfigSchema = z
 
 /** The `analytics` block as written in the config. */
 export type AnalyticsConfigInput = z.input<typeof analyticsConfigSchema>;
-/** The validated `analytics` block. */
-export type AnalyticsConfig = z.output<typeof analyticsConfigSchema>;

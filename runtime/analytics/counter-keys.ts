@@ -88,7 +88,7 @@ export function bucketKey(scope: CounterScope, bucket: Bucket): string {
 }
 
 /** JSON with sorted keys, so `{a,b}` and `{b,a}` are the same unique value; Dates as ISO strings. */
-export function canonicalValue(value: unknown): string {
+function canonicalValue(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) => {
     if (inner && typeof inner === 'object' && !Array.isArray(inner) && !(inner instanceof Date)) {
       const record = inner as Record<string, unknown>;

@@ -16,13 +16,13 @@ import type { CounterRule } from './counter-rule.js';
 import { applyBatch, type CounterFaultHook } from './counter-writer.js';
 
 /** Default number of contributions that sends a batch without waiting for the debounce. */
-export const DEFAULT_COUNTER_BATCH_SIZE = 500;
+const DEFAULT_COUNTER_BATCH_SIZE = 500;
 
 /**
  * Default lease of a writer on its batch: past it the writer stops working on the batch and leaves
  * it to the recovery pass (`admin.reconcile()`), which waits {@link DEFAULT_COUNTER_GRACE_MS}.
  */
-export const DEFAULT_COUNTER_LEASE_MS = 15_000;
+const DEFAULT_COUNTER_LEASE_MS = 15_000;
 
 /** Options of {@link createCounterRecorder}. */
 export interface CounterRecorderOptions {

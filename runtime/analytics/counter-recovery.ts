@@ -20,13 +20,13 @@ import { applyBatch, type CounterFaultHook } from './counter-writer.js';
  * Default age of an open batch before the recovery pass finishes it (1 minute): well over the
  * writers' lease (`DEFAULT_COUNTER_LEASE_MS`, 15 s) plus one statement's worst latency.
  */
-export const DEFAULT_COUNTER_GRACE_MS = 60_000;
+const DEFAULT_COUNTER_GRACE_MS = 60_000;
 
 /**
  * How long a done journal is kept (1 day): a writer that resumes a batch reads its journal to learn
  * that the recovery pass finished it, so journals outlive any lease by far, whatever `graceMs` says.
  */
-export const DEFAULT_JOURNAL_RETENTION_MS = 24 * 60 * 60_000;
+const DEFAULT_JOURNAL_RETENTION_MS = 24 * 60 * 60_000;
 
 /** Options of {@link recoverCounterBatches}. */
 export interface CounterRecoveryOptions {

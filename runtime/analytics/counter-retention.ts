@@ -17,7 +17,7 @@ export interface CounterRetention {
 export type PruneResult = Record<Granularity, { buckets: number; uniqueValues: number; cutoff: string | null }>;
 
 /** Start of the oldest bucket kept when `keep` buckets of `granularity` are kept at `now`. */
-export function retentionCutoff(now: Date, granularity: Granularity, keep: number): Date {
+function retentionCutoff(now: Date, granularity: Granularity, keep: number): Date {
   const current = bucketOf(now, granularity).start;
   if (granularity === 'day') return new Date(current.getTime() - (keep - 1) * 86_400_000);
   if (granularity === 'week') return new Date(current.getTime() - (keep - 1) * 7 * 86_400_000);

@@ -15,7 +15,7 @@ const PROP_PATH = /^(?!(?:.*\.)?__proto__(?:\.|$))[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]
  * `on: ['CREATE']` and its totals count `rules.<name>.created`; we default to CREATE only, so an
  * omitted `on` never counts a record twice as it is updated.
  */
-export const DEFAULT_RULE_KINDS: readonly WriteKind[] = ['CREATE'];
+const DEFAULT_RULE_KINDS: readonly WriteKind[] = ['CREATE'];
 
 /**
  * Zod schema of one counter rule, reused by the config schema. Refuses `$where`, `$function`,
@@ -90,7 +90,7 @@ export function evaluateRules(event: WriteEvent, rules: readonly CounterRule[]):
 }
 
 /** The counter a `transitions` rule counts its leaving writes under. */
-export function leftRuleName(name: string): string {
+function leftRuleName(name: string): string {
   return `${name}_left`;
 }
 

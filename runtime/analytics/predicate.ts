@@ -9,10 +9,7 @@ import { isPlainObject } from '../validation/plain-object.js';
 import { SERVER_CODE_OPERATORS } from '../validation/server-code.js';
 
 /** The comparison operators a predicate may use; everything else is refused. */
-export const PREDICATE_OPERATORS = ['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists'] as const;
-
-/** One of {@link PREDICATE_OPERATORS}. */
-export type PredicateOperator = (typeof PREDICATE_OPERATORS)[number];
+const PREDICATE_OPERATORS = ['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists'] as const;
 
 /** A predicate: field path → equality value or `{ $op: value }` object. */
 export type Predicate = Record<string, unknown>;
@@ -121,7 +118,7 @@ export function readPath(source: Record<string, unknown>, path: string): unknown
 }
 
 /** Deep equality of JSON-like values; Dates compare by instant. */
-export function valuesEqual(a: unknown, b: unknown): boolean {
+function valuesEqual(a: unknown, b: unknown): boolean {
   if (a instanceof Date || b instanceof Date) {
     return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
   }

@@ -17,7 +17,7 @@ const nonEmpty = z.string().trim().min(1, { error: 'must be a non-empty string' 
  * `mongo-uri.ts`). `serverSelectionTimeoutMS` is how long an operation waits for a reachable
  * server before it fails with a transient error (default 5,000; see `connections/mongo-client-options.ts`).
  */
-export const dbConnectionSchema = z.strictObject({
+const dbConnectionSchema = z.strictObject({
   mongoUri: nonEmpty.superRefine((uri, ctx) => {
     if (!/^mongodb(\+srv)?:\/\//.test(uri)) {
       ctx.addIssue({ code: 'custom', message: 'must start with mongodb:// or mongodb+srv://' });
@@ -34,7 +34,7 @@ export const dbConnectionSchema = z.strictObject({
  * `*.blob.core.windows.net` is Azure Blob, everything else S3-compatible. For Azure, `accessKey`
  * is the account name and `secretKey` the account key, as in the chronos-db API.
  */
-export const spacesConnectionSchema = z.strictObject({
+const spacesConnectionSchema = z.strictObject({
   endpoint: nonEmpty.refine((endpoint) => URL.canParse(endpoint), { error: 'must be an absolute URL' }),
   region: nonEmpty.default('us-east-1'),
   accessKey: nonEmpty,
@@ -51,7 +51,7 @@ const connRefs = z.union([nonEmpty, z.array(nonEmpty).min(1, { error: 'must list
  * sub-folder of the bucket folder with local storage), so databases can share a bucket without
  * sharing a key. Same alphabet as database names; no `/` or `.`, so it is always one segment.
  */
-export const keyPrefixSchema = z
+const keyPrefixSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,63}$/, { error: 'must be 1 to 63 of A-Z a-z 0-9 _ - (one key segment: no "/" or "."), e.g. the dbName' });
 
@@ -67,23 +67,23 @@ const storageFields = {
 };
 
 /** The shared database of a databaseType (no tenant or domain). */
-export const genericDatabaseSchema = z.strictObject({ ...storageFields });
+const genericDatabaseSchema = z.strictObject({ ...storageFields });
 
 /** A database shared within one domain. */
-export const domainDatabaseSchema = z.strictObject({ domain: nonEmpty, ...storageFields });
+const domainDatabaseSchema = z.strictObject({ domain: nonEmpty, ...storageFields });
 
 /** A database of one tenant. */
-export const tenantDatabaseSchema = z.strictObject({ tenantId: nonEmpty, ...storageFields });
+const tenantDatabaseSchema = z.strictObject({ tenantId: nonEmpty, ...storageFields });
 
 /** A runtime database of one tenant, with the tenant's analytics database beside it. */
-export const runtimeTenantDatabaseSchema = z.strictObject({
+const runtimeTenantDatabaseSchema = z.strictObject({
   tenantId: nonEmpty,
   ...storageFields,
   analyticsDbName: nonEmpty.optional(),
 });
 
 /** The single logs database. */
-export const logsDatabaseSchema = z.strictObject({ ...storageFields });
+const logsDatabaseSchema = z.strictObject({ ...storageFields });
 
 /** The keys of a tiered section are the config keys of the type's tiers (`runtime/config/vocabulary.ts`). */
 const tieredDatabasesSchema = z.strictObject({
@@ -93,14 +93,14 @@ const tieredDatabasesSchema = z.strictObject({
 } satisfies Record<TierConfigKeys<'metadata' | 'knowledge'>, z.ZodType>);
 
 /** The messaging database: MongoDB only, one database shared by all tenants. */
-export const messagingDatabaseSchema = z.strictObject({
+const messagingDatabaseSchema = z.strictObject({
   dbConnRef: nonEmpty,
   dbName: nonEmpty,
   captureDeliveries: z.boolean().default(false),
 });
 
 /** The identities database: MongoDB only, one database, tenant-scoped by `tenantId`. */
-export const identitiesDatabaseSchema = z.strictObject({ dbConnRef: nonEmpty, dbName: nonEmpty });
+const identitiesDatabaseSchema = z.strictObject({ dbConnRef: nonEmpty, dbName: nonEmpty });
 
 const base64PropSchema = z.strictObject({
   contentType: nonEmpty,
@@ -116,9 +116,6 @@ export const collectionMapSchema = z.strictObject({
 });
 
 const positiveInt = z.number().int().positive();
-
-/** Chooses the routing key of a context, for databases listing several backends. */
-export type ChooseKey = string | ((ctx: Record<string, unknown>) => string);
 
 /** The whole configuration accepted by `initChronos`. */
 export const chronosConfigSchema = z.strictObject({
@@ -197,9 +194,12 @@ export const chronosConfigSchema = z.strictObject({
       deadLetterCollection: nonEmpty.default('chronos_fallback_dead'),
     })
     .optional(),
-  transactions: z
-    .strictObject({ enabled: z.boolean().default(true), autoDetect: z.boolean().default(true) })
-    .default({ enabled: true, autoDetect: true }),
+  /**
+   * @deprecated Accepted so configurations written for the chronos-db API load unchanged, and
+   * otherwise ignored: a commit is a single-document write (the head), so the write protocol
+   * uses no multi-document transaction whatever this says.
+   */
+  transactions: z.strictObject({ enabled: z.boolean().default(true), autoDetect: z.boolean().default(true) }).optional(),
 });
 
 /** What callers pass to `initChronos` (defaults may be omitted). */

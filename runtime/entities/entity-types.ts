@@ -6,12 +6,6 @@ import type { CollectionOps, EntityMapping } from '../ops/types.js';
 
 export type { EntityMapping, EntityResult, GetWithEntitiesResult, InsertWithEntitiesResult } from '../ops/types.js';
 
-/** A database type an entity may live in (the chronos-db API's list). */
-export type EntityDatabaseType = NonNullable<EntityMapping['databaseType']>;
-
-/** A tier an entity may live in. */
-export type EntityTier = NonNullable<EntityMapping['tier']>;
-
 /** The engine operations entity management needs from a collection handle. */
 export type EntityOps = Pick<CollectionOps, 'create' | 'update' | 'getLatest' | 'listByMeta'>;
 

@@ -10,7 +10,7 @@ import { toJsonValue } from '../validation/json-value.js';
 import { dataSchema } from './schemas.js';
 
 /** Largest identity record data, in bytes of BSON (MongoDB documents stop at 16 MB). */
-export const MAX_IDENTITY_DATA_BYTES = 8 * 1024 * 1024;
+const MAX_IDENTITY_DATA_BYTES = 8 * 1024 * 1024;
 
 const DATA_RULES = { dates: 'date', mongoDocument: true } as const;
 

@@ -7,7 +7,7 @@ import type { IndexSpec } from '../mongo/index-spec.js';
 import { claimsCollectionName } from './documents.js';
 
 /** Index name for an indexed prop of an identities collection. */
-export function identityPropIndexName(prop: string): string {
+function identityPropIndexName(prop: string): string {
   return `chronos_data_${prop.replace(/[^A-Za-z0-9_]/g, '_')}`;
 }
 

@@ -8,7 +8,7 @@ import { wellFormedString } from '../validation/well-formed.js';
 /** Page size of `query` when the caller names none. */
 export const DEFAULT_QUERY_LIMIT = 50;
 /** Largest page `query` gives. */
-export const MAX_QUERY_LIMIT = 1000;
+const MAX_QUERY_LIMIT = 1000;
 
 const RESERVED_KEYS = ['_system', '_id'] as const;
 

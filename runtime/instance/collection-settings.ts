@@ -1,6 +1,6 @@
 /**
  * Maps the config onto the settings the engine takes for one collection: its `collectionMaps`
- * entry plus the instance-wide switches (logical delete, versioning, transactions, payload
+ * entry plus the instance-wide switches (logical delete, versioning, payload
  * compression, dev shadow).
  */
 import type { ParsedChronosConfig } from '../config/schema.js';
@@ -43,7 +43,6 @@ export function collectionSettingsFor(config: ParsedChronosConfig, collection: s
     requiredIndexed: map?.validation?.requiredIndexed ?? [],
     logicalDelete: config.logicalDelete.enabled,
     versioning: config.versioning.enabled,
-    transactions: { enabled: config.transactions.enabled, autoDetect: config.transactions.autoDetect },
     compression: { enabled: config.writeOptimization.compressionEnabled ?? false, minBytes: DEFAULT_COMPRESSION_MIN_BYTES },
     devShadow: devShadowSettings(config.devShadow),
   });

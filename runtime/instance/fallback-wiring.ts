@@ -39,7 +39,7 @@ const DISABLED: FallbackOptions = {
 };
 
 /** The context a stored route came from, for replay. */
-export function routeContextOf(route: FallbackRoute): RouteContext {
+function routeContextOf(route: FallbackRoute): RouteContext {
   return {
     databaseType: route.databaseType as RouteContext['databaseType'],
     collection: route.collection,

@@ -12,7 +12,7 @@ import { listDatabaseTargets } from '../router/database-targets.js';
 import { bucketOfEntry } from '../storage/bucket-name.js';
 
 /** How long one probe may take before its backend is reported not ok (ms), unless `timeoutMs` says. */
-export const DEFAULT_HEALTH_TIMEOUT_MS = 5_000;
+const DEFAULT_HEALTH_TIMEOUT_MS = 5_000;
 
 /** Options of {@link checkHealth}. */
 export interface HealthOptions {

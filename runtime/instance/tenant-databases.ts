@@ -11,7 +11,7 @@ import { resolveRoute } from '../router/resolve-route.js';
 type RuntimeTenant = NonNullable<ParsedChronosConfig['databases']['runtime']>['tenantDatabases'][number];
 
 /** The runtime tenants of the config, in order. */
-export function runtimeTenants(config: ParsedChronosConfig): RuntimeTenant[] {
+function runtimeTenants(config: ParsedChronosConfig): RuntimeTenant[] {
   return config.databases.runtime?.tenantDatabases ?? [];
 }
 

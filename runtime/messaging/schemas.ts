@@ -12,7 +12,7 @@ import { copyDate, dateOddity, isDate, timeOf } from '../validation/intrinsic-da
 /** Page size of the `list` methods when the caller names none. */
 export const DEFAULT_LIST_LIMIT = 100;
 /** Largest page the `list` methods give. */
-export const MAX_LIST_LIMIT = 1000;
+const MAX_LIST_LIMIT = 1000;
 
 const name = (what: string) =>
   wellFormedString(`${what} must be a string`).pipe(z.string().min(1, `${what} must be a non-empty string`));
@@ -43,7 +43,7 @@ const count = (what: string) =>
 export const tenantIdSchema = name('tenantId');
 
 /** `latest` or `append`. */
-export const strategySchema = z.enum(['latest', 'append'], { error: "strategy must be 'latest' or 'append'" });
+const strategySchema = z.enum(['latest', 'append'], { error: "strategy must be 'latest' or 'append'" });
 
 /** Input of `m.shared.save`. */
 export const sharedSaveSchema = z.strictObject({

@@ -56,7 +56,7 @@ interface TombstoneDoc {
 }
 
 /** `_id` of a key's `latest` document: a hash, so any namespace/key fits and tenants never collide. */
-export function latestDocumentId(tenantId: string, namespace: string, key: string): string {
+function latestDocumentId(tenantId: string, namespace: string, key: string): string {
   return createHash('sha256').update(JSON.stringify(['latest', tenantId, namespace, key])).digest('hex');
 }
 

@@ -31,6 +31,6 @@ export function serverProfile(db: Db): Promise<ServerProfile> {
 }
 
 /** True for a `buildInfo` reply from FerretDB, which names itself there. */
-export function isFerretDb(buildInfo: Record<string, unknown>): boolean {
+function isFerretDb(buildInfo: Record<string, unknown>): boolean {
   return 'ferretdbVersion' in buildInfo || 'ferretdb' in buildInfo || JSON.stringify(buildInfo).toLowerCase().includes('ferretdb');
 }

@@ -22,7 +22,7 @@ import { readCurrentData } from './current-data.js';
 import { forEachConcurrently } from '../storage/bounded-concurrency.js';
 
 /** The Mongo collection holding each collection's backfill progress. */
-export const META_BACKFILLS_COLLECTION = 'chronos_meta_backfills';
+const META_BACKFILLS_COLLECTION = 'chronos_meta_backfills';
 
 /** Which heads a backfill looks at: all (indexed props changed, or none recorded) or those of older revisions. */
 export type BackfillScope = 'all' | 'older-revisions';
@@ -103,7 +103,7 @@ export async function planMetaBackfill(ctx: EngineContext): Promise<MetaBackfill
 }
 
 /** Payload reads of one batch in flight at once: each is one object-store GET. */
-export const BACKFILL_READ_CONCURRENCY = 32;
+const BACKFILL_READ_CONCURRENCY = 32;
 
 /** What the latest version of one head of a batch gives: new meta, a failure, or nothing to do (null). */
 type HeadOutcome = { meta: Record<string, unknown> } | { error: unknown } | null;

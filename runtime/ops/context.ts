@@ -38,8 +38,6 @@ export interface CollectionSettings {
   logicalDelete: boolean;
   /** Keep every version (true) or only the newest one (false: older versions are pruned after each write). */
   versioning: boolean;
-  /** Use multi-document transactions for the commit step where the server has them. */
-  transactions: { enabled: boolean; autoDetect: boolean };
   /** Largest accepted document, in bytes as stored (item.json's data plus decoded base64 blobs, see `store/written-bytes.ts`); see {@link DEFAULT_MAX_PAYLOAD_BYTES}. */
   maxPayloadBytes: number;
   /** gzip of item.json above a size (`writeOptimization.compressionEnabled`); off by default. */
@@ -65,9 +63,9 @@ export interface CollectionSettings {
 }
 
 /** Default document size limit: 8 MiB as stored. Large enough for documents with attachments, small enough to refuse runaway input before it reaches storage. */
-export const DEFAULT_MAX_PAYLOAD_BYTES = 8 * 1024 * 1024;
+const DEFAULT_MAX_PAYLOAD_BYTES = 8 * 1024 * 1024;
 
-/** Fills the defaults of {@link CollectionSettings} (logical delete and versioning on, transactions auto-detected). */
+/** Fills the defaults of {@link CollectionSettings} (logical delete and versioning on). */
 export function resolveCollectionSettings(partial: Partial<CollectionSettings> = {}): CollectionSettings {
   return {
     indexedProps: partial.indexedProps ?? [],
@@ -75,7 +73,6 @@ export function resolveCollectionSettings(partial: Partial<CollectionSettings> =
     requiredIndexed: partial.requiredIndexed ?? [],
     logicalDelete: partial.logicalDelete ?? true,
     versioning: partial.versioning ?? true,
-    transactions: partial.transactions ?? { enabled: true, autoDetect: true },
     maxPayloadBytes: partial.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
     compression: partial.compression ?? NO_COMPRESSION,
     devShadow: partial.devShadow ?? null,
@@ -159,7 +156,7 @@ export const DEFAULT_CLOCK_SKEW_MS = 1_000;
 
 /**
  * Age after which reconcile and the next writer settle a pending claim that carries no lease
- * (written before leases existed): 10 minutes, the old protocol's grace period.
+ * (written before leases existed): 10 minutes.
  */
 export const DEFAULT_GRACE_MS = 10 * 60_000;
 

@@ -38,7 +38,7 @@ export const DEFAULT_CREATE_MANY_BATCH = 100;
 export const PUT_CONCURRENCY = 32;
 
 /** Batches of one createMany call in progress at once (see inOverlappingBatches). */
-export const BATCHES_IN_FLIGHT = 2;
+const BATCHES_IN_FLIGHT = 2;
 
 /** One record's outcome in a {@link CreateManyError}. */
 export type CreateManyOutcome = { ok: true; result: CreateResult } | { ok: false; error: ChronosError };

@@ -34,7 +34,7 @@ export function mergePatches(base: Record<string, unknown>, patches: readonly Re
 /**
  * Enriches a record: the merged result is a new version; `functionId` joins
  * `_system.functionIds` once. Concurrent enrichments are never lost: a lost race re-reads the
- * head and merges again (up to {@link MAX_WRITE_ATTEMPTS} tries), unless `expectedOv` is given,
+ * head and merges again (for up to the write budget, `writes.budgetMs`), unless `expectedOv` is given,
  * which makes it compare-and-set. A deleted record is refused.
  */
 export async function enrichRecord(engine: Engine, id: string, patch: unknown, options: EnrichOptions = {}): Promise<UpdateResult> {

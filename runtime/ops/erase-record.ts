@@ -8,7 +8,7 @@
  * - no writer can add a version meanwhile (its claim on that version fails; after the head is
  *   gone its retry finds no record: NotFoundError);
  * - a crash at any point leaves that pending claim, which a second call to hardDelete resumes at
- *   once and `reconcileCollection` finishes after its grace period.
+ *   once and `reconcileCollection` finishes once the claim's lease has run out.
  *
  * Order: claim → audit row `started` (with the counts) → queued fallback ops and dead letters →
  * head, payloads, rows, claim (the engine's order) → audit row `completed`. Each step is

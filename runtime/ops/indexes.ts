@@ -33,7 +33,7 @@ export interface IndexInputs {
 export const COLLECTION_SUFFIXES = { head: '_head', ver: '_ver', counter: '_counter', locks: '_locks' } as const;
 
 /** Index name for an indexed prop: stable, readable, within Mongo's name limits. */
-export function metaIndexName(prop: string): string {
+function metaIndexName(prop: string): string {
   return `chronos_meta_${prop.replace(/[^A-Za-z0-9_]/g, '_')}`;
 }
 

@@ -14,9 +14,9 @@ import { afterPosition, decodeCursor, encodeCursor, type ListOrder } from './lis
 import { checkReadOptions, loadRecord } from './read.js';
 
 /** Default page size. */
-export const DEFAULT_LIST_LIMIT = 50;
+const DEFAULT_LIST_LIMIT = 50;
 /** Largest page size. */
-export const MAX_LIST_LIMIT = 1000;
+const MAX_LIST_LIMIT = 1000;
 
 function checkOrder(sort: ListQuery['sort'], engine: Engine): ListOrder {
   if (sort === undefined) return { field: '_id', dir: 1 };

@@ -14,7 +14,7 @@ import { findMongoUnsafeKey, toJsonValue } from '../validation/json-value.js';
 import type { MetaFilter } from './types.js';
 
 /** `_system` fields a filter or sort may use, mapped to their head field. */
-export const SYSTEM_FILTER_FIELDS: Readonly<Record<string, string>> = {
+const SYSTEM_FILTER_FIELDS: Readonly<Record<string, string>> = {
   ov: 'ov',
   cv: 'cv',
   insertedAt: 'insertedAt',

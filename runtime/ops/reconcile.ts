@@ -9,7 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { EngineContext } from './context.js';
-import { DEFAULT_GRACE_MS } from './context.js';
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- imported for the {@link} in the TSDoc below
+import type { DEFAULT_GRACE_MS } from './context.js';
 import { createEngine } from './engine.js';
 import type { Engine } from './engine.js';
 import { pickSystem } from './stored-state.js';
@@ -60,8 +61,9 @@ export interface ReconcileReport {
 
 /**
  * Repairs one collection, idempotently: a second run right after the first reports nothing.
- * Safe to run while the application writes (it only touches pending versions older than the
- * grace period, and removes orphan payloads only while holding their version's claim).
+ * Safe to run while the application writes (it only settles pending versions whose writer is
+ * dead, unless `graceMs` says otherwise, and removes orphan payloads only while holding their
+ * version's claim).
  */
 export async function reconcileCollection(ctx: EngineContext, options: ReconcileOptions = {}): Promise<ReconcileReport> {
   const engine = createEngine(ctx);

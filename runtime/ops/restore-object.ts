@@ -23,7 +23,7 @@ export interface RestoreObjectOptions {
 }
 
 /** Checks a `{ ov }` / `{ at }` target. */
-export function checkObjectTarget(target: unknown): { ov: number } | { at: Date } {
+function checkObjectTarget(target: unknown): { ov: number } | { at: Date } {
   if (typeof target === 'object' && target !== null && 'ov' in target) return { ov: checkOv((target as { ov: unknown }).ov, ['target', 'ov']) };
   if (typeof target === 'object' && target !== null && 'at' in target) return { at: checkTime((target as { at: unknown }).at, ['target', 'at']) };
   throw ValidationError.at(['target'], 'expected { ov: number } or { at: ISO time or Date }');

@@ -220,7 +220,7 @@ export interface VersionedOps<T extends object = Record<string, unknown>> {
   /**
    * Deep-merges a patch (or a batch, as one version): objects merge, arrays union without
    * duplicates (deep equality), scalars replace; `functionId` joins `_system.functionIds` once.
-   * Lost races are retried (up to 30 tries) so concurrent enrichments are never lost, unless
+   * Lost races are retried (for up to `writes.budgetMs`) so concurrent enrichments are never lost, unless
    * `expectedOv` makes it compare-and-set.
    */
   enrich(id: string, patch: DeepPartial<T> | DeepPartial<T>[], options?: EnrichOptions): Promise<UpdateResult>;

@@ -14,10 +14,10 @@ import type { Base64Prop } from './define-collection.js';
 /** The schema under optional / nullable / default wrappers (each keeps its inner schema in `def.innerType`). */
 type Unwrapped<S> = S extends { _zod: { def: { innerType: infer I } } } ? Unwrapped<I> : S;
 
-/** The field schemas of an object schema; `{}` for any other schema. */
-type ShapeOf<S> = S extends { shape: infer Shape extends object } ? Shape : {};
+/** The field schemas of an object schema; no fields for any other schema. */
+type ShapeOf<S> = S extends { shape: infer Shape extends object } ? Shape : Record<never, never>;
 
-/** The field schemas of a (possibly optional, nullable or defaulted) object schema; `{}` for any other schema. */
+/** The field schemas of a (possibly optional, nullable or defaulted) object schema; no fields for any other schema. */
 type InnerShape<S> = S extends { shape: infer Shape extends object } ? Shape : ShapeOf<Unwrapped<S>>;
 
 /** The zod schema of the field at `Path` (a top-level key or `parent.child`); never when there is none. */

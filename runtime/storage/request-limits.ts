@@ -3,13 +3,14 @@
  * same bad input the same way before anything is sent.
  */
 import { ValidationError } from '../errors.js';
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- imported for the {@link} in the TSDoc below
 import type { ObjectStore } from './object-store.js';
 
 /** The longest presigned-URL lifetime S3 (SigV4) allows, and so the longest any backend gives. */
-export const MAX_PRESIGN_TTL_SECONDS = 7 * 24 * 60 * 60;
+const MAX_PRESIGN_TTL_SECONDS = 7 * 24 * 60 * 60;
 
 /** The page size `list` uses when none is asked for, and the most any backend returns at once. */
-export const MAX_LIST_PAGE = 1000;
+const MAX_LIST_PAGE = 1000;
 
 /** Throws a {@link ValidationError} unless `ttl` is a whole number of seconds in 1..7 days. */
 export function assertPresignTtl(ttl: unknown): asserts ttl is number {

@@ -2,7 +2,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCounterRecorder } from '../../runtime/analytics/counter-recorder.js';
 import { counterRuleSchema, type CounterRuleInput } from '../../runtime/analytics/counter-rule.js';
-import { getBucketTotals, getTotals } from '../../runtime/analytics/counter-totals.js';
+import { getTotals } from '../../runtime/analytics/counter-totals.js';
 import type { WriteEvent, WriteKind } from '../../runtime/ops/write-event.js';
 import { testServers, uniqueName } from '../support/servers.js';
 

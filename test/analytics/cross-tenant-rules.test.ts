@@ -1,4 +1,4 @@
-import { MongoClient, type Db } from 'mongodb';
+import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdvancedAnalytics, type AdvancedAnalytics, type TenantDbs } from '../../runtime/analytics/advanced-analytics.js';
 import { analyticsConfigSchema } from '../../runtime/analytics/analytics-rules.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate, generateWithLock, type GenerateOptions } from '../../codegen/generate/generate.js';
-import { diffOutput, writeOutput } from '../../codegen/generate/output-files.js';
+import { diffOutput } from '../../codegen/generate/output-files.js';
 import { generateCommandText, writeGenerated } from '../../codegen/generate/run-generate.js';
 
 const root = path.resolve(import.meta.dirname, '../..');

@@ -21,22 +21,22 @@ export const schemaV1 = z.object({
 });
 
 /** Revision 2 (compatible): an optional field added. */
-export const schemaV2 = schemaV1.extend({ city: z.string().optional() });
+const schemaV2 = schemaV1.extend({ city: z.string().optional() });
 
 /** Revision 3 (breaking): a required field without a default added. */
-export const schemaV3 = schemaV2.extend({ country: z.string().length(2) });
+const schemaV3 = schemaV2.extend({ country: z.string().length(2) });
 
 /** Revision 4 (breaking): `name` renamed to `fullName`. */
-export const schemaV4 = schemaV3.omit({ name: true }).extend({ fullName: z.string().min(1) });
+const schemaV4 = schemaV3.omit({ name: true }).extend({ fullName: z.string().min(1) });
 
 /** Revision 5 (breaking): `age` from a string to a number. */
-export const schemaV5 = schemaV4.extend({ age: z.number().int().nonnegative() });
+const schemaV5 = schemaV4.extend({ age: z.number().int().nonnegative() });
 
 /** Revision 6 (breaking): `nickname` removed. */
-export const schemaV6 = schemaV5.omit({ nickname: true });
+const schemaV6 = schemaV5.omit({ nickname: true });
 
 /** Revision 7 (breaking): `email` made required. */
-export const schemaV7 = schemaV6.extend({ email: z.string() });
+const schemaV7 = schemaV6.extend({ email: z.string() });
 
 /** Revision 8 (breaking): the enum member `banned` removed; a compatible default added too. */
 export const schemaV8 = schemaV7.extend({ status: z.enum(['active', 'inactive']), score: z.number().default(0) });

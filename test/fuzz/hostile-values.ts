@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { Code, Decimal128, Long, ObjectId } from 'mongodb';
 
 /** Keys an attacker (or an unlucky `JSON.parse`) would send. */
-export const HOSTILE_KEYS = [
+const HOSTILE_KEYS = [
   '$gt', '$where', '$function', '$expr', '$set', '$in', '$regex', '$code',
   'a.b', '.', '__proto__', 'constructor', 'prototype', '', '\u0000', 'k\u0000', '\ud800', 'x\udfff',
   'toJSON', '_id', '_system', '_bsontype', 'valueOf', 'orderId', 'status', 'email',

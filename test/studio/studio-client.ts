@@ -5,7 +5,7 @@
 import type { StudioServer } from '../../codegen/studio/studio-server.js';
 
 /** A JSON answer as the tests read it (its shape is what the assertions check). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read answers of many shapes and their assertions check them
 export type JsonBody = any;
 
 /** What a test request sends beyond the path. */

@@ -15,7 +15,7 @@ import { notes } from './fixture-schemas/notes.js';
 export { notes };
 
 /** The folder holding the fixture's declarations (what a config module's `schemas` export names). */
-export const FIXTURE_SCHEMAS = resolve(import.meta.dirname, 'fixture-schemas');
+const FIXTURE_SCHEMAS = resolve(import.meta.dirname, 'fixture-schemas');
 
 /** The route context of the notes of tenant acme. */
 export const NOTES_CTX = { databaseType: 'runtime', tier: 'tenant', tenantId: 'acme', collection: 'notes' } as const;
@@ -78,7 +78,7 @@ export async function startStudioFixture(options: { write: boolean; extraNotes?:
 }
 
 /** Fresh databases and buckets (S3 unless `storage` says otherwise) on the test servers, with the notes declaration's collection map and counter rules. */
-export function fixtureConfig(storage: TestStorage = 's3'): ChronosConfig {
+function fixtureConfig(storage: TestStorage = 's3'): ChronosConfig {
   return testConfig(storage, { collectionMaps: collectionMapsFrom([notes]), counterRules: counterRulesFrom([notes]) });
 }
 

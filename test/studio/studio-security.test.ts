@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allowedHostsFor, startStudioServer } from '../../codegen/studio/studio-server.js';
 import { initChronos } from '../../runtime/index.js';
 import { NOTES_CTX, startStudioFixture, type StudioFixture } from './studio-fixture.js';
-import { getJson, postRestore, studioRequest } from './studio-client.js';
+import { postRestore, studioRequest } from './studio-client.js';
 
 let f: StudioFixture;
 

@@ -43,8 +43,3 @@ export async function post(path, body) {
   if (!res.ok) throw new ApiError(res.status, json);
   return json;
 }
-
-/** Whether restores are allowed (the server was started with --write). */
-export function canWrite() {
-  return Boolean(state.session && state.session.write);
-}

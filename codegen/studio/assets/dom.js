@@ -40,6 +40,7 @@ export function mount(el, ...children) {
 // Characters that change how text around them reads without showing themselves: controls,
 // bidirectional overrides and isolates (`admin\u202etoor` would read as `adminroot`), zero-width
 // characters and other format characters.
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's job
 const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
 
 function escapeOne(c) {

@@ -109,7 +109,7 @@ export async function renderRecord(main, params, isCurrent = () => true) {
     let changes;
     try {
       ({ changes } = await api('/api/changes', { ...base, ovs: ovs.join(',') }));
-    } catch (e) {
+    } catch {
       changes = {};
     }
     for (const ov of ovs) {

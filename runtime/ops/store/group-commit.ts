@@ -31,10 +31,10 @@ interface Waiting<T> {
 }
 
 /** The most writes one batch carries. */
-export const MAX_GROUP = 64;
+const MAX_GROUP = 64;
 
 /** How long a batch may go unanswered before the next one leaves beside it (ms). */
-export const STALL_MS = 2_000;
+const STALL_MS = 2_000;
 
 /** Tuning of a {@link GroupCommit}; the defaults are what the stores use. */
 export interface GroupCommitOptions {

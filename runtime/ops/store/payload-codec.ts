@@ -51,7 +51,7 @@ export async function decodeItem(bytes: Uint8Array): Promise<unknown> {
     try {
       text = (await gunzipAsync(bytes)).toString('utf8');
     } catch (e) {
-      throw new SyntaxError(`item.json is not a valid gzip stream: ${e instanceof Error ? e.message : String(e)}`);
+      throw new SyntaxError(`item.json is not a valid gzip stream: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
   } else {
     text = Buffer.from(bytes).toString('utf8');

@@ -9,6 +9,7 @@
 import { GroupCommit, duplicateKeyIndexes, sharedGroupCommit, unorderedSend } from './group-commit.js';
 import type { Collection, Db } from 'mongodb';
 import type { StoredSystem } from '../stored-state.js';
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- imported for the {@link} in the TSDoc below
 import type { WriteOptions } from '../types.js';
 import type { HeadDoc } from './head-store.js';
 

@@ -28,7 +28,7 @@ const TRANSIENT_CODES = new Set([
 ]);
 
 /** The Azure error code (`BlobNotFound`, `ContainerNotFound`, …) of a failed call. */
-export function azureCodeOf(error: unknown): string | undefined {
+function azureCodeOf(error: unknown): string | undefined {
   const failure = (error ?? {}) as AzureFailure;
   return failure.details?.errorCode ?? failure.code;
 }

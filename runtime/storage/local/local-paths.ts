@@ -9,7 +9,7 @@ import { assertS3BucketName } from '../bucket-name.js';
 import { assertObjectKey } from '../object-key.js';
 
 /** Name of the folder under the base path that holds writes in progress; never a valid bucket name. */
-export const TEMP_FOLDER = '.chronos-tmp';
+const TEMP_FOLDER = '.chronos-tmp';
 
 /** Resolved locations of one local store. */
 export interface LocalPaths {
