@@ -13,6 +13,8 @@ import { InjectedCrash } from '../../runtime/ops/engine.js';
 import { reconcileCollection } from '../../runtime/ops/reconcile.js';
 import type { ReconcileReport } from '../../runtime/ops/reconcile.js';
 import type { ObjectStore } from '../../runtime/storage/object-store.js';
+import type { VersionRow } from '../../runtime/ops/store/version-index.js';
+import { manualClock } from '../support/manual-clock.js';
 import { BACKENDS, openFixture, type Fixture } from './support/fixture.js';
 import { violations } from './support/invariants.js';
 
@@ -206,13 +208,23 @@ describe('a slow writer and the reconciler (local storage)', () => {
   }
 
   it('never rolls back a slow writer that is alive: its lease is renewed while it waits, and it commits after', async () => {
+    const time = manualClock();
     const ops = fx.ops('slow1');
     const { id } = await ops.create({ n: 0 });
     const pause = pauseAt('claimed');
-    const slow = fx.ops('slow1', { faults: pause.hook, leaseMs: 300 }).update(id, { n: 'slow' }, 0);
+    // A 60 ms lease is renewed every 20 ms of real time, at the reading of the test's clock.
+    const leaseMs = 60;
+    const slow = fx.ops('slow1', { clock: time.clock, faults: pause.hook, leaseMs }).update(id, { n: 'slow' }, 0);
     await pause.arrived;
-    await new Promise((r) => setTimeout(r, 1_000)); // more than three leases
-    expect((await reconcileCollection(fx.context('slow1'))).rolledBack).toEqual([]);
+    const leaseUntil = async () => ((await fx.db.collection<VersionRow>('slow1_ver').findOne({ id, ov: 1 }))?.leaseUntil as Date).getTime();
+    // Ten leases go by on the clock, each step shorter than the lease; the writer renews after each
+    // (a renewal moves the lease to a full lease past the current reading).
+    for (let step = 0; step < 15; step += 1) {
+      time.advance((leaseMs * 2) / 3);
+      await expect.poll(leaseUntil, { interval: 5, timeout: 5_000 }).toBeGreaterThanOrEqual(time.ms() + leaseMs);
+    }
+    // Without the renewals the claim would be dead on this clock even with no skew allowed.
+    expect((await reconcileCollection(fx.context('slow1', { clock: time.clock, clockSkewMs: 0 }))).rolledBack).toEqual([]);
     pause.release();
     await expect(slow).resolves.toMatchObject({ id, ov: 1 });
     expect(await ops.getLatest(id)).toMatchObject({ n: 'slow', _system: { ov: 1 } });
@@ -220,15 +232,14 @@ describe('a slow writer and the reconciler (local storage)', () => {
   });
 
   it('stops a writer whose lease ran out before it writes the payload, after reconcile rolled its claim back', async () => {
-    let now = Date.now();
-    const clock = () => new Date(now);
+    const { clock, advance } = manualClock();
     const ops = fx.ops('slow2', { clock });
     const { id } = await ops.create({ n: 0 });
     const pause = pauseAt('claimed');
     // A one-minute lease is renewed every 20 s: within this test the writer cannot renew, as if cut off from the server.
     const slow = fx.ops('slow2', { clock, faults: pause.hook, leaseMs: 60_000 }).update(id, { n: 'slow' }, 0);
     await pause.arrived;
-    now += 70_000;
+    advance(70_000);
     expect((await reconcileCollection(fx.context('slow2', { clock }))).rolledBack).toEqual([{ id, ov: 1 }]);
     await ops.update(id, { n: 'fast' }, 0);
     pause.release();
@@ -240,14 +251,13 @@ describe('a slow writer and the reconciler (local storage)', () => {
   });
 
   it('reports success to a writer whose complete payload was rolled forward while its lease had run out, even after the record moved on', async () => {
-    let now = Date.now();
-    const clock = () => new Date(now);
+    const { clock, advance } = manualClock();
     const ops = fx.ops('slow3', { clock });
     const { id } = await ops.create({ n: 0 });
     const pause = pauseAt('payload-written');
     const slow = fx.ops('slow3', { clock, faults: pause.hook, leaseMs: 60_000 }).update(id, { n: 'slow' }, 0);
     await pause.arrived;
-    now += 70_000;
+    advance(70_000);
     expect((await reconcileCollection(fx.context('slow3', { clock }))).rolledForward).toEqual([{ id, ov: 1 }]);
     await ops.update(id, { n: 'next' }, 1);
     pause.release();
