@@ -1,6 +1,6 @@
 /**
  * What one ops handle is bound to: the routed database and bucket, the collection, its settings,
- * the observers, and the test seams (clock, fault hook, head-store wrapper).
+ * the observers, and the test seams (clock, fault hook, head-store wrapper, getAsOf strategy).
  * `chronos.with(ctx)` builds an {@link EngineContext} and passes it to `createCollectionOps`.
  */
 import type { Db } from 'mongodb';
@@ -141,6 +141,14 @@ export interface EngineContext {
    * touching the class that every other handle shares.
    */
   wrapHeadStore?: (heads: HeadStore) => HeadStore;
+  /**
+   * Internal test seam: how `getAsOf` and `restoreObject({ at })` find the version current at an
+   * instant. `query`: one query on the `{ id, at }` index (what MongoDB serves from it);
+   * `lookups`: a binary search over the record's versions by `_id` (what FerretDB, which scans
+   * every other query, wants). Default: the one that suits the server (`mongo/server-profile.ts`);
+   * tests force each in turn, so both run on every server.
+   */
+  asOfStrategy?: 'query' | 'lookups';
   /**
    * How long a writer's claim stays valid without renewal (ms); default {@link DEFAULT_LEASE_MS}.
    * A live writer renews it while its write is in flight; a claim whose lease has run out (plus
