@@ -139,19 +139,24 @@ describe.each(BACKENDS)('crash after each step (%s storage)', (backend) => {
   });
 });
 
-/** A store whose puts fail for keys matching `pattern`. */
-function failingPuts(store: ObjectStore, pattern: RegExp): ObjectStore {
-  return new Proxy(store, {
+/** A store whose puts fail for keys matching `pattern`; `failed` counts the puts it refused. */
+function failingPuts(store: ObjectStore, pattern: RegExp): { store: ObjectStore; failed: () => number } {
+  let failed = 0;
+  const wrapped = new Proxy(store, {
     get(target, prop, receiver) {
       if (prop === 'put') {
         return async (bucket: string, key: string, ...rest: unknown[]) => {
-          if (pattern.test(key)) throw new StorageError(`injected put failure for ${key}`, { transient: true });
+          if (pattern.test(key)) {
+            failed += 1;
+            throw new StorageError(`injected put failure for ${key}`, { transient: true });
+          }
           return (target.put as (...a: unknown[]) => Promise<void>)(bucket, key, ...rest);
         };
       }
       return Reflect.get(target, prop, receiver) as unknown;
     },
   });
+  return { store: wrapped, failed: () => failed };
 }
 
 describe.each(BACKENDS)('a failing storage put (%s storage)', (backend) => {
@@ -171,9 +176,14 @@ describe.each(BACKENDS)('a failing storage put (%s storage)', (backend) => {
     const settings = { base64Props: { file: { contentType: 'application/octet-stream' } } };
     const ops = fx.ops(coll, { settings });
     const { id } = await ops.create({ n: 0, file: Buffer.from('x').toString('base64') });
-    const broken = fx.ops(coll, { settings, store: failingPuts(fx.store, pattern), retry: { budgetMs: 300, baseDelayMs: 10, maxDelayMs: 50 } });
+    const failing = failingPuts(fx.store, pattern);
+    const broken = fx.ops(coll, { settings, store: failing.store, retry: { budgetMs: 50, baseDelayMs: 5, maxDelayMs: 20 } });
     await expect(broken.update(id, { n: 1, file: Buffer.from('y').toString('base64') }, 0)).rejects.toBeInstanceOf(StorageError);
+    // A transient put failure is retried within the budget before the write gives up.
+    const afterUpdate = failing.failed();
+    expect(afterUpdate).toBeGreaterThan(1);
     await expect(broken.create({ n: 9, file: Buffer.from('z').toString('base64') })).rejects.toBeInstanceOf(StorageError);
+    expect(failing.failed() - afterUpdate).toBeGreaterThan(1);
     expect(await violations(fx, coll)).toEqual([]);
     expect(await fx.keys(`${coll}/${id}/v1/`)).toEqual([]);
     expect(await fx.db.collection(`${coll}_ver`).countDocuments()).toBe(1);
