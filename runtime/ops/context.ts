@@ -1,7 +1,7 @@
 /**
  * What one ops handle is bound to: the routed database and bucket, the collection, its settings,
- * the observers, and two test seams (clock and fault hook). `chronos.with(ctx)` builds
- * an {@link EngineContext} and passes it to `createCollectionOps`.
+ * the observers, and the test seams (clock, fault hook, head-store wrapper, getAsOf strategy).
+ * `chronos.with(ctx)` builds an {@link EngineContext} and passes it to `createCollectionOps`.
  */
 import type { Db } from 'mongodb';
 import type { ObjectStore } from '../storage/object-store.js';
@@ -12,6 +12,7 @@ import type { PayloadCompression } from './store/payload-codec.js';
 import { NO_COMPRESSION } from './store/payload-codec.js';
 import type { DevShadowSettings } from './dev-shadow.js';
 import type { RetryPolicy } from '../retry/retry.js';
+import type { HeadStore } from './store/head-store.js';
 
 /** How one base64 prop is stored beside its version (`blob.bin`, or `text.txt` when `preferredText`). */
 export interface Base64PropSettings {
@@ -131,6 +132,20 @@ export interface EngineContext {
   clock?: () => Date;
   /** Internal: fault injection for tests. */
   faults?: FaultHook;
+  /**
+   * Internal test seam: wraps the head store of this handle only, so a test can make single
+   * calls fail (a reply lost after the write landed, a server that cannot be reached) without
+   * touching the class that every other handle shares.
+   */
+  wrapHeadStore?: (heads: HeadStore) => HeadStore;
+  /**
+   * Internal test seam: how `getAsOf` and `restoreObject({ at })` find the version current at an
+   * instant. `query`: one query on the `{ id, at }` index (what MongoDB serves from it);
+   * `lookups`: a binary search over the record's versions by `_id` (what FerretDB, which scans
+   * every other query, wants). Default: the one that suits the server (`mongo/server-profile.ts`);
+   * tests force each in turn, so both run on every server.
+   */
+  asOfStrategy?: 'query' | 'lookups';
   /**
    * How long a writer's claim stays valid without renewal (ms); default {@link DEFAULT_LEASE_MS}.
    * A live writer renews it while its write is in flight; a claim whose lease has run out (plus

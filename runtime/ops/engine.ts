@@ -59,9 +59,10 @@ export function createEngine(ctx: EngineContext): Engine {
       throw new InjectedCrash(name, { cause: e });
     }
   };
+  const heads = new HeadStore(ctx.db, names.head);
   return {
     ctx,
-    heads: new HeadStore(ctx.db, names.head),
+    heads: ctx.wrapHeadStore ? ctx.wrapHeadStore(heads) : heads,
     ver,
     cvs: cvAllocatorFor(ctx.db, names.counter, ver),
     payloads: new PayloadStore(ctx.store, ctx.bucket, ctx.collection, ctx.settings.base64Props, ctx.settings.compression, ctx.keyPrefix),

@@ -110,11 +110,12 @@ export async function getAsOf(engine: Engine, id: string, at: string | Date, opt
 
 /**
  * The newest committed version of `id` at or before `at`, by the strategy that suits the server:
- * one indexed query on MongoDB, `_id` lookups where every other query scans (FerretDB). Used by
- * getAsOf and restoreObject.
+ * one indexed query on MongoDB, `_id` lookups where every other query scans (FerretDB), unless
+ * the context forces one (`asOfStrategy` in `context.ts`). Used by getAsOf and restoreObject.
  */
 export async function versionAsOf(engine: Engine, id: string, at: Date, head: HeadDoc | null): Promise<VersionRow | null> {
-  return (await serverProfile(engine.ctx.db)).scansQueries ? engine.ver.asOfByLookups(id, at, head) : engine.ver.asOf(id, at, head);
+  const strategy = engine.ctx.asOfStrategy ?? ((await serverProfile(engine.ctx.db)).scansQueries ? 'lookups' : 'query');
+  return strategy === 'lookups' ? engine.ver.asOfByLookups(id, at, head) : engine.ver.asOf(id, at, head);
 }
 
 /** Every committed version of a record, oldest first (only the latest with versioning disabled). */

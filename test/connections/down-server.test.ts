@@ -112,13 +112,12 @@ describe('a Mongo server that is down', () => {
     config.dbConnections = { mongo: { mongoUri: CLOSED_PORT_URI, serverSelectionTimeoutMS: 500 } };
     const chronos = open(config);
     const orders = chronos.with({ databaseType: 'runtime', tier: 'tenant', tenantId: 'acme', collection: 'orders' });
-    const started = performance.now();
     const error = await failure(() => orders.create({ orderId: 'A-1', status: 'placed' }));
-    const seconds = (performance.now() - started) / 1000;
     expect(error).toBeInstanceOf(DatabaseError);
     expect(isTransientError(error), String(error)).toBe(true);
-    // A sanity bound far above the 0.5 s asked for, far below the driver's 30 s default.
-    expect(seconds).toBeLessThan(15);
+    // The driver's own selection, bounded by the 500 ms its client carries (see above), ended the
+    // call; the engine does not look again (next test).
+    expect((error as DatabaseError).cause).toBeInstanceOf(MongoServerSelectionError);
   });
 
   it('is not looked for again by the engine\'s retry: a failed server selection already waited its bound', async () => {
@@ -141,19 +140,6 @@ describe('a Mongo server that is down', () => {
     expect(resets).toBe(3);
   });
 
-  it('is reported after the default wait of 5 s', async () => {
-    const config = testConfig('local');
-    config.dbConnections = { mongo: { mongoUri: CLOSED_PORT_URI } };
-    const chronos = open(config);
-    const orders = chronos.with({ databaseType: 'runtime', tier: 'tenant', tenantId: 'acme', collection: 'orders' });
-    const started = performance.now();
-    const error = await failure(() => orders.create({ orderId: 'A-1', status: 'placed' }));
-    const seconds = (performance.now() - started) / 1000;
-    expect(error).toBeInstanceOf(DatabaseError);
-    expect(isTransientError(error), String(error)).toBe(true);
-    expect(seconds).toBeLessThan(15);
-  });
-
   it('is reported not ok by health() within its timeout, next to a storage endpoint that never answers', async () => {
     const config = testConfig('s3');
     config.dbConnections = { mongo: { mongoUri: CLOSED_PORT_URI } };
@@ -172,10 +158,15 @@ describe('chronos migrate against a MongoDB that is down', () => {
     const { migrate } = await import('../../codegen/migrate/migrate.js');
     const target = { databaseType: 'runtime', tier: 'tenant', tenantId: 't1', dbConnRef: 'mongo', mongoUri: CLOSED_PORT_URI, dbName: 'down_db' } as const;
     const config = { dbConnections: { mongo: { mongoUri: CLOSED_PORT_URI, serverSelectionTimeoutMS: 400 } } };
-    const started = Date.now();
-    const result = await migrate({ targets: [target], collections: [], clientOptions: (uri) => mongoClientOptions(config as never, uri) });
+    const handed: unknown[] = [];
+    const clientOptions = (uri: string) => {
+      const options = mongoClientOptions(config as never, uri);
+      handed.push(options);
+      return options;
+    };
+    const result = await migrate({ targets: [target], collections: [], clientOptions });
     expect(result.databases).toEqual([expect.objectContaining({ dbName: 'down_db', lock: 'failed', error: expect.stringMatching(/ECONNREFUSED|Server selection/i) })]);
-    // A sanity bound far above the 400 ms asked for and far below the driver's 30 s default.
-    expect(Date.now() - started).toBeLessThan(15_000);
+    // Its one client waited the 400 ms asked for, not the driver's 30 s default.
+    expect(handed).toEqual([{ serverSelectionTimeoutMS: 400 }]);
   });
 });

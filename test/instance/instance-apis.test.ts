@@ -31,15 +31,16 @@ describe('chronos.messaging(tenantId)', () => {
   });
 
   it('offers deliveries only when captureDeliveries is configured', () => {
-    const chronos = open();
-    expect(chronos.messaging('acme').deliveries).toBeDefined();
-    const plain = open();
-    const config = testConfig('local');
-    config.databases.messaging = { dbConnRef: 'mongo', dbName: 'unused_messaging' };
-    const without = initChronos(config);
-    opened.push(without);
-    expect(without.messaging('acme').deliveries).toBeUndefined();
-    expect(plain).toBeDefined();
+    const withMessaging = (captureDeliveries: boolean | undefined) => {
+      const config = testConfig('local');
+      config.databases.messaging = { dbConnRef: 'mongo', dbName: 'unused_messaging', ...(captureDeliveries !== undefined && { captureDeliveries }) };
+      const chronos = initChronos(config);
+      opened.push(chronos);
+      return chronos.messaging('acme');
+    };
+    expect(withMessaging(true).deliveries).toBeDefined();
+    expect(withMessaging(false).deliveries).toBeUndefined();
+    expect(withMessaging(undefined).deliveries).toBeUndefined();
   });
 
   it('is a RouteError when no messaging database is configured', () => {

@@ -9,6 +9,7 @@ import type { ObjectStore } from '../../runtime/storage/object-store.js';
 import type { DevShadowSettings } from '../../runtime/ops/dev-shadow.js';
 import { reconcileCollection } from '../../runtime/ops/reconcile.js';
 import { InjectedCrash } from '../../runtime/ops/engine.js';
+import { manualClock } from '../support/manual-clock.js';
 import { BACKENDS, openFixture, type Fixture } from './support/fixture.js';
 
 const HOUR = 3_600_000;
@@ -30,12 +31,6 @@ function countingStore(store: ObjectStore): { store: ObjectStore; gets: string[]
     },
   });
   return { store: wrapped, gets };
-}
-
-/** A clock tests move by hand. */
-function manualClock(start = Date.now()) {
-  let now = start;
-  return { clock: () => new Date(now), advance: (ms: number) => void (now += ms) };
 }
 
 describe.each(BACKENDS)('dev shadow (%s storage)', (backend) => {

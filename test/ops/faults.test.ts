@@ -13,6 +13,8 @@ import { InjectedCrash } from '../../runtime/ops/engine.js';
 import { reconcileCollection } from '../../runtime/ops/reconcile.js';
 import type { ReconcileReport } from '../../runtime/ops/reconcile.js';
 import type { ObjectStore } from '../../runtime/storage/object-store.js';
+import type { VersionRow } from '../../runtime/ops/store/version-index.js';
+import { manualClock } from '../support/manual-clock.js';
 import { BACKENDS, openFixture, type Fixture } from './support/fixture.js';
 import { violations } from './support/invariants.js';
 
@@ -137,19 +139,24 @@ describe.each(BACKENDS)('crash after each step (%s storage)', (backend) => {
   });
 });
 
-/** A store whose puts fail for keys matching `pattern`. */
-function failingPuts(store: ObjectStore, pattern: RegExp): ObjectStore {
-  return new Proxy(store, {
+/** A store whose puts fail for keys matching `pattern`; `failed` counts the puts it refused. */
+function failingPuts(store: ObjectStore, pattern: RegExp): { store: ObjectStore; failed: () => number } {
+  let failed = 0;
+  const wrapped = new Proxy(store, {
     get(target, prop, receiver) {
       if (prop === 'put') {
         return async (bucket: string, key: string, ...rest: unknown[]) => {
-          if (pattern.test(key)) throw new StorageError(`injected put failure for ${key}`, { transient: true });
+          if (pattern.test(key)) {
+            failed += 1;
+            throw new StorageError(`injected put failure for ${key}`, { transient: true });
+          }
           return (target.put as (...a: unknown[]) => Promise<void>)(bucket, key, ...rest);
         };
       }
       return Reflect.get(target, prop, receiver) as unknown;
     },
   });
+  return { store: wrapped, failed: () => failed };
 }
 
 describe.each(BACKENDS)('a failing storage put (%s storage)', (backend) => {
@@ -169,9 +176,14 @@ describe.each(BACKENDS)('a failing storage put (%s storage)', (backend) => {
     const settings = { base64Props: { file: { contentType: 'application/octet-stream' } } };
     const ops = fx.ops(coll, { settings });
     const { id } = await ops.create({ n: 0, file: Buffer.from('x').toString('base64') });
-    const broken = fx.ops(coll, { settings, store: failingPuts(fx.store, pattern), retry: { budgetMs: 300, baseDelayMs: 10, maxDelayMs: 50 } });
+    const failing = failingPuts(fx.store, pattern);
+    const broken = fx.ops(coll, { settings, store: failing.store, retry: { budgetMs: 50, baseDelayMs: 5, maxDelayMs: 20 } });
     await expect(broken.update(id, { n: 1, file: Buffer.from('y').toString('base64') }, 0)).rejects.toBeInstanceOf(StorageError);
+    // A transient put failure is retried within the budget before the write gives up.
+    const afterUpdate = failing.failed();
+    expect(afterUpdate).toBeGreaterThan(1);
     await expect(broken.create({ n: 9, file: Buffer.from('z').toString('base64') })).rejects.toBeInstanceOf(StorageError);
+    expect(failing.failed() - afterUpdate).toBeGreaterThan(1);
     expect(await violations(fx, coll)).toEqual([]);
     expect(await fx.keys(`${coll}/${id}/v1/`)).toEqual([]);
     expect(await fx.db.collection(`${coll}_ver`).countDocuments()).toBe(1);
@@ -206,13 +218,23 @@ describe('a slow writer and the reconciler (local storage)', () => {
   }
 
   it('never rolls back a slow writer that is alive: its lease is renewed while it waits, and it commits after', async () => {
+    const time = manualClock();
     const ops = fx.ops('slow1');
     const { id } = await ops.create({ n: 0 });
     const pause = pauseAt('claimed');
-    const slow = fx.ops('slow1', { faults: pause.hook, leaseMs: 300 }).update(id, { n: 'slow' }, 0);
+    // A 60 ms lease is renewed every 20 ms of real time, at the reading of the test's clock.
+    const leaseMs = 60;
+    const slow = fx.ops('slow1', { clock: time.clock, faults: pause.hook, leaseMs }).update(id, { n: 'slow' }, 0);
     await pause.arrived;
-    await new Promise((r) => setTimeout(r, 1_000)); // more than three leases
-    expect((await reconcileCollection(fx.context('slow1'))).rolledBack).toEqual([]);
+    const leaseUntil = async () => ((await fx.db.collection<VersionRow>('slow1_ver').findOne({ id, ov: 1 }))?.leaseUntil as Date).getTime();
+    // Ten leases go by on the clock, each step shorter than the lease; the writer renews after each
+    // (a renewal moves the lease to a full lease past the current reading).
+    for (let step = 0; step < 15; step += 1) {
+      time.advance((leaseMs * 2) / 3);
+      await expect.poll(leaseUntil, { interval: 5, timeout: 5_000 }).toBeGreaterThanOrEqual(time.ms() + leaseMs);
+    }
+    // Without the renewals the claim would be dead on this clock even with no skew allowed.
+    expect((await reconcileCollection(fx.context('slow1', { clock: time.clock, clockSkewMs: 0 }))).rolledBack).toEqual([]);
     pause.release();
     await expect(slow).resolves.toMatchObject({ id, ov: 1 });
     expect(await ops.getLatest(id)).toMatchObject({ n: 'slow', _system: { ov: 1 } });
@@ -220,15 +242,14 @@ describe('a slow writer and the reconciler (local storage)', () => {
   });
 
   it('stops a writer whose lease ran out before it writes the payload, after reconcile rolled its claim back', async () => {
-    let now = Date.now();
-    const clock = () => new Date(now);
+    const { clock, advance } = manualClock();
     const ops = fx.ops('slow2', { clock });
     const { id } = await ops.create({ n: 0 });
     const pause = pauseAt('claimed');
     // A one-minute lease is renewed every 20 s: within this test the writer cannot renew, as if cut off from the server.
     const slow = fx.ops('slow2', { clock, faults: pause.hook, leaseMs: 60_000 }).update(id, { n: 'slow' }, 0);
     await pause.arrived;
-    now += 70_000;
+    advance(70_000);
     expect((await reconcileCollection(fx.context('slow2', { clock }))).rolledBack).toEqual([{ id, ov: 1 }]);
     await ops.update(id, { n: 'fast' }, 0);
     pause.release();
@@ -240,14 +261,13 @@ describe('a slow writer and the reconciler (local storage)', () => {
   });
 
   it('reports success to a writer whose complete payload was rolled forward while its lease had run out, even after the record moved on', async () => {
-    let now = Date.now();
-    const clock = () => new Date(now);
+    const { clock, advance } = manualClock();
     const ops = fx.ops('slow3', { clock });
     const { id } = await ops.create({ n: 0 });
     const pause = pauseAt('payload-written');
     const slow = fx.ops('slow3', { clock, faults: pause.hook, leaseMs: 60_000 }).update(id, { n: 'slow' }, 0);
     await pause.arrived;
-    now += 70_000;
+    advance(70_000);
     expect((await reconcileCollection(fx.context('slow3', { clock }))).rolledForward).toEqual([{ id, ov: 1 }]);
     await ops.update(id, { n: 'next' }, 1);
     pause.release();

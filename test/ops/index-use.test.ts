@@ -61,7 +61,8 @@ describe('index use of every query the engine sends', () => {
     await ops.delete(b.id);
     await ops.getLatest(a.id);
     await ops.getVersion(a.id, 1);
-    await ops.getAsOf(a.id, new Date());
+    // Both of getAsOf's strategies, whichever the server would pick (the instant is before the head's time, so the lookups search).
+    for (const asOfStrategy of ['query', 'lookups'] as const) await fx.ops('shop', { settings, asOfStrategy }).getAsOf(a.id, new Date(0));
     await ops.history(a.id);
     const queries: ListQuery[] = [
       {},
@@ -96,6 +97,22 @@ describe('index use of every query the engine sends', () => {
     expect(unserved).toEqual([]);
     const distinct = new Map(shapes.map((s) => [JSON.stringify(s), `${JSON.stringify(s)} -> ${servingIndex(s, specs)}`]));
     console.info(`${shapes.length} queries, ${distinct.size} shapes:\n${[...distinct.values()].join('\n')}`);
+  });
+
+  it('sends one { id, at } query for getAsOf by query, and only lookups by _id by lookups', async () => {
+    const ops = fx.ops('asof_shapes');
+    const { id } = await ops.create({ n: 0 });
+    for (let n = 1; n < 8; n += 1) await ops.update(id, { n }, n - 1);
+    const before = new Date((await ops.history(id))[3]!.at);
+    const filtersOf = async (asOfStrategy: 'query' | 'lookups') => {
+      const from = events.length;
+      expect(await fx.ops('asof_shapes', { asOfStrategy }).getAsOf(id, before)).toMatchObject({ n: 3 });
+      return events.slice(from).filter((e) => e.commandName === 'find' && e.command['find'] === 'asof_shapes_ver').map((e) => Object.keys(e.command['filter'] as object));
+    };
+    expect(await filtersOf('query')).toEqual([['id', 'at']]);
+    const lookups = await filtersOf('lookups');
+    expect(lookups.length).toBeGreaterThan(1);
+    expect(lookups.every((keys) => keys.length === 1 && keys[0] === '_id')).toBe(true);
   });
 
   it('reports a shape no declared index serves', () => {

@@ -1,12 +1,18 @@
 /**
  * Ordered history with deterministic time travel, and immutable versions (docs/design.md):
- * getAsOf between, at and outside version times; restoreObject and restoreCollection append
- * instead of rewriting; a history of 1,000 versions.
+ * getAsOf between, at and outside version times, by both of its strategies on every server;
+ * restoreObject and restoreCollection append instead of rewriting; a history of 1,000 versions.
  */
+import type { CommandStartedEvent } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../runtime/errors.js';
+import type { EngineContext } from '../../runtime/ops/context.js';
+import { applyVersionRetention } from '../../runtime/ops/retention.js';
 import { BACKENDS, openFixture, type Fixture } from './support/fixture.js';
 import { violations } from './support/invariants.js';
+
+/** getAsOf's two ways of finding the version current at an instant (`versionAsOf` in `read.ts`). */
+const AS_OF_STRATEGIES: Array<NonNullable<EngineContext['asOfStrategy']>> = ['query', 'lookups'];
 
 describe.each(BACKENDS)('time travel and restore (%s storage)', (backend) => {
   let fx: Fixture;
@@ -23,10 +29,11 @@ describe.each(BACKENDS)('time travel and restore (%s storage)', (backend) => {
     return { clock: () => new Date(now), set: (iso: string) => void (now = Date.parse(iso)) };
   }
 
-  describe('getAsOf', () => {
+  // The server decides which strategy runs by default (mongo/server-profile.ts); both run here on every server.
+  describe.each(AS_OF_STRATEGIES)('getAsOf by %s', (asOfStrategy) => {
     it('returns the version current at an instant between, at and after version times, and null before the first', async () => {
       const t = steppedClock();
-      const ops = fx.ops('asof', { clock: t.clock });
+      const ops = fx.ops(`asof_${asOfStrategy}`, { clock: t.clock, asOfStrategy });
       const { id } = await ops.create({ v: 'ten' });
       t.set('2031-05-01T11:00:00.000Z');
       await ops.update(id, { v: 'eleven' });
@@ -42,13 +49,59 @@ describe.each(BACKENDS)('time travel and restore (%s storage)', (backend) => {
 
     it('returns null at a time the record was deleted, unless includeDeleted', async () => {
       const t = steppedClock();
-      const ops = fx.ops('asof_del', { clock: t.clock });
+      const ops = fx.ops(`asof_del_${asOfStrategy}`, { clock: t.clock, asOfStrategy });
       const { id } = await ops.create({ v: 1 });
       t.set('2031-05-01T11:00:00.000Z');
       await ops.delete(id);
       expect(await ops.getAsOf(id, '2031-05-01T10:30:00Z')).toMatchObject({ v: 1 });
       expect(await ops.getAsOf(id, '2031-05-01T11:30:00Z')).toBeNull();
       expect(await ops.getAsOf(id, '2031-05-01T11:30:00Z', { includeDeleted: true })).toMatchObject({ v: 1, _system: { deleted: true } });
+    });
+
+    it('finds versions across a long history and never answers with a version still being written', async () => {
+      const t = steppedClock();
+      const coll = `asof_long_${asOfStrategy}`;
+      const ops = fx.ops(coll, { clock: t.clock, asOfStrategy });
+      const { id } = await ops.create({ i: 0 });
+      const hour = (i: number) => new Date(Date.parse('2031-05-01T10:00:00.000Z') + i * 3_600_000);
+      for (let i = 1; i < 20; i += 1) {
+        t.set(hour(i).toISOString());
+        await ops.update(id, { i }, i - 1);
+      }
+      for (const i of [0, 1, 7, 10, 18, 19]) expect(await ops.getAsOf(id, new Date(hour(i).getTime() + 1_000)), `hour ${i}`).toMatchObject({ i });
+      // A writer that died after claiming version 20: its row exists, its version never became visible.
+      t.set(hour(20).toISOString());
+      const dying = fx.ops(coll, { clock: t.clock, asOfStrategy, faults: (step) => { if (step === 'claimed') throw new Error('died'); } });
+      await expect(dying.update(id, { i: 20 }, 19)).rejects.toThrow(/injected crash/);
+      expect(await ops.getAsOf(id, hour(21))).toMatchObject({ i: 19, _system: { ov: 19 } });
+    });
+
+    it('answers from the versions retention kept and null for a time only removed versions covered', async () => {
+      const t = steppedClock();
+      const coll = `asof_kept_${asOfStrategy}`;
+      const ops = fx.ops(coll, { clock: t.clock, asOfStrategy });
+      const { id } = await ops.create({ v: 'ten' });
+      t.set('2031-05-01T11:00:00.000Z');
+      await ops.update(id, { v: 'eleven' });
+      t.set('2031-05-01T12:00:00.000Z');
+      await ops.update(id, { v: 'noon' });
+      await applyVersionRetention(fx.context(coll), { maxPerItem: 2 });
+      expect(await ops.getAsOf(id, '2031-05-01T10:30:00Z')).toBeNull();
+      expect(await ops.getAsOf(id, '2031-05-01T11:30:00Z')).toMatchObject({ v: 'eleven', _system: { ov: 1 } });
+      expect(await ops.getAsOf(id, '2031-05-01T12:30:00Z')).toMatchObject({ v: 'noon', _system: { ov: 2 } });
+    });
+
+    it('restores by time and refuses a target before the record existed', async () => {
+      const t = steppedClock();
+      const ops = fx.ops(`rest_at_${asOfStrategy}`, { clock: t.clock, asOfStrategy });
+      const { id } = await ops.create({ v: 'a' });
+      t.set('2031-05-01T11:00:00.000Z');
+      await ops.update(id, { v: 'b' });
+      t.set('2031-05-01T12:00:00.000Z');
+      await ops.restoreObject(id, { at: '2031-05-01T10:59:00Z' });
+      expect(await ops.getLatest(id)).toMatchObject({ v: 'a', _system: { ov: 2 } });
+      await expect(ops.restoreObject(id, { at: '2031-05-01T09:00:00Z' })).rejects.toBeInstanceOf(NotFoundError);
+      await expect(ops.restoreObject(id, { ov: 40 })).rejects.toBeInstanceOf(NotFoundError);
     });
   });
 
@@ -91,18 +144,6 @@ describe.each(BACKENDS)('time travel and restore (%s storage)', (backend) => {
       await expect(ops.restoreObject(id, { ov: 0 }, 'admin', 'undo', { expectedOv: 1 })).resolves.toMatchObject({ ov: 2 });
     });
 
-    it('restores by time and refuses a target before the record existed', async () => {
-      const t = steppedClock();
-      const ops = fx.ops('rest_at', { clock: t.clock });
-      const { id } = await ops.create({ v: 'a' });
-      t.set('2031-05-01T11:00:00.000Z');
-      await ops.update(id, { v: 'b' });
-      t.set('2031-05-01T12:00:00.000Z');
-      await ops.restoreObject(id, { at: '2031-05-01T10:59:00Z' });
-      expect(await ops.getLatest(id)).toMatchObject({ v: 'a', _system: { ov: 2 } });
-      await expect(ops.restoreObject(id, { at: '2031-05-01T09:00:00Z' })).rejects.toBeInstanceOf(NotFoundError);
-      await expect(ops.restoreObject(id, { ov: 40 })).rejects.toBeInstanceOf(NotFoundError);
-    });
   });
 
   describe('restoreCollection', () => {
@@ -143,8 +184,10 @@ describe.each(BACKENDS)('time travel and restore (%s storage)', (backend) => {
 
 describe('a history of 1,000 versions (local storage)', () => {
   let fx: Fixture;
+  const sent: CommandStartedEvent[] = [];
   beforeAll(async () => {
-    fx = await openFixture('local');
+    fx = await openFixture('local', { monitorCommands: true });
+    fx.client.on('commandStarted', (e) => sent.push(e));
   });
   afterAll(async () => {
     await fx.teardown();
@@ -161,7 +204,12 @@ describe('a history of 1,000 versions (local storage)', () => {
     }
     const writeMs = performance.now() - started;
     const readStart = performance.now();
+    sent.length = 0;
     expect(await ops.getLatest(id)).toMatchObject({ i: 999, _system: { ov: 999 } });
+    // Every command the latest read sent: one find on the heads, by _id, whatever the history length.
+    expect(sent.map((e) => ({ command: e.commandName, collection: e.command[e.commandName] as unknown, filter: e.command['filter'] as unknown }))).toEqual([
+      { command: 'find', collection: 'long_head', filter: { _id: id } },
+    ]);
     expect(await ops.getVersion(id, 0)).toMatchObject({ i: 0 });
     expect(await ops.getVersion(id, 500)).toMatchObject({ i: 500 });
     expect(await ops.getAsOf(id, new Date(Date.parse('2032-01-01T00:00:00.000Z') + 123_500))).toMatchObject({ i: 123 });

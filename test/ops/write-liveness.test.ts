@@ -2,7 +2,9 @@
  * Write liveness on the real servers: concurrent writers at the driver's default pool all
  * succeed; enrich without expectedOv never loses to contention; a writer killed with SIGKILL
  * blocks its record for seconds (its lease), with no reconcile; a failure after the commit never
- * reports a write that happened as a plain failure.
+ * reports a write that happened as a plain failure. Leases run out on a clock the tests move
+ * (the engine's `clock` seam), never by waiting; faults reach single head-store calls through
+ * the context's `wrapHeadStore` seam.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -11,12 +13,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient, MongoNetworkError } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StorageError, isChronosError } from '../../runtime/errors.js';
+import { ConflictError, StorageError, isChronosError } from '../../runtime/errors.js';
 import { createCollectionOps } from '../../runtime/ops/collection-ops.js';
-import { resolveCollectionSettings } from '../../runtime/ops/context.js';
+import { DEFAULT_CLOCK_SKEW_MS, resolveCollectionSettings } from '../../runtime/ops/context.js';
 import { createLocalObjectStore } from '../../runtime/storage/local/local-object-store.js';
-import { HeadStore } from '../../runtime/ops/store/head-store.js';
+import type { HeadStore } from '../../runtime/ops/store/head-store.js';
+import type { VersionRow } from '../../runtime/ops/store/version-index.js';
 import { reconcileCollection } from '../../runtime/ops/reconcile.js';
+import { manualClock } from '../support/manual-clock.js';
 import { testServers } from '../support/servers.js';
 import { openFixture, type Fixture } from './support/fixture.js';
 import { violations } from './support/invariants.js';
@@ -83,9 +87,14 @@ describe('a writer killed with SIGKILL in the middle of a write (local storage)'
     const id = /created ([0-9a-f]{24})/.exec(out)?.[1] as string;
     child.kill('SIGKILL');
     await once(child, 'exit');
+    const diedAt = Date.now();
+    const dead = (await client.db(dbName).collection<VersionRow>('items_ver').findOne({ id, ov: 1 })) as VersionRow;
+    expect(dead).toMatchObject({ state: 'pending', leaseUntil: expect.any(Date) });
 
     const store = createLocalObjectStore({ basePath: folder });
-    const ops = createCollectionOps({
+    // The dead writer's claim is judged on a clock the test moves; every other default stays.
+    const time = manualClock((dead.leaseUntil as Date).getTime() + DEFAULT_CLOCK_SKEW_MS);
+    const opsAt = (writeBudgetMs?: number) => createCollectionOps({
       db: client.db(dbName),
       store,
       bucket,
@@ -93,11 +102,16 @@ describe('a writer killed with SIGKILL in the middle of a write (local storage)'
       routeInfo: { dbName, databaseType: 'runtime', tier: 'tenant' },
       settings: resolveCollectionSettings(),
       observers: [],
+      clock: time.clock,
+      ...(writeBudgetMs !== undefined && { writeBudgetMs }),
     });
-    const started = Date.now();
-    const next = await ops.update(id, { n: 'after the crash' });
-    const waited = Date.now() - started;
-    expect(waited).toBeLessThan(10_000);
+    // Up to its lease plus the allowed clock skew the claim is taken as alive: a single attempt loses to it.
+    await expect(opsAt(0).update(id, { n: 'too early' })).rejects.toBeInstanceOf(ConflictError);
+    expect(await opsAt().getLatest(id)).toMatchObject({ n: 0, _system: { ov: 0 } }); // nor was it settled
+    // Ten seconds after the death the next write settles the claim itself.
+    time.set(diedAt + 10_000);
+    const next = await opsAt().update(id, { n: 'after the crash' });
+    const ops = opsAt();
     // After the payload the dead write is rolled forward (it was complete); after the claim, rolled back.
     expect(next.ov).toBe(step === 'payload-written' ? 2 : 1);
     expect(await ops.getVersion(id, 0)).toMatchObject({ n: 0, acknowledged: true });
@@ -116,20 +130,24 @@ describe('reconcile and dead writers (local storage)', () => {
   });
 
   it('settles the claim of a writer whose lease has run out without any grace period, and leaves a live one alone', async () => {
+    const time = manualClock();
     const ops = fx.ops('dead_claims');
     const { id: dead } = await ops.create({ n: 0 });
     const { id: live } = await ops.create({ n: 0 });
-    const crash = fx.ops('dead_claims', { leaseMs: 200, faults: (step) => { if (step === 'claimed') throw new Error('died'); } });
+    const crash = fx.ops('dead_claims', { clock: time.clock, leaseMs: 200, faults: (step) => { if (step === 'claimed') throw new Error('died'); } });
     await expect(crash.update(dead, { n: 1 })).rejects.toThrow(/injected crash/);
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     let paused!: () => void;
     const arrived = new Promise<void>((r) => (paused = r));
-    const slow = fx.ops('dead_claims', { leaseMs: 200, faults: async (step) => { if (step === 'claimed') { paused(); await gate; } } }).update(live, { n: 1 });
+    // The live writer's lease outlasts everything the test does to the clock.
+    const slow = fx.ops('dead_claims', { clock: time.clock, leaseMs: 60_000, faults: async (step) => { if (step === 'claimed') { paused(); await gate; } } }).update(live, { n: 1 });
     await arrived;
-    await new Promise((r) => setTimeout(r, 1_400)); // past lease + clock skew allowance
-    const report = await reconcileCollection(fx.context('dead_claims'));
-    expect(report.rolledBack).toEqual([{ id: dead, ov: 1 }]);
+    const reconcile = () => reconcileCollection(fx.context('dead_claims', { clock: time.clock }));
+    time.advance(200 + DEFAULT_CLOCK_SKEW_MS); // the lease plus the skew allowance, not past it
+    expect((await reconcile()).rolledBack).toEqual([]);
+    time.advance(1);
+    expect((await reconcile()).rolledBack).toEqual([{ id: dead, ov: 1 }]);
     release();
     await expect(slow).resolves.toMatchObject({ ov: 1 });
     expect(await violations(fx, 'dead_claims')).toEqual([]);
@@ -146,8 +164,7 @@ describe('a payload upload that outlasts its lease (local storage)', () => {
   });
 
   it('leaves the claim to the settler and reports the outcome unknown, since the PUT it sent may have landed', async () => {
-    let now = Date.now();
-    const clock = () => new Date(now);
+    const { clock, advance } = manualClock();
     const ops = fx.ops('slow_put', { clock });
     const { id } = await ops.create({ n: 0 });
     // The first PUT of item.json hangs past the lease (the clock jumps) and then fails as a network error would.
@@ -156,7 +173,7 @@ describe('a payload upload that outlasts its lease (local storage)', () => {
       put: async (...args: Parameters<typeof fx.store.put>) => {
         if (!failed && args[1].endsWith('item.json')) {
           failed = true;
-          now += 70_000;
+          advance(70_000);
           throw new StorageError('socket hang up', { transient: true });
         }
         return fx.store.put(...args);
@@ -183,39 +200,37 @@ describe('a transient failure after the commit (local storage)', () => {
   it('reports the write as done when the head write landed but its reply was lost', async () => {
     const ops = fx.ops('lost_reply');
     const { id } = await ops.create({ n: 0 });
-    const original = HeadStore.prototype.commit;
     let lost = 0;
-    HeadStore.prototype.commit = async function (this: HeadStore, ...args: Parameters<HeadStore['commit']>) {
-      await original.apply(this, args);
-      if (lost++ === 0) throw new MongoNetworkError('connection reset after the update was applied');
-    };
-    try {
-      await expect(ops.update(id, { n: 1 }, 0)).resolves.toMatchObject({ id, ov: 1 });
-    } finally {
-      HeadStore.prototype.commit = original;
-    }
+    const replyLost = (heads: HeadStore): HeadStore => Object.assign(Object.create(heads) as HeadStore, {
+      commit: async (...args: Parameters<HeadStore['commit']>) => {
+        await heads.commit(...args);
+        if (lost++ === 0) throw new MongoNetworkError('connection reset after the update was applied');
+      },
+    });
+    await expect(fx.ops('lost_reply', { wrapHeadStore: replyLost }).update(id, { n: 1 }, 0)).resolves.toMatchObject({ id, ov: 1 });
     expect(lost).toBe(2); // the retry repeated the idempotent head write once
     expect(await ops.getLatest(id)).toMatchObject({ n: 1, _system: { ov: 1 } });
     expect(await ops.history(id)).toHaveLength(2);
   });
 
   it('reports a typed outcome-unknown error carrying the opId and ov when the head cannot be written at all, and the version appears once it is rolled forward', async () => {
-    const ops = fx.ops('head_down', { retry: { budgetMs: 100, baseDelayMs: 10, maxDelayMs: 20 }, leaseMs: 200 });
+    const time = manualClock();
+    const ops = fx.ops('head_down', { clock: time.clock, leaseMs: 200 });
     const { id } = await ops.create({ n: 0 });
-    const original = HeadStore.prototype.commit;
-    HeadStore.prototype.commit = async () => {
-      throw new MongoNetworkError('server unreachable');
-    };
-    let error: unknown;
-    try {
-      error = await ops.update(id, { n: 1 }, 0, undefined, undefined, { opId: 'op-42' }).catch((e: unknown) => e);
-    } finally {
-      HeadStore.prototype.commit = original;
-    }
+    let attempts = 0;
+    const unreachable = (heads: HeadStore): HeadStore => Object.assign(Object.create(heads) as HeadStore, {
+      commit: async () => {
+        attempts += 1;
+        throw new MongoNetworkError('server unreachable');
+      },
+    });
+    const down = fx.ops('head_down', { clock: time.clock, leaseMs: 200, wrapHeadStore: unreachable, retry: { budgetMs: 100, baseDelayMs: 10, maxDelayMs: 20 } });
+    const error = await down.update(id, { n: 1 }, 0, undefined, undefined, { opId: 'op-42' }).catch((e: unknown) => e);
     expect(isChronosError(error) && error.code).toBe('OUTCOME_UNKNOWN');
     expect(error).toMatchObject({ id, ov: 1, opId: 'op-42' });
+    expect(attempts).toBeGreaterThan(1); // a transient failure is retried before the writer gives up
     expect(await ops.getLatest(id)).toMatchObject({ n: 0 }); // not visible yet, and never half-visible
-    await new Promise((r) => setTimeout(r, 1_300)); // the dead claim's lease (200 ms) plus the clock skew allowance (1 s)
+    time.advance(200 + DEFAULT_CLOCK_SKEW_MS + 1); // the dead claim's lease plus the clock skew allowance
     const next = await ops.update(id, { n: 2 });
     expect(next.ov).toBe(2);
     expect((await ops.history(id)).map((v) => v.opId)).toContain('op-42');
