@@ -49,12 +49,16 @@ describe('writers killed with SIGKILL at random moments (S3 storage)', () => {
     const writers = Array.from({ length: WRITERS }, (_, w) => start(w));
     let killed = 0;
     const acked = (): number => outputs.reduce((sum, out) => sum + (out.match(/^ack /gm)?.length ?? 0), 0);
+    /** Waits (polling every 50 ms, at most 2 minutes) until `count` more writes are acknowledged. */
+    const acknowledgedMore = async (count: number): Promise<void> => {
+      const target = acked() + count;
+      for (const until = Date.now() + 120_000; acked() < target && Date.now() < until; ) await new Promise((resolve) => setTimeout(resolve, 50));
+    };
     for (let round = 0; round < ROUNDS; round += 1) {
       // Let the writers make progress (a few more acknowledged writes, however slow the machine),
       // then a random moment more: the kill lands wherever they are.
-      const target = acked() + 4;
-      for (const until = Date.now() + 120_000; acked() < target && Date.now() < until; ) await new Promise((resolve) => setTimeout(resolve, 50));
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 600));
+      await acknowledgedMore(4);
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 100));
       const victim = Math.floor(Math.random() * WRITERS);
       const child = writers[victim] as ChildProcess;
       child.kill('SIGKILL');
@@ -62,7 +66,8 @@ describe('writers killed with SIGKILL at random moments (S3 storage)', () => {
       killed += 1;
       writers[victim] = start(victim);
     }
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // The restarted writers make progress before the last kills too.
+    await acknowledgedMore(WRITERS);
     for (const child of writers) {
       child.kill('SIGKILL');
       await once(child, 'exit');
