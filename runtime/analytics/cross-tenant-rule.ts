@@ -12,7 +12,7 @@ import { checkIndexedProps, headCollection, parseRule, type RuleContext, type Te
 /** One slave's value: 1/0 in boolean mode; else the sum (sum, median), max or min of the field, or the match count without a field. */
 async function slaveValue(dbs: TenantDbs, rule: CrossTenantRule, filter: Document): Promise<Omit<SlaveResult, 'tenantId'>> {
   const head = headCollection(dbs, rule.collection);
-  const matches = await head.countDocuments(filter);
+  const matches = await head.count(filter);
   if (rule.mode === 'boolean') return { value: matches > 0 ? 1 : 0, count: matches };
   if (rule.field === undefined) return { value: matches, count: matches };
   const operation = rule.mode === 'max' || rule.mode === 'min' ? rule.mode : 'sum';

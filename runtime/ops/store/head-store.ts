@@ -37,6 +37,11 @@ export class HeadStore {
     return this.coll.findOne({ _id: id });
   }
 
+  /** The lineage origin recorded on the head of `id` (only those fields read), or null when there is no head. */
+  async origin(id: string): Promise<Pick<HeadDoc, 'originId' | 'originCollection'> | null> {
+    return this.coll.findOne({ _id: id }, { projection: { originId: 1, originCollection: 1 } });
+  }
+
   /**
    * The commit of a write: sets the head of `id` to `state` (creating it for a first version).
    * Only the holder of the claim on `(id, state.ov)` calls this, while its lease holds. A create

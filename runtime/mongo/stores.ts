@@ -1,0 +1,78 @@
+/**
+ * The one place stores are built and the Mongo collection names behind them derived. Code
+ * outside the stores never names a Mongo collection or sends a query: it asks this factory for
+ * the store that owns the collection and calls its named methods (the lint rule in
+ * `scripts/lint/store-boundary.js` keeps it so).
+ */
+import type { Db } from 'mongodb';
+import { mongoNames } from '../ops/context.js';
+import { HeadStore } from '../ops/store/head-store.js';
+import { VersionIndex } from '../ops/store/version-index.js';
+import { cvAllocatorFor, type CvAllocator } from '../ops/store/cv-allocator.js';
+import { SettlementLocks } from '../ops/store/settlement-locks.js';
+import { BackfillMarkerStore } from '../ops/store/backfill-marker-store.js';
+import { ErasureAuditStore } from '../ops/store/erasure-audit-store.js';
+import { FallbackQueueStore } from '../fallback/store/queue-store.js';
+import { OpLeases } from '../fallback/store/op-lease.js';
+import { FALLBACK_LEASES_COLLECTION } from '../fallback/store/indexes.js';
+import { FALLBACK_OPS_COLLECTION } from '../fallback/types.js';
+import { HeadQueryStore } from '../analytics/store/head-query-store.js';
+
+/** The Mongo collection holding each collection's meta backfill progress. */
+export const META_BACKFILLS_COLLECTION = 'chronos_meta_backfills';
+
+/** Default name of the erasure audit collection, kept in the same database as the erased record. */
+export const ERASURES_COLLECTION = 'chronos_erasures';
+
+/** The engine's stores of one Chronos collection. */
+export interface VersionedStores {
+  heads: HeadStore;
+  ver: VersionIndex;
+  cvs: CvAllocator;
+  locks: SettlementLocks;
+}
+
+/**
+ * The stores behind Chronos collection `collection` in `db` (`<collection>_head`, `_ver`,
+ * `_counter`, `_locks`). Cheap: no I/O; refuses an unsafe collection name (a ValidationError).
+ */
+export function versionedStores(db: Db, collection: string): VersionedStores {
+  const names = mongoNames(collection);
+  const ver = new VersionIndex(db, names.ver);
+  return { heads: new HeadStore(db, names.head), ver, cvs: cvAllocatorFor(db, names.counter, ver), locks: new SettlementLocks(db, names.locks) };
+}
+
+/** The heads of `collection` alone (reads of another collection's heads, as lineage does). */
+export function headStore(db: Db, collection: string): HeadStore {
+  return new HeadStore(db, mongoNames(collection).head);
+}
+
+/** The version rows of `collection` alone. */
+export function versionStore(db: Db, collection: string): VersionIndex {
+  return new VersionIndex(db, mongoNames(collection).ver);
+}
+
+/** Read-only queries on the heads of `collection`, for analytics rules. */
+export function headQueryStore(db: Db, collection: string): HeadQueryStore {
+  return new HeadQueryStore(db, mongoNames(collection).head);
+}
+
+/** The meta backfill markers of `db`. */
+export function backfillMarkerStore(db: Db): BackfillMarkerStore {
+  return new BackfillMarkerStore(db, META_BACKFILLS_COLLECTION);
+}
+
+/** The erasure audit rows of `db`, in `name` (default {@link ERASURES_COLLECTION}). */
+export function erasureAuditStore(db: Db, name: string = ERASURES_COLLECTION): ErasureAuditStore {
+  return new ErasureAuditStore(db, name);
+}
+
+/** The fallback queue of `db` whose dead letters live in `deadLetterCollection`. */
+export function fallbackQueueStore(db: Db, deadLetterCollection: string): FallbackQueueStore {
+  return new FallbackQueueStore(db, FALLBACK_OPS_COLLECTION, deadLetterCollection);
+}
+
+/** The replay leases of the fallback queue of `db`. */
+export function opLeaseStore(db: Db, leaseMs: number, now: () => Date): OpLeases {
+  return new OpLeases(db, FALLBACK_LEASES_COLLECTION, leaseMs, now);
+}
