@@ -17,6 +17,9 @@ import { OpLeases } from '../fallback/store/op-lease.js';
 import { FALLBACK_LEASES_COLLECTION } from '../fallback/store/indexes.js';
 import { FALLBACK_OPS_COLLECTION } from '../fallback/types.js';
 import { HeadQueryStore } from '../analytics/store/head-query-store.js';
+import { IdentityStore } from '../identities/store/identity-store.js';
+import { OvClaimStore } from '../identities/store/ov-claim-store.js';
+import { claimsCollectionName } from '../identities/documents.js';
 
 /** The Mongo collection holding each collection's meta backfill progress. */
 export const META_BACKFILLS_COLLECTION = 'chronos_meta_backfills';
@@ -75,4 +78,14 @@ export function fallbackQueueStore(db: Db, deadLetterCollection: string): Fallba
 /** The replay leases of the fallback queue of `db`. */
 export function opLeaseStore(db: Db, leaseMs: number, now: () => Date): OpLeases {
   return new OpLeases(db, FALLBACK_LEASES_COLLECTION, leaseMs, now);
+}
+
+/** Tenant `tenantId`'s records in identities collection `collection` of `db`. */
+export function identityStore(db: Db, collection: string, tenantId: string): IdentityStore {
+  return new IdentityStore(db, collection, tenantId);
+}
+
+/** Tenant `tenantId`'s ov claims of identities collection `collection` of `db` (`<collection>_claims`). */
+export function ovClaimStore(db: Db, collection: string, tenantId: string): OvClaimStore {
+  return new OvClaimStore(db, claimsCollectionName(collection), tenantId);
 }
