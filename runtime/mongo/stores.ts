@@ -20,6 +20,12 @@ import { HeadQueryStore } from '../analytics/store/head-query-store.js';
 import { IdentityStore } from '../identities/store/identity-store.js';
 import { OvClaimStore } from '../identities/store/ov-claim-store.js';
 import { claimsCollectionName } from '../identities/documents.js';
+import { MESSAGING_COLLECTIONS } from '../messaging/indexes.js';
+import { SharedMemoryStore } from '../messaging/store/shared-memory-store.js';
+import { TopicStore } from '../messaging/store/topic-store.js';
+import { MessageStore } from '../messaging/store/message-store.js';
+import { DeliveryStore } from '../messaging/store/delivery-store.js';
+import { DeadLetterStore } from '../messaging/store/dead-letter-store.js';
 
 /** The Mongo collection holding each collection's meta backfill progress. */
 export const META_BACKFILLS_COLLECTION = 'chronos_meta_backfills';
@@ -88,4 +94,29 @@ export function identityStore(db: Db, collection: string, tenantId: string): Ide
 /** Tenant `tenantId`'s ov claims of identities collection `collection` of `db` (`<collection>_claims`). */
 export function ovClaimStore(db: Db, collection: string, tenantId: string): OvClaimStore {
   return new OvClaimStore(db, claimsCollectionName(collection), tenantId);
+}
+
+/** Tenant `tenantId`'s shared memory in messaging database `db`. */
+export function sharedMemoryStore(db: Db, tenantId: string): SharedMemoryStore {
+  return new SharedMemoryStore(db, MESSAGING_COLLECTIONS.shared, MESSAGING_COLLECTIONS.sharedTombstones, tenantId);
+}
+
+/** Tenant `tenantId`'s topics in messaging database `db`. */
+export function topicStore(db: Db, tenantId: string): TopicStore {
+  return new TopicStore(db, MESSAGING_COLLECTIONS.topics, tenantId);
+}
+
+/** Tenant `tenantId`'s messages in messaging database `db`. */
+export function messageStore(db: Db, tenantId: string): MessageStore {
+  return new MessageStore(db, MESSAGING_COLLECTIONS.messages, tenantId);
+}
+
+/** Tenant `tenantId`'s delivery records in messaging database `db`. */
+export function deliveryStore(db: Db, tenantId: string): DeliveryStore {
+  return new DeliveryStore(db, MESSAGING_COLLECTIONS.deliveries, tenantId);
+}
+
+/** Tenant `tenantId`'s dead letters in messaging database `db`. */
+export function deadLetterStore(db: Db, tenantId: string): DeadLetterStore {
+  return new DeadLetterStore(db, MESSAGING_COLLECTIONS.deadLetters, tenantId);
 }
