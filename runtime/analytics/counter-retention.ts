@@ -4,7 +4,8 @@
  */
 import type { Db, Document } from 'mongodb';
 import { ValidationError } from '../errors.js';
-import { bucketOf, TOTALS_COLLECTION, UNIQUE_COLLECTION, type Granularity } from './counter-keys.js';
+import { bucketOf, type Granularity } from './counter-keys.js';
+import { counterStore } from '../mongo/stores.js';
 
 /** How many buckets to keep per granularity, the current one included (`retention.counters`). */
 export interface CounterRetention {
@@ -52,11 +53,8 @@ export async function pruneCounterBuckets(analyticsDb: Db, retention: CounterRet
     const keep = retention[field];
     if (keep === undefined) continue;
     const cutoff = retentionCutoff(now, granularity, keep);
-    // Seen values first: a crash between the two deletes leaves a bucket without its seen values
-    // only for buckets that are being removed anyway.
-    const uniques = await analyticsDb.collection<Document>(UNIQUE_COLLECTION).deleteMany({ g: granularity, start: { $lt: cutoff } });
-    const buckets = await analyticsDb.collection<Document>(TOTALS_COLLECTION).deleteMany({ granularity, start: { $lt: cutoff } });
-    result[granularity] = { buckets: buckets.deletedCount, uniqueValues: uniques.deletedCount, cutoff: cutoff.toISOString() };
+    const { uniqueValues, buckets } = await counterStore(analyticsDb).pruneBefore(granularity, cutoff);
+    result[granularity] = { buckets, uniqueValues, cutoff: cutoff.toISOString() };
   }
   return result;
 }

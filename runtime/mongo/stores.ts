@@ -17,6 +17,10 @@ import { OpLeases } from '../fallback/store/op-lease.js';
 import { FALLBACK_LEASES_COLLECTION } from '../fallback/store/indexes.js';
 import { FALLBACK_OPS_COLLECTION } from '../fallback/types.js';
 import { HeadQueryStore } from '../analytics/store/head-query-store.js';
+import { CounterStore } from '../analytics/store/counter-store.js';
+import { CounterJournalStore } from '../analytics/store/counter-journal.js';
+import { RuleResultStore } from '../analytics/store/rule-result-store.js';
+import { BATCH_COLLECTION, SEEN_COLLECTION, TOTALS_COLLECTION, UNIQUE_COLLECTION } from '../analytics/counter-keys.js';
 import { IdentityStore } from '../identities/store/identity-store.js';
 import { OvClaimStore } from '../identities/store/ov-claim-store.js';
 import { claimsCollectionName } from '../identities/documents.js';
@@ -64,6 +68,21 @@ export function versionStore(db: Db, collection: string): VersionIndex {
 /** Read-only queries on the heads of `collection`, for analytics rules. */
 export function headQueryStore(db: Db, collection: string): HeadQueryStore {
   return new HeadQueryStore(db, mongoNames(collection).head);
+}
+
+/** The counter collections (`cnt_total`, `cnt_unique`, `cnt_seen`) of analytics database `db`. */
+export function counterStore(db: Db): CounterStore {
+  return new CounterStore(db, { totals: TOTALS_COLLECTION, unique: UNIQUE_COLLECTION, seen: SEEN_COLLECTION });
+}
+
+/** The counter batch journal (`cnt_batch`) of analytics database `db`. */
+export function counterJournalStore(db: Db): CounterJournalStore {
+  return new CounterJournalStore(db, BATCH_COLLECTION);
+}
+
+/** The rule results in collection `name` of analytics database `db`. */
+export function ruleResultStore<T extends { _id: string; timestamp: Date }>(db: Db, name: string): RuleResultStore<T> {
+  return new RuleResultStore<T>(db, name);
 }
 
 /** The meta backfill markers of `db`. */
