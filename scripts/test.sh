@@ -2,7 +2,8 @@
 # The test command (`npm test`): starts the real test servers, makes sure Chromium is there for
 # the Studio's browser tests (scripts/ensure-chromium.sh), then runs the type check (which
 # includes the type tests in test/types) on TypeScript 5.9 and on TypeScript 7 (scripts/ts7.sh
-# installs it into .tools/ts7), checks that generated/ matches schemas/, and runs every suite
+# installs it into .tools/ts7), checks that generated/ matches schemas/, that only the stores
+# open Mongo collections (npm run lint:stores), and runs every suite
 # against the servers. CI runs exactly this.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -19,4 +20,7 @@ CHRONOS_TS7_TSC="$(bash scripts/ts7.sh)"
 export CHRONOS_TS7_TSC
 "$CHRONOS_TS7_TSC" --noEmit -p tsconfig.json
 npm run --silent generate -- --check
+# Only the stores send queries: no Mongo collection is opened outside a store module
+# (scripts/lint/store-boundary.js).
+npm run --silent lint:stores
 npx vitest run "$@"

@@ -7,11 +7,12 @@ import { hostname } from 'node:os';
 import { MongoClient, MongoServerError, type Db, type MongoClientOptions } from 'mongodb';
 import { counterIndexes } from '../../runtime/analytics/counter-indexes.js';
 import { messagingIndexes } from '../../runtime/messaging/indexes.js';
-import type { IndexSpec } from '../../runtime/mongo/index-spec.js';
+import type { IndexKey, IndexSpec } from '../../runtime/mongo/index-spec.js';
+import { IndexStore } from '../../runtime/mongo/index-store.js';
 import { collectionIndexes } from '../../runtime/schema/collection-indexes.js';
 import type { AnyCollectionDefinition } from '../../runtime/schema/define-collection.js';
 import { planIndexes, type LiveIndex, type PlannedIndex } from './index-diff.js';
-import { acquireMigrateLock, extendMigrateLock, releaseMigrateLock } from './migrate-lock.js';
+import { acquireMigrateLock, extendMigrateLock, releaseMigrateLock } from './store/migrate-lock.js';
 import type { DatabaseTarget } from './targets.js';
 import type { MetaBackfillResult } from '../../runtime/instance/admin.js';
 
@@ -122,22 +123,23 @@ async function liveIndexes(db: Db, declared: readonly IndexSpec[]): Promise<Map<
   const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   const relevant = [...new Set(declared.map((spec) => spec.collection))].filter((name) => existing.has(name)).sort();
   const live = new Map<string, LiveIndex[]>();
-  for (const name of relevant) live.set(name, (await db.collection(name).listIndexes().toArray()) as LiveIndex[]);
+  const indexes = new IndexStore(db);
+  for (const name of relevant) live.set(name, (await indexes.list(name)) as LiveIndex[]);
   return live;
 }
 
 async function applyOne(db: Db, step: PlannedIndex): Promise<IndexStatus> {
-  const collection = db.collection(step.collection);
-  const create = () => collection.createIndex(step.key as Record<string, 1 | -1>, { name: step.name, ...(step.unique ? { unique: true } : {}) });
+  const indexes = new IndexStore(db);
+  const create = () => indexes.create({ collection: step.collection, name: step.name, key: step.key as IndexKey, ...(step.unique ? { unique: true } : {}) });
   switch (step.action) {
     case 'create':
       await create();
       return 'created';
     case 'drop':
-      await collection.dropIndex(step.name);
+      await indexes.drop(step.collection, step.name);
       return 'dropped';
     case 'change':
-      await collection.dropIndex(step.name);
+      await indexes.drop(step.collection, step.name);
       await create();
       return 'changed';
     case 'keep':

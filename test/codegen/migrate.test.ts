@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, type IndexStatus, type MigrateResult } from '../../codegen/migrate/migrate.js';
-import { LOCK_COLLECTION } from '../../codegen/migrate/migrate-lock.js';
+import { LOCK_COLLECTION } from '../../codegen/migrate/store/migrate-lock.js';
 import type { DatabaseTarget } from '../../codegen/migrate/targets.js';
 import { counterIndexes } from '../../runtime/analytics/counter-indexes.js';
 import { collectionIndexes } from '../../runtime/index.js';
