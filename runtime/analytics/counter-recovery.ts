@@ -13,6 +13,7 @@ import type { Db } from 'mongodb';
 import type { CounterBatch } from './counter-batch.js';
 import { fromSeenRow } from './counter-contribution.js';
 import { counterJournalStore, counterStore } from '../mongo/stores.js';
+import { counterIndexesReady } from './counter-indexes.js';
 import { applyBatch, type CounterFaultHook } from './counter-writer.js';
 
 /**
@@ -53,6 +54,7 @@ export async function recoverCounterBatches(db: Db, options: CounterRecoveryOpti
   const now = options.now ?? (() => new Date());
   const before = new Date(now().getTime() - (options.graceMs ?? DEFAULT_COUNTER_GRACE_MS));
   const report: CounterRecoveryReport = { batchesFinished: [], markersCleared: 0, journalsPruned: 0 };
+  await counterIndexesReady(db);
   const journals = counterJournalStore(db);
   for (const journal of await journals.openBefore(before)) {
     const rows = await counterStore(db).seenRowsOf(journal._id);

@@ -6,6 +6,7 @@ import type { Db, Document } from 'mongodb';
 import { ValidationError } from '../errors.js';
 import { bucketOf, type Granularity } from './counter-keys.js';
 import { counterStore } from '../mongo/stores.js';
+import { counterIndexesReady } from './counter-indexes.js';
 
 /** How many buckets to keep per granularity, the current one included (`retention.counters`). */
 export interface CounterRetention {
@@ -48,6 +49,7 @@ export async function pruneCounterBuckets(analyticsDb: Db, retention: CounterRet
       throw ValidationError.at(['retention', 'counters', field], 'must be a whole number of buckets ≥ 1 (leave it out to keep them all)');
     }
   }
+  await counterIndexesReady(analyticsDb);
   const result: PruneResult = { day: { buckets: 0, uniqueValues: 0, cutoff: null }, week: { buckets: 0, uniqueValues: 0, cutoff: null }, month: { buckets: 0, uniqueValues: 0, cutoff: null } };
   for (const [field, granularity] of FIELDS) {
     const keep = retention[field];

@@ -6,6 +6,7 @@ import type { Db, Document } from 'mongodb';
 import { ValidationError } from '../errors.js';
 import { totalsKey, type CounterScope, type Granularity } from './counter-keys.js';
 import { counterStore } from '../mongo/stores.js';
+import { counterIndexesReady } from './counter-indexes.js';
 import { copyDate, dateOddity, isDate, timeOf } from '../validation/intrinsic-date.js';
 
 /** Counts of one rule: writes it matched by kind, and distinct values per `countUnique` prop. */
@@ -92,6 +93,7 @@ function checkScope(scope: CounterScope): void {
  */
 export async function getTotals(analyticsDb: Db, query: TotalsQuery): Promise<CounterTotals> {
   checkScope(query);
+  await counterIndexesReady(analyticsDb);
   const totals = counterStore(analyticsDb);
   if (query.tenantId !== undefined) {
     const id = totalsKey(query);
@@ -123,6 +125,7 @@ export async function getBucketTotals(analyticsDb: Db, query: BucketQuery): Prom
   if (query.from !== undefined) range.$gte = toDate(query.from, 'from');
   if (query.to !== undefined) range.$lte = toDate(query.to, 'to');
   if (Object.keys(range).length > 0) filter.start = range;
+  await counterIndexesReady(analyticsDb);
   const docs = await counterStore(analyticsDb).buckets(filter);
   return docs.map((doc) => ({
     ...toTotals(String(doc._id), doc),

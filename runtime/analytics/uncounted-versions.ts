@@ -16,6 +16,7 @@ import { isCommitted } from '../ops/store/version-index.js';
 import type { WriteEvent, WriteKind, WriteObserver } from '../ops/write-event.js';
 import { versionKey } from './counter-keys.js';
 import { counterStore } from '../mongo/stores.js';
+import { counterIndexesReady } from './counter-indexes.js';
 import type { CounterRule } from './counter-rule.js';
 import { forEachConcurrently } from '../storage/bounded-concurrency.js';
 
@@ -47,6 +48,7 @@ export async function countUncountedVersions(ctx: EngineContext, analyticsDb: Db
   const { dbName, tenantId } = ctx.routeInfo;
   const scope = { dbName, collection: ctx.collection, ...(tenantId !== undefined && { tenantId }) };
   const counted = new Set<string>();
+  await counterIndexesReady(analyticsDb);
   const seen = counterStore(analyticsDb).seenIdsOf(dbName, ctx.collection, tenantId ?? null);
   for await (const row of seen) counted.add(row._id);
   const needsPayload = rules.some((rule) => rule.scope === 'payload');
