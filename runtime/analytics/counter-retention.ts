@@ -2,7 +2,7 @@
  * `retention.counters`: drops old time buckets (and the seen values that belong to them) so the
  * analytics database does not grow with every day of traffic. Running totals are never pruned.
  */
-import type { Db, Document } from 'mongodb';
+import type { Db } from 'mongodb';
 import { ValidationError } from '../errors.js';
 import { bucketOf, type Granularity } from './counter-keys.js';
 import { counterStore } from '../mongo/stores.js';

@@ -1,8 +1,9 @@
 /**
  * The index registry: for every subsystem that keeps data in MongoDB, the one function that
- * lists the indexes its queries need. Both readers use it: the subsystem itself, which builds
- * what it needs before its first write (`ensure-indexes.ts`, once per process), and
- * `chronos migrate`, which plans and builds all of them for every configured database.
+ * lists the indexes its queries need. Both readers use these same lists: the subsystem itself,
+ * which builds what it needs before its first use (`ensure-indexes.ts`, once per process, with
+ * the function named here), and `chronos migrate`, which plans and builds all of them for every
+ * configured database through {@link subsystemIndexes}.
  *
  * Subsystems whose queries address documents by `_id` only need none beyond the built-in one:
  * the settlement locks (`<collection>_locks`), the migrate lock (`chronos_migrate_locks`), the

@@ -2,7 +2,8 @@
  * The `<collection>_head` collection: one document per record, pointing at its newest committed
  * version and carrying the indexed props (`meta`). Reads of the latest version are one lookup
  * here by `_id`, whatever the length of the history. Moving a head is the commit point of a
- * write (see `write-protocol.md`). Every query on heads lives in this file.
+ * write (see `write-protocol.md`). Every query the engine sends to heads lives in this file;
+ * the read-only counts and aggregates of analytics rules are `analytics/store/head-query-store.ts`.
  */
 import type { AnyBulkWriteOperation, Collection, Db, Filter, Sort } from 'mongodb';
 import { GroupCommit, duplicateKeyIndexes, outcomesFromBulkError, sharedGroupCommit } from './group-commit.js';
