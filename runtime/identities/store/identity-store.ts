@@ -2,22 +2,12 @@
  * One tenant's records in an identities collection: every query on the records collection lives
  * in this file. Each query carries the tenant (`tenantId` leads every index key).
  */
-import type { Collection, Db, Document, Filter } from 'mongodb';
+import type { Document, Filter } from 'mongodb';
+import { TenantStore } from '../../mongo/tenant-store.js';
 import type { IdentityDoc } from '../documents.js';
 
 /** Access to the records of one tenant in one identities collection. */
-export class IdentityStore {
-  private readonly coll: Collection<IdentityDoc>;
-
-  constructor(db: Db, name: string, private readonly tenantId: string) {
-    this.coll = db.collection<IdentityDoc>(name);
-  }
-
-  /** Inserts a new record; an id in use throws the driver's duplicate-key error. */
-  async insert(doc: IdentityDoc): Promise<void> {
-    await this.coll.insertOne(doc);
-  }
-
+export class IdentityStore extends TenantStore<IdentityDoc> {
   /** The record `id`, or null. */
   async get(id: string): Promise<IdentityDoc | null> {
     return this.coll.findOne({ tenantId: this.tenantId, id });

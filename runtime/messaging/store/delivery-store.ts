@@ -1,5 +1,5 @@
 /** One tenant's delivery records (`deliveries`): every query on that collection lives in this file. */
-import type { Collection, Db } from 'mongodb';
+import { TenantStore } from '../../mongo/tenant-store.js';
 import type { DeliveryRecord } from '../types.js';
 
 /** A document of `deliveries`. */
@@ -21,18 +21,7 @@ const DELIVERY_FIELDS = {
 } as const;
 
 /** Access to one tenant's delivery records. */
-export class DeliveryStore {
-  private readonly coll: Collection<DeliveryDoc>;
-
-  constructor(db: Db, name: string, private readonly tenantId: string) {
-    this.coll = db.collection<DeliveryDoc>(name);
-  }
-
-  /** Inserts a delivery record; one recorded already throws the driver's duplicate-key error. */
-  async insert(doc: DeliveryDoc): Promise<void> {
-    await this.coll.insertOne(doc);
-  }
-
+export class DeliveryStore extends TenantStore<DeliveryDoc> {
   /** Up to `limit` deliveries of message `msgId` of `topic` (of one subscription, when given), by subscription and attempt. */
   async ofMessage(topic: string, msgId: string, subscription: string | undefined, limit: number): Promise<DeliveryRecord[]> {
     return this.coll
