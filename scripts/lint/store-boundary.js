@@ -37,8 +37,8 @@ const noCollectionOutsideStores = {
   },
 };
 
-/** The plugin carrying the rule, for configs that want to refer to it. */
-export const storeBoundaryPlugin = { rules: { 'no-collection-outside-stores': noCollectionOutsideStores } };
+/** The plugin carrying the rule. */
+const storeBoundaryPlugin = { rules: { 'no-collection-outside-stores': noCollectionOutsideStores } };
 
 export default {
   name: 'chronos/store-boundary',
