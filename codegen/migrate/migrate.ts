@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { MongoClient, MongoServerError, type Db, type MongoClientOptions } from 'mongodb';
 import { subsystemIndexes } from '../../runtime/mongo/index-registry.js';
 import type { IndexKey, IndexSpec } from '../../runtime/mongo/index-spec.js';
-import { IndexStore } from '../../runtime/mongo/index-store.js';
+import { indexStore } from '../../runtime/mongo/stores.js';
 import { collectionIndexes } from '../../runtime/schema/collection-indexes.js';
 import type { AnyCollectionDefinition } from '../../runtime/schema/define-collection.js';
 import { planIndexes, type LiveIndex, type PlannedIndex } from './index-diff.js';
@@ -145,13 +145,13 @@ async function liveIndexes(db: Db, declared: readonly IndexSpec[], collectionNam
   const existing = new Set(collectionNames);
   const relevant = [...new Set(declared.map((spec) => spec.collection))].filter((name) => existing.has(name)).sort();
   const live = new Map<string, LiveIndex[]>();
-  const indexes = new IndexStore(db);
+  const indexes = indexStore(db);
   for (const name of relevant) live.set(name, (await indexes.list(name)) as LiveIndex[]);
   return live;
 }
 
 async function applyOne(db: Db, step: PlannedIndex): Promise<IndexStatus> {
-  const indexes = new IndexStore(db);
+  const indexes = indexStore(db);
   const create = () => indexes.create({ collection: step.collection, name: step.name, key: step.key as IndexKey, ...(step.unique ? { unique: true } : {}) });
   switch (step.action) {
     case 'create':

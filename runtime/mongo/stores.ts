@@ -17,6 +17,7 @@ import { OpLeases } from '../fallback/store/op-lease.js';
 import { FALLBACK_LEASES_COLLECTION } from '../fallback/store/indexes.js';
 import { FALLBACK_OPS_COLLECTION } from '../fallback/types.js';
 import { HeadQueryStore } from '../analytics/store/head-query-store.js';
+import { IndexStore } from './index-store.js';
 import { CounterStore } from '../analytics/store/counter-store.js';
 import { CounterJournalStore } from '../analytics/store/counter-journal.js';
 import { RuleResultStore } from '../analytics/store/rule-result-store.js';
@@ -138,4 +139,9 @@ export function deliveryStore(db: Db, tenantId: string): DeliveryStore {
 /** Tenant `tenantId`'s dead letters in messaging database `db`. */
 export function deadLetterStore(db: Db, tenantId: string): DeadLetterStore {
   return new DeadLetterStore(db, MESSAGING_COLLECTIONS.deadLetters, tenantId);
+}
+
+/** The index commands of `db` (listing, creating and dropping indexes), for `chronos migrate`. */
+export function indexStore(db: Db): IndexStore {
+  return new IndexStore(db);
 }
