@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The test command (`npm test`): lints (ESLint, then knip for unused files, exports and
-# dependencies), starts the real test servers, makes sure Chromium is there for
+# The test command (`npm test`): lints (ESLint, whose rules include the store boundary of
+# scripts/lint/store-boundary.js: only the stores open Mongo collections; then knip for unused
+# files, exports and dependencies), starts the real test servers, makes sure Chromium is there for
 # the Studio's browser tests (scripts/ensure-chromium.sh), then runs the type check (which
 # includes the type tests in test/types) on TypeScript 5.9 and on TypeScript 7 (scripts/ts7.sh
 # installs it into .tools/ts7), checks that generated/ matches schemas/, and runs every suite

@@ -5,13 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { MongoClient, MongoServerError, type Db, type MongoClientOptions } from 'mongodb';
-import { counterIndexes } from '../../runtime/analytics/counter-indexes.js';
-import { messagingIndexes } from '../../runtime/messaging/indexes.js';
-import type { IndexSpec } from '../../runtime/mongo/index-spec.js';
+import { subsystemIndexes } from '../../runtime/mongo/index-registry.js';
+import type { IndexKey, IndexSpec } from '../../runtime/mongo/index-spec.js';
+import { indexStore } from '../../runtime/mongo/stores.js';
 import { collectionIndexes } from '../../runtime/schema/collection-indexes.js';
 import type { AnyCollectionDefinition } from '../../runtime/schema/define-collection.js';
 import { planIndexes, type LiveIndex, type PlannedIndex } from './index-diff.js';
-import { acquireMigrateLock, extendMigrateLock, releaseMigrateLock } from './migrate-lock.js';
+import { LOCK_COLLECTION, acquireMigrateLock, extendMigrateLock, releaseMigrateLock } from './store/migrate-lock.js';
 import type { DatabaseTarget } from './targets.js';
 import type { MetaBackfillResult } from '../../runtime/instance/admin.js';
 
@@ -39,6 +39,19 @@ export interface MigrateOptions {
   backfill?: BackfillRunner;
   /** Options of the client for a connection string (the runtime's: a down server fails in seconds); none when absent. */
   clientOptions?: (mongoUri: string) => MongoClientOptions;
+  /**
+   * What the subsystem indexes depend on in the configuration: the fallback queue's dead-letter
+   * collection (when the queue is enabled; its indexes go to every versioned database) and the
+   * indexed props of an identities collection (its indexes go to every identities collection
+   * found in the identities database). Without it, neither is planned.
+   */
+  subsystems?: MigrateSubsystems;
+}
+
+/** See {@link MigrateOptions.subsystems}. */
+export interface MigrateSubsystems {
+  fallbackDeadLetterCollection?: string;
+  identityIndexedProps?: (collection: string) => readonly string[];
 }
 
 /** What happened to one index. */
@@ -94,16 +107,26 @@ function groupTargets(targets: readonly DatabaseTarget[]): DatabaseGroup[] {
   return [...groups.values()];
 }
 
-/** Indexes the database's own subsystem needs, whatever collections are declared. */
-function subsystemIndexes(target: DatabaseTarget): IndexSpec[] {
-  if (target.databaseType === 'messaging') return messagingIndexes();
-  if (target.databaseType === 'analytics') return counterIndexes();
-  return [];
+/** The identities collections of a database: every collection but the claims (`<collection>_claims`) and the server's own. */
+function identityCollectionsOf(existing: readonly string[], subsystems: MigrateSubsystems): Array<{ collection: string; indexedProps: readonly string[] }> {
+  const names = new Set(existing);
+  return existing
+    .filter((name) => !name.startsWith('system.') && !(name.endsWith('_claims') && names.has(name.slice(0, -'_claims'.length))) && name !== LOCK_COLLECTION)
+    .sort()
+    .map((collection) => ({ collection, indexedProps: subsystems.identityIndexedProps?.(collection) ?? [] }));
 }
 
-function declaredFor(group: DatabaseGroup, collections: readonly AnyCollectionDefinition[]): IndexSpec[] {
+/** Indexes the database's own subsystems need (index registry), whatever collections are declared. */
+function subsystemIndexesOf(target: DatabaseTarget, subsystems: MigrateSubsystems, existing: readonly string[]): IndexSpec[] {
+  return subsystemIndexes(target.databaseType, {
+    ...(subsystems.fallbackDeadLetterCollection !== undefined && { fallbackDeadLetterCollection: subsystems.fallbackDeadLetterCollection }),
+    ...(target.databaseType === 'identities' && { identityCollections: identityCollectionsOf(existing, subsystems) }),
+  });
+}
+
+function declaredFor(group: DatabaseGroup, collections: readonly AnyCollectionDefinition[], subsystems: MigrateSubsystems, existing: readonly string[]): IndexSpec[] {
   const placed = collections.filter((c) => group.targets.some((t) => c.locations.some((l) => l.databaseType === t.databaseType && l.tier === t.tier)));
-  const specs = [...group.targets.flatMap(subsystemIndexes), ...placed.flatMap((c) => collectionIndexes(c).indexes)];
+  const specs = [...group.targets.flatMap((t) => subsystemIndexesOf(t, subsystems, existing)), ...placed.flatMap((c) => collectionIndexes(c).indexes)];
   const seen = new Set<string>();
   return specs.filter((s) => {
     const id = `${s.collection}\u0000${s.name}`;
@@ -118,26 +141,27 @@ function declaredFor(group: DatabaseGroup, collections: readonly AnyCollectionDe
  * in the same database (another subsystem's, the application's own) are never looked at, let
  * alone changed.
  */
-async function liveIndexes(db: Db, declared: readonly IndexSpec[]): Promise<Map<string, LiveIndex[]>> {
-  const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+async function liveIndexes(db: Db, declared: readonly IndexSpec[], collectionNames: readonly string[]): Promise<Map<string, LiveIndex[]>> {
+  const existing = new Set(collectionNames);
   const relevant = [...new Set(declared.map((spec) => spec.collection))].filter((name) => existing.has(name)).sort();
   const live = new Map<string, LiveIndex[]>();
-  for (const name of relevant) live.set(name, (await db.collection(name).listIndexes().toArray()) as LiveIndex[]);
+  const indexes = indexStore(db);
+  for (const name of relevant) live.set(name, (await indexes.list(name)) as LiveIndex[]);
   return live;
 }
 
 async function applyOne(db: Db, step: PlannedIndex): Promise<IndexStatus> {
-  const collection = db.collection(step.collection);
-  const create = () => collection.createIndex(step.key as Record<string, 1 | -1>, { name: step.name, ...(step.unique ? { unique: true } : {}) });
+  const indexes = indexStore(db);
+  const create = () => indexes.create({ collection: step.collection, name: step.name, key: step.key as IndexKey, ...(step.unique ? { unique: true } : {}) });
   switch (step.action) {
     case 'create':
       await create();
       return 'created';
     case 'drop':
-      await collection.dropIndex(step.name);
+      await indexes.drop(step.collection, step.name);
       return 'dropped';
     case 'change':
-      await collection.dropIndex(step.name);
+      await indexes.drop(step.collection, step.name);
       await create();
       return 'changed';
     case 'keep':
@@ -154,7 +178,6 @@ function errorText(error: unknown): string {
 async function migrateDatabase(db: Db, group: DatabaseGroup, options: MigrateOptions, owner: string): Promise<DatabaseResult> {
   const result: DatabaseResult = { dbConnRef: group.dbConnRef, dbName: group.dbName, targets: group.targets.map(label), lock: options.dryRun ? 'dry-run' : 'acquired', indexes: [] };
   const ttl = options.lockTtlMs ?? 600_000;
-  const declared = declaredFor(group, options.collections);
   if (!options.dryRun) {
     const lock = await acquireMigrateLock(db, owner, ttl);
     if (!lock.acquired) {
@@ -164,7 +187,9 @@ async function migrateDatabase(db: Db, group: DatabaseGroup, options: MigrateOpt
     }
   }
   try {
-    const plan = planIndexes(declared, await liveIndexes(db, declared), options.dropExtra === true);
+    const existing = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+    const declared = declaredFor(group, options.collections, options.subsystems ?? {}, existing);
+    const plan = planIndexes(declared, await liveIndexes(db, declared, existing), options.dropExtra === true);
     // New indexes first, then the backfill that fills them, then the drops: a filter on an old
     // indexed prop keeps its index until the heads carry the new one.
     const ordered = [...plan.filter((step) => step.action !== 'drop'), ...plan.filter((step) => step.action === 'drop')];

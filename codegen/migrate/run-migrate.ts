@@ -97,6 +97,10 @@ export async function runMigrateCommand(args: string[], log: Log, error: Log): P
       onProgress: error,
       backfill,
       clientOptions: (uri) => mongoClientOptions(parsed, uri),
+      subsystems: {
+        ...(parsed.fallback?.enabled && { fallbackDeadLetterCollection: parsed.fallback.deadLetterCollection }),
+        identityIndexedProps: (collection) => parsed.collectionMaps[collection]?.indexedProps ?? [],
+      },
     });
   } finally {
     await chronos.admin.shutdown();

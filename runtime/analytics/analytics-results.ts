@@ -6,6 +6,7 @@ import type { Db, Document } from 'mongodb';
 import { ValidationError } from '../errors.js';
 import type { CrossTenantRule } from './analytics-rules.js';
 import type { Operation } from './head-aggregate.js';
+import { ruleResultStore } from '../mongo/stores.js';
 
 /** Collection of time-based results in a tenant's analytics database. */
 export const TIME_BASED_RESULTS = 'timeBasedResults';
@@ -118,8 +119,7 @@ export function crossTenantResultFilter(query: CrossTenantResultQuery): { filter
 export async function readNewest<T extends { _id: string; timestamp: Date }>(dbs: readonly Db[], collection: string, filter: Document, limit: number): Promise<T[]> {
   const rows: T[] = [];
   for (const db of dbs) {
-    const found = await db.collection<Document>(collection).find(filter).sort({ timestamp: -1, _id: 1 }).limit(limit).toArray();
-    rows.push(...(found as unknown as T[]));
+    rows.push(...(await ruleResultStore<T>(db, collection).newest(filter, limit)));
   }
   return rows.sort((a, b) => b.timestamp.getTime() - a.timestamp.getTime() || (a._id < b._id ? -1 : 1)).slice(0, limit);
 }

@@ -1,10 +1,13 @@
 /**
- * Indexes of the counter collections, for `chronos migrate` to apply in each analytics database.
- * Counting itself needs only the built-in unique `_id` indexes (every statement a batch sends
- * addresses rows by `_id`); these serve the bucket queries, retention and the recovery pass of
+ * Indexes of the counter collections, which `chronos migrate` applies in each analytics database
+ * and the readers build before their first query (once per process). Counting itself needs only
+ * the built-in unique `_id` indexes (every statement a batch sends addresses rows by `_id`);
+ * these serve the totals and bucket queries, retention and the recovery pass of
  * `admin.reconcile()` (a batch's seen rows, a collection's seen rows, open journals).
  */
+import type { Db } from 'mongodb';
 import type { IndexSpec } from '../mongo/index-spec.js';
+import { ensureIndexesOnce } from '../mongo/ensure-indexes.js';
 import { BATCH_COLLECTION, SEEN_COLLECTION, TOTALS_COLLECTION, UNIQUE_COLLECTION } from './counter-keys.js';
 
 /** Every index the counter reader, retention and the recovery pass query with, in a deterministic order. */
@@ -17,4 +20,9 @@ export function counterIndexes(): IndexSpec[] {
     { collection: SEEN_COLLECTION, name: 'chronos_cnt_seen_scope', key: { db: 1, c: 1, t: 1 } },
     { collection: BATCH_COLLECTION, name: 'chronos_cnt_batch_state_at', key: { state: 1, at: 1 } },
   ];
+}
+
+/** Builds the {@link counterIndexes} missing in `analyticsDb`, once per process, before a query that needs them. */
+export function counterIndexesReady(analyticsDb: Db): Promise<void> {
+  return ensureIndexesOnce(analyticsDb, 'counters', counterIndexes);
 }

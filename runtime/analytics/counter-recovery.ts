@@ -9,11 +9,11 @@
  * from its own rows and applies them only where the marker is missing. It waits for the grace
  * period first, so it never races the writer, which stops working on a batch after its lease.
  */
-import type { Db, Document } from 'mongodb';
+import type { Db } from 'mongodb';
 import type { CounterBatch } from './counter-batch.js';
-import { fromSeenRow, type SeenRow } from './counter-contribution.js';
-import { journalState, openJournalsBefore, pruneDoneJournals } from './counter-journal.js';
-import { SEEN_COLLECTION, TOTALS_COLLECTION } from './counter-keys.js';
+import { fromSeenRow } from './counter-contribution.js';
+import { counterJournalStore, counterStore } from '../mongo/stores.js';
+import { counterIndexesReady } from './counter-indexes.js';
 import { applyBatch, type CounterFaultHook } from './counter-writer.js';
 
 /**
@@ -54,14 +54,16 @@ export async function recoverCounterBatches(db: Db, options: CounterRecoveryOpti
   const now = options.now ?? (() => new Date());
   const before = new Date(now().getTime() - (options.graceMs ?? DEFAULT_COUNTER_GRACE_MS));
   const report: CounterRecoveryReport = { batchesFinished: [], markersCleared: 0, journalsPruned: 0 };
-  for (const journal of await openJournalsBefore(db, before)) {
-    const rows = await db.collection<SeenRow>(SEEN_COLLECTION).find({ b: journal._id }).toArray();
+  await counterIndexesReady(db);
+  const journals = counterJournalStore(db);
+  for (const journal of await journals.openBefore(before)) {
+    const rows = await counterStore(db).seenRowsOf(journal._id);
     const batch: CounterBatch = { id: journal._id, writer: journal.w, openedAt: journal.at, db, contributions: rows.map(fromSeenRow) };
     await applyBatch(batch, { resume: true, seenWritten: true, now, ...(options.faults && { faults: options.faults }) });
     report.batchesFinished.push(journal._id);
   }
   report.markersCleared = await clearFinishedMarkers(db);
-  report.journalsPruned = await pruneDoneJournals(db, new Date(now().getTime() - (options.journalRetentionMs ?? DEFAULT_JOURNAL_RETENTION_MS)));
+  report.journalsPruned = await journals.pruneDone(new Date(now().getTime() - (options.journalRetentionMs ?? DEFAULT_JOURNAL_RETENTION_MS)));
   return report;
 }
 
@@ -71,16 +73,16 @@ export async function recoverCounterBatches(db: Db, options: CounterRecoveryOpti
  * writer that meanwhile set a newer marker keeps it.
  */
 async function clearFinishedMarkers(db: Db): Promise<number> {
-  const totals = db.collection<Document & { _id: string }>(TOTALS_COLLECTION);
+  const totals = counterStore(db);
+  const journals = counterJournalStore(db);
   const states = new Map<string, 'open' | 'done' | 'missing'>();
   let cleared = 0;
-  for await (const doc of totals.find({ j: { $exists: true } }, { projection: { j: 1 } })) {
+  for await (const doc of totals.withMarkers()) {
     for (const [writer, batchId] of Object.entries((doc.j ?? {}) as Record<string, string>)) {
       let state = states.get(batchId);
-      if (!state) states.set(batchId, (state = await journalState(db, batchId)));
+      if (!state) states.set(batchId, (state = await journals.state(batchId)));
       if (state === 'open') continue;
-      const result = await totals.updateOne({ _id: doc._id, [`j.${writer}`]: batchId }, { $unset: { [`j.${writer}`]: '' } });
-      cleared += result.modifiedCount;
+      cleared += await totals.clearMarker(doc._id, writer, batchId);
     }
   }
   return cleared;

@@ -2,9 +2,11 @@
  * `retention.counters`: drops old time buckets (and the seen values that belong to them) so the
  * analytics database does not grow with every day of traffic. Running totals are never pruned.
  */
-import type { Db, Document } from 'mongodb';
+import type { Db } from 'mongodb';
 import { ValidationError } from '../errors.js';
-import { bucketOf, TOTALS_COLLECTION, UNIQUE_COLLECTION, type Granularity } from './counter-keys.js';
+import { bucketOf, type Granularity } from './counter-keys.js';
+import { counterStore } from '../mongo/stores.js';
+import { counterIndexesReady } from './counter-indexes.js';
 
 /** How many buckets to keep per granularity, the current one included (`retention.counters`). */
 export interface CounterRetention {
@@ -47,16 +49,14 @@ export async function pruneCounterBuckets(analyticsDb: Db, retention: CounterRet
       throw ValidationError.at(['retention', 'counters', field], 'must be a whole number of buckets ≥ 1 (leave it out to keep them all)');
     }
   }
+  await counterIndexesReady(analyticsDb);
   const result: PruneResult = { day: { buckets: 0, uniqueValues: 0, cutoff: null }, week: { buckets: 0, uniqueValues: 0, cutoff: null }, month: { buckets: 0, uniqueValues: 0, cutoff: null } };
   for (const [field, granularity] of FIELDS) {
     const keep = retention[field];
     if (keep === undefined) continue;
     const cutoff = retentionCutoff(now, granularity, keep);
-    // Seen values first: a crash between the two deletes leaves a bucket without its seen values
-    // only for buckets that are being removed anyway.
-    const uniques = await analyticsDb.collection<Document>(UNIQUE_COLLECTION).deleteMany({ g: granularity, start: { $lt: cutoff } });
-    const buckets = await analyticsDb.collection<Document>(TOTALS_COLLECTION).deleteMany({ granularity, start: { $lt: cutoff } });
-    result[granularity] = { buckets: buckets.deletedCount, uniqueValues: uniques.deletedCount, cutoff: cutoff.toISOString() };
+    const { uniqueValues, buckets } = await counterStore(analyticsDb).pruneBefore(granularity, cutoff);
+    result[granularity] = { buckets, uniqueValues, cutoff: cutoff.toISOString() };
   }
   return result;
 }

@@ -4,7 +4,9 @@
  */
 import type { Db, Document } from 'mongodb';
 import { ValidationError } from '../errors.js';
-import { totalsKey, TOTALS_COLLECTION, type CounterScope, type Granularity } from './counter-keys.js';
+import { totalsKey, type CounterScope, type Granularity } from './counter-keys.js';
+import { counterStore } from '../mongo/stores.js';
+import { counterIndexesReady } from './counter-indexes.js';
 import { copyDate, dateOddity, isDate, timeOf } from '../validation/intrinsic-date.js';
 
 /** Counts of one rule: writes it matched by kind, and distinct values per `countUnique` prop. */
@@ -91,12 +93,13 @@ function checkScope(scope: CounterScope): void {
  */
 export async function getTotals(analyticsDb: Db, query: TotalsQuery): Promise<CounterTotals> {
   checkScope(query);
-  const totals = analyticsDb.collection<Document>(TOTALS_COLLECTION);
+  await counterIndexesReady(analyticsDb);
+  const totals = counterStore(analyticsDb);
   if (query.tenantId !== undefined) {
     const id = totalsKey(query);
-    return toTotals(id, await totals.findOne({ _id: id } as Document));
+    return toTotals(id, await totals.total(id));
   }
-  const found = await totals.find({ dbName: query.dbName, collection: query.collection, granularity: 'all' }).limit(2).toArray();
+  const found = await totals.allTimeTotals(query.dbName, query.collection, 2);
   if (found.length > 1) {
     throw ValidationError.at(['tenantId'], `several tenants have counters for ${query.dbName}/${query.collection}; pass the tenantId whose totals you want`);
   }
@@ -122,7 +125,8 @@ export async function getBucketTotals(analyticsDb: Db, query: BucketQuery): Prom
   if (query.from !== undefined) range.$gte = toDate(query.from, 'from');
   if (query.to !== undefined) range.$lte = toDate(query.to, 'to');
   if (Object.keys(range).length > 0) filter.start = range;
-  const docs = await analyticsDb.collection<Document>(TOTALS_COLLECTION).find(filter).sort({ start: 1 }).toArray();
+  await counterIndexesReady(analyticsDb);
+  const docs = await counterStore(analyticsDb).buckets(filter);
   return docs.map((doc) => ({
     ...toTotals(String(doc._id), doc),
     granularity: query.granularity,

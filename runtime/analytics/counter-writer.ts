@@ -23,8 +23,8 @@ import { isDuplicateKeyError } from '../mongo/duplicate-key.js';
 import { incrementsOf, uniqueRowsOf, type CounterBatch, type PendingDoc } from './counter-batch.js';
 import { toSeenRow, type Contribution, type SeenRow } from './counter-contribution.js';
 import { CounterLeaseExpired, InjectedCounterCrash } from './counter-errors.js';
-import { closeJournal, journalState, openJournal } from './counter-journal.js';
-import { SEEN_COLLECTION, TOTALS_COLLECTION, UNIQUE_COLLECTION } from './counter-keys.js';
+import { counterJournalStore, counterStore } from '../mongo/stores.js';
+import type { ClaimRows, KeyedDoc } from './store/counter-store.js';
 
 /** The steps of a batch, in order; the fault hook runs after each. */
 export type CounterStep = 'batch-opened' | 'versions-marked' | 'uniques-claimed' | 'counters-applied' | 'batch-closed';
@@ -43,8 +43,6 @@ export interface ApplyOptions {
   leaseMs?: number;
   faults?: CounterFaultHook;
 }
-
-type KeyedDoc = Document & { _id: string };
 
 /** Concurrent first upserts of one counter document can race to E11000; retrying turns them into updates. */
 const UPSERT_ATTEMPTS = 4;
@@ -69,8 +67,8 @@ export async function applyBatch(batch: CounterBatch, options: ApplyOptions): Pr
   // A batch the recovery pass finished (possible only with a grace period below the lease) must not
   // be applied again: its markers may be cleared already. A missing journal means the first attempt
   // never opened it (done journals are kept a day, far beyond any lease).
-  if (options.resume && !options.seenWritten && (await journalState(db, batch.id)) === 'done') return;
-  await openJournal(db, batch);
+  if (options.resume && !options.seenWritten && (await counterJournalStore(db).state(batch.id)) === 'done') return;
+  await counterJournalStore(db).open(batch);
   await step('batch-opened');
   guard();
   const owned = options.seenWritten ? batch.contributions : await markVersions(db, batch, options.resume);
@@ -83,7 +81,7 @@ export async function applyBatch(batch: CounterBatch, options: ApplyOptions): Pr
   if (options.resume) await applyChecked(db, docs, batch);
   else await applyAll(db, docs, batch);
   await step('counters-applied');
-  await closeJournal(db, batch.id, options.now());
+  await counterJournalStore(db).close(batch.id, options.now());
   await step('batch-closed');
 }
 
@@ -91,12 +89,12 @@ export async function applyBatch(batch: CounterBatch, options: ApplyOptions): Pr
  * Inserts rows with one unordered `insertMany` and returns the `_id`s this batch owns: the ones
  * inserted, plus (on a resume) duplicates whose `b` is this batch. Any other failure is thrown.
  */
-async function insertOwned<T extends KeyedDoc & { b: string }>(db: Db, collection: string, rows: T[], batchId: string, resume: boolean): Promise<Set<string>> {
+async function insertOwned<T extends KeyedDoc & { b: string }>(db: Db, kind: ClaimRows, rows: T[], batchId: string, resume: boolean): Promise<Set<string>> {
   const owned = new Set(rows.map((r) => r._id));
   if (rows.length === 0) return owned;
   let duplicates: string[] = [];
   try {
-    await db.collection<T>(collection).insertMany(rows as never[], { ordered: false });
+    await counterStore(db).insertRows(kind, rows);
   } catch (error) {
     if (!(error instanceof MongoBulkWriteError)) throw error;
     const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
@@ -106,7 +104,7 @@ async function insertOwned<T extends KeyedDoc & { b: string }>(db: Db, collectio
   for (const id of duplicates) {
     owned.delete(id);
     // Only a resume can meet its own row: a first attempt's batch id is brand new.
-    if (resume && (await db.collection<KeyedDoc>(collection).findOne({ _id: id }, { projection: { b: 1 } }))?.b === batchId) owned.add(id);
+    if (resume && (await counterStore(db).rowBatch(kind, id)) === batchId) owned.add(id);
   }
   return owned;
 }
@@ -114,13 +112,13 @@ async function insertOwned<T extends KeyedDoc & { b: string }>(db: Db, collectio
 /** Step 2: the contributions whose version this batch counts. */
 async function markVersions(db: Db, batch: CounterBatch, resume: boolean): Promise<Contribution[]> {
   const rows: SeenRow[] = batch.contributions.map((c) => toSeenRow(c, batch.id));
-  const owned = await insertOwned(db, SEEN_COLLECTION, rows, batch.id, resume);
+  const owned = await insertOwned(db, 'seen', rows, batch.id, resume);
   return batch.contributions.filter((c) => owned.has(c.key));
 }
 
 /** Step 3: the seen values this batch counts. */
 async function claimUniques(db: Db, owned: readonly Contribution[], batchId: string, resume: boolean): Promise<Set<string>> {
-  return insertOwned(db, UNIQUE_COLLECTION, uniqueRowsOf(owned, batchId), batchId, resume);
+  return insertOwned(db, 'unique', uniqueRowsOf(owned, batchId), batchId, resume);
 }
 
 /** The update of one counter document: its increments and the batch's marker, in one single-document update. */
@@ -142,7 +140,7 @@ async function applyAll(db: Db, docs: readonly PendingDoc[], batch: CounterBatch
   let todo = [...docs];
   for (let attempt = 1; todo.length > 0; attempt += 1) {
     try {
-      await db.collection<KeyedDoc>(TOTALS_COLLECTION).bulkWrite(todo.map((d) => incrementOp(d, batch)), { ordered: false });
+      await counterStore(db).bulkIncrement(todo.map((d) => incrementOp(d, batch)));
       return;
     } catch (error) {
       if (!(error instanceof MongoBulkWriteError) || attempt >= UPSERT_ATTEMPTS) throw error;
@@ -156,13 +154,13 @@ async function applyAll(db: Db, docs: readonly PendingDoc[], batch: CounterBatch
 
 /** Step 4 on a resume: each counter document is read first and skipped when its marker already names this batch. */
 async function applyChecked(db: Db, docs: readonly PendingDoc[], batch: CounterBatch): Promise<void> {
-  const totals = db.collection<KeyedDoc>(TOTALS_COLLECTION);
+  const totals = counterStore(db);
   for (const doc of docs) {
-    const current = await totals.findOne({ _id: doc.id }, { projection: { [`j.${batch.writer}`]: 1 } });
+    const current = await totals.marker(doc.id, batch.writer);
     if ((current?.j as Record<string, unknown> | undefined)?.[batch.writer] === batch.id) continue;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await totals.updateOne({ _id: doc.id }, incrementUpdate(doc, batch), { upsert: true });
+        await totals.increment(doc.id, incrementUpdate(doc, batch));
         break;
       } catch (e) {
         if (!isDuplicateKeyError(e) || attempt >= UPSERT_ATTEMPTS) throw e;

@@ -8,11 +8,12 @@ import { CROSS_TENANT_RESULTS, type CrossTenantResult, type SlaveResult } from '
 import { aggregateHead, medianOf } from './head-aggregate.js';
 import { headField, headFilter, windowOf } from './head-filter.js';
 import { checkIndexedProps, headCollection, parseRule, type RuleContext, type TenantDbs } from './rule-context.js';
+import { ruleResultStore } from '../mongo/stores.js';
 
 /** One slave's value: 1/0 in boolean mode; else the sum (sum, median), max or min of the field, or the match count without a field. */
 async function slaveValue(dbs: TenantDbs, rule: CrossTenantRule, filter: Document): Promise<Omit<SlaveResult, 'tenantId'>> {
   const head = headCollection(dbs, rule.collection);
-  const matches = await head.countDocuments(filter);
+  const matches = await head.count(filter);
   if (rule.mode === 'boolean') return { value: matches > 0 ? 1 : 0, count: matches };
   if (rule.field === undefined) return { value: matches, count: matches };
   const operation = rule.mode === 'max' || rule.mode === 'min' ? rule.mode : 'sum';
@@ -57,6 +58,6 @@ export async function runCrossTenantRule(context: RuleContext, input: CrossTenan
     window: { from: window.from ?? null, to: window.to ?? null },
     timestamp: now,
   };
-  await master.analyticsDb.collection<CrossTenantResult>(CROSS_TENANT_RESULTS).replaceOne({ _id: result._id }, result, { upsert: true });
+  await ruleResultStore<CrossTenantResult>(master.analyticsDb, CROSS_TENANT_RESULTS).save(result);
   return result;
 }

@@ -5,7 +5,8 @@
  * with `limit(1)`, and median a count then a sort that skips to the middle. No call reads more
  * than two documents into memory.
  */
-import type { Collection, Document } from 'mongodb';
+import type { Document } from 'mongodb';
+import type { HeadQueryStore } from './store/head-query-store.js';
 
 /** What a rule computes. */
 export type Operation = 'count' | 'sum' | 'average' | 'max' | 'min' | 'median';
@@ -31,17 +32,16 @@ function readPath(doc: Document, path: string): unknown {
  * Sum by `$group`; the count separately, because FerretDB 1.24 returns 0 for a second accumulator
  * (`{ $sum: 1 }` or `$count`) in a `$group` that also sums a field (measured).
  */
-async function sumAndCount(head: Collection<Document>, filter: Document, path: string): Promise<{ sum: number; count: number }> {
-  const count = await head.countDocuments(filter);
+async function sumAndCount(head: HeadQueryStore, filter: Document, path: string): Promise<{ sum: number; count: number }> {
+  const count = await head.count(filter);
   if (count === 0) return { sum: 0, count };
-  const rows = await head.aggregate<{ sum: number }>([{ $match: filter }, { $group: { _id: null, sum: { $sum: `$${path}` } } }]).toArray();
-  return { sum: rows[0]?.sum ?? 0, count };
+  return { sum: await head.sum(filter, path), count };
 }
 
-async function extreme(head: Collection<Document>, filter: Document, path: string, direction: 1 | -1): Promise<Aggregate> {
-  const count = await head.countDocuments(filter);
+async function extreme(head: HeadQueryStore, filter: Document, path: string, direction: 1 | -1): Promise<Aggregate> {
+  const count = await head.count(filter);
   if (count === 0) return { value: null, count };
-  const [top] = await head.find(filter, { projection: { [path]: 1 } }).sort({ [path]: direction, _id: 1 }).limit(1).toArray();
+  const [top] = await head.ordered(filter, path, direction, 0, 1);
   return { value: top ? (readPath(top, path) as number) : null, count };
 }
 
@@ -49,23 +49,18 @@ async function extreme(head: Collection<Document>, filter: Document, path: strin
  * The true median: sort the numeric values and take the middle one, or the mean of the two
  * middle ones when the count is even.
  */
-async function median(head: Collection<Document>, filter: Document, path: string): Promise<Aggregate> {
-  const count = await head.countDocuments(filter);
+async function median(head: HeadQueryStore, filter: Document, path: string): Promise<Aggregate> {
+  const count = await head.count(filter);
   if (count === 0) return { value: null, count };
-  const middle = await head
-    .find(filter, { projection: { [path]: 1 } })
-    .sort({ [path]: 1, _id: 1 })
-    .skip(Math.floor((count - 1) / 2))
-    .limit(count % 2 === 0 ? 2 : 1)
-    .toArray();
+  const middle = await head.ordered(filter, path, 1, Math.floor((count - 1) / 2), count % 2 === 0 ? 2 : 1);
   const values = middle.map((doc) => readPath(doc, path) as number);
   return { value: values.reduce((a, b) => a + b, 0) / values.length, count };
 }
 
 /** Computes `operation` over the head documents matching `filter`; `path` is the head field (e.g. `meta.amount`). */
-export async function aggregateHead(head: Collection<Document>, filter: Document, operation: Operation, path: string | undefined): Promise<Aggregate> {
+export async function aggregateHead(head: HeadQueryStore, filter: Document, operation: Operation, path: string | undefined): Promise<Aggregate> {
   if (operation === 'count' || path === undefined) {
-    const count = await head.countDocuments(filter);
+    const count = await head.count(filter);
     return { value: count, count };
   }
   const onNumbers = numeric(filter, path);

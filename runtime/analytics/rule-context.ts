@@ -3,10 +3,11 @@
  * and the check that a rule only names indexed props. Shared by the time-based and cross-tenant
  * runners so both refuse the same things the same way.
  */
-import type { Collection, Db, Document } from 'mongodb';
+import type { Db } from 'mongodb';
 import type { z } from 'zod';
 import { ValidationError } from '../errors.js';
-import { COLLECTION_SUFFIXES } from '../ops/indexes.js';
+import { headQueryStore } from '../mongo/stores.js';
+import type { HeadQueryStore } from './store/head-query-store.js';
 import { checkRuleProps } from './head-filter.js';
 
 /** A tenant's runtime database (where `<collection>_head` lives) and its analytics database. */
@@ -48,6 +49,6 @@ export function tenantsOf(context: RuleContext, tenantId: string | undefined): A
 }
 
 /** The engine's head collection of `collection` in a tenant's runtime database. */
-export function headCollection(dbs: TenantDbs, collection: string): Collection<Document> {
-  return dbs.db.collection<Document>(collection + COLLECTION_SUFFIXES.head);
+export function headCollection(dbs: TenantDbs, collection: string): HeadQueryStore {
+  return headQueryStore(dbs.db, collection);
 }

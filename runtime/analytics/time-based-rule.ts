@@ -8,6 +8,7 @@ import { aggregateHead } from './head-aggregate.js';
 import { headField, headFilter, windowOf } from './head-filter.js';
 import { checkIndexedProps, headCollection, parseRule, tenantsOf, type RuleContext } from './rule-context.js';
 import { timeframeBucket } from './timeframe.js';
+import { ruleResultStore } from '../mongo/stores.js';
 
 /**
  * Validates and runs `input` for its tenant (or every configured tenant), upserting one result
@@ -44,7 +45,7 @@ export async function runTimeBasedRule(context: RuleContext, input: TimeBasedRul
       arguments: rule.arguments ?? null,
       timestamp: now,
     };
-    await dbs.analyticsDb.collection<TimeBasedResult>(TIME_BASED_RESULTS).replaceOne({ _id: result._id }, result, { upsert: true });
+    await ruleResultStore<TimeBasedResult>(dbs.analyticsDb, TIME_BASED_RESULTS).save(result);
     results.push(result);
   }
   return results;

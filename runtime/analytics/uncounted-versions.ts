@@ -14,7 +14,9 @@ import { createEngine } from '../ops/engine.js';
 import type { VersionKind, VersionRow } from '../ops/store/version-index.js';
 import { isCommitted } from '../ops/store/version-index.js';
 import type { WriteEvent, WriteKind, WriteObserver } from '../ops/write-event.js';
-import { versionKey, SEEN_COLLECTION } from './counter-keys.js';
+import { versionKey } from './counter-keys.js';
+import { counterStore } from '../mongo/stores.js';
+import { counterIndexesReady } from './counter-indexes.js';
 import type { CounterRule } from './counter-rule.js';
 import { forEachConcurrently } from '../storage/bounded-concurrency.js';
 
@@ -46,7 +48,8 @@ export async function countUncountedVersions(ctx: EngineContext, analyticsDb: Db
   const { dbName, tenantId } = ctx.routeInfo;
   const scope = { dbName, collection: ctx.collection, ...(tenantId !== undefined && { tenantId }) };
   const counted = new Set<string>();
-  const seen = analyticsDb.collection<{ _id: string }>(SEEN_COLLECTION).find({ db: dbName, c: ctx.collection, t: tenantId ?? null }, { projection: { _id: 1 } });
+  await counterIndexesReady(analyticsDb);
+  const seen = counterStore(analyticsDb).seenIdsOf(dbName, ctx.collection, tenantId ?? null);
   for await (const row of seen) counted.add(row._id);
   const needsPayload = rules.some((rule) => rule.scope === 'payload');
   const needsPrevious = rules.some((rule) => (rule.count ?? 'every') !== 'every');

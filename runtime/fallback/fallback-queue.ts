@@ -10,19 +10,18 @@
  *   second. A crash in between leaves both; the next pass sees the dead letter and only deletes
  *   the op. An op is never lost and never replayed after it was dead-lettered.
  */
-import type { Collection, Db } from 'mongodb';
+import type { Db } from 'mongodb';
 import type { EngineContext } from '../ops/context.js';
-import type { IndexSpec } from '../mongo/index-spec.js';
 import { ensureIndexesOnce } from '../mongo/ensure-indexes.js';
+import { fallbackQueueStore, opLeaseStore } from '../mongo/stores.js';
+import { fallbackIndexes } from './store/indexes.js';
 import { isDuplicateKeyError } from '../mongo/duplicate-key.js';
 import { backoffDelay } from './backoff.js';
-import { OpLeases } from './op-lease.js';
-import type { OpLease } from './op-lease.js';
+import type { OpLease, OpLeases } from './store/op-lease.js';
 import { ReplayBlockedError, replayWrite } from './replay.js';
 import { describeError, isTransientError } from '../retry/transient.js';
 import { createDrainWorker } from './drain-worker.js';
 import type { DrainWorker } from './drain-worker.js';
-import { FALLBACK_OPS_COLLECTION } from './types.js';
 import type { DeadLetterDoc, DrainReport, FallbackOptions, FallbackRoute, QueuedOpDoc, QueuedWrite, QueuedWriteResult } from './types.js';
 
 /** How long one replay holds a queued op before another worker may take it over: 2 minutes, longer than a write's retry budget. */
@@ -103,18 +102,11 @@ export function createFallbackQueue(config: FallbackQueueConfig): FallbackQueue 
   const { db, options } = config;
   const now = config.clock ?? (() => new Date());
   const random = config.random ?? Math.random;
-  const ops: Collection<QueuedOpDoc> = db.collection(FALLBACK_OPS_COLLECTION);
-  const dead: Collection<DeadLetterDoc> = db.collection(options.deadLetterCollection);
-  const leasesName = `${FALLBACK_OPS_COLLECTION}_leases`;
-  const leases = new OpLeases(db, leasesName, config.leaseMs ?? DEFAULT_REPLAY_LEASE_MS, now);
+  const queue = fallbackQueueStore(db, options.deadLetterCollection);
+  const leases = opLeaseStore(db, config.leaseMs ?? DEFAULT_REPLAY_LEASE_MS, now);
   const batchSize = config.batchSize ?? 100;
 
-  const indexes = (): IndexSpec[] => [
-    { collection: FALLBACK_OPS_COLLECTION, name: 'chronos_due', key: { nextAttemptAt: 1 } },
-    { collection: leasesName, name: 'chronos_op_lease', key: { opId: 1, n: -1 } },
-    { collection: options.deadLetterCollection, name: 'chronos_dead_at', key: { deadAt: 1 } },
-  ];
-  const ready = () => ensureIndexesOnce(db, `fallback\u0000${options.deadLetterCollection}`, indexes);
+  const ready = () => ensureIndexesOnce(db, `fallback\u0000${options.deadLetterCollection}`, () => fallbackIndexes(options.deadLetterCollection));
 
   async function step(name: QueueStep, opId: string): Promise<void> {
     if (!config.faults) return;
@@ -126,13 +118,13 @@ export function createFallbackQueue(config: FallbackQueueConfig): FallbackQueue 
   }
 
   async function removeOp(opId: string): Promise<void> {
-    await ops.deleteOne({ _id: opId });
+    await queue.removeOp(opId);
     await leases.clear(opId);
   }
 
   async function moveToDead(op: QueuedOpDoc, cause: DeadLetterDoc['cause'], report: DrainReport): Promise<void> {
     try {
-      await dead.insertOne({ ...op, deadAt: now(), cause });
+      await queue.insertDeadLetter({ ...op, deadAt: now(), cause });
     } catch (e) {
       // Already there: an earlier move crashed before deleting the op.
       if (!isDuplicateKeyError(e)) throw e;
@@ -151,7 +143,7 @@ export function createFallbackQueue(config: FallbackQueueConfig): FallbackQueue 
       await moveToDead({ ...op, attempts, lastError }, 'exhausted', report);
     } else {
       const nextAttemptAt = new Date(now().getTime() + backoffDelay(attempts, options, random));
-      await ops.updateOne({ _id: op._id }, { $set: { attempts, nextAttemptAt, lastError } });
+      await queue.reschedule(op._id, { attempts, nextAttemptAt, lastError });
       report.retrying.push({ opId: op._id, attempts, nextAttemptAt, error: lastError });
     }
   }
@@ -176,9 +168,9 @@ export function createFallbackQueue(config: FallbackQueueConfig): FallbackQueue 
 
   async function processLeased(opId: string, report: DrainReport): Promise<void> {
     // Re-read under the lease: another worker may have replayed, rescheduled or removed it.
-    const op = await ops.findOne({ _id: opId });
+    const op = await queue.op(opId);
     if (!op || op.nextAttemptAt.getTime() > now().getTime()) return;
-    if (await dead.findOne({ _id: opId }, { projection: { _id: 1 } })) {
+    if (await queue.isDeadLettered(opId)) {
       await removeOp(opId);
       return;
     }
@@ -202,9 +194,7 @@ export function createFallbackQueue(config: FallbackQueueConfig): FallbackQueue 
   async function drain(): Promise<DrainReport> {
     await ready();
     const report: DrainReport = { done: [], retrying: [], deadLettered: [], skipped: [] };
-    const due = await ops
-      .find({ nextAttemptAt: { $lte: now() } }, { sort: { nextAttemptAt: 1 }, limit: batchSize, projection: { _id: 1 } })
-      .toArray();
+    const due = await queue.due(now(), batchSize);
     // One op at a time: replays of one outage hit the recovering backend gently, and a pass stays short.
     for (const { _id } of due) await processOp(_id, report);
     return report;
@@ -235,7 +225,7 @@ export function createFallbackQueue(config: FallbackQueueConfig): FallbackQueue 
         lastError,
       };
       try {
-        await ops.insertOne(doc);
+        await queue.insertOp(doc);
       } catch (e) {
         if (!isDuplicateKeyError(e)) throw e;
       }
@@ -244,8 +234,8 @@ export function createFallbackQueue(config: FallbackQueueConfig): FallbackQueue 
     drain,
     start: () => worker.start(),
     stop: () => worker.stop(),
-    pending: async () => ops.find({}, { sort: { nextAttemptAt: 1 } }).toArray(),
-    deadLetters: async () => dead.find({}, { sort: { deadAt: 1 } }).toArray(),
+    pending: () => queue.pending(),
+    deadLetters: () => queue.deadLetters(),
   };
 }
 

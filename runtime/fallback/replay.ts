@@ -13,11 +13,11 @@
 import { isChronosError } from '../errors.js';
 import type { ConflictError } from '../errors.js';
 import type { EngineContext } from '../ops/context.js';
-import { mongoNames } from '../ops/context.js';
 import { createCollectionOps } from '../ops/collection-ops.js';
 import type { EngineCollectionOps } from '../ops/collection-ops.js';
-import { HeadStore } from '../ops/store/head-store.js';
-import { VersionIndex, isCommitted } from '../ops/store/version-index.js';
+import type { HeadStore } from '../ops/store/head-store.js';
+import { isCommitted, type VersionIndex } from '../ops/store/version-index.js';
+import { versionedStores } from '../mongo/stores.js';
 import type { QueuedWrite, ReplayOutcome } from './types.js';
 
 /**
@@ -47,8 +47,7 @@ interface Collections {
  */
 export async function replayWrite(ctx: EngineContext, opId: string, write: QueuedWrite): Promise<ReplayOutcome> {
   const ops = createCollectionOps(ctx);
-  const names = mongoNames(ctx.collection);
-  const colls: Collections = { heads: new HeadStore(ctx.db, names.head), ver: new VersionIndex(ctx.db, names.ver) };
+  const colls: Collections = versionedStores(ctx.db, ctx.collection);
   try {
     return await replayKind(ops, colls, opId, write);
   } catch (e) {

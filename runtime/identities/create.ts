@@ -27,7 +27,7 @@ export async function createIdentity(
   await ctx.indexesReady();
   const now = new Date();
   try {
-    await records(ctx).insertOne({
+    await records(ctx).insert({
       _id: new ObjectId().toHexString(),
       tenantId: ctx.tenantId,
       id,
@@ -40,10 +40,10 @@ export async function createIdentity(
     });
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
-    const existing = await records(ctx).findOne({ tenantId: ctx.tenantId, id }, { projection: { ov: 1 } });
+    const existingOv = await records(ctx).ovOf(id);
     throw new ConflictError(
       `${ctx.collection} ${id} already exists in tenant ${ctx.tenantId}; update it or create with another id`,
-      existing?.ov ?? -1,
+      existingOv ?? -1,
     );
   }
   return { id, ov: 0, createdAt: now.toISOString() };

@@ -24,10 +24,7 @@ export async function deleteIdentity(
   parseInput(auditSchema, reason, ['reason']);
   await ctx.indexesReady();
   const deletedAt = new Date();
-  const { before, ov } = await writeNextOv(ctx, parsedId, parsedOv, async (doc) => {
-    const result = await records(ctx).deleteOne({ _id: doc._id, tenantId: ctx.tenantId, ov: doc.ov });
-    return result.deletedCount === 1;
-  });
+  const { before, ov } = await writeNextOv(ctx, parsedId, parsedOv, (doc) => records(ctx).deleteAt(doc));
   await pruneClaims(ctx, before._id);
   return { id: parsedId, ov, deletedAt: deletedAt.toISOString() };
 }

@@ -6,6 +6,9 @@
  */
 import type { Db } from 'mongodb';
 import type { IdentityRecord } from './types.js';
+import { identityStore, ovClaimStore } from '../mongo/stores.js';
+import type { IdentityStore } from './store/identity-store.js';
+import type { OvClaimStore } from './store/ov-claim-store.js';
 
 /** A record as stored in the identities collection. */
 export interface IdentityDoc {
@@ -46,14 +49,14 @@ export interface IdentityContext {
   indexesReady(): Promise<void>;
 }
 
-/** The records collection of `ctx`. */
-export function records(ctx: IdentityContext) {
-  return ctx.db.collection<IdentityDoc>(ctx.collection);
+/** The tenant's records in the collection of `ctx`. */
+export function records(ctx: IdentityContext): IdentityStore {
+  return identityStore(ctx.db, ctx.collection, ctx.tenantId);
 }
 
-/** The claims collection of `ctx`. */
-export function claims(ctx: IdentityContext) {
-  return ctx.db.collection<OvClaimDoc>(claimsCollectionName(ctx.collection));
+/** The tenant's ov claims in the collection of `ctx`. */
+export function claims(ctx: IdentityContext): OvClaimStore {
+  return ovClaimStore(ctx.db, ctx.collection, ctx.tenantId);
 }
 
 /** The caller's view of a stored record: data at the top level, the id as `_id`, and `_system`. */

@@ -7,6 +7,6 @@ import type { IdentityRecord } from './types.js';
 /** The record `id` of the tenant, or `null`. */
 export async function getLatestIdentity<T extends object>(ctx: IdentityContext, id: unknown): Promise<IdentityRecord<T> | null> {
   const parsedId = parseInput(idSchema, id, ['id']);
-  const doc = await records(ctx).findOne({ tenantId: ctx.tenantId, id: parsedId });
+  const doc = await records(ctx).get(parsedId);
   return doc ? toIdentityRecord<T>(doc) : null;
 }

@@ -24,24 +24,24 @@ export async function claimOv(ctx: IdentityContext, headId: string, ov: number):
   for (let attempt = 1; attempt <= 2; attempt += 1) {
     const claimId = new ObjectId().toHexString();
     try {
-      await coll.insertOne({ _id: claimId, tenantId: ctx.tenantId, headId, ov, at: new Date() });
+      await coll.insert(claimId, headId, ov, new Date());
       return { won: true, claimId };
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
     }
-    const holder = await coll.findOne({ tenantId: ctx.tenantId, headId, ov });
+    const holder = await coll.holder(headId, ov);
     const abandoned = holder !== null && Date.now() - holder.at.getTime() > ctx.claimLeaseMs;
     if (!abandoned) return { won: false };
     // Deleting by the holder's own _id: of several writers taking over, each deletes at most
     // that one claim, and the unique index then picks one of them on the next insert.
-    await coll.deleteOne({ _id: holder._id, tenantId: ctx.tenantId });
+    await coll.remove(holder._id);
   }
   return { won: false };
 }
 
 /** Gives a claim back when the write it guarded did not happen, so it blocks nobody. */
 export async function releaseClaim(ctx: IdentityContext, claimId: string): Promise<void> {
-  await claims(ctx).deleteOne({ _id: claimId, tenantId: ctx.tenantId });
+  await claims(ctx).remove(claimId);
 }
 
 /**
@@ -50,5 +50,5 @@ export async function releaseClaim(ctx: IdentityContext, claimId: string): Promi
  * record write matches nothing because it is guarded by the old ov as well.
  */
 export async function pruneClaims(ctx: IdentityContext, headId: string, ov?: number): Promise<void> {
-  await claims(ctx).deleteMany({ tenantId: ctx.tenantId, headId, ...(ov === undefined ? {} : { ov: { $lt: ov } }) });
+  await claims(ctx).removeBelow(headId, ov);
 }

@@ -15,7 +15,7 @@ export async function queryIdentities<T extends object>(
   const query = toIdentityQuery(filter, ctx.tenantId, ctx.indexedProps, ctx.collection);
   const paged = afterId === undefined ? query : { $and: [query, { id: { $gt: afterId } }] };
   // One extra row tells whether a next page exists without a count.
-  const docs = await records(ctx).find(paged, { sort: { id: 1 }, limit: limit + 1 }).toArray();
+  const docs = await records(ctx).page(paged, limit + 1);
   const items = docs.slice(0, limit).map((doc) => toIdentityRecord<T>(doc));
   const last = items[items.length - 1];
   return docs.length > limit && last ? { items, nextCursor: last._id } : { items };

@@ -25,14 +25,8 @@ export async function updateIdentity(
   const parsedReason = parseInput(auditSchema, reason, ['reason']) ?? null;
   await ctx.indexesReady();
   const updatedAt = new Date();
-  const { ov } = await writeNextOv(ctx, parsedId, parsedOv, async (before, nextOv) => {
-    // A whole-document replace, not `$set: { data }`: FerretDB 1.24 skips a `$set` of an embedded
-    // document that differs from the stored one only in its key names ({ a: 1 } over { b: 1 }).
-    const result = await records(ctx).replaceOne(
-      { _id: before._id, tenantId: ctx.tenantId, ov: before.ov },
-      { ...before, ov: nextOv, data: parsedData, updatedAt, actor: parsedActor, reason: parsedReason },
-    );
-    return result.matchedCount === 1;
-  });
+  const { ov } = await writeNextOv(ctx, parsedId, parsedOv, (before, nextOv) =>
+    records(ctx).replaceAt(before, { ...before, ov: nextOv, data: parsedData, updatedAt, actor: parsedActor, reason: parsedReason }),
+  );
   return { id: parsedId, ov, updatedAt: updatedAt.toISOString() };
 }

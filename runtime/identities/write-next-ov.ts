@@ -28,9 +28,9 @@ export async function writeNextOv(
   apply: (before: IdentityDoc, nextOv: number) => Promise<boolean>,
 ): Promise<NextOvWrite> {
   const coll = records(ctx);
-  const currentOv = async () => (await coll.findOne({ tenantId: ctx.tenantId, id }, { projection: { ov: 1 } }))?.ov ?? -1;
+  const currentOv = async () => (await coll.ovOf(id)) ?? -1;
   for (let attempt = 1; ; attempt += 1) {
-    const before = await coll.findOne({ tenantId: ctx.tenantId, id });
+    const before = await coll.get(id);
     if (!before) {
       if (expectedOv === undefined) throw new NotFoundError(`${ctx.collection} ${id} does not exist in tenant ${ctx.tenantId}`);
       throw new ConflictError(`${ctx.collection} ${id} does not exist (expected ov ${expectedOv})`, -1, expectedOv);

@@ -11,7 +11,6 @@ import { forEachVersionedCollection, listVersionedCollections, type VersionedCol
 import { readVersionLog, type VersionLogPage, type VersionLogQuery } from './version-log.js';
 import { reconcileCollection, type ReconcileReport } from '../ops/reconcile.js';
 import { applyVersionRetention, type RetentionReport } from '../ops/retention.js';
-import { FALLBACK_OPS_COLLECTION } from '../fallback/types.js';
 import { resolveRoute, type RouteContext } from '../router/resolve-route.js';
 import { RouteError } from '../errors.js';
 import { engineContextFor } from './collection-handle.js';
@@ -151,7 +150,7 @@ export function createChronosAdmin(inputs: {
       if (route.databaseType === 'identities') throw new RouteError('hardDelete erases versioned records; identities databases hold none (use their own API)');
       const db = pool.db(route.mongo.uri, route.mongo.dbName);
       const engineCtx = engineContextFor({ config, pool, route, db, observers: [] });
-      const fallbackCollections = { ops: FALLBACK_OPS_COLLECTION, deadLetters: config.fallback?.deadLetterCollection ?? 'chronos_fallback_dead' };
+      const fallbackCollections = { deadLetters: config.fallback?.deadLetterCollection ?? 'chronos_fallback_dead' };
       return hardDeleteRecord(engineCtx, id, { fallbackCollections, auditCollection: ERASURES_COLLECTION }, options);
     },
     collections: () => listVersionedCollections(config, pool),

@@ -6,10 +6,9 @@
  */
 import { ValidationError } from '../errors.js';
 import type { EngineContext } from '../ops/context.js';
-import { COLLECTION_SUFFIXES } from '../ops/indexes.js';
 import { checkId } from '../ops/input-validation.js';
-import { HeadStore } from '../ops/store/head-store.js';
-import { VersionIndex, isCommitted, type VersionKind } from '../ops/store/version-index.js';
+import { isCommitted, type VersionKind } from '../ops/store/version-index.js';
+import { headStore, versionStore } from '../mongo/stores.js';
 import type { VersionInfo } from '../ops/types.js';
 
 /** One committed version: {@link VersionInfo} plus what made it and the functionIds it carries. */
@@ -60,8 +59,8 @@ function checkQuery(query: VersionLogQuery): { beforeOv?: number; limit: number 
 export async function readVersionLog(ctx: EngineContext, id: string, query: VersionLogQuery = {}): Promise<VersionLogPage> {
   checkId(id);
   const { beforeOv, limit } = checkQuery(query);
-  const head = await new HeadStore(ctx.db, ctx.collection + COLLECTION_SUFFIXES.head).get(id);
-  const found = await new VersionIndex(ctx.db, ctx.collection + COLLECTION_SUFFIXES.ver).page(id, beforeOv, limit + 1);
+  const head = await headStore(ctx.db, ctx.collection).get(id);
+  const found = await versionStore(ctx.db, ctx.collection).page(id, beforeOv, limit + 1);
   const page = found.slice(0, limit);
   const items = page
     .filter((r) => isCommitted(r, head))

@@ -6,18 +6,14 @@
 import { ObjectId } from 'mongodb';
 import { parseInput } from '../validation/parse-input.js';
 import type { MessagingContext } from './context.js';
-import { MESSAGING_COLLECTIONS } from './indexes.js';
+import { deadLetterStore } from '../mongo/stores.js';
 import { assertWithinLimit } from './payload-size.js';
 import { DEFAULT_LIST_LIMIT, deadLetterSaveSchema, listSchema, toDate } from './schemas.js';
 import type { DeadLetterInput, DeadLetterRecord, DeadLettersApi, ListInput, Page } from './types.js';
 
-interface DeadLetterDoc extends Omit<DeadLetterRecord, 'id'> {
-  _id: string;
-}
-
 /** Builds `m.deadLetters` for the tenant of `ctx`. */
 export function deadLettersApi(ctx: MessagingContext): DeadLettersApi {
-  const deadLetters = ctx.db.collection<DeadLetterDoc>(MESSAGING_COLLECTIONS.deadLetters);
+  const deadLetters = deadLetterStore(ctx.db, ctx.tenantId);
   const { tenantId } = ctx;
 
   return {
@@ -26,7 +22,7 @@ export function deadLettersApi(ctx: MessagingContext): DeadLettersApi {
       assertWithinLimit({ payload: rest.payload, headers }, ctx.maxPayloadBytes);
       await ctx.indexesReady();
       const id = new ObjectId().toHexString();
-      await deadLetters.insertOne({
+      await deadLetters.insert({
         _id: id,
         tenantId,
         ...rest,
@@ -40,9 +36,7 @@ export function deadLettersApi(ctx: MessagingContext): DeadLettersApi {
 
     async list<P = unknown>(input: ListInput): Promise<Page<DeadLetterRecord<P>>> {
       const { topic, after, limit = DEFAULT_LIST_LIMIT } = parseInput(listSchema, input);
-      const rows = await deadLetters
-        .find({ tenantId, topic, ...(after === undefined ? {} : { _id: { $gt: after } }) }, { sort: { _id: 1 }, limit: limit + 1 })
-        .toArray();
+      const rows = await deadLetters.page(topic, after, limit + 1);
       const items = rows.slice(0, limit).map(({ _id, ...doc }) => ({ id: _id, ...doc }) as DeadLetterRecord<P>);
       const last = items[items.length - 1];
       return rows.length > limit && last ? { items, nextCursor: last.id } : { items };

@@ -7,21 +7,14 @@ import { ObjectId } from 'mongodb';
 import { isDuplicateKeyError } from '../mongo/duplicate-key.js';
 import { parseInput } from '../validation/parse-input.js';
 import type { MessagingContext } from './context.js';
-import { MESSAGING_COLLECTIONS } from './indexes.js';
+import { messageStore } from '../mongo/stores.js';
 import { assertWithinLimit, bsonSize } from './payload-size.js';
 import { DEFAULT_LIST_LIMIT, listSchema, messageGetSchema, messageSaveSchema, toDate } from './schemas.js';
 import type { ListInput, MessageRecord, MessageSaveInput, MessagesApi, Page } from './types.js';
 
-interface MessageDoc extends MessageRecord {
-  _id: string;
-  savedAt: Date;
-}
-
-const MESSAGE_FIELDS = { _id: 0, tenantId: 1, topic: 1, msgId: 1, headers: 1, payload: 1, firstSeenAt: 1, size: 1 } as const;
-
 /** Builds `m.messages` for the tenant of `ctx`. */
 export function messagesApi(ctx: MessagingContext): MessagesApi {
-  const messages = ctx.db.collection<MessageDoc>(MESSAGING_COLLECTIONS.messages);
+  const messages = messageStore(ctx.db, ctx.tenantId);
   const { tenantId } = ctx;
 
   return {
@@ -32,7 +25,7 @@ export function messagesApi(ctx: MessagingContext): MessagesApi {
       await ctx.indexesReady();
       const now = new Date();
       try {
-        await messages.insertOne({
+        await messages.insert({
           _id: new ObjectId().toHexString(),
           tenantId,
           topic: parsed.topic,
@@ -52,18 +45,13 @@ export function messagesApi(ctx: MessagingContext): MessagesApi {
 
     async get<P = unknown>(input: { topic: string; msgId: string }) {
       const { topic, msgId } = parseInput(messageGetSchema, input);
-      return messages.findOne<MessageRecord<P>>({ tenantId, topic, msgId }, { projection: MESSAGE_FIELDS });
+      return messages.get<P>(topic, msgId);
     },
 
     async list<P = unknown>(input: ListInput): Promise<Page<MessageRecord<P>>> {
       const { topic, after, limit = DEFAULT_LIST_LIMIT } = parseInput(listSchema, input);
       // One extra row tells whether a next page exists without a count.
-      const rows = await messages
-        .find<MessageRecord<P>>(
-          { tenantId, topic, ...(after === undefined ? {} : { msgId: { $gt: after } }) },
-          { projection: MESSAGE_FIELDS, sort: { msgId: 1 }, limit: limit + 1 },
-        )
-        .toArray();
+      const rows = await messages.page<P>(topic, after, limit + 1);
       const items = rows.slice(0, limit);
       const last = items[items.length - 1];
       return rows.length > limit && last ? { items, nextCursor: last.msgId } : { items };

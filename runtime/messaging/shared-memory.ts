@@ -11,49 +11,24 @@
  *   first-time upserts racing to insert it meet on `_id`, and the loser retries as a replace.
  */
 import { createHash } from 'node:crypto';
-import { ObjectId, type Collection } from 'mongodb';
+import { ObjectId } from 'mongodb';
 import { ConflictError } from '../errors.js';
 import { isDuplicateKeyError } from '../mongo/duplicate-key.js';
 import { parseInput } from '../validation/parse-input.js';
 import type { MessagingContext } from './context.js';
-import { MESSAGING_COLLECTIONS } from './indexes.js';
+import { sharedMemoryStore } from '../mongo/stores.js';
+import type { SharedDoc, SharedMemoryStore } from './store/shared-memory-store.js';
 import { assertWithinLimit, bsonSize } from './payload-size.js';
 import { sharedLoadSchema, sharedSaveSchema, sharedTombstoneSchema } from './schemas.js';
 import type {
   SharedLoadInput,
   SharedMemoryApi,
   SharedSaveResult,
-  SharedStrategy,
   SharedTombstoneResult,
 } from './types.js';
 
 /** More claims than any realistic number of concurrent writers; past it something is wrong. */
 const MAX_CLAIM_ATTEMPTS = 1000;
-
-interface SharedDoc {
-  _id: string;
-  tenantId: string;
-  namespace: string;
-  key: string;
-  strategy: SharedStrategy;
-  /** Set for `append` documents only. */
-  version?: number;
-  val: unknown;
-  size: number;
-  savedAt: Date;
-}
-
-interface TombstoneDoc {
-  _id: string;
-  tenantId: string;
-  namespace: string;
-  key: string;
-  actor: string | null;
-  reason: string | null;
-  at: Date;
-  /** Documents removed; null until the removal has run. */
-  removed: number | null;
-}
 
 /** `_id` of a key's `latest` document: a hash, so any namespace/key fits and tenants never collide. */
 function latestDocumentId(tenantId: string, namespace: string, key: string): string {
@@ -62,8 +37,7 @@ function latestDocumentId(tenantId: string, namespace: string, key: string): str
 
 /** Builds `m.shared` for the tenant of `ctx`. */
 export function sharedMemoryApi(ctx: MessagingContext): SharedMemoryApi {
-  const docs = ctx.db.collection<SharedDoc>(MESSAGING_COLLECTIONS.shared);
-  const tombstones = ctx.db.collection<TombstoneDoc>(MESSAGING_COLLECTIONS.sharedTombstones);
+  const docs = sharedMemoryStore(ctx.db, ctx.tenantId);
   const { tenantId } = ctx;
 
   return {
@@ -79,11 +53,8 @@ export function sharedMemoryApi(ctx: MessagingContext): SharedMemoryApi {
       const { namespace, key, strategy, version } = parseInput(sharedLoadSchema, input);
       const found =
         strategy === 'latest'
-          ? await docs.findOne({ _id: latestDocumentId(tenantId, namespace, key), tenantId }, { projection: { val: 1 } })
-          : await docs.findOne(
-              { tenantId, namespace, key, strategy: 'append', ...(version === undefined ? {} : { version }) },
-              { projection: { val: 1 }, sort: { version: -1 } },
-            );
+          ? await docs.latestValue(latestDocumentId(tenantId, namespace, key))
+          : await docs.appendedValue(namespace, key, version);
       return found ? (found.val as T) : null;
     },
 
@@ -93,7 +64,7 @@ export function sharedMemoryApi(ctx: MessagingContext): SharedMemoryApi {
       // The audit record goes first: a crash after it leaves a record of intent (removed: null)
       // and the retry removes the rest; a crash the other way round would lose the audit.
       const tombstoneId = new ObjectId().toHexString();
-      await tombstones.insertOne({
+      await docs.insertTombstone({
         _id: tombstoneId,
         tenantId,
         namespace,
@@ -103,8 +74,8 @@ export function sharedMemoryApi(ctx: MessagingContext): SharedMemoryApi {
         at: new Date(),
         removed: null,
       });
-      const { deletedCount } = await docs.deleteMany({ tenantId, namespace, key });
-      await tombstones.updateOne({ _id: tombstoneId, tenantId }, { $set: { removed: deletedCount } });
+      const deletedCount = await docs.removeKey(namespace, key);
+      await docs.setTombstoneRemoved(tombstoneId, deletedCount);
       return { tombstoneId, removed: deletedCount };
     },
   };
@@ -112,11 +83,11 @@ export function sharedMemoryApi(ctx: MessagingContext): SharedMemoryApi {
 
 type SharedBody = Omit<SharedDoc, '_id' | 'strategy' | 'version'>;
 
-async function saveLatest(docs: Collection<SharedDoc>, body: SharedBody): Promise<SharedSaveResult> {
+async function saveLatest(docs: SharedMemoryStore, body: SharedBody): Promise<SharedSaveResult> {
   const id = latestDocumentId(body.tenantId, body.namespace, body.key);
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await docs.replaceOne({ _id: id, tenantId: body.tenantId }, { ...body, strategy: 'latest' }, { upsert: true });
+      await docs.replaceLatest(id, { ...body, strategy: 'latest' });
       return { id };
     } catch (error) {
       // Two first-time upserts both insert; the loser's duplicate `_id` means the document now
@@ -126,19 +97,13 @@ async function saveLatest(docs: Collection<SharedDoc>, body: SharedBody): Promis
   }
 }
 
-async function saveAppend(docs: Collection<SharedDoc>, body: SharedBody): Promise<SharedSaveResult> {
-  const newest = async (): Promise<number> => {
-    const top = await docs.findOne(
-      { tenantId: body.tenantId, namespace: body.namespace, key: body.key, strategy: 'append' },
-      { projection: { version: 1 }, sort: { version: -1 } },
-    );
-    return top?.version ?? -1;
-  };
+async function saveAppend(docs: SharedMemoryStore, body: SharedBody): Promise<SharedSaveResult> {
+  const newest = (): Promise<number> => docs.newestVersion(body.namespace, body.key);
   let version = (await newest()) + 1;
   for (let attempt = 1; ; attempt += 1) {
     const id = new ObjectId().toHexString();
     try {
-      await docs.insertOne({ ...body, _id: id, strategy: 'append', version });
+      await docs.insertAppend({ ...body, _id: id, strategy: 'append', version });
       return { id, version };
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;

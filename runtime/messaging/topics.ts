@@ -8,23 +8,16 @@ import { ValidationError } from '../errors.js';
 import { isDuplicateKeyError } from '../mongo/duplicate-key.js';
 import { parseInput } from '../validation/parse-input.js';
 import type { MessagingContext } from './context.js';
-import { MESSAGING_COLLECTIONS } from './indexes.js';
+import { topicStore } from '../mongo/stores.js';
 import { topicEnsureSchema, topicGetSchema } from './schemas.js';
 import type { TopicRecord, TopicsApi } from './types.js';
 
-interface TopicDoc extends TopicRecord {
-  _id: string;
-}
-
-const TOPIC_FIELDS = { _id: 0, tenantId: 1, topic: 1, shards: 1, createdAt: 1 } as const;
-
 /** Builds `m.topics` for the tenant of `ctx`. */
 export function topicsApi(ctx: MessagingContext): TopicsApi {
-  const topics = ctx.db.collection<TopicDoc>(MESSAGING_COLLECTIONS.topics);
+  const topics = topicStore(ctx.db, ctx.tenantId);
   const { tenantId } = ctx;
 
-  const get = async (topic: string): Promise<TopicRecord | null> =>
-    topics.findOne<TopicRecord>({ tenantId, topic }, { projection: TOPIC_FIELDS });
+  const get = (topic: string): Promise<TopicRecord | null> => topics.get(topic);
 
   return {
     async ensure(input) {
@@ -32,7 +25,7 @@ export function topicsApi(ctx: MessagingContext): TopicsApi {
       await ctx.indexesReady();
       const record: TopicRecord = { tenantId, topic, shards: shards ?? 1, createdAt: new Date() };
       try {
-        await topics.insertOne({ _id: new ObjectId().toHexString(), ...record });
+        await topics.insert(new ObjectId().toHexString(), record);
         return record;
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;

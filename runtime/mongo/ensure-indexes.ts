@@ -5,17 +5,7 @@
  */
 import type { Db, MongoClient } from 'mongodb';
 import type { IndexSpec } from './index-spec.js';
-
-/** Names of the indexes a collection has; none when the collection does not exist yet. */
-async function existingIndexNames(db: Db, collection: string): Promise<Set<string>> {
-  try {
-    const indexes = await db.collection(collection).listIndexes().toArray();
-    return new Set(indexes.map((index) => String(index['name'])));
-  } catch (error) {
-    if ((error as { codeName?: string }).codeName === 'NamespaceNotFound') return new Set();
-    throw error;
-  }
-}
+import { IndexStore } from './index-store.js';
 
 /**
  * Creates the indexes of `specs` that are missing, one `createIndex` per index. Present ones are
@@ -30,11 +20,12 @@ export async function applyIndexes(db: Db, specs: readonly IndexSpec[]): Promise
     list.push(spec);
     byCollection.set(spec.collection, list);
   }
+  const indexes = new IndexStore(db);
   for (const [collection, list] of byCollection) {
-    const existing = await existingIndexNames(db, collection);
+    const existing = await indexes.names(collection);
     for (const spec of list) {
       if (existing.has(spec.name)) continue;
-      await db.collection(collection).createIndex(spec.key, { name: spec.name, ...(spec.unique ? { unique: true } : {}) });
+      await indexes.create(spec);
     }
   }
 }

@@ -20,23 +20,10 @@ import type { HeadDoc } from './store/head-store.js';
 import { extractMeta } from './meta.js';
 import { readCurrentData } from './current-data.js';
 import { forEachConcurrently } from '../storage/bounded-concurrency.js';
+import { backfillMarkerStore } from '../mongo/stores.js';
+import type { BackfillMarker, BackfillScope } from './store/backfill-marker-store.js';
 
-/** The Mongo collection holding each collection's backfill progress. */
-const META_BACKFILLS_COLLECTION = 'chronos_meta_backfills';
-
-/** Which heads a backfill looks at: all (indexed props changed, or none recorded) or those of older revisions. */
-export type BackfillScope = 'all' | 'older-revisions';
-
-interface BackfillMarker {
-  _id: string;
-  revision: number;
-  indexedProps: string[];
-  scope: BackfillScope;
-  complete: boolean;
-  /** The last head done by a run that has not finished. */
-  after?: string;
-  updatedAt: Date;
-}
+export type { BackfillScope } from './store/backfill-marker-store.js';
 
 /** A backfill one collection needs. */
 export interface MetaBackfillPlan {
@@ -63,10 +50,6 @@ export interface MetaBackfillReport {
   failed: Array<{ id: string; message: string }>;
 }
 
-function markers(ctx: EngineContext) {
-  return ctx.db.collection<BackfillMarker>(META_BACKFILLS_COLLECTION);
-}
-
 function scopeFilter(scope: BackfillScope, revision: number): Filter<HeadDoc> {
   // Heads written before revisions were recorded have none, and `$ne` matches them too.
   return scope === 'all' ? {} : { revision: { $ne: revision } };
@@ -77,7 +60,7 @@ export async function planMetaBackfill(ctx: EngineContext): Promise<MetaBackfill
   const revision = ctx.settings.revision;
   if (revision === undefined) return null;
   const indexedProps = [...ctx.settings.indexedProps].sort();
-  const marker = await markers(ctx).findOne({ _id: ctx.collection });
+  const marker = await backfillMarkerStore(ctx.db).get(ctx.collection);
   const sameProps = marker !== null && isDeepStrictEqual(marker.indexedProps, indexedProps);
   if (marker?.complete && sameProps && marker.revision === revision) return null;
   const resuming = marker !== null && !marker.complete && sameProps && marker.revision === revision;
@@ -152,7 +135,7 @@ export async function runMetaBackfill(
   const report: MetaBackfillReport = { examined: 0, updated: 0, movedOn: 0, failed: [] };
   const { revision, indexedProps, scope } = plan;
   const save = (fields: Partial<BackfillMarker>) =>
-    markers(ctx).replaceOne({ _id: ctx.collection }, { revision, indexedProps, scope, complete: false, updatedAt: engine.now(), ...fields }, { upsert: true });
+    backfillMarkerStore(ctx.db).save(ctx.collection, { revision, indexedProps, scope, complete: false, updatedAt: engine.now(), ...fields });
   let after = plan.resumeAfter;
   await save(after === undefined ? {} : { after });
   const parts: Filter<HeadDoc>[] = [scopeFilter(scope, revision)];

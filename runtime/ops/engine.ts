@@ -5,13 +5,13 @@
  */
 import type { Db } from 'mongodb';
 import type { EngineContext, WriteStep } from './context.js';
-import { DEFAULT_CLOCK_SKEW_MS, DEFAULT_LEASE_MS, DEFAULT_WRITE_BUDGET_MS, mongoNames } from './context.js';
-import { HeadStore } from './store/head-store.js';
-import { VersionIndex } from './store/version-index.js';
+import { DEFAULT_CLOCK_SKEW_MS, DEFAULT_LEASE_MS, DEFAULT_WRITE_BUDGET_MS } from './context.js';
+import type { HeadStore } from './store/head-store.js';
+import type { VersionIndex } from './store/version-index.js';
 import type { CvAllocator } from './store/cv-allocator.js';
-import { cvAllocatorFor } from './store/cv-allocator.js';
 import { PayloadStore } from './store/payload-store.js';
-import { SettlementLocks } from './store/settlement-locks.js';
+import type { SettlementLocks } from './store/settlement-locks.js';
+import { versionedStores } from '../mongo/stores.js';
 import { ensureIndexesOnce } from '../mongo/ensure-indexes.js';
 import { requiredIndexes } from './indexes.js';
 import { DEFAULT_RETRY_POLICY, retryTransient } from '../retry/retry.js';
@@ -49,8 +49,7 @@ export interface Engine {
 
 /** Builds the {@link Engine} of a context. Cheap: no I/O until the first operation. */
 export function createEngine(ctx: EngineContext): Engine {
-  const names = mongoNames(ctx.collection);
-  const ver = new VersionIndex(ctx.db, names.ver);
+  const { heads, ver, cvs, locks } = versionedStores(ctx.db, ctx.collection);
   const step: Engine['step'] = async (name, op, id, ov) => {
     if (!ctx.faults) return;
     try {
@@ -59,14 +58,13 @@ export function createEngine(ctx: EngineContext): Engine {
       throw new InjectedCrash(name, { cause: e });
     }
   };
-  const heads = new HeadStore(ctx.db, names.head);
   return {
     ctx,
     heads: ctx.wrapHeadStore ? ctx.wrapHeadStore(heads) : heads,
     ver,
-    cvs: cvAllocatorFor(ctx.db, names.counter, ver),
+    cvs,
     payloads: new PayloadStore(ctx.store, ctx.bucket, ctx.collection, ctx.settings.base64Props, ctx.settings.compression, ctx.keyPrefix),
-    locks: new SettlementLocks(ctx.db, names.locks),
+    locks,
     now: ctx.clock ?? (() => new Date()),
     leaseMs: ctx.leaseMs ?? DEFAULT_LEASE_MS,
     clockSkewMs: ctx.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS,

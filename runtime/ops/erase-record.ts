@@ -22,7 +22,6 @@
  * counts wrong.
  */
 import { randomUUID } from 'node:crypto';
-import type { Collection, Db } from 'mongodb';
 import { ConflictError, NotFoundError, isChronosError } from '../errors.js';
 import { createEngine, type Engine } from './engine.js';
 import type { EngineContext } from './context.js';
@@ -33,9 +32,12 @@ import type { StoredSystem } from './stored-state.js';
 import { claimVersion } from './claim-version.js';
 import { holdLease } from './claim-lease.js';
 import type { VersionRow } from './store/version-index.js';
+import type { ErasureAuditDoc, ErasureAuditStore } from './store/erasure-audit-store.js';
+import type { FallbackQueueStore } from '../fallback/store/queue-store.js';
+import { erasureAuditStore, fallbackQueueStore } from '../mongo/stores.js';
 
-/** Default name of the audit collection, kept in the same database as the erased record. */
-export const ERASURES_COLLECTION = 'chronos_erasures';
+export { ERASURES_COLLECTION } from '../mongo/stores.js';
+export type { ErasureAuditDoc } from './store/erasure-audit-store.js';
 
 /** Who asked for an erasure and why; stored on the audit row (so it must not hold the record's data). */
 export interface HardDeleteOptions {
@@ -43,35 +45,13 @@ export interface HardDeleteOptions {
   reason?: string;
 }
 
-/** An audit row of `chronos_erasures`: that a record was erased, by whom, when and why, and how much was removed. */
-export interface ErasureAuditDoc {
-  /** The claim token of the erasure (one row per erasure, found again when it is resumed). */
-  _id: string;
-  dbName: string;
-  collection: string;
-  recordId: string;
-  actor?: string;
-  reason?: string;
-  requestedAt: Date;
-  completedAt?: Date;
-  status: 'started' | 'completed';
-  /** Version rows removed (committed and pending, the erasure's own claim not counted). */
-  versionsRemoved: number;
-  /** Payload objects removed (item.json and blobs of every version). */
-  objectsRemoved: number;
-  /** Queued fallback writes for the record removed from `chronos_fallback_ops`. */
-  queuedOpsRemoved: number;
-  /** Dead letters for the record removed. */
-  deadLettersRemoved: number;
-}
-
 /** What {@link hardDeleteRecord} (and `chronos.admin.hardDelete`) returns: the audit row as stored. */
 export type HardDeleteReport = ErasureAuditDoc & { status: 'completed'; completedAt: Date };
 
 /** Where the erasure finds the queue of this database and writes its audit row. */
 export interface HardDeleteTargets {
-  /** The fallback queue's collection and its dead-letter collection, in `ctx.db`. */
-  fallbackCollections: { ops: string; deadLetters: string };
+  /** The fallback queue's dead-letter collection in `ctx.db` (the queue's own collection has a fixed name). */
+  fallbackCollections: { deadLetters: string };
   /** Audit collection in `ctx.db`; default {@link ERASURES_COLLECTION}. */
   auditCollection?: string;
 }
@@ -91,11 +71,12 @@ export async function hardDeleteRecord(ctx: EngineContext, id: string, targets: 
   const notes = { actor: checkNote(options.actor, 'actor'), reason: checkNote(options.reason, 'reason') };
   const engine = createEngine({ ...ctx, observers: [] });
   await engine.ready();
-  const audit = ctx.db.collection<ErasureAuditDoc>(targets.auditCollection ?? ERASURES_COLLECTION);
+  const audit = erasureAuditStore(ctx.db, targets.auditCollection);
+  const queue = fallbackQueueStore(ctx.db, targets.fallbackCollections.deadLetters);
   let claim: VersionRow | null = await engine.ver.pendingHardDelete(id);
   if (!claim) {
-    const unfinished = await audit.findOne({ collection: ctx.collection, recordId: id, status: 'started' });
-    claim = await claimErasure(engine, id, notes, () => hasQueuedWrites(ctx.db, targets, ctx.collection, id));
+    const unfinished = await audit.unfinished(ctx.collection, id);
+    claim = await claimErasure(engine, id, notes, () => queue.holdsWritesAbout(ctx.collection, id));
     if (!claim) {
       // The engine part is done (reconcile finished it, or we crashed before the last step): close the audit row.
       if (unfinished) return complete(audit, unfinished._id);
@@ -106,7 +87,7 @@ export async function hardDeleteRecord(ctx: EngineContext, id: string, targets: 
   try {
     await engine.step('claimed', 'hard-delete', claim.id, claim.ov);
     await startAudit(engine, audit, claim, notes);
-    await removeQueuedWrites(ctx.db, targets, ctx.collection, id, audit, claim.claim);
+    await removeQueuedWrites(queue, ctx.collection, id, audit, claim.claim);
     await finishHardDelete(engine, claim);
   } finally {
     lease.stop();
@@ -175,11 +156,11 @@ function maxKeyOv(engine: Engine, keys: string[]): number {
 }
 
 /** Inserts the `started` audit row with what is about to be removed; a resumed erasure keeps the first counts. */
-async function startAudit(engine: Engine, audit: Collection<ErasureAuditDoc>, claim: VersionRow, notes: HardDeleteOptions): Promise<void> {
-  if (await audit.findOne({ _id: claim.claim }, { projection: { _id: 1 } })) return;
+async function startAudit(engine: Engine, audit: ErasureAuditStore, claim: VersionRow, notes: HardDeleteOptions): Promise<void> {
+  if (await audit.exists(claim.claim)) return;
   const versionsRemoved = await engine.ver.countBelow(claim.id, claim.ov);
   const objectsRemoved = (await engine.payloads.listKeys(engine.payloads.recordPrefix(claim.id))).length;
-  await audit.insertOne({
+  await audit.insert({
     _id: claim.claim,
     dbName: engine.ctx.routeInfo.dbName,
     collection: engine.ctx.collection,
@@ -195,24 +176,12 @@ async function startAudit(engine: Engine, audit: Collection<ErasureAuditDoc>, cl
   });
 }
 
-/** True when the fallback queue or its dead letters hold a write about the record. */
-async function hasQueuedWrites(db: Db, targets: HardDeleteTargets, collection: string, id: string): Promise<boolean> {
-  const filter = { recordId: id, 'route.collection': collection };
-  const found = await db.collection(targets.fallbackCollections.ops).findOne(filter, { projection: { _id: 1 } });
-  return found !== null || (await db.collection(targets.fallbackCollections.deadLetters).findOne(filter, { projection: { _id: 1 } })) !== null;
-}
-
 /** Removes queued writes and dead letters about the record (they hold its data), adding what it removed to the audit row. */
-async function removeQueuedWrites(db: Db, targets: HardDeleteTargets, collection: string, id: string, audit: Collection<ErasureAuditDoc>, auditId: string): Promise<void> {
-  const filter = { recordId: id, 'route.collection': collection };
-  const ops = await db.collection(targets.fallbackCollections.ops).deleteMany(filter);
-  const dead = await db.collection(targets.fallbackCollections.deadLetters).deleteMany(filter);
-  if (ops.deletedCount || dead.deletedCount) {
-    await audit.updateOne({ _id: auditId }, { $inc: { queuedOpsRemoved: ops.deletedCount, deadLettersRemoved: dead.deletedCount } });
-  }
+async function removeQueuedWrites(queue: FallbackQueueStore, collection: string, id: string, audit: ErasureAuditStore, auditId: string): Promise<void> {
+  const removed = await queue.removeWritesAbout(collection, id);
+  if (removed.ops || removed.deadLetters) await audit.addQueuedRemoved(auditId, removed.ops, removed.deadLetters);
 }
 
-async function complete(audit: Collection<ErasureAuditDoc>, auditId: string): Promise<HardDeleteReport> {
-  await audit.updateOne({ _id: auditId, status: 'started' }, { $set: { status: 'completed', completedAt: new Date() } });
-  return (await audit.findOne({ _id: auditId })) as HardDeleteReport;
+async function complete(audit: ErasureAuditStore, auditId: string): Promise<HardDeleteReport> {
+  return (await audit.complete(auditId, new Date())) as HardDeleteReport;
 }

@@ -7,7 +7,7 @@
 import { ValidationError } from '../errors.js';
 import type { Engine } from './engine.js';
 import { mongoNames } from './context.js';
-import type { HeadDoc } from './store/head-store.js';
+import { headStore } from '../mongo/stores.js';
 import type { Lineage } from './stored-state.js';
 import type { CreateOptions } from './types.js';
 import { checkWellFormed } from './input-validation.js';
@@ -45,9 +45,7 @@ export async function resolveLineage(engine: Engine, options: CreateOptions): Pr
   if (parent) {
     lineage.parentId = parent.id;
     lineage.parentCollection = parent.collection;
-    const head = await engine.ctx.db
-      .collection<HeadDoc>(mongoNames(parent.collection).head)
-      .findOne({ _id: parent.id }, { projection: { originId: 1, originCollection: 1 } });
+    const head = await headStore(engine.ctx.db, parent.collection).origin(parent.id);
     lineage.originId = head?.originId ?? parent.id;
     lineage.originCollection = head?.originId ? head.originCollection ?? parent.collection : parent.collection;
   }

@@ -2,7 +2,8 @@
  * The `<collection>_head` collection: one document per record, pointing at its newest committed
  * version and carrying the indexed props (`meta`). Reads of the latest version are one lookup
  * here by `_id`, whatever the length of the history. Moving a head is the commit point of a
- * write (see `write-protocol.md`). Every query on heads lives in this file.
+ * write (see `write-protocol.md`). Every query the engine sends to heads lives in this file;
+ * the read-only counts and aggregates of analytics rules are `analytics/store/head-query-store.ts`.
  */
 import type { AnyBulkWriteOperation, Collection, Db, Filter, Sort } from 'mongodb';
 import { GroupCommit, duplicateKeyIndexes, outcomesFromBulkError, sharedGroupCommit } from './group-commit.js';
@@ -35,6 +36,11 @@ export class HeadStore {
   /** The head of `id`, or null. */
   async get(id: string): Promise<HeadDoc | null> {
     return this.coll.findOne({ _id: id });
+  }
+
+  /** The lineage origin recorded on the head of `id` (only those fields read), or null when there is no head. */
+  async origin(id: string): Promise<Pick<HeadDoc, 'originId' | 'originCollection'> | null> {
+    return this.coll.findOne({ _id: id }, { projection: { originId: 1, originCollection: 1 } });
   }
 
   /**

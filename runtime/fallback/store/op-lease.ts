@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
-import { isDuplicateKeyError } from '../mongo/duplicate-key.js';
+import { isDuplicateKeyError } from '../../mongo/duplicate-key.js';
 
 /** A lease row of `<queue collection>_leases`. */
 export interface OpLease {
@@ -29,7 +29,7 @@ export interface OpLease {
 
 /** The lease rows of one queue. */
 export class OpLeases {
-  readonly coll: Collection<OpLease>;
+  private readonly coll: Collection<OpLease>;
 
   constructor(
     db: Db,
