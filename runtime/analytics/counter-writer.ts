@@ -25,6 +25,8 @@ import { toSeenRow, type Contribution, type SeenRow } from './counter-contributi
 import { CounterLeaseExpired, InjectedCounterCrash } from './counter-errors.js';
 import { closeJournal, journalState, openJournal } from './counter-journal.js';
 import { SEEN_COLLECTION, TOTALS_COLLECTION, UNIQUE_COLLECTION } from './counter-keys.js';
+import { startRetries } from '../retry/policy.js';
+import { COUNTER_UPSERT_RACES } from '../retry/schedules.js';
 
 /** The steps of a batch, in order; the fault hook runs after each. */
 export type CounterStep = 'batch-opened' | 'versions-marked' | 'uniques-claimed' | 'counters-applied' | 'batch-closed';
@@ -45,9 +47,6 @@ export interface ApplyOptions {
 }
 
 type KeyedDoc = Document & { _id: string };
-
-/** Concurrent first upserts of one counter document can race to E11000; retrying turns them into updates. */
-const UPSERT_ATTEMPTS = 4;
 
 /** Runs the five steps; throws (leaving the batch open, to resume or recover) when one fails. */
 export async function applyBatch(batch: CounterBatch, options: ApplyOptions): Promise<void> {
@@ -140,12 +139,14 @@ function incrementOp(doc: PendingDoc, batch: CounterBatch): AnyBulkWriteOperatio
 /** Step 4 on a first attempt: one bulk of upserts; E11000 races (nothing applied) are retried, anything else thrown. */
 async function applyAll(db: Db, docs: readonly PendingDoc[], batch: CounterBatch): Promise<void> {
   let todo = [...docs];
-  for (let attempt = 1; todo.length > 0; attempt += 1) {
+  // Concurrent first upserts of one counter document can race to E11000; retrying turns them into updates.
+  const tries = startRetries(COUNTER_UPSERT_RACES);
+  while (todo.length > 0) {
     try {
       await db.collection<KeyedDoc>(TOTALS_COLLECTION).bulkWrite(todo.map((d) => incrementOp(d, batch)), { ordered: false });
       return;
     } catch (error) {
-      if (!(error instanceof MongoBulkWriteError) || attempt >= UPSERT_ATTEMPTS) throw error;
+      if (!(error instanceof MongoBulkWriteError) || !(await tries.next())) throw error;
       const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
       if (errors.some((e) => e.code !== 11000)) throw error;
       const failed = new Set(errors.map((e) => e.index));
@@ -160,12 +161,13 @@ async function applyChecked(db: Db, docs: readonly PendingDoc[], batch: CounterB
   for (const doc of docs) {
     const current = await totals.findOne({ _id: doc.id }, { projection: { [`j.${batch.writer}`]: 1 } });
     if ((current?.j as Record<string, unknown> | undefined)?.[batch.writer] === batch.id) continue;
-    for (let attempt = 1; ; attempt += 1) {
+    const tries = startRetries(COUNTER_UPSERT_RACES);
+    for (;;) {
       try {
         await totals.updateOne({ _id: doc.id }, incrementUpdate(doc, batch), { upsert: true });
         break;
       } catch (e) {
-        if (!isDuplicateKeyError(e) || attempt >= UPSERT_ATTEMPTS) throw e;
+        if (!isDuplicateKeyError(e) || !(await tries.next())) throw e;
       }
     }
   }

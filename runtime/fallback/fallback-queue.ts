@@ -16,6 +16,8 @@ import type { IndexSpec } from '../mongo/index-spec.js';
 import { ensureIndexesOnce } from '../mongo/ensure-indexes.js';
 import { isDuplicateKeyError } from '../mongo/duplicate-key.js';
 import { backoffDelay } from './backoff.js';
+import { withinBudget } from '../retry/policy.js';
+import { fallbackReplays } from '../retry/schedules.js';
 import { OpLeases } from './op-lease.js';
 import type { OpLease } from './op-lease.js';
 import { ReplayBlockedError, replayWrite } from './replay.js';
@@ -103,6 +105,7 @@ export function createFallbackQueue(config: FallbackQueueConfig): FallbackQueue 
   const { db, options } = config;
   const now = config.clock ?? (() => new Date());
   const random = config.random ?? Math.random;
+  const replays = fallbackReplays(options);
   const ops: Collection<QueuedOpDoc> = db.collection(FALLBACK_OPS_COLLECTION);
   const dead: Collection<DeadLetterDoc> = db.collection(options.deadLetterCollection);
   const leasesName = `${FALLBACK_OPS_COLLECTION}_leases`;
@@ -147,7 +150,7 @@ export function createFallbackQueue(config: FallbackQueueConfig): FallbackQueue 
     const attempts = op.attempts + 1;
     if (!isTransientError(error) && !(error instanceof ReplayBlockedError)) {
       await moveToDead({ ...op, attempts, lastError }, 'permanent', report);
-    } else if (attempts >= options.maxRetries) {
+    } else if (!withinBudget(replays.budget, attempts)) {
       await moveToDead({ ...op, attempts, lastError }, 'exhausted', report);
     } else {
       const nextAttemptAt = new Date(now().getTime() + backoffDelay(attempts, options, random));
@@ -182,7 +185,7 @@ export function createFallbackQueue(config: FallbackQueueConfig): FallbackQueue 
       await removeOp(opId);
       return;
     }
-    if (op.attempts >= options.maxRetries) {
+    if (!withinBudget(replays.budget, op.attempts)) {
       await moveToDead(op, 'exhausted', report);
       return;
     }

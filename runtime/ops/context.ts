@@ -1,6 +1,6 @@
 /**
  * What one ops handle is bound to: the routed database and bucket, the collection, its settings,
- * the observers, and two test seams (clock and fault hook). `chronos.with(ctx)` builds
+ * the observers, and test seams (clock, sleep and fault hook). `chronos.with(ctx)` builds
  * an {@link EngineContext} and passes it to `createCollectionOps`.
  */
 import type { Db } from 'mongodb';
@@ -132,6 +132,11 @@ export interface EngineContext {
   observers: WriteObserver[];
   /** Time source (tests pin it); default `() => new Date()`. */
   clock?: () => Date;
+  /**
+   * How retry loops wait (tests replace it to move {@link clock} instead of waiting); default a
+   * real timer. Budgets are measured on {@link clock}, and never as less than the pauses taken.
+   */
+  sleep?: (ms: number) => Promise<void>;
   /** Internal: fault injection for tests. */
   faults?: FaultHook;
   /**

@@ -27,6 +27,8 @@ import { ConflictError, NotFoundError, isChronosError } from '../errors.js';
 import { createEngine, type Engine } from './engine.js';
 import type { EngineContext } from './context.js';
 import { finishHardDelete } from './hard-delete-steps.js';
+import { startRetries } from '../retry/policy.js';
+import { claimContention } from '../retry/schedules.js';
 import { checkId, checkNote } from './input-validation.js';
 import { nextVersionTime, pickSystem } from './stored-state.js';
 import type { StoredSystem } from './stored-state.js';
@@ -119,8 +121,8 @@ export async function hardDeleteRecord(ctx: EngineContext, id: string, targets: 
  * exists. Retries while a live writer holds that version, as a write without expectedOv does.
  */
 async function claimErasure(engine: Engine, id: string, notes: HardDeleteOptions, queued: () => Promise<boolean>): Promise<VersionRow | null> {
-  const deadline = Date.now() + engine.writeBudgetMs;
-  for (let attempt = 1; ; attempt += 1) {
+  const tries = startRetries(claimContention(engine.writeBudgetMs), engine.clock);
+  for (;;) {
     const head = await engine.heads.get(id);
     const newest = await engine.ver.newest(id);
     const keys = head ? [] : await payloadKeysOf(engine, id);
@@ -152,9 +154,8 @@ async function claimErasure(engine: Engine, id: string, notes: HardDeleteOptions
         ...(notes.reason !== undefined && { reason: notes.reason }),
       }, head?.cv ?? 0);
     } catch (e) {
-      if (!(e instanceof ConflictError) || Date.now() >= deadline) throw e;
-      // The same jittered pause as a writer that lost its claim (on-head.ts).
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** attempt, 100)));
+      // The same pauses and budget as a writer that lost its claim (on-head.ts).
+      if (!(e instanceof ConflictError) || !(await tries.next())) throw e;
     }
   }
 }

@@ -144,13 +144,25 @@ async function writePayload(engine: Engine, row: VersionRow, state: StoredSystem
     return json;
   } catch (e) {
     if (e instanceof InjectedCrash) throw e;
-    if (sent && e instanceof LeaseLostError && e.reason === 'expired') {
+    // A PUT that failed only after outlasting the lease (its retries given up) counts as well.
+    const lost = e instanceof LeaseLostError ? e : lapsed(lease, 'giving up the payload');
+    if (sent && lost?.reason === 'expired') {
       throw new WriteOutcomeUnknownError(
-        `writing the payload of ${engine.ctx.collection}/${row.id} v${row.ov} outlasted its lease (${e.message}); the version is settled by the next write of this record or admin.reconcile(): check getVersion(${row.id}, ${row.ov}) or look for opId ${row.opId} in history(${row.id})`,
+        `writing the payload of ${engine.ctx.collection}/${row.id} v${row.ov} outlasted its lease (${lost.message}); the version is settled by the next write of this record or admin.reconcile(): check getVersion(${row.id}, ${row.ov}) or look for opId ${row.opId} in history(${row.id})`,
         { id: row.id, ov: row.ov, opId: row.opId as string, cause: e },
       );
     }
     throw await giveUp(engine, row, e);
+  }
+}
+
+/** The lease's error when it has run out or been settled by now, else undefined. */
+function lapsed(lease: ClaimLease, what: string): LeaseLostError | undefined {
+  try {
+    lease.check(what);
+    return undefined;
+  } catch (e) {
+    return e instanceof LeaseLostError ? e : undefined;
   }
 }
 

@@ -25,6 +25,8 @@ import type { ListOptions, ObjectInfo, ObjectListPage, ObjectStore, PutOptions }
 import { assertPresignTtl, bodyBytes, listPageSize } from '../request-limits.js';
 import { collectKeys } from './local-listing.js';
 import { localPaths } from './local-paths.js';
+import { startRetries } from '../../retry/policy.js';
+import { LOCAL_PUT_RACES } from '../../retry/schedules.js';
 
 /** Options of {@link createLocalObjectStore}. */
 export interface LocalObjectStoreOptions {
@@ -36,8 +38,6 @@ export interface LocalObjectStoreOptions {
 const TRANSIENT_CODES = new Set(['EMFILE', 'ENFILE', 'EAGAIN', 'EBUSY', 'EINTR']);
 /** How many files `deleteMany` removes at once. */
 const DELETE_CONCURRENCY = 16;
-/** How often `put` retries when a concurrent delete removed the emptied folder it just made. */
-const PUT_ATTEMPTS = 5;
 
 function errnoCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
@@ -120,7 +120,9 @@ export function createLocalObjectStore(options: LocalObjectStoreOptions): Object
   }
 
   async function moveIntoPlace(bucket: string, key: string, temp: string, file: string): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
+    // How often `put` retries when a concurrent delete removed the emptied folder it just made.
+    const tries = startRetries(LOCAL_PUT_RACES);
+    for (;;) {
       try {
         await mkdir(path.dirname(file), { recursive: true });
         await rename(temp, file);
@@ -129,7 +131,7 @@ export function createLocalObjectStore(options: LocalObjectStoreOptions): Object
         const code = errnoCode(error);
         if (code === 'EEXIST' || code === 'ENOTDIR' || code === 'EISDIR') throw pathConflict(bucket, key, error);
         // ENOENT: a concurrent delete pruned the folder between mkdir and rename; make it again.
-        if (code !== 'ENOENT' || attempt >= PUT_ATTEMPTS) throw storageError('writing', bucket, key, error);
+        if (code !== 'ENOENT' || !(await tries.next())) throw storageError('writing', bucket, key, error);
       }
     }
   }
