@@ -6,6 +6,7 @@
 import type { Collection, Db, Document } from 'mongodb';
 import type { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import { fromZodIssues } from '../validation/zod-issues.js';
 import { COLLECTION_SUFFIXES } from '../ops/indexes.js';
 import { checkRuleProps } from './head-filter.js';
 
@@ -29,7 +30,7 @@ export function parseRule<S extends z.ZodType>(schema: S, input: unknown): z.out
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   throw new ValidationError(
-    parsed.error.issues.map((issue) => ({ path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: issue.message })),
+    fromZodIssues(parsed.error.issues),
     'Invalid analytics rule',
   );
 }

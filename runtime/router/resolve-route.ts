@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { RouteError, ValidationError } from '../errors.js';
+import { fromZodIssues } from '../validation/zod-issues.js';
 import type { ParsedChronosConfig } from '../config/schema.js';
 import { chooseBackend } from './hashing.js';
 import { bucketOfEntry } from '../storage/bucket-name.js';
@@ -181,7 +182,7 @@ export function resolveRoute(config: ParsedChronosConfig, input: RouteContext): 
   const parsed = routeContextSchema.safeParse(input);
   if (!parsed.success) {
     throw new ValidationError(
-      parsed.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })),
+      fromZodIssues(parsed.error.issues),
       'Invalid context for chronos.with()',
     );
   }

@@ -7,16 +7,10 @@ import { ValidationError, isChronosError, type ErrorIssue } from '../errors.js';
 import { toJsonValue } from '../validation/json-value.js';
 import type { CollectionHandle } from './define-collection.js';
 import { unknownFieldIssues } from './unknown-fields.js';
-import { runtimeSchema, type RuntimeIssue, type RuntimeSchema } from './zod-shape.js';
+import { runtimeSchema, type RuntimeSchema } from './zod-shape.js';
+import { fromZodIssues } from '../validation/zod-issues.js';
 
 type Path = ReadonlyArray<string | number>;
-
-function toIssues(issues: readonly RuntimeIssue[], prefix: Path): ErrorIssue[] {
-  return issues.map((issue) => ({
-    path: [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
-    message: issue.message,
-  }));
-}
 
 function refuseSystemFields(input: unknown, prefix: Path): ErrorIssue[] {
   if (typeof input === 'object' && input !== null && Object.hasOwn(input, '_system')) {
@@ -59,7 +53,7 @@ function parseInto(schema: RuntimeSchema, raw: unknown, prefix: Path, issues: Er
   }
   const result = schema.safeParse(input);
   if (!result.success) {
-    issues.push(...toIssues(result.error.issues, prefix));
+    issues.push(...fromZodIssues(result.error.issues, { prefix }));
     return {};
   }
   return result.data as Record<string, unknown>;
