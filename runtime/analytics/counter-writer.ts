@@ -18,7 +18,7 @@
  * failure it continues under a new writer id, so a later batch never overwrites the marker of one
  * left open. `counter-protocol.md` beside this file has the crash table.
  */
-import { MongoBulkWriteError, type AnyBulkWriteOperation, type Db, type Document } from 'mongodb';
+import type { AnyBulkWriteOperation, Db, Document } from 'mongodb';
 import { isDuplicateKeyError } from '../mongo/duplicate-key.js';
 import { incrementsOf, uniqueRowsOf, type CounterBatch, type PendingDoc } from './counter-batch.js';
 import { toSeenRow, type Contribution, type SeenRow } from './counter-contribution.js';
@@ -27,6 +27,7 @@ import { closeJournal, journalState, openJournal } from './counter-journal.js';
 import { SEEN_COLLECTION, TOTALS_COLLECTION, UNIQUE_COLLECTION } from './counter-keys.js';
 import { startRetries } from '../retry/policy.js';
 import { COUNTER_UPSERT_RACES } from '../retry/schedules.js';
+import { duplicateKeyIndexes } from '../mongo/bulk-write-errors.js';
 
 /** The steps of a batch, in order; the fault hook runs after each. */
 export type CounterStep = 'batch-opened' | 'versions-marked' | 'uniques-claimed' | 'counters-applied' | 'batch-closed';
@@ -97,10 +98,7 @@ async function insertOwned<T extends KeyedDoc & { b: string }>(db: Db, collectio
   try {
     await db.collection<T>(collection).insertMany(rows as never[], { ordered: false });
   } catch (error) {
-    if (!(error instanceof MongoBulkWriteError)) throw error;
-    const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-    if (errors.some((e) => e.code !== 11000)) throw error;
-    duplicates = errors.map((e) => rows[e.index]?._id).filter((id): id is string => id !== undefined);
+    duplicates = [...duplicateKeyIndexes(error, rows.length)].map((i) => rows[i]?._id).filter((id): id is string => id !== undefined);
   }
   for (const id of duplicates) {
     owned.delete(id);
@@ -146,10 +144,8 @@ async function applyAll(db: Db, docs: readonly PendingDoc[], batch: CounterBatch
       await db.collection<KeyedDoc>(TOTALS_COLLECTION).bulkWrite(todo.map((d) => incrementOp(d, batch)), { ordered: false });
       return;
     } catch (error) {
-      if (!(error instanceof MongoBulkWriteError) || !(await tries.next())) throw error;
-      const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-      if (errors.some((e) => e.code !== 11000)) throw error;
-      const failed = new Set(errors.map((e) => e.index));
+      const failed = duplicateKeyIndexes(error, todo.length);
+      if (!(await tries.next())) throw error;
       todo = todo.filter((_d, i) => failed.has(i));
     }
   }

@@ -40,7 +40,7 @@ export async function claimVersion(engine: Engine, row: VersionRow, above: numbe
       await engine.retry(`claiming ${engine.ctx.collection}/${id} v${ov}`, () => engine.ver.claim(claimed));
       won = true;
     } catch (e) {
-      if (!isDuplicateKeyError(e) && !isDuplicateKeyError((e as { cause?: unknown }).cause)) throw e;
+      if (!isDuplicateKeyError(e)) throw e;
     }
     const holder = won ? claimed : await engine.retry(`reading the claim on ${id} v${ov}`, () => engine.ver.row(id, ov));
     if (holder?.claim === claimed.claim) {

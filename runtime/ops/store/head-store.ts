@@ -5,8 +5,8 @@
  * write (see `write-protocol.md`). Every query on heads lives in this file.
  */
 import type { AnyBulkWriteOperation, Collection, Db, Filter, Sort } from 'mongodb';
-import { GroupCommit, duplicateKeyIndexes, outcomesFromBulkError, sharedGroupCommit } from './group-commit.js';
-import type { ItemOutcome } from './group-commit.js';
+import { GroupCommit, sharedGroupCommit } from './group-commit.js';
+import { duplicateKeyIndexes, outcomesFromBulkError, type ItemOutcome } from '../../mongo/bulk-write-errors.js';
 import { isDuplicateKeyError } from '../../mongo/duplicate-key.js';
 import type { StoredSystem } from '../stored-state.js';
 import { pickSystem } from '../stored-state.js';
