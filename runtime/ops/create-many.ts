@@ -26,8 +26,8 @@ import { pickSystem, toSystemFields } from './stored-state.js';
 import type { VersionRow } from './store/version-index.js';
 import { holdLease } from './claim-lease.js';
 import { notifyObservers } from './notify.js';
-import { asChronosError } from '../retry/retry.js';
-import { asStorageError } from './store/payload-store.js';
+import { asChronosError } from '../error-boundary.js';
+import { toStorageError } from '../storage/storage-errors.js';
 import { giveUp, writeVersion } from './write-version.js';
 import { createLimiter, forEachConcurrently, type Limiter } from '../storage/bounded-concurrency.js';
 
@@ -159,7 +159,7 @@ async function putAll(
         try {
           await engine.retry(`writing the payload of ${engine.ctx.collection}/${row.id} v0`, () =>
             engine.payloads.write(row.id, toSystemFields(pickSystem(row)), data[i] as Record<string, unknown>, row.claim).catch((e: unknown) => {
-              throw asStorageError(e, `writing the payload of ${row.id} v0`);
+              throw toStorageError(e, `writing the payload of ${row.id} v0`);
             }),
           );
           done.push(i);

@@ -31,8 +31,8 @@ import { shadowFor } from './dev-shadow.js';
 import { claimVersion } from './claim-version.js';
 import { LeaseLostError, holdLease } from './claim-lease.js';
 import type { ClaimLease } from './claim-lease.js';
-import { asChronosError } from '../retry/retry.js';
-import { asStorageError } from './store/payload-store.js';
+import { asChronosError } from '../error-boundary.js';
+import { toStorageError } from '../storage/storage-errors.js';
 
 /** One version to write. */
 export interface VersionInput {
@@ -137,7 +137,7 @@ async function writePayload(engine: Engine, row: VersionRow, state: StoredSystem
       lease.check('writing the payload');
       sent = true;
       return engine.payloads.write(row.id, toSystemFields(state), data, row.claim).catch((e: unknown) => {
-        throw asStorageError(e, `writing the payload of ${row.id} v${row.ov}`);
+        throw toStorageError(e, `writing the payload of ${row.id} v${row.ov}`);
       });
     });
     await engine.step('payload-written', row.kind, row.id, row.ov);

@@ -4,8 +4,9 @@
  * transient error (`transient.ts`), with the pauses and budget of the retry policy
  * (`policy.ts`). Non-idempotent steps are never retried here.
  */
-import { BSON, MongoError, MongoServerSelectionError } from 'mongodb';
-import { ChronosError, DatabaseError, StorageError, isChronosError } from '../errors.js';
+import { MongoServerSelectionError } from 'mongodb';
+import type { ChronosError } from '../errors.js';
+import { asChronosError } from '../error-boundary.js';
 import { isTransientError } from './transient.js';
 import type { RetryClock, RetrySchedule } from './policy.js';
 import { SYSTEM_CLOCK, startRetries } from './policy.js';
@@ -64,22 +65,4 @@ export async function retryTransient<T>(
  */
 function waitedForServer(e: unknown): boolean {
   return e instanceof MongoServerSelectionError;
-}
-
-/**
- * The error a caller sees for `e`: Chronos errors as they are; MongoDB and BSON errors as
- * {@link DatabaseError} (transient when a retry may help); anything else as a
- * {@link StorageError} when it came from storage, or a plain {@link ChronosError}. The original
- * is always the `cause`.
- */
-export function asChronosError(e: unknown, what: string): ChronosError {
-  if (isChronosError(e)) return e;
-  const message = e instanceof Error ? e.message : String(e);
-  if (e instanceof MongoError || e instanceof BSON.BSONError) {
-    return new DatabaseError(`${what} failed: ${message}`, { cause: e, transient: isTransientError(e) });
-  }
-  if (e instanceof Error && e.name === 'AbortError') {
-    return new StorageError(`${what} timed out: ${message}`, { cause: e, transient: true });
-  }
-  return new ChronosError(`${what} failed: ${message}`, 'CHRONOS_ERROR', { cause: e });
 }

@@ -221,9 +221,3 @@ function isLegacyBlobRef(value: unknown): value is LegacyBlobRef {
   return typeof value === 'object' && value !== null && '$chronosBlob' in value;
 }
 
-/** Wraps a storage failure that is not a Chronos error yet, keeping typed errors as they are. */
-export function asStorageError(e: unknown, what: string): Error {
-  if (isChronosError(e)) return e;
-  return new StorageError(`${what} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e, transient: true });
-}
-
