@@ -14,9 +14,9 @@
  * any record failed, the call rejects with a {@link CreateManyError} that lists every record's
  * outcome, so the caller knows exactly which ids exist.
  */
-import { randomUUID } from 'node:crypto';
 import { ChronosError, WriteOutcomeUnknownError } from '../errors.js';
 import type { Engine } from './engine.js';
+import { firstVersionSystem, pendingRow } from './version-row.js';
 import { InjectedCrash } from './engine.js';
 import type { CreateResult } from './types.js';
 import { checkData, checkNote, newId } from './input-validation.js';
@@ -119,27 +119,16 @@ async function createBatch(
 
 function newRow(engine: Engine, doc: Record<string, unknown>, cv: number, notes: { actor?: string; reason?: string }): VersionRow {
   const at = engine.now();
-  const claim = randomUUID();
-  return {
+  const { revision } = engine.ctx.settings;
+  return pendingRow(engine, {
     id: newId(),
-    ov: 0,
-    cv,
-    insertedAt: at,
-    updatedAt: at,
-    deletedAt: null,
-    deleted: false,
-    functionIds: [],
-    ...(engine.ctx.settings.revision !== undefined && { revision: engine.ctx.settings.revision }),
+    system: { ...firstVersionSystem(at), cv, ...(revision !== undefined && { revision }) },
     at,
-    state: 'pending',
-    claim,
-    claimedAt: at,
-    leaseUntil: new Date(at.getTime() + engine.leaseMs),
     kind: 'create',
     meta: extractMeta(doc, engine.ctx.settings),
-    opId: claim,
+    leased: true,
     ...notes,
-  };
+  });
 }
 
 /** Uploads the payloads of every claimed record, {@link PUT_CONCURRENCY} at a time; returns the indexes whose payload is complete. */

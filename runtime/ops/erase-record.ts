@@ -21,10 +21,10 @@
  * may share the value), so there is nothing of this record alone to remove without making unique
  * counts wrong.
  */
-import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { ConflictError, NotFoundError, isChronosError } from '../errors.js';
 import { createEngine, type Engine } from './engine.js';
+import { firstVersionSystem, pendingRow } from './version-row.js';
 import type { EngineContext } from './context.js';
 import { finishHardDelete } from './hard-delete-steps.js';
 import { startRetries } from '../retry/policy.js';
@@ -134,25 +134,11 @@ async function claimErasure(engine: Engine, id: string, notes: HardDeleteOptions
     // writes only), go past every row and payload so the claim cannot collide with them.
     const ov = head ? head.ov + 1 : Math.max(newest?.ov ?? -1, maxKeyOv(engine, keys)) + 1;
     const at = nextVersionTime(engine.now(), head?.updatedAt);
-    const system: StoredSystem = head
-      ? { ...pickSystem(head), ov, cv: 0, updatedAt: at }
-      : { ov, cv: 0, insertedAt: at, updatedAt: at, deletedAt: null, deleted: false, functionIds: [] };
+    const system: StoredSystem = head ? { ...pickSystem(head), ov, cv: 0, updatedAt: at } : { ...firstVersionSystem(at), ov };
     try {
-      return await claimVersion(engine, {
-        ...system,
-        id,
-        deleted: true,
-        deletedAt: at,
-        at,
-        state: 'pending',
-        claim: randomUUID(),
-        claimedAt: engine.now(),
-        kind: 'hard-delete',
-        // The claim row lives until the erasure ends; it carries no indexed values of the record.
-        meta: {},
-        ...(notes.actor !== undefined && { actor: notes.actor }),
-        ...(notes.reason !== undefined && { reason: notes.reason }),
-      }, head?.cv ?? 0);
+      // The claim row lives until the erasure ends; it carries no indexed values of the record (no meta).
+      const row = pendingRow(engine, { id, system: { ...system, deleted: true, deletedAt: at }, at, kind: 'hard-delete', actor: notes.actor, reason: notes.reason });
+      return await claimVersion(engine, row, head?.cv ?? 0);
     } catch (e) {
       // The same pauses and budget as a writer that lost its claim (on-head.ts).
       if (!(e instanceof ConflictError) || !(await tries.next())) throw e;

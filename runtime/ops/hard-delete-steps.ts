@@ -9,8 +9,8 @@
  * erasure then fails its claim (NotFoundError) instead of bringing the record back, and the id
  * cannot be created again. Tombstones are never readable versions.
  */
-import { randomUUID } from 'node:crypto';
 import type { Engine } from './engine.js';
+import { pendingRow } from './version-row.js';
 import type { HeadDoc } from './store/head-store.js';
 import { isDuplicateKeyError } from '../mongo/duplicate-key.js';
 import type { VersionRow } from './store/version-index.js';
@@ -25,22 +25,13 @@ import { claimsBelowErasure } from '../retry/schedules.js';
 /** The pending claim row of a hard delete of `head` (no data of the record in it beyond ids and times). */
 export function hardDeleteClaim(engine: Engine, head: HeadDoc, opId?: string): VersionRow {
   const at = nextVersionTime(engine.now(), head.updatedAt);
-  return {
-    ...pickSystem(head),
+  return pendingRow(engine, {
     id: head._id,
-    ov: head.ov + 1,
-    cv: 0,
-    updatedAt: at,
+    system: { ...pickSystem(head), ov: head.ov + 1, cv: 0, updatedAt: at, deleted: true, deletedAt: at },
     at,
-    deleted: true,
-    deletedAt: at,
-    state: 'pending',
-    claim: randomUUID(),
-    claimedAt: engine.now(),
     kind: 'hard-delete',
-    meta: {},
-    ...(opId !== undefined ? { opId } : {}),
-  };
+    opId,
+  });
 }
 
 /**

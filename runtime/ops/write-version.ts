@@ -13,10 +13,10 @@
  * 5. commit by moving the head to the new version (the row is committed from then on);
  * 6. tell observers.
  */
-import { randomUUID } from 'node:crypto';
 import { ConflictError, DatabaseError, NotFoundError, WriteOutcomeUnknownError, isChronosError } from '../errors.js';
 import type { ChronosError } from '../errors.js';
 import type { Engine } from './engine.js';
+import { pendingRow } from './version-row.js';
 import { InjectedCrash } from './engine.js';
 import type { HeadDoc } from './store/head-store.js';
 import { HeadGoneError, HeadMovedError, headMoveFailure } from './store/head-store.js';
@@ -99,29 +99,20 @@ export async function writeVersion(engine: Engine, input: VersionInput): Promise
 }
 
 function newRow(engine: Engine, input: VersionInput, ov: number, at: Date, meta: Record<string, unknown>): VersionRow {
-  const claim = randomUUID();
   // The system state a builder copies from an older version carries that version's revision: replaced here.
   const { revision: _copied, ...system } = input.system(at);
   const revision = input.revision ?? engine.ctx.settings.revision;
-  return {
-    ...system,
-    ...(revision !== undefined && { revision }),
+  return pendingRow(engine, {
     id: input.id,
-    ov,
-    cv: 0,
-    updatedAt: at,
+    system: { ...system, ...(revision !== undefined && { revision }), ov, cv: 0, updatedAt: at },
     at,
-    state: 'pending',
-    claim,
-    claimedAt: engine.now(),
     kind: input.kind,
     meta,
-    // Without the caller's opId the claim token serves: unique, and already on the row.
-    opId: input.opId ?? claim,
-    ...(input.actor !== undefined ? { actor: input.actor } : {}),
-    ...(input.reason !== undefined ? { reason: input.reason } : {}),
-    ...(input.restoredFrom !== undefined ? { restoredFrom: input.restoredFrom } : {}),
-  };
+    opId: input.opId,
+    actor: input.actor,
+    reason: input.reason,
+    restoredFrom: input.restoredFrom,
+  });
 }
 
 /**
