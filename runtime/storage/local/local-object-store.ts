@@ -19,6 +19,7 @@ import { mkdir, open, readFile, rename, rmdir, stat, unlink } from 'node:fs/prom
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { NotFoundError, StorageError } from '../../errors.js';
+import { errnoCode, missingBucket, pathConflict, storageError } from './local-errors.js';
 import { forEachConcurrently } from '../bounded-concurrency.js';
 import { assertKeyPrefix } from '../object-key.js';
 import type { ListOptions, ObjectInfo, ObjectListPage, ObjectStore, PutOptions } from '../object-store.js';
@@ -34,35 +35,8 @@ export interface LocalObjectStoreOptions {
   readonly basePath: string;
 }
 
-/** File-system error codes that may clear up on a retry. */
-const TRANSIENT_CODES = new Set(['EMFILE', 'ENFILE', 'EAGAIN', 'EBUSY', 'EINTR']);
 /** How many files `deleteMany` removes at once. */
 const DELETE_CONCURRENCY = 16;
-
-function errnoCode(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException | undefined)?.code;
-}
-
-function storageError(action: string, bucket: string, key: string | undefined, error: unknown): StorageError {
-  const code = errnoCode(error);
-  const where = key === undefined ? `bucket "${bucket}"` : `"${key}" in bucket "${bucket}"`;
-  return new StorageError(`local storage: ${action} ${where} failed (${code ?? String(error)})`, {
-    cause: error,
-    transient: code !== undefined && TRANSIENT_CODES.has(code),
-  });
-}
-
-function missingBucket(bucket: string): StorageError {
-  return new StorageError(`local storage: bucket "${bucket}" does not exist; create it with ensureBucket`);
-}
-
-function pathConflict(bucket: string, key: string, error: unknown): StorageError {
-  return new StorageError(
-    `local storage: cannot write "${key}" in bucket "${bucket}": a folder and a file would share a path ` +
-      '(a key cannot be both an object and a prefix of other objects on the local backend)',
-    { cause: error },
-  );
-}
 
 async function isFolder(dir: string): Promise<boolean> {
   try {
