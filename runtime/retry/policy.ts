@@ -18,7 +18,9 @@
  * | identity writes (`writeNextOv`) | a lost ov claim | 1000 tries | 1 ms → 20 ms, ×2, full |
  * | fallback queue replays | a failed replay | `maxRetries` replays (the original write not counted) | `retryDelayMs` → `maxDelayMs`, ×2, equal |
  * | counter recorder, background flush | a failed flush | until it succeeds | 2 × max(flush delay, 100 ms) → 60 s, ×2, none |
- * | counter writer upserts | a duplicate-key race of first upserts | 4 tries | none |
+ * | `claimVersion` | a dead writer's claim settled, or a taken cv re-synced | 9 tries | none |
+| cv counter reservation | a duplicate-key race of first upserts | 4 tries | none |
+| counter writer upserts | a duplicate-key race of first upserts | 4 tries | none |
  * | shared memory saves | a duplicate-key race | 1000 tries | none |
  * | local object store `put` | a folder removed under it | 5 tries | none |
  *

@@ -67,6 +67,15 @@ export function counterFlushes(delayMs: number): RetrySchedule {
 /** Duplicate-key races of first-time counter upserts: settled by the next try, 4 tries in all. */
 export const COUNTER_UPSERT_RACES: RetrySchedule = { budget: { attempts: 4 }, backoff: NO_BACKOFF };
 
+/**
+ * A version claim that met a dead writer's claim (settled, then claimed again) or a cv already
+ * taken (the counter re-synced, then drawn again): 9 tries in all, at once.
+ */
+export const CLAIM_RESETTLES: RetrySchedule = { budget: { attempts: 9 }, backoff: NO_BACKOFF };
+
+/** Two first-ever upserts of the cv counter racing on a pooled connection: 4 tries in all, at once. */
+export const FIRST_UPSERT_RACES: RetrySchedule = { budget: { attempts: 4 }, backoff: NO_BACKOFF };
+
 /** Duplicate-key races of shared-memory saves: more tries than realistic contention. */
 export const SHARED_SAVE_RACES: RetrySchedule = { budget: { attempts: 1000 }, backoff: NO_BACKOFF };
 
