@@ -69,6 +69,14 @@ function entityIssues(definition: CollectionHandle, data: Record<string, unknown
 }
 
 /**
+ * The headline of every refusal by a declaration's schema, the same whether the typed repository
+ * or the engine refused the input: `what` is `record`, `records` or `enrichment`.
+ */
+function refusedBy(definition: CollectionHandle, what: 'record' | 'records' | 'enrichment'): string {
+  return `Invalid ${definition.name} ${what} (it does not match the collection's declaration)`;
+}
+
+/**
  * The check the engine runs on every write of a declared collection (`chronos.with()`,
  * repositories, `createMany`, entity upserts, the merged result of `enrich`, fallback replays):
  * the record must match the declaration's schema, with no field it does not name. Returns the
@@ -80,7 +88,7 @@ export function schemaValidator(definition: CollectionHandle): (data: Record<str
     const issues: ErrorIssue[] = [];
     // `data` is already the engine's plain copy of the input.
     const parsed = parseInto(schema, data, prefix, issues, false);
-    if (issues.length > 0) throw new ValidationError(issues, `Invalid ${definition.name} record (it does not match the collection's declaration)`);
+    if (issues.length > 0) throw new ValidationError(issues, refusedBy(definition, 'record'));
     return parsed;
   };
 }
@@ -93,7 +101,7 @@ export function validateRecord(definition: CollectionHandle, input: unknown): Re
   const issues: ErrorIssue[] = [];
   const data = parseInto(runtimeSchema(definition.schema), input, [], issues);
   if (issues.length === 0) issues.push(...entityIssues(definition, data, []));
-  if (issues.length > 0) throw new ValidationError(issues, `Invalid ${definition.name} record`);
+  if (issues.length > 0) throw new ValidationError(issues, refusedBy(definition, 'record'));
   return data;
 }
 
@@ -107,7 +115,7 @@ export function validateRecords(definition: CollectionHandle, inputs: readonly u
     if (issues.length === before) issues.push(...entityIssues(definition, data, [i]));
     return data;
   });
-  if (issues.length > 0) throw new ValidationError(issues, `Invalid ${definition.name} records`);
+  if (issues.length > 0) throw new ValidationError(issues, refusedBy(definition, 'records'));
   return out;
 }
 
@@ -148,6 +156,6 @@ export function validatePatch<P>(definition: CollectionHandle, patch: P): P {
   const partial = schema;
   const issues: ErrorIssue[] = [];
   const parsed = Array.isArray(patch) ? patch.map((p, i) => parseInto(partial, p, [i], issues)) : parseInto(partial, patch, [], issues);
-  if (issues.length > 0) throw new ValidationError(issues, `Invalid ${definition.name} enrichment`);
+  if (issues.length > 0) throw new ValidationError(issues, refusedBy(definition, 'enrichment'));
   return parsed as P;
 }

@@ -104,6 +104,15 @@ describe('typed repositories with refined schemas', () => {
     const error = await refused(repo.create({ sku: 'T-2', qty: 1, unexpected: 1 }));
     expect(paths(error)).toEqual(['unexpected']);
   });
+
+  it('words a refusal by the declaration the same from the typed repository and from the engine', async () => {
+    const repo = new CollectionRepository<Record<string, unknown>, Record<string, unknown>, Record<string, never>, { sku: 1 | -1 }>(ops, gadgets);
+    const headline = (error: ValidationError) => error.message.split('\n')[0];
+    const typed = await refused(repo.create({ sku: 'T-3', qty: 'many' }));
+    const untyped = await refused(ops.create({ sku: 'T-3', qty: 'many' }));
+    expect(headline(typed)).toBe("Invalid gadgets record (it does not match the collection's declaration)");
+    expect(headline(untyped)).toBe(headline(typed));
+  });
 });
 
 describe('fallback replays are validated too', () => {
