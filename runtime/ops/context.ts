@@ -49,8 +49,10 @@ export interface CollectionSettings {
   /**
    * The collection's own check of a whole record (its declared zod schema), run by `checkData` on
    * every write; returns the data to store or throws a ValidationError whose paths start with `path`.
+   * `source` is the caller's object `data` was copied from (a typed repository's already-checked
+   * record is recognised by it, so the schema runs once per write).
    */
-  validate?: (data: Record<string, unknown>, path: Array<string | number>) => Record<string, unknown>;
+  validate?: (data: Record<string, unknown>, path: Array<string | number>, source?: unknown) => Record<string, unknown>;
   /**
    * The revision of the collection's declaration (see `docs/evolution.md`): recorded on every
    * version written. Absent for a collection without a declaration.

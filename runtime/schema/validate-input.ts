@@ -9,6 +9,7 @@ import type { CollectionHandle } from './define-collection.js';
 import { unknownFieldIssues } from './unknown-fields.js';
 import { runtimeSchema, type RuntimeSchema } from './zod-shape.js';
 import { fromZodIssues } from '../validation/zod-issues.js';
+import { isValidatedFor, markValidated } from './validated-records.js';
 
 type Path = ReadonlyArray<string | number>;
 
@@ -81,10 +82,14 @@ function refusedBy(definition: CollectionHandle, what: 'record' | 'records' | 'e
  * repositories, `createMany`, entity upserts, the merged result of `enrich`, fallback replays):
  * the record must match the declaration's schema, with no field it does not name. Returns the
  * parsed data (defaults applied); throws a {@link ValidationError} with zod's paths after `prefix`.
+ * A record a typed repository already validated with the same declaration ({@link validateRecord},
+ * {@link validateRecords}) is not parsed again: each write runs the schema once.
  */
-export function schemaValidator(definition: CollectionHandle): (data: Record<string, unknown>, prefix: Path) => Record<string, unknown> {
+export function schemaValidator(definition: CollectionHandle): (data: Record<string, unknown>, prefix: Path, source?: unknown) => Record<string, unknown> {
   const schema = runtimeSchema(definition.schema);
-  return (data, prefix) => {
+  return (data, prefix, source) => {
+    // A typed repository checked this very record with this declaration: `data` is its copy.
+    if (isValidatedFor(source, definition)) return data;
     const issues: ErrorIssue[] = [];
     // `data` is already the engine's plain copy of the input.
     const parsed = parseInto(schema, data, prefix, issues, false);
@@ -102,7 +107,7 @@ export function validateRecord(definition: CollectionHandle, input: unknown): Re
   const data = parseInto(runtimeSchema(definition.schema), input, [], issues);
   if (issues.length === 0) issues.push(...entityIssues(definition, data, []));
   if (issues.length > 0) throw new ValidationError(issues, refusedBy(definition, 'record'));
-  return data;
+  return markValidated(data, definition);
 }
 
 /** Validates every record before any is written; issue paths start with the record's index. */
@@ -116,7 +121,7 @@ export function validateRecords(definition: CollectionHandle, inputs: readonly u
     return data;
   });
   if (issues.length > 0) throw new ValidationError(issues, refusedBy(definition, 'records'));
-  return out;
+  return out.map((data) => markValidated(data, definition));
 }
 
 /**
