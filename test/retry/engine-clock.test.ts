@@ -28,23 +28,21 @@ describe('the engine clock seam', () => {
     const pauses: number[] = [];
     const loser = fx.ops('seam', {
       leaseMs: 600_000,
-      writeBudgetMs: 5_000,
+      writeBudgetMs: 2_000,
       clock: () => new Date(now),
       sleep: async (ms) => {
         pauses.push(ms);
         now += ms;
       },
     });
-    const started = Date.now();
     const error = await loser.update(id, { n: 'loser' }).catch((e: unknown) => e);
-    const wallMs = Date.now() - started;
 
     expect(error).toBeInstanceOf(ConflictError);
     expect(pauses.length).toBeGreaterThan(1);
     expect(pauses.every((ms) => ms >= 0 && ms <= 100)).toBe(true);
-    // The test's clock moves only when the writer sleeps: the budget is spent exactly on it.
-    expect(pauses.reduce((a, b) => a + b, 0)).toBe(5_000);
-    expect(wallMs).toBeLessThan(5_000);
+    // The test's clock moves only when the writer sleeps: the budget is spent exactly on it (on
+    // the wall clock the loop would end after 2 s of real time, whatever the pauses added up to).
+    expect(pauses.reduce((a, b) => a + b, 0)).toBe(2_000);
 
     hold.release();
     await expect(holder).resolves.toMatchObject({ ov: 1 });
