@@ -44,9 +44,17 @@ export class ChronosError extends Error {
   }
 }
 
-/** One problem found in a piece of input, addressed by its path (as zod reports it). */
+/**
+ * One problem found in a piece of input, addressed by its path (as zod reports it). Print the
+ * path with {@link formatIssuePath} (`tenantDatabases[0].dbConnRef`).
+ */
 export interface ErrorIssue {
-  /** Where the problem is, e.g. `['databases', 'runtime', 'tenantDatabases', 0, 'dbConnRef']`. */
+  /**
+   * zod's issue code (`invalid_type`, `too_small`, `unrecognized_keys`, `custom`, …) when a schema
+   * found the problem, to branch on; absent for Chronos's own checks.
+   */
+  readonly code?: string;
+  /** Where the problem is, as keys and indices, e.g. `['databases', 'runtime', 'tenantDatabases', 0, 'dbConnRef']`. */
   readonly path: ReadonlyArray<string | number>;
   /** What is wrong and, where possible, how to fix it. */
   readonly message: string;
@@ -64,7 +72,7 @@ export function formatIssuePath(path: ReadonlyArray<string | number | symbol>): 
 
 /** Issues whose messages quote no credential (an echoed endpoint or URI may carry one). */
 function redactIssues(issues: readonly ErrorIssue[]): readonly ErrorIssue[] {
-  return issues.map((issue) => ({ path: issue.path, message: redactSecrets(issue.message) }));
+  return issues.map((issue) => ({ ...issue, message: redactSecrets(issue.message) }));
 }
 
 function describeIssues(headline: string, issues: readonly ErrorIssue[]): string {

@@ -14,6 +14,8 @@ import { contributionOf } from './counter-contribution.js';
 import { CounterLeaseExpired, CountersPendingError, InjectedCounterCrash } from './counter-errors.js';
 import type { CounterRule } from './counter-rule.js';
 import { applyBatch, type CounterFaultHook } from './counter-writer.js';
+import { pauseBefore } from '../retry/policy.js';
+import { counterFlushes } from '../retry/schedules.js';
 
 /** Default number of contributions that sends a batch without waiting for the debounce. */
 const DEFAULT_COUNTER_BATCH_SIZE = 500;
@@ -145,7 +147,7 @@ export function createCounterRecorder(options: CounterRecorderOptions): CounterR
   let failures = 0;
   const schedule = (delayMs: number): void => {
     if (timer || closed) return;
-    const delay = failures === 0 ? delayMs : Math.min(60_000, Math.max(delayMs, 100) * 2 ** failures);
+    const delay = failures === 0 ? delayMs : pauseBefore(counterFlushes(delayMs).backoff, failures - 1);
     timer = setTimeout(() => {
       timer = undefined;
       flush().then(

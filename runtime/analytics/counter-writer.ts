@@ -18,13 +18,16 @@
  * failure it continues under a new writer id, so a later batch never overwrites the marker of one
  * left open. `counter-protocol.md` beside this file has the crash table.
  */
-import { MongoBulkWriteError, type AnyBulkWriteOperation, type Db, type Document } from 'mongodb';
+import type { AnyBulkWriteOperation, Db, Document } from 'mongodb';
 import { isDuplicateKeyError } from '../mongo/duplicate-key.js';
 import { incrementsOf, uniqueRowsOf, type CounterBatch, type PendingDoc } from './counter-batch.js';
 import { toSeenRow, type Contribution, type SeenRow } from './counter-contribution.js';
 import { CounterLeaseExpired, InjectedCounterCrash } from './counter-errors.js';
 import { counterJournalStore, counterStore } from '../mongo/stores.js';
 import type { ClaimRows, KeyedDoc } from './store/counter-store.js';
+import { startRetries } from '../retry/policy.js';
+import { COUNTER_UPSERT_RACES } from '../retry/schedules.js';
+import { duplicateKeyIndexes } from '../mongo/bulk-write-errors.js';
 
 /** The steps of a batch, in order; the fault hook runs after each. */
 export type CounterStep = 'batch-opened' | 'versions-marked' | 'uniques-claimed' | 'counters-applied' | 'batch-closed';
@@ -44,8 +47,6 @@ export interface ApplyOptions {
   faults?: CounterFaultHook;
 }
 
-/** Concurrent first upserts of one counter document can race to E11000; retrying turns them into updates. */
-const UPSERT_ATTEMPTS = 4;
 
 /** Runs the five steps; throws (leaving the batch open, to resume or recover) when one fails. */
 export async function applyBatch(batch: CounterBatch, options: ApplyOptions): Promise<void> {
@@ -96,10 +97,7 @@ async function insertOwned<T extends KeyedDoc & { b: string }>(db: Db, kind: Cla
   try {
     await counterStore(db).insertRows(kind, rows);
   } catch (error) {
-    if (!(error instanceof MongoBulkWriteError)) throw error;
-    const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-    if (errors.some((e) => e.code !== 11000)) throw error;
-    duplicates = errors.map((e) => rows[e.index]?._id).filter((id): id is string => id !== undefined);
+    duplicates = [...duplicateKeyIndexes(error, rows.length)].map((i) => rows[i]?._id).filter((id): id is string => id !== undefined);
   }
   for (const id of duplicates) {
     owned.delete(id);
@@ -138,15 +136,15 @@ function incrementOp(doc: PendingDoc, batch: CounterBatch): AnyBulkWriteOperatio
 /** Step 4 on a first attempt: one bulk of upserts; E11000 races (nothing applied) are retried, anything else thrown. */
 async function applyAll(db: Db, docs: readonly PendingDoc[], batch: CounterBatch): Promise<void> {
   let todo = [...docs];
-  for (let attempt = 1; todo.length > 0; attempt += 1) {
+  // Concurrent first upserts of one counter document can race to E11000; retrying turns them into updates.
+  const tries = startRetries(COUNTER_UPSERT_RACES);
+  while (todo.length > 0) {
     try {
       await counterStore(db).bulkIncrement(todo.map((d) => incrementOp(d, batch)));
       return;
     } catch (error) {
-      if (!(error instanceof MongoBulkWriteError) || attempt >= UPSERT_ATTEMPTS) throw error;
-      const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-      if (errors.some((e) => e.code !== 11000)) throw error;
-      const failed = new Set(errors.map((e) => e.index));
+      const failed = duplicateKeyIndexes(error, todo.length);
+      if (!(await tries.next())) throw error;
       todo = todo.filter((_d, i) => failed.has(i));
     }
   }
@@ -158,12 +156,13 @@ async function applyChecked(db: Db, docs: readonly PendingDoc[], batch: CounterB
   for (const doc of docs) {
     const current = await totals.marker(doc.id, batch.writer);
     if ((current?.j as Record<string, unknown> | undefined)?.[batch.writer] === batch.id) continue;
-    for (let attempt = 1; ; attempt += 1) {
+    const tries = startRetries(COUNTER_UPSERT_RACES);
+    for (;;) {
       try {
         await totals.increment(doc.id, incrementUpdate(doc, batch));
         break;
       } catch (e) {
-        if (!isDuplicateKeyError(e) || attempt >= UPSERT_ATTEMPTS) throw e;
+        if (!isDuplicateKeyError(e) || !(await tries.next())) throw e;
       }
     }
   }

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import { headQueryStore } from '../mongo/stores.js';
 import type { HeadQueryStore } from './store/head-query-store.js';
+import { fromZodIssues } from '../validation/zod-issues.js';
 import { checkRuleProps } from './head-filter.js';
 
 /** A tenant's runtime database (where `<collection>_head` lives) and its analytics database. */
@@ -30,7 +31,7 @@ export function parseRule<S extends z.ZodType>(schema: S, input: unknown): z.out
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   throw new ValidationError(
-    parsed.error.issues.map((issue) => ({ path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: issue.message })),
+    fromZodIssues(parsed.error.issues),
     'Invalid analytics rule',
   );
 }

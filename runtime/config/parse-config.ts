@@ -3,21 +3,20 @@
  * listing every problem with its path and fix. Nothing is opened before this succeeds.
  */
 import type { z } from 'zod';
-import { ConfigError, type ErrorIssue } from '../errors.js';
+import { ConfigError } from '../errors.js';
+import { fromZodIssues } from '../validation/zod-issues.js';
 import { crossCheckConfig } from './cross-checks.js';
 import { applyDeclarations, collectDeclarations } from './declared-collections.js';
 import type { AnyCollectionDefinition } from '../schema/define-collection.js';
 import { chronosConfigSchema, type ChronosConfig, type ParsedChronosConfig } from './schema.js';
 
-function toIssue(issue: z.core.$ZodIssue): ErrorIssue {
-  const path = issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part));
+/** The message of a config issue: zod's, but naming unknown options and missing required ones plainly. */
+function configMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') {
-    return { path, message: `unknown option(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}: remove or correct the spelling` };
+    return `unknown option(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}: remove or correct the spelling`;
   }
-  if (issue.code === 'invalid_type' && issue.input === undefined) {
-    return { path, message: `is required (expected ${issue.expected})` };
-  }
-  return { path, message: issue.message };
+  if (issue.code === 'invalid_type' && issue.input === undefined) return `is required (expected ${issue.expected})`;
+  return issue.message;
 }
 
 /**
@@ -28,7 +27,7 @@ function toIssue(issue: z.core.$ZodIssue): ErrorIssue {
  */
 export function parseConfig(input: ChronosConfig): ParsedChronosConfig {
   const parsed = chronosConfigSchema.safeParse(input);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map(toIssue));
+  if (!parsed.success) throw new ConfigError(fromZodIssues(parsed.error.issues, { message: configMessage }));
   const issues = crossCheckConfig(parsed.data);
   if (issues.length > 0) throw new ConfigError(issues);
   const { declarations, issues: declarationIssues } = parsed.data.collections === undefined ? { declarations: [], issues: [] } : collectDeclarations(parsed.data.collections);

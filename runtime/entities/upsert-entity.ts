@@ -4,8 +4,9 @@
  * derived from the key, so racing creators meet on the engine's unique (id, ov) claim, and an
  * update is a compare-and-set on the version just read; every loser re-reads and decides again.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { ConflictError, isChronosError } from '../errors.js';
+import { startRetries } from '../retry/policy.js';
+import { ENTITY_CONTENTION, ENTITY_CONTENTION_BUDGET_MS, entityVisibility } from '../retry/schedules.js';
 import { DEFAULT_LEASE_MS } from '../ops/context.js';
 import type { ChronosRecord } from '../ops/types.js';
 import { sameContent } from './app-data.js';
@@ -13,23 +14,11 @@ import type { EntityResult } from './entity-types.js';
 import type { EntityPlan } from './plan-entities.js';
 
 /**
- * How long one entity may keep losing to concurrent writers (re-reading and retrying) before the
- * call gives up with a ConflictError. Time, not a round count: a loser can re-read while the
- * winner is still mid-write and lose again without anyone having made progress.
- */
-const CONTENTION_BUDGET_MS = 10_000;
-
-/**
  * How long to wait for a concurrent creator's record to become readable before giving up: the
  * engine's default writer lease. Within it the winner may still commit (a busy server can take
  * seconds when many writers share one connection); past it, it never will.
  */
 const VISIBLE_WITHIN_MS = DEFAULT_LEASE_MS;
-
-/** Pause before retry `attempt` (0-based): exponential from 5 ms, capped at 250 ms, with full jitter so losers spread out. */
-function backoff(attempt: number): Promise<void> {
-  return delay(Math.random() * Math.min(5 * 2 ** attempt, 250));
-}
 
 function isConflict(e: unknown): boolean {
   return isChronosError(e) && e.code === 'CONFLICT';
@@ -42,24 +31,23 @@ function isConflict(e: unknown): boolean {
  * releases it; until then this gives up after {@link VISIBLE_WITHIN_MS} with a ConflictError.
  */
 async function waitUntilVisible(plan: EntityPlan): Promise<ChronosRecord> {
-  const deadline = Date.now() + VISIBLE_WITHIN_MS;
-  for (let attempt = 0; ; attempt += 1) {
+  const tries = startRetries(entityVisibility(VISIBLE_WITHIN_MS));
+  for (;;) {
     const record = await plan.ops.getLatest(plan.id, { includeDeleted: true });
     if (record) return record;
-    if (Date.now() >= deadline) {
+    if (!(await tries.next())) {
       throw new ConflictError(
         `entity ${plan.mapping.collection}/${plan.id} (${plan.mapping.keyProperty} = ${JSON.stringify(plan.key)}) is being created by another writer that has not finished within ${VISIBLE_WITHIN_MS} ms: retry later`,
         -1,
       );
     }
-    await backoff(attempt);
   }
 }
 
 /**
  * Brings the entity of `plan` to `plan.data`, starting from `found` (the record the key lookup
  * returned, or null). Throws ConflictError when the entity is logically deleted (restore it
- * first) or when other writers keep winning for {@link CONTENTION_BUDGET_MS}.
+ * first) or when other writers keep winning for {@link ENTITY_CONTENTION_BUDGET_MS}.
  */
 export async function upsertEntity(
   plan: EntityPlan,
@@ -68,8 +56,8 @@ export async function upsertEntity(
   reason?: string,
 ): Promise<EntityResult> {
   let current = found;
-  const deadline = Date.now() + CONTENTION_BUDGET_MS;
-  for (let round = 0; Date.now() < deadline; round += 1) {
+  const tries = startRetries(ENTITY_CONTENTION);
+  for (;;) {
     if (current === null) {
       try {
         const created = await plan.ops.create(plan.data, actor, reason, { id: plan.id });
@@ -92,12 +80,12 @@ export async function upsertEntity(
     } catch (e) {
       if (!isConflict(e)) throw e;
       // Someone else wrote it since we read it: decide again on what is there once they are done.
-      await backoff(round);
+      if (!(await tries.next())) break;
       current = await plan.ops.getLatest(current._id, { includeDeleted: true });
     }
   }
   throw new ConflictError(
-    `entity ${plan.mapping.collection} with ${plan.mapping.keyProperty} = ${JSON.stringify(plan.key)} kept changing under concurrent writers for ${CONTENTION_BUDGET_MS} ms: retry`,
+    `entity ${plan.mapping.collection} with ${plan.mapping.keyProperty} = ${JSON.stringify(plan.key)} kept changing under concurrent writers for ${ENTITY_CONTENTION_BUDGET_MS} ms: retry`,
     -1,
   );
 }

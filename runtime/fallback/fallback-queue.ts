@@ -18,6 +18,8 @@ import { fallbackIndexes } from './store/indexes.js';
 import { isDuplicateKeyError } from '../mongo/duplicate-key.js';
 import { backoffDelay } from './backoff.js';
 import type { OpLease, OpLeases } from './store/op-lease.js';
+import { withinBudget } from '../retry/policy.js';
+import { fallbackReplays } from '../retry/schedules.js';
 import { ReplayBlockedError, replayWrite } from './replay.js';
 import { describeError, isTransientError } from '../retry/transient.js';
 import { createDrainWorker } from './drain-worker.js';
@@ -102,6 +104,7 @@ export function createFallbackQueue(config: FallbackQueueConfig): FallbackQueue 
   const { db, options } = config;
   const now = config.clock ?? (() => new Date());
   const random = config.random ?? Math.random;
+  const replays = fallbackReplays(options);
   const queue = fallbackQueueStore(db, options.deadLetterCollection);
   const leases = opLeaseStore(db, config.leaseMs ?? DEFAULT_REPLAY_LEASE_MS, now);
   const batchSize = config.batchSize ?? 100;
@@ -139,7 +142,7 @@ export function createFallbackQueue(config: FallbackQueueConfig): FallbackQueue 
     const attempts = op.attempts + 1;
     if (!isTransientError(error) && !(error instanceof ReplayBlockedError)) {
       await moveToDead({ ...op, attempts, lastError }, 'permanent', report);
-    } else if (attempts >= options.maxRetries) {
+    } else if (!withinBudget(replays.budget, attempts)) {
       await moveToDead({ ...op, attempts, lastError }, 'exhausted', report);
     } else {
       const nextAttemptAt = new Date(now().getTime() + backoffDelay(attempts, options, random));
@@ -174,7 +177,7 @@ export function createFallbackQueue(config: FallbackQueueConfig): FallbackQueue 
       await removeOp(opId);
       return;
     }
-    if (op.attempts >= options.maxRetries) {
+    if (!withinBudget(replays.budget, op.attempts)) {
       await moveToDead(op, 'exhausted', report);
       return;
     }

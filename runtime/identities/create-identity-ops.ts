@@ -4,7 +4,7 @@
  * `chronos.with({ databaseType: 'identities', tenantId, collection })`; nothing here reads config.
  */
 import type { Db } from 'mongodb';
-import { withDatabaseErrors } from '../mongo/database-errors.js';
+import { withChronosErrors } from '../error-boundary.js';
 import { ensureIndexesOnce } from '../mongo/ensure-indexes.js';
 import { parseInput } from '../validation/parse-input.js';
 import { createIdentity } from './create.js';
@@ -60,5 +60,5 @@ export function createIdentityOps<T extends object = Record<string, unknown>>(
     update: (id, data, expectedOv, actor, reason) => updateIdentity(ctx, id, data, expectedOv, actor, reason),
     delete: (id, expectedOv, actor, reason) => deleteIdentity(ctx, id, expectedOv, actor, reason),
   };
-  return withDatabaseErrors(ops, `identities ${collection}`);
+  return withChronosErrors(ops, { name: (method) => `identities ${collection}.${method}` });
 }

@@ -3,13 +3,11 @@
  * the next ov, apply the write guarded by the old ov, prune old claims. Without `expectedOv`
  * a lost claim is retried on a fresh read (last writer wins, no write is lost).
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { ConflictError, NotFoundError } from '../errors.js';
+import { startRetries } from '../retry/policy.js';
+import { IDENTITY_OV_CONTENTION } from '../retry/schedules.js';
 import { records, type IdentityContext, type IdentityDoc } from './documents.js';
 import { claimOv, pruneClaims, releaseClaim } from './ov-claim.js';
-
-/** More retries than realistic contention on one record; past it something is wrong. */
-const MAX_ATTEMPTS = 1000;
 
 /** What {@link writeNextOv} did: the record as it was read and the ov the write took. */
 export interface NextOvWrite {
@@ -29,7 +27,8 @@ export async function writeNextOv(
 ): Promise<NextOvWrite> {
   const coll = records(ctx);
   const currentOv = async () => (await coll.ovOf(id)) ?? -1;
-  for (let attempt = 1; ; attempt += 1) {
+  const tries = startRetries(IDENTITY_OV_CONTENTION);
+  for (;;) {
     const before = await coll.get(id);
     if (!before) {
       if (expectedOv === undefined) throw new NotFoundError(`${ctx.collection} ${id} does not exist in tenant ${ctx.tenantId}`);
@@ -52,9 +51,8 @@ export async function writeNextOv(
       const now = await currentOv();
       throw conflict(ctx, id, now === -1 ? -1 : Math.max(now, nextOv), expectedOv);
     }
-    if (attempt >= MAX_ATTEMPTS) throw conflict(ctx, id, await currentOv(), undefined);
-    // Jittered backoff: the claim holder needs a turn to write before a re-read can see it.
-    await delay(Math.random() * Math.min(attempt, 20));
+    // The pause gives the claim holder a turn to write before a re-read can see it.
+    if (!(await tries.next())) throw conflict(ctx, id, await currentOv(), undefined);
   }
 }
 

@@ -3,7 +3,7 @@
  * one tenant. The router calls it for `chronos.messaging(tenantId)`; nothing here reads config.
  */
 import type { Db } from 'mongodb';
-import { withDatabaseErrors } from '../mongo/database-errors.js';
+import { withChronosErrors } from '../error-boundary.js';
 import { parseInput } from '../validation/parse-input.js';
 import { messagingContext } from './context.js';
 import { deadLettersApi } from './dead-letters.js';
@@ -40,12 +40,13 @@ export function createMessagingApi(db: Db, tenantId: string, options: MessagingO
   const tenant = parseInput(tenantIdSchema, tenantId, ['tenantId']);
   const { captureDeliveries, maxPayloadBytes } = parseInput(messagingOptionsSchema, options, ['messaging']);
   const ctx = messagingContext(db, tenant, maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES);
+  const named = (area: string) => ({ name: (method: string) => `${area}.${method}` });
   return {
     tenantId: tenant,
-    shared: withDatabaseErrors(sharedMemoryApi(ctx), 'messaging shared'),
-    topics: withDatabaseErrors(topicsApi(ctx), 'messaging topics'),
-    messages: withDatabaseErrors(messagesApi(ctx), 'messaging messages'),
-    ...(captureDeliveries ? { deliveries: withDatabaseErrors(deliveriesApi(ctx), 'messaging deliveries') } : {}),
-    deadLetters: withDatabaseErrors(deadLettersApi(ctx), 'messaging deadLetters'),
+    shared: withChronosErrors(sharedMemoryApi(ctx), named('messaging shared')),
+    topics: withChronosErrors(topicsApi(ctx), named('messaging topics')),
+    messages: withChronosErrors(messagesApi(ctx), named('messaging messages')),
+    ...(captureDeliveries ? { deliveries: withChronosErrors(deliveriesApi(ctx), named('messaging deliveries')) } : {}),
+    deadLetters: withChronosErrors(deadLettersApi(ctx), named('messaging deadLetters')),
   };
 }

@@ -26,9 +26,8 @@ import type {
   SharedSaveResult,
   SharedTombstoneResult,
 } from './types.js';
-
-/** More claims than any realistic number of concurrent writers; past it something is wrong. */
-const MAX_CLAIM_ATTEMPTS = 1000;
+import { startRetries } from '../retry/policy.js';
+import { SHARED_SAVE_RACES } from '../retry/schedules.js';
 
 /** `_id` of a key's `latest` document: a hash, so any namespace/key fits and tenants never collide. */
 function latestDocumentId(tenantId: string, namespace: string, key: string): string {
@@ -85,14 +84,15 @@ type SharedBody = Omit<SharedDoc, '_id' | 'strategy' | 'version'>;
 
 async function saveLatest(docs: SharedMemoryStore, body: SharedBody): Promise<SharedSaveResult> {
   const id = latestDocumentId(body.tenantId, body.namespace, body.key);
-  for (let attempt = 1; ; attempt += 1) {
+  const tries = startRetries(SHARED_SAVE_RACES);
+  for (;;) {
     try {
       await docs.replaceLatest(id, { ...body, strategy: 'latest' });
       return { id };
     } catch (error) {
       // Two first-time upserts both insert; the loser's duplicate `_id` means the document now
       // exists, so the next try replaces it.
-      if (!isDuplicateKeyError(error) || attempt >= MAX_CLAIM_ATTEMPTS) throw error;
+      if (!isDuplicateKeyError(error) || !(await tries.next())) throw error;
     }
   }
 }
@@ -100,16 +100,17 @@ async function saveLatest(docs: SharedMemoryStore, body: SharedBody): Promise<Sh
 async function saveAppend(docs: SharedMemoryStore, body: SharedBody): Promise<SharedSaveResult> {
   const newest = (): Promise<number> => docs.newestVersion(body.namespace, body.key);
   let version = (await newest()) + 1;
-  for (let attempt = 1; ; attempt += 1) {
+  const tries = startRetries(SHARED_SAVE_RACES);
+  for (;;) {
     const id = new ObjectId().toHexString();
     try {
       await docs.insertAppend({ ...body, _id: id, strategy: 'append', version });
       return { id, version };
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
-      if (attempt >= MAX_CLAIM_ATTEMPTS) {
+      if (!(await tries.next())) {
         throw new ConflictError(
-          `shared.save: could not claim a version of ${body.namespace}/${body.key} after ${attempt} attempts`,
+          `shared.save: could not claim a version of ${body.namespace}/${body.key} after ${tries.failures} attempts`,
           version - 1,
         );
       }

@@ -13,6 +13,8 @@ import { isCommitted } from './store/version-index.js';
 import { pickSystem } from './stored-state.js';
 import { holderIsDead } from './claim-lease.js';
 import { settleClaim } from './settle-claim.js';
+import { startRetries } from '../retry/policy.js';
+import { CLAIM_RESETTLES } from '../retry/schedules.js';
 
 
 /**
@@ -32,7 +34,8 @@ import { settleClaim } from './settle-claim.js';
 export async function claimVersion(engine: Engine, row: VersionRow, above: number): Promise<VersionRow> {
   const { id, ov } = row;
   let rolledBack = false;
-  for (let attempt = 0; ; attempt += 1) {
+  const tries = startRetries(CLAIM_RESETTLES);
+  for (;;) {
     const cv = await engine.retry(`drawing a cv for ${engine.ctx.collection}`, () => engine.cvs.draw(above));
     const claimed: VersionRow = { ...row, cv, leaseUntil: new Date(engine.now().getTime() + engine.leaseMs) };
     let won = false;
@@ -40,7 +43,7 @@ export async function claimVersion(engine: Engine, row: VersionRow, above: numbe
       await engine.retry(`claiming ${engine.ctx.collection}/${id} v${ov}`, () => engine.ver.claim(claimed));
       won = true;
     } catch (e) {
-      if (!isDuplicateKeyError(e) && !isDuplicateKeyError((e as { cause?: unknown }).cause)) throw e;
+      if (!isDuplicateKeyError(e)) throw e;
     }
     const holder = won ? claimed : await engine.retry(`reading the claim on ${id} v${ov}`, () => engine.ver.row(id, ov));
     if (holder?.claim === claimed.claim) {
@@ -49,7 +52,7 @@ export async function claimVersion(engine: Engine, row: VersionRow, above: numbe
       return claimed;
     }
     if (!holder) {
-      if (attempt >= 8) throw new DatabaseError(`could not draw a free cv in ${engine.ctx.collection} after ${attempt + 1} tries`);
+      if (!(await tries.next())) throw new DatabaseError(`could not draw a free cv in ${engine.ctx.collection} after ${tries.failures} tries`);
       await engine.retry(`re-syncing the cv counter of ${engine.ctx.collection}`, () => engine.cvs.resync());
       continue;
     }
@@ -57,7 +60,7 @@ export async function claimVersion(engine: Engine, row: VersionRow, above: numbe
     const head = await engine.retry(`reading the head of ${id}`, () => engine.heads.get(id));
     if (holder.state === 'pending' && !isCommitted(holder, head) && holderIsDead(engine, holder)) {
       if ((await settleClaim(engine, holder, head)) === 'rolled-back') rolledBack = true;
-      if (attempt < 8) continue;
+      if (await tries.next()) continue;
     }
     throw await conflictWith(engine, holder, head);
   }

@@ -16,21 +16,14 @@ import type { RestoreObjectOptions } from './restore-object.js';
 import { restoreCollection } from './restore-collection.js';
 import { createManyRecords } from './create-many.js';
 import { InjectedCrash } from './engine.js';
-import { asChronosError } from '../retry/retry.js';
+import { withChronosErrors } from '../error-boundary.js';
 
 /**
  * Makes every operation reject only with Chronos errors: a driver, BSON or SDK error that got
  * this far is wrapped (kept as `cause`). Test crashes ({@link InjectedCrash}) pass as they are.
  */
 function guarded<O extends object>(ops: O, collection: string): O {
-  const out: Record<string, unknown> = {};
-  for (const [name, fn] of Object.entries(ops) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {
-    out[name] = (...args: unknown[]) =>
-      fn(...args).catch((e: unknown) => {
-        throw e instanceof InjectedCrash ? e : asChronosError(e, `${name} in ${collection}`);
-      });
-  }
-  return out as O;
+  return withChronosErrors(ops, { name: (method) => `${method} in ${collection}`, passes: (e) => e instanceof InjectedCrash });
 }
 
 /** {@link VersionedOps} plus the options this engine adds to the chronos-db API's signatures. */

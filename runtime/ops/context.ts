@@ -1,7 +1,7 @@
 /**
  * What one ops handle is bound to: the routed database and bucket, the collection, its settings,
- * the observers, and the test seams (clock, fault hook, head-store wrapper, getAsOf strategy).
- * `chronos.with(ctx)` builds an {@link EngineContext} and passes it to `createCollectionOps`.
+ * the observers, and the test seams (clock, sleep, fault hook, head-store wrapper, getAsOf
+ * strategy). `chronos.with(ctx)` builds an {@link EngineContext} and passes it to `createCollectionOps`.
  */
 import type { Db } from 'mongodb';
 import type { ObjectStore } from '../storage/object-store.js';
@@ -48,8 +48,10 @@ export interface CollectionSettings {
   /**
    * The collection's own check of a whole record (its declared zod schema), run by `checkData` on
    * every write; returns the data to store or throws a ValidationError whose paths start with `path`.
+   * `source` is the caller's object `data` was copied from (a typed repository's already-checked
+   * record is recognised by it, so the schema runs once per write).
    */
-  validate?: (data: Record<string, unknown>, path: Array<string | number>) => Record<string, unknown>;
+  validate?: (data: Record<string, unknown>, path: Array<string | number>, source?: unknown) => Record<string, unknown>;
   /**
    * The revision of the collection's declaration (see `docs/evolution.md`): recorded on every
    * version written. Absent for a collection without a declaration.
@@ -130,6 +132,11 @@ export interface EngineContext {
   observers: WriteObserver[];
   /** Time source (tests pin it); default `() => new Date()`. */
   clock?: () => Date;
+  /**
+   * How retry loops wait (tests replace it to move {@link clock} instead of waiting); default a
+   * real timer. Budgets are measured on {@link clock}, and never as less than the pauses taken.
+   */
+  sleep?: (ms: number) => Promise<void>;
   /** Internal: fault injection for tests. */
   faults?: FaultHook;
   /**

@@ -14,9 +14,9 @@
  * any record failed, the call rejects with a {@link CreateManyError} that lists every record's
  * outcome, so the caller knows exactly which ids exist.
  */
-import { randomUUID } from 'node:crypto';
 import { ChronosError, WriteOutcomeUnknownError } from '../errors.js';
 import type { Engine } from './engine.js';
+import { firstVersionSystem, pendingRow } from './version-row.js';
 import { InjectedCrash } from './engine.js';
 import type { CreateResult } from './types.js';
 import { checkData, checkNote, newId } from './input-validation.js';
@@ -26,8 +26,8 @@ import { pickSystem, toSystemFields } from './stored-state.js';
 import type { VersionRow } from './store/version-index.js';
 import { holdLease } from './claim-lease.js';
 import { notifyObservers } from './notify.js';
-import { asChronosError } from '../retry/retry.js';
-import { asStorageError } from './store/payload-store.js';
+import { asChronosError } from '../error-boundary.js';
+import { toStorageError } from '../storage/storage-errors.js';
 import { giveUp, writeVersion } from './write-version.js';
 import { createLimiter, forEachConcurrently, type Limiter } from '../storage/bounded-concurrency.js';
 
@@ -119,27 +119,16 @@ async function createBatch(
 
 function newRow(engine: Engine, doc: Record<string, unknown>, cv: number, notes: { actor?: string; reason?: string }): VersionRow {
   const at = engine.now();
-  const claim = randomUUID();
-  return {
+  const { revision } = engine.ctx.settings;
+  return pendingRow(engine, {
     id: newId(),
-    ov: 0,
-    cv,
-    insertedAt: at,
-    updatedAt: at,
-    deletedAt: null,
-    deleted: false,
-    functionIds: [],
-    ...(engine.ctx.settings.revision !== undefined && { revision: engine.ctx.settings.revision }),
+    system: { ...firstVersionSystem(at), cv, ...(revision !== undefined && { revision }) },
     at,
-    state: 'pending',
-    claim,
-    claimedAt: at,
-    leaseUntil: new Date(at.getTime() + engine.leaseMs),
     kind: 'create',
     meta: extractMeta(doc, engine.ctx.settings),
-    opId: claim,
+    leased: true,
     ...notes,
-  };
+  });
 }
 
 /** Uploads the payloads of every claimed record, {@link PUT_CONCURRENCY} at a time; returns the indexes whose payload is complete. */
@@ -159,7 +148,7 @@ async function putAll(
         try {
           await engine.retry(`writing the payload of ${engine.ctx.collection}/${row.id} v0`, () =>
             engine.payloads.write(row.id, toSystemFields(pickSystem(row)), data[i] as Record<string, unknown>, row.claim).catch((e: unknown) => {
-              throw asStorageError(e, `writing the payload of ${row.id} v0`);
+              throw toStorageError(e, `writing the payload of ${row.id} v0`);
             }),
           );
           done.push(i);

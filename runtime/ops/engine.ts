@@ -15,6 +15,8 @@ import { versionedStores } from '../mongo/stores.js';
 import { ensureIndexesOnce } from '../mongo/ensure-indexes.js';
 import { requiredIndexes } from './indexes.js';
 import { DEFAULT_RETRY_POLICY, retryTransient } from '../retry/retry.js';
+import type { RetryClock } from '../retry/policy.js';
+import { SYSTEM_CLOCK } from '../retry/policy.js';
 
 /** An error thrown by the fault hook: the write stops there as if the process had died, with no cleanup. */
 export class InjectedCrash extends Error {
@@ -33,6 +35,8 @@ export interface Engine {
   payloads: PayloadStore;
   locks: SettlementLocks;
   now(): Date;
+  /** The engine's time for retry loops: {@link now} and {@link EngineContext.sleep}. */
+  clock: RetryClock;
   /** See {@link EngineContext.leaseMs}. */
   leaseMs: number;
   /** See {@link EngineContext.clockSkewMs}. */
@@ -58,6 +62,8 @@ export function createEngine(ctx: EngineContext): Engine {
       throw new InjectedCrash(name, { cause: e });
     }
   };
+  const now = ctx.clock ?? (() => new Date());
+  const clock: RetryClock = { now: () => now().getTime(), sleep: ctx.sleep ?? SYSTEM_CLOCK.sleep };
   return {
     ctx,
     heads: ctx.wrapHeadStore ? ctx.wrapHeadStore(heads) : heads,
@@ -65,11 +71,12 @@ export function createEngine(ctx: EngineContext): Engine {
     cvs,
     payloads: new PayloadStore(ctx.store, ctx.bucket, ctx.collection, ctx.settings.base64Props, ctx.settings.compression, ctx.keyPrefix),
     locks,
-    now: ctx.clock ?? (() => new Date()),
+    now,
+    clock,
     leaseMs: ctx.leaseMs ?? DEFAULT_LEASE_MS,
     clockSkewMs: ctx.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS,
     writeBudgetMs: ctx.writeBudgetMs ?? DEFAULT_WRITE_BUDGET_MS,
-    retry: (what, run) => retryTransient(what, run, ctx.retry ?? DEFAULT_RETRY_POLICY),
+    retry: (what, run) => retryTransient(what, run, ctx.retry ?? DEFAULT_RETRY_POLICY, clock),
     step,
     ready() {
       return ensureIndexes(ctx.db, ctx.collection, ctx.settings.indexedProps);

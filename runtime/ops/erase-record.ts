@@ -21,11 +21,13 @@
  * may share the value), so there is nothing of this record alone to remove without making unique
  * counts wrong.
  */
-import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, isChronosError } from '../errors.js';
 import { createEngine, type Engine } from './engine.js';
+import { firstVersionSystem, pendingRow } from './version-row.js';
 import type { EngineContext } from './context.js';
 import { finishHardDelete } from './hard-delete-steps.js';
+import { startRetries } from '../retry/policy.js';
+import { claimContention } from '../retry/schedules.js';
 import { checkId, checkNote } from './input-validation.js';
 import { nextVersionTime, pickSystem } from './stored-state.js';
 import type { StoredSystem } from './stored-state.js';
@@ -100,8 +102,8 @@ export async function hardDeleteRecord(ctx: EngineContext, id: string, targets: 
  * exists. Retries while a live writer holds that version, as a write without expectedOv does.
  */
 async function claimErasure(engine: Engine, id: string, notes: HardDeleteOptions, queued: () => Promise<boolean>): Promise<VersionRow | null> {
-  const deadline = Date.now() + engine.writeBudgetMs;
-  for (let attempt = 1; ; attempt += 1) {
+  const tries = startRetries(claimContention(engine.writeBudgetMs), engine.clock);
+  for (;;) {
     const head = await engine.heads.get(id);
     const newest = await engine.ver.newest(id);
     const keys = head ? [] : await payloadKeysOf(engine, id);
@@ -113,29 +115,14 @@ async function claimErasure(engine: Engine, id: string, notes: HardDeleteOptions
     // writes only), go past every row and payload so the claim cannot collide with them.
     const ov = head ? head.ov + 1 : Math.max(newest?.ov ?? -1, maxKeyOv(engine, keys)) + 1;
     const at = nextVersionTime(engine.now(), head?.updatedAt);
-    const system: StoredSystem = head
-      ? { ...pickSystem(head), ov, cv: 0, updatedAt: at }
-      : { ov, cv: 0, insertedAt: at, updatedAt: at, deletedAt: null, deleted: false, functionIds: [] };
+    const system: StoredSystem = head ? { ...pickSystem(head), ov, cv: 0, updatedAt: at } : { ...firstVersionSystem(at), ov };
     try {
-      return await claimVersion(engine, {
-        ...system,
-        id,
-        deleted: true,
-        deletedAt: at,
-        at,
-        state: 'pending',
-        claim: randomUUID(),
-        claimedAt: engine.now(),
-        kind: 'hard-delete',
-        // The claim row lives until the erasure ends; it carries no indexed values of the record.
-        meta: {},
-        ...(notes.actor !== undefined && { actor: notes.actor }),
-        ...(notes.reason !== undefined && { reason: notes.reason }),
-      }, head?.cv ?? 0);
+      // The claim row lives until the erasure ends; it carries no indexed values of the record (no meta).
+      const row = pendingRow(engine, { id, system: { ...system, deleted: true, deletedAt: at }, at, kind: 'hard-delete', actor: notes.actor, reason: notes.reason });
+      return await claimVersion(engine, row, head?.cv ?? 0);
     } catch (e) {
-      if (!(e instanceof ConflictError) || Date.now() >= deadline) throw e;
-      // The same jittered pause as a writer that lost its claim (on-head.ts).
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** attempt, 100)));
+      // The same pauses and budget as a writer that lost its claim (on-head.ts).
+      if (!(e instanceof ConflictError) || !(await tries.next())) throw e;
     }
   }
 }

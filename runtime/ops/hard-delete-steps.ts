@@ -9,8 +9,8 @@
  * erasure then fails its claim (NotFoundError) instead of bringing the record back, and the id
  * cannot be created again. Tombstones are never readable versions.
  */
-import { randomUUID } from 'node:crypto';
 import type { Engine } from './engine.js';
+import { pendingRow } from './version-row.js';
 import type { HeadDoc } from './store/head-store.js';
 import { isDuplicateKeyError } from '../mongo/duplicate-key.js';
 import type { VersionRow } from './store/version-index.js';
@@ -19,26 +19,19 @@ import { ConflictError } from '../errors.js';
 import { isCommitted } from './store/version-index.js';
 import { holderIsDead } from './claim-lease.js';
 import { settleClaim } from './settle-claim.js';
+import { startRetries } from '../retry/policy.js';
+import { claimsBelowErasure } from '../retry/schedules.js';
 
 /** The pending claim row of a hard delete of `head` (no data of the record in it beyond ids and times). */
 export function hardDeleteClaim(engine: Engine, head: HeadDoc, opId?: string): VersionRow {
   const at = nextVersionTime(engine.now(), head.updatedAt);
-  return {
-    ...pickSystem(head),
+  return pendingRow(engine, {
     id: head._id,
-    ov: head.ov + 1,
-    cv: 0,
-    updatedAt: at,
+    system: { ...pickSystem(head), ov: head.ov + 1, cv: 0, updatedAt: at, deleted: true, deletedAt: at },
     at,
-    deleted: true,
-    deletedAt: at,
-    state: 'pending',
-    claim: randomUUID(),
-    claimedAt: engine.now(),
     kind: 'hard-delete',
-    meta: {},
-    ...(opId !== undefined ? { opId } : {}),
-  };
+    opId,
+  });
 }
 
 /**
@@ -67,8 +60,8 @@ export async function finishHardDelete(engine: Engine, row: VersionRow): Promise
  * claim stays and the next call (or reconcile) resumes it.
  */
 async function settleClaimsBelow(engine: Engine, row: VersionRow): Promise<void> {
-  const deadline = engine.now().getTime() + engine.writeBudgetMs;
-  for (let pause = 10; ; pause = Math.min(pause * 2, 250)) {
+  const tries = startRetries(claimsBelowErasure(engine.writeBudgetMs), engine.clock);
+  for (;;) {
     // Taken again each round: settling a dead create at version 0 frees it.
     if (row.ov > 0) await placeZeroTombstone(engine, row);
     const open = (await engine.ver.allOf(row.id)).filter((r) => r.ov < row.ov && r.state === 'pending' && r.kind !== 'hard-delete');
@@ -76,10 +69,9 @@ async function settleClaimsBelow(engine: Engine, row: VersionRow): Promise<void>
     const live = open.filter((r) => !isCommitted(r, head) && !holderIsDead(engine, r));
     for (const r of open) if (!isCommitted(r, head) && holderIsDead(engine, r)) await settleClaim(engine, r, head);
     if (live.length === 0) return;
-    if (engine.now().getTime() >= deadline) {
+    if (!(await tries.next())) {
       throw new ConflictError(`record ${row.id} in ${engine.ctx.collection} has a write in flight (version ${live[0]?.ov}); the deletion resumes when called again`, head?.ov ?? -1, head?.ov ?? -1);
     }
-    await new Promise((resolve) => setTimeout(resolve, pause));
   }
 }
 

@@ -132,7 +132,7 @@ export function checkData(data: unknown, settings: CollectionSettings, field: Fi
     throw ValidationError.at([...pathOf(field), '_id'], '_id is assigned by Chronos: remove it from the input');
   }
   const clean = settings.validate
-    ? (toJsonValue(settings.validate(snapshot, pathOf(field)), pathOf(field), PAYLOAD_RULES) as Record<string, unknown>)
+    ? (toJsonValue(settings.validate(snapshot, pathOf(field), data), pathOf(field), PAYLOAD_RULES) as Record<string, unknown>)
     : snapshot;
   for (const prop of Object.keys(settings.base64Props)) {
     const value = clean[prop];

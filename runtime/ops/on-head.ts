@@ -2,8 +2,9 @@
  * Runs a write against a record's current head: compare-and-set when the caller names
  * `expectedOv`, retry-on-conflict when it does not.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { ConflictError, NotFoundError } from '../errors.js';
+import { startRetries } from '../retry/policy.js';
+import { claimContention } from '../retry/schedules.js';
 import type { Engine } from './engine.js';
 import type { HeadDoc } from './store/head-store.js';
 
@@ -14,8 +15,8 @@ export type DeletedPolicy = 'refuse' | 'allow';
 /**
  * Reads the head of `id` and runs `write` on it. With `expectedOv` a head at another version is a
  * ConflictError at once (nothing written). Without it, a lost race (another writer took the
- * version, or still holds it) re-reads the head and runs `write` again, with a jittered pause
- * growing to 100 ms, until it commits or {@link Engine.writeBudgetMs} has passed: that is how
+ * version, or still holds it) re-reads the head and runs `write` again, with the pauses of
+ * {@link claimContention}, until it commits or {@link Engine.writeBudgetMs} has passed: that is how
  * concurrent enrichments all land, and how a write waits out the lease of a writer that died.
  */
 export async function onHead<T>(
@@ -26,8 +27,8 @@ export async function onHead<T>(
   deleted: DeletedPolicy,
   write: (head: HeadDoc) => Promise<T>,
 ): Promise<T> {
-  const deadline = Date.now() + engine.writeBudgetMs;
-  for (let attempt = 1; ; attempt += 1) {
+  const tries = startRetries(claimContention(engine.writeBudgetMs), engine.clock);
+  for (;;) {
     const head = await engine.retry(`reading the head of ${engine.ctx.collection}/${id}`, () => engine.heads.get(id));
     await engine.step('head-read', op, id, head?.ov ?? -1);
     if (!head) throw new NotFoundError(`no record ${id} in ${engine.ctx.collection}`);
@@ -45,10 +46,9 @@ export async function onHead<T>(
       return await write(head);
     } catch (e) {
       if (!(e instanceof ConflictError) || expectedOv !== undefined) throw e;
-      if (Date.now() >= deadline) {
+      if (!(await tries.next())) {
         throw new ConflictError(`${op} of ${id} kept losing to other writers for ${engine.writeBudgetMs} ms: ${e.message}`, e.currentOv);
       }
-      await delay(Math.random() * Math.min(2 ** attempt, 100));
     }
   }
 }

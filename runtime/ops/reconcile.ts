@@ -6,12 +6,12 @@
  * "Reconcile" section for the passes and their cost: rows are read and heads looked up a batch at
  * a time, never one round trip per row, except for the claims that need settling.
  */
-import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { EngineContext } from './context.js';
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- imported for the {@link} in the TSDoc below
 import type { DEFAULT_GRACE_MS } from './context.js';
 import { createEngine } from './engine.js';
+import { firstVersionSystem, pendingRow } from './version-row.js';
 import type { Engine } from './engine.js';
 import { pickSystem } from './stored-state.js';
 import type { VersionRow } from './store/version-index.js';
@@ -206,26 +206,7 @@ async function reap(engine: Engine, ref: VersionRef): Promise<boolean> {
   const now = engine.now();
   let row: VersionRow;
   try {
-    row = await claimVersion(
-      engine,
-      {
-        id: ref.id,
-        ov: ref.ov,
-        cv: 0,
-        state: 'pending',
-        claim: randomUUID(),
-        claimedAt: now,
-        at: now,
-        kind: 'reap',
-        meta: {},
-        insertedAt: now,
-        updatedAt: now,
-        deletedAt: null,
-        deleted: false,
-        functionIds: [],
-      },
-      0,
-    );
+    row = await claimVersion(engine, pendingRow(engine, { id: ref.id, system: { ...firstVersionSystem(now), ov: ref.ov }, at: now, kind: 'reap' }), 0);
   } catch (e) {
     // A live writer holds the version, or the record is being erased (which removes the payload itself).
     if (e instanceof ConflictError || e instanceof NotFoundError) return false;

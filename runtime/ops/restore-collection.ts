@@ -15,6 +15,8 @@ import type { HeadDoc } from './store/head-store.js';
 import type { VersionRow } from './store/version-index.js';
 import { isCommitted } from './store/version-index.js';
 import { readCurrentData } from './current-data.js';
+import { startRetries } from '../retry/policy.js';
+import { claimContention } from '../retry/schedules.js';
 
 function checkCollectionTarget(target: unknown): { cv: number } | { at: Date } {
   if (typeof target === 'object' && target !== null && 'cv' in target) return { cv: checkCv((target as { cv: unknown }).cv, ['target', 'cv']) };
@@ -57,7 +59,8 @@ async function versionsAtTarget(engine: Engine, where: { cv: number } | { at: Da
  * it is retried by its caller). Once every write with `cv <= target` has settled — at most the
  * lease of a writer that died — the same target always gives the same state.
  *
- * Concurrent writes to a record being restored are retried (for the engine's write budget);
+ * Concurrent writes to a record being restored are retried with the pauses and budget of a
+ * writer that lost its claim (`claimContention`, the engine's write budget);
  * a record that still fails is reported in `failed` and the rest go on.
  */
 export async function restoreCollection(
@@ -97,7 +100,7 @@ async function restoreRecord(
   notes: { actor?: string; reason?: string },
 ): Promise<'restored' | 'deleted' | 'unchanged'> {
   let head: HeadDoc | null = first;
-  const deadline = Date.now() + engine.writeBudgetMs;
+  const tries = startRetries(claimContention(engine.writeBudgetMs), engine.clock);
   for (;;) {
     if (!head) return 'unchanged';
     await engine.step('head-read', 'restore', head._id, head.ov);
@@ -111,7 +114,7 @@ async function restoreRecord(
       await restoreOnto(engine, head, targetRow, notes);
       return 'restored';
     } catch (e) {
-      if (!(e instanceof ConflictError) || Date.now() >= deadline) throw e;
+      if (!(e instanceof ConflictError) || !(await tries.next())) throw e;
       head = await engine.heads.get(head._id);
     }
   }

@@ -13,10 +13,10 @@
  * 5. commit by moving the head to the new version (the row is committed from then on);
  * 6. tell observers.
  */
-import { randomUUID } from 'node:crypto';
 import { ConflictError, DatabaseError, NotFoundError, WriteOutcomeUnknownError, isChronosError } from '../errors.js';
 import type { ChronosError } from '../errors.js';
 import type { Engine } from './engine.js';
+import { pendingRow } from './version-row.js';
 import { InjectedCrash } from './engine.js';
 import type { HeadDoc } from './store/head-store.js';
 import { HeadGoneError, HeadMovedError, headMoveFailure } from './store/head-store.js';
@@ -31,8 +31,8 @@ import { shadowFor } from './dev-shadow.js';
 import { claimVersion } from './claim-version.js';
 import { LeaseLostError, holdLease } from './claim-lease.js';
 import type { ClaimLease } from './claim-lease.js';
-import { asChronosError } from '../retry/retry.js';
-import { asStorageError } from './store/payload-store.js';
+import { asChronosError } from '../error-boundary.js';
+import { toStorageError } from '../storage/storage-errors.js';
 
 /** One version to write. */
 export interface VersionInput {
@@ -99,29 +99,20 @@ export async function writeVersion(engine: Engine, input: VersionInput): Promise
 }
 
 function newRow(engine: Engine, input: VersionInput, ov: number, at: Date, meta: Record<string, unknown>): VersionRow {
-  const claim = randomUUID();
   // The system state a builder copies from an older version carries that version's revision: replaced here.
   const { revision: _copied, ...system } = input.system(at);
   const revision = input.revision ?? engine.ctx.settings.revision;
-  return {
-    ...system,
-    ...(revision !== undefined && { revision }),
+  return pendingRow(engine, {
     id: input.id,
-    ov,
-    cv: 0,
-    updatedAt: at,
+    system: { ...system, ...(revision !== undefined && { revision }), ov, cv: 0, updatedAt: at },
     at,
-    state: 'pending',
-    claim,
-    claimedAt: engine.now(),
     kind: input.kind,
     meta,
-    // Without the caller's opId the claim token serves: unique, and already on the row.
-    opId: input.opId ?? claim,
-    ...(input.actor !== undefined ? { actor: input.actor } : {}),
-    ...(input.reason !== undefined ? { reason: input.reason } : {}),
-    ...(input.restoredFrom !== undefined ? { restoredFrom: input.restoredFrom } : {}),
-  };
+    opId: input.opId,
+    actor: input.actor,
+    reason: input.reason,
+    restoredFrom: input.restoredFrom,
+  });
 }
 
 /**
@@ -137,20 +128,32 @@ async function writePayload(engine: Engine, row: VersionRow, state: StoredSystem
       lease.check('writing the payload');
       sent = true;
       return engine.payloads.write(row.id, toSystemFields(state), data, row.claim).catch((e: unknown) => {
-        throw asStorageError(e, `writing the payload of ${row.id} v${row.ov}`);
+        throw toStorageError(e, `writing the payload of ${row.id} v${row.ov}`);
       });
     });
     await engine.step('payload-written', row.kind, row.id, row.ov);
     return json;
   } catch (e) {
     if (e instanceof InjectedCrash) throw e;
-    if (sent && e instanceof LeaseLostError && e.reason === 'expired') {
+    // A PUT that failed only after outlasting the lease (its retries given up) counts as well.
+    const lost = e instanceof LeaseLostError ? e : lapsed(lease, 'giving up the payload');
+    if (sent && lost?.reason === 'expired') {
       throw new WriteOutcomeUnknownError(
-        `writing the payload of ${engine.ctx.collection}/${row.id} v${row.ov} outlasted its lease (${e.message}); the version is settled by the next write of this record or admin.reconcile(): check getVersion(${row.id}, ${row.ov}) or look for opId ${row.opId} in history(${row.id})`,
+        `writing the payload of ${engine.ctx.collection}/${row.id} v${row.ov} outlasted its lease (${lost.message}); the version is settled by the next write of this record or admin.reconcile(): check getVersion(${row.id}, ${row.ov}) or look for opId ${row.opId} in history(${row.id})`,
         { id: row.id, ov: row.ov, opId: row.opId as string, cause: e },
       );
     }
     throw await giveUp(engine, row, e);
+  }
+}
+
+/** The lease's error when it has run out or been settled by now, else undefined. */
+function lapsed(lease: ClaimLease, what: string): LeaseLostError | undefined {
+  try {
+    lease.check(what);
+    return undefined;
+  } catch (e) {
+    return e instanceof LeaseLostError ? e : undefined;
   }
 }
 

@@ -1,13 +1,14 @@
 /**
- * The one retry helper of the engine: every idempotent step that talks to MongoDB or object
- * storage (a head read, a claim insert, a payload PUT, a head move) goes through
- * {@link retryTransient}, so backoff, budget and which failures count as transient are decided
- * here and in `transient.ts`, nowhere else. Non-idempotent steps are never retried here.
+ * Retrying one idempotent step that talks to MongoDB or object storage (a head read, a claim
+ * insert, a payload PUT, a head move): {@link retryTransient} retries it while it fails with a
+ * transient error (`transient.ts`), with the pauses and budget of the retry policy
+ * (`policy.ts`). Non-idempotent steps are never retried here.
  */
-import { setTimeout as delay } from 'node:timers/promises';
-import { BSON, MongoError, MongoServerSelectionError } from 'mongodb';
-import { ChronosError, DatabaseError, StorageError, isChronosError } from '../errors.js';
+import { MongoServerSelectionError } from 'mongodb';
+import { asChronosError } from '../error-boundary.js';
 import { isTransientError } from './transient.js';
+import type { RetryClock, RetrySchedule } from './policy.js';
+import { SYSTEM_CLOCK, startRetries } from './policy.js';
 
 /** How long and how often a transient failure is retried. */
 export interface RetryPolicy {
@@ -22,23 +23,35 @@ export interface RetryPolicy {
 /** Default: up to 10 s per step, pauses from 20 ms doubling to at most 1 s, each jittered. */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { budgetMs: 10_000, baseDelayMs: 20, maxDelayMs: 1_000 };
 
+/** The retry schedule of a {@link RetryPolicy}: its budget, doubling pauses with equal jitter. */
+function transientSchedule(policy: RetryPolicy): RetrySchedule {
+  return {
+    budget: { budgetMs: policy.budgetMs },
+    backoff: { baseMs: policy.baseDelayMs, capMs: policy.maxDelayMs, multiplier: 2, jitter: 'equal' },
+  };
+}
+
 /**
  * Runs `step`, retrying it while it fails with a transient error and the budget lasts. Only for
  * steps that are safe to repeat (reads, inserts whose duplicate the caller recognises, PUTs of
  * the same bytes, upserts to the same state). The last failure is rethrown as a
- * {@link ChronosError} (see {@link asChronosError}).
+ * `ChronosError` (see {@link asChronosError}).
  *
  * @param what - names the step in the error message, e.g. `"moving the head of orders/42 to v3"`.
+ * @param clock - the time the budget is measured on and the pauses are waited on (the engine's).
  */
-export async function retryTransient<T>(what: string, step: () => Promise<T>, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<T> {
-  const deadline = Date.now() + policy.budgetMs;
-  for (let attempt = 0; ; attempt += 1) {
+export async function retryTransient<T>(
+  what: string,
+  step: () => Promise<T>,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+  clock: RetryClock = SYSTEM_CLOCK,
+): Promise<T> {
+  const tries = startRetries(transientSchedule(policy), clock);
+  for (;;) {
     try {
       return await step();
     } catch (e) {
-      const pause = jitter(Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt));
-      if (!isTransientError(e) || waitedForServer(e) || Date.now() + pause > deadline) throw asChronosError(e, what);
-      await delay(pause);
+      if (!isTransientError(e) || waitedForServer(e) || !(await tries.next())) throw asChronosError(e, what);
     }
   }
 }
@@ -51,27 +64,4 @@ export async function retryTransient<T>(what: string, step: () => Promise<T>, po
  */
 function waitedForServer(e: unknown): boolean {
   return e instanceof MongoServerSelectionError;
-}
-
-/** "Equal jitter": half fixed, half random, so failures that happened together do not retry together. */
-function jitter(ms: number): number {
-  return ms / 2 + Math.random() * (ms / 2);
-}
-
-/**
- * The error a caller sees for `e`: Chronos errors as they are; MongoDB and BSON errors as
- * {@link DatabaseError} (transient when a retry may help); anything else as a
- * {@link StorageError} when it came from storage, or a plain {@link ChronosError}. The original
- * is always the `cause`.
- */
-export function asChronosError(e: unknown, what: string): ChronosError {
-  if (isChronosError(e)) return e;
-  const message = e instanceof Error ? e.message : String(e);
-  if (e instanceof MongoError || e instanceof BSON.BSONError) {
-    return new DatabaseError(`${what} failed: ${message}`, { cause: e, transient: isTransientError(e) });
-  }
-  if (e instanceof Error && e.name === 'AbortError') {
-    return new StorageError(`${what} timed out: ${message}`, { cause: e, transient: true });
-  }
-  return new ChronosError(`${what} failed: ${message}`, 'CHRONOS_ERROR', { cause: e });
 }

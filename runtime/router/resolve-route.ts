@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { RouteError, ValidationError } from '../errors.js';
+import { fromZodIssues } from '../validation/zod-issues.js';
 import type { ParsedChronosConfig } from '../config/schema.js';
 import { eachDatabase, type DatabaseSettings } from '../config/each-database.js';
 import {
@@ -170,7 +171,7 @@ export function resolveRoute(config: ParsedChronosConfig, input: RouteContext): 
   const parsed = routeContextSchema.safeParse(input);
   if (!parsed.success) {
     throw new ValidationError(
-      parsed.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })),
+      fromZodIssues(parsed.error.issues),
       'Invalid context for chronos.with()',
     );
   }

@@ -7,6 +7,7 @@
  */
 import { UpcastError, type ErrorIssue } from '../errors.js';
 import { runtimeSchema } from './zod-shape.js';
+import { fromZodIssues } from '../validation/zod-issues.js';
 
 /**
  * The upcasters of a declaration, by the revision each one produces. Typed by the generated
@@ -63,7 +64,7 @@ export function upgraderOf(source: UpcastSource): (data: Record<string, unknown>
     }
     const result = schema.safeParse(value);
     if (!result.success) {
-      throw fail(result.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message })));
+      throw fail(fromZodIssues(result.error.issues));
     }
     return result.data as Record<string, unknown>;
   };

@@ -7,16 +7,11 @@ import { ValidationError, isChronosError, type ErrorIssue } from '../errors.js';
 import { toJsonValue } from '../validation/json-value.js';
 import type { CollectionHandle } from './define-collection.js';
 import { unknownFieldIssues } from './unknown-fields.js';
-import { runtimeSchema, type RuntimeIssue, type RuntimeSchema } from './zod-shape.js';
+import { runtimeSchema, type RuntimeSchema } from './zod-shape.js';
+import { fromZodIssues } from '../validation/zod-issues.js';
+import { isValidatedFor, markValidated } from './validated-records.js';
 
 type Path = ReadonlyArray<string | number>;
-
-function toIssues(issues: readonly RuntimeIssue[], prefix: Path): ErrorIssue[] {
-  return issues.map((issue) => ({
-    path: [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
-    message: issue.message,
-  }));
-}
 
 function refuseSystemFields(input: unknown, prefix: Path): ErrorIssue[] {
   if (typeof input === 'object' && input !== null && Object.hasOwn(input, '_system')) {
@@ -59,7 +54,7 @@ function parseInto(schema: RuntimeSchema, raw: unknown, prefix: Path, issues: Er
   }
   const result = schema.safeParse(input);
   if (!result.success) {
-    issues.push(...toIssues(result.error.issues, prefix));
+    issues.push(...fromZodIssues(result.error.issues, { prefix }));
     return {};
   }
   return result.data as Record<string, unknown>;
@@ -75,18 +70,30 @@ function entityIssues(definition: CollectionHandle, data: Record<string, unknown
 }
 
 /**
+ * The headline of every refusal by a declaration's schema, the same whether the typed repository
+ * or the engine refused the input: `what` is `record`, `records` or `enrichment`.
+ */
+function refusedBy(definition: CollectionHandle, what: 'record' | 'records' | 'enrichment'): string {
+  return `Invalid ${definition.name} ${what} (it does not match the collection's declaration)`;
+}
+
+/**
  * The check the engine runs on every write of a declared collection (`chronos.with()`,
  * repositories, `createMany`, entity upserts, the merged result of `enrich`, fallback replays):
  * the record must match the declaration's schema, with no field it does not name. Returns the
  * parsed data (defaults applied); throws a {@link ValidationError} with zod's paths after `prefix`.
+ * A record a typed repository already validated with the same declaration ({@link validateRecord},
+ * {@link validateRecords}) is not parsed again: each write runs the schema once.
  */
-export function schemaValidator(definition: CollectionHandle): (data: Record<string, unknown>, prefix: Path) => Record<string, unknown> {
+export function schemaValidator(definition: CollectionHandle): (data: Record<string, unknown>, prefix: Path, source?: unknown) => Record<string, unknown> {
   const schema = runtimeSchema(definition.schema);
-  return (data, prefix) => {
+  return (data, prefix, source) => {
+    // A typed repository checked this very record with this declaration: `data` is its copy.
+    if (isValidatedFor(source, definition)) return data;
     const issues: ErrorIssue[] = [];
     // `data` is already the engine's plain copy of the input.
     const parsed = parseInto(schema, data, prefix, issues, false);
-    if (issues.length > 0) throw new ValidationError(issues, `Invalid ${definition.name} record (it does not match the collection's declaration)`);
+    if (issues.length > 0) throw new ValidationError(issues, refusedBy(definition, 'record'));
     return parsed;
   };
 }
@@ -99,8 +106,8 @@ export function validateRecord(definition: CollectionHandle, input: unknown): Re
   const issues: ErrorIssue[] = [];
   const data = parseInto(runtimeSchema(definition.schema), input, [], issues);
   if (issues.length === 0) issues.push(...entityIssues(definition, data, []));
-  if (issues.length > 0) throw new ValidationError(issues, `Invalid ${definition.name} record`);
-  return data;
+  if (issues.length > 0) throw new ValidationError(issues, refusedBy(definition, 'record'));
+  return markValidated(data, definition);
 }
 
 /** Validates every record before any is written; issue paths start with the record's index. */
@@ -113,8 +120,8 @@ export function validateRecords(definition: CollectionHandle, inputs: readonly u
     if (issues.length === before) issues.push(...entityIssues(definition, data, [i]));
     return data;
   });
-  if (issues.length > 0) throw new ValidationError(issues, `Invalid ${definition.name} records`);
-  return out;
+  if (issues.length > 0) throw new ValidationError(issues, refusedBy(definition, 'records'));
+  return out.map((data) => markValidated(data, definition));
 }
 
 /**
@@ -154,6 +161,6 @@ export function validatePatch<P>(definition: CollectionHandle, patch: P): P {
   const partial = schema;
   const issues: ErrorIssue[] = [];
   const parsed = Array.isArray(patch) ? patch.map((p, i) => parseInto(partial, p, [i], issues)) : parseInto(partial, patch, [], issues);
-  if (issues.length > 0) throw new ValidationError(issues, `Invalid ${definition.name} enrichment`);
+  if (issues.length > 0) throw new ValidationError(issues, refusedBy(definition, 'enrichment'));
   return parsed as P;
 }

@@ -45,6 +45,7 @@ export function fieldAt(schema: ZodSchemaLike, path: string): ZodSchemaLike | un
 
 /** One problem zod found, as Chronos reads it. */
 export interface RuntimeIssue {
+  readonly code: string;
   readonly path: readonly PropertyKey[];
   readonly message: string;
 }

@@ -3,7 +3,8 @@
  * so each issue keeps its path (`payload`, `filter.$or[1].email`) and the caller sees them all.
  */
 import type { z } from 'zod';
-import { ValidationError, type ErrorIssue } from '../errors.js';
+import { ValidationError } from '../errors.js';
+import { fromZodIssues } from './zod-issues.js';
 
 /**
  * Parses `input` with `schema` and returns the parsed value, or throws a {@link ValidationError}
@@ -17,10 +18,5 @@ export function parseInput<S extends z.ZodType>(
 ): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const issues: ErrorIssue[] = result.error.issues.map((issue) => ({
-    // zod paths may hold symbols (never for JSON-like input); keep what a user can read.
-    path: [...prefix, ...issue.path.filter((p): p is string | number => typeof p !== 'symbol')],
-    message: issue.message,
-  }));
-  throw new ValidationError(issues);
+  throw new ValidationError(fromZodIssues(result.error.issues, { prefix }));
 }

@@ -5,7 +5,7 @@
  * refused by name, nothing is written, and what a typed read returns is what the schema says. Real
  * FerretDB and a local folder.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CollectionRepository, ValidationError, initChronos, type Chronos, type CollectionOps } from '../../runtime/index.js';
 import { testConfig } from '../support/chronos-config.js';
 import { declared, gadgets } from '../support/declared-fixture.js';
@@ -103,6 +103,30 @@ describe('typed repositories with refined schemas', () => {
     expect(await repo.getLatest(id)).toMatchObject({ sku: 'T-1', qty: 2, note: 'checked', maxQty: 100 });
     const error = await refused(repo.create({ sku: 'T-2', qty: 1, unexpected: 1 }));
     expect(paths(error)).toEqual(['unexpected']);
+  });
+
+  it('runs the schema once for a typed write, and once for an untyped one', async () => {
+    const repo = new CollectionRepository<Record<string, unknown>, Record<string, unknown>, Record<string, never>, { sku: 1 | -1 }>(ops, gadgets);
+    const parses = vi.spyOn(gadgets.schema, 'safeParse');
+    try {
+      await repo.create({ sku: 'T-4', qty: 1 });
+      expect(parses).toHaveBeenCalledTimes(1);
+      await repo.createMany([{ sku: 'T-5', qty: 1 }, { sku: 'T-6', qty: 2 }]);
+      expect(parses).toHaveBeenCalledTimes(3);
+      await ops.create({ sku: 'T-7', qty: 1 });
+      expect(parses).toHaveBeenCalledTimes(4);
+    } finally {
+      parses.mockRestore();
+    }
+  });
+
+  it('words a refusal by the declaration the same from the typed repository and from the engine', async () => {
+    const repo = new CollectionRepository<Record<string, unknown>, Record<string, unknown>, Record<string, never>, { sku: 1 | -1 }>(ops, gadgets);
+    const headline = (error: ValidationError) => error.message.split('\n')[0];
+    const typed = await refused(repo.create({ sku: 'T-3', qty: 'many' }));
+    const untyped = await refused(ops.create({ sku: 'T-3', qty: 'many' }));
+    expect(headline(typed)).toBe("Invalid gadgets record (it does not match the collection's declaration)");
+    expect(headline(untyped)).toBe(headline(typed));
   });
 });
 

@@ -5,7 +5,8 @@
  */
 import { MongoClient, type CommandStartedEvent, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GroupCommit, outcomesFromBulkError } from '../../runtime/ops/store/group-commit.js';
+import { GroupCommit } from '../../runtime/ops/store/group-commit.js';
+import { outcomesFromBulkError } from '../../runtime/mongo/bulk-write-errors.js';
 import { isTransientError } from '../../runtime/retry/transient.js';
 import { HeadStore } from '../../runtime/ops/store/head-store.js';
 import { isDuplicateKeyError } from '../../runtime/mongo/duplicate-key.js';

@@ -11,7 +11,7 @@ import { MongoError, MongoServerError } from 'mongodb';
 import { DatabaseError, StorageError, ValidationError } from '../../runtime/errors.js';
 import { toDatabaseError } from '../../runtime/mongo/database-errors.js';
 import { isDuplicateKeyError } from '../../runtime/mongo/duplicate-key.js';
-import { asChronosError } from '../../runtime/retry/retry.js';
+import { asChronosError } from '../../runtime/error-boundary.js';
 import { describeError } from '../../runtime/retry/transient.js';
 import { redactSecrets } from '../../runtime/security/redact-secrets.js';
 import { createObjectStore } from '../../runtime/storage/create-object-store.js';

@@ -15,6 +15,8 @@
 import type { Collection, Db, MongoClient } from 'mongodb';
 import type { VersionIndex } from './version-index.js';
 import { isDuplicateKeyError } from '../../mongo/duplicate-key.js';
+import { startRetries } from '../../retry/policy.js';
+import { FIRST_UPSERT_RACES } from '../../retry/schedules.js';
 
 interface CounterDoc {
   _id: string;
@@ -87,7 +89,8 @@ export class CvAllocator {
   }
 
   private async reserve(size: number): Promise<void> {
-    for (let attempt = 0; ; attempt += 1) {
+    const tries = startRetries(FIRST_UPSERT_RACES);
+    for (;;) {
       try {
         const doc = await this.counter.findOneAndUpdate({ _id: CV_ID }, { $inc: { value: size } }, { upsert: true, returnDocument: 'after' });
         if (!doc) throw new Error('cv counter upsert returned nothing');
@@ -96,7 +99,7 @@ export class CvAllocator {
         return;
       } catch (e) {
         // Two first-ever upserts raced on a pooled connection; the document exists now.
-        if (isDuplicateKeyError(e) && attempt < 3) continue;
+        if (isDuplicateKeyError(e) && (await tries.next())) continue;
         throw e;
       }
     }

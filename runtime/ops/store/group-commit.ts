@@ -16,12 +16,8 @@
  * never share a batch and never leave while an earlier write with that key is still in flight,
  * so neither an unordered batch nor a stalled one can apply them out of order.
  */
-import { MongoError } from 'mongodb';
-import { isDuplicateKeyError } from '../../mongo/duplicate-key.js';
+import { outcomesFromBulkError, type ItemOutcome } from '../../mongo/bulk-write-errors.js';
 import type { Db } from 'mongodb';
-
-/** What the send function of a {@link GroupCommit} answers for each item of its batch. */
-export type ItemOutcome = { readonly ok: true } | { readonly ok: false; readonly error: unknown };
 
 interface Waiting<T> {
   readonly item: T;
@@ -133,32 +129,6 @@ export class GroupCommit<T> {
   }
 }
 
-/** One failed document of an unordered batch, as the server reported it. */
-interface WriteErrorLike {
-  readonly index: number;
-  readonly code?: number;
-  readonly errmsg?: string;
-}
-
-/**
- * Outcomes for an unordered batch of `count` writes from the error it threw: each document the
- * server names in `writeErrors` fails with a MongoError carrying its own code and message (so an
- * E11000 is still an E11000 to its caller), the rest succeeded. An error without per-document
- * errors (network, timeout, a refused command) is rethrown: it concerns the whole batch.
- */
-export function outcomesFromBulkError(error: unknown, count: number): ItemOutcome[] {
-  const writeErrors = (error as { writeErrors?: unknown } | null)?.writeErrors;
-  const list = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as WriteErrorLike[];
-  if (list.length === 0) throw error;
-  const outcomes: ItemOutcome[] = Array.from({ length: count }, () => ({ ok: true }) as const);
-  for (const w of list) {
-    const failure = new MongoError(w.errmsg ?? `write ${w.index} of a batch failed`);
-    if (w.code !== undefined) failure.code = w.code;
-    outcomes[w.index] = { ok: false, error: failure };
-  }
-  return outcomes;
-}
-
 /**
  * The send function of a {@link GroupCommit} over an unordered write: a batch of one goes through
  * `one` (the driver's plain command; its bulk path costs more CPU), a larger batch through
@@ -180,20 +150,6 @@ export function unorderedSend<T>(
     }
     return items.map(() => ({ ok: true }) as const);
   };
-}
-
-/**
- * The indexes of an unordered batch of `count` inserts that failed with a duplicate key, from the
- * error it threw; rethrows `error` when any document failed otherwise (or none is named).
- */
-export function duplicateKeyIndexes(error: unknown, count: number): Set<number> {
-  const duplicates = new Set<number>();
-  outcomesFromBulkError(error, count).forEach((outcome, index) => {
-    if (outcome.ok) return;
-    if (!isDuplicateKeyError(outcome.error)) throw error;
-    duplicates.add(index);
-  });
-  return duplicates;
 }
 
 const registries = new WeakMap<Db, Map<string, GroupCommit<unknown>>>();

@@ -6,8 +6,8 @@
  * the read-only counts and aggregates of analytics rules are `analytics/store/head-query-store.ts`.
  */
 import type { AnyBulkWriteOperation, Collection, Db, Filter, Sort } from 'mongodb';
-import { GroupCommit, duplicateKeyIndexes, outcomesFromBulkError, sharedGroupCommit } from './group-commit.js';
-import type { ItemOutcome } from './group-commit.js';
+import { GroupCommit, sharedGroupCommit } from './group-commit.js';
+import { duplicateKeyIndexes, outcomesFromBulkError, type ItemOutcome } from '../../mongo/bulk-write-errors.js';
 import { isDuplicateKeyError } from '../../mongo/duplicate-key.js';
 import type { StoredSystem } from '../stored-state.js';
 import { pickSystem } from '../stored-state.js';

@@ -14,7 +14,7 @@ import { listAllKeys } from '../../storage/list-all-keys.js';
 import { withKeyPrefix } from '../../storage/key-prefixed-store.js';
 import type { Base64PropSettings } from '../context.js';
 import type { SystemFields } from '../types.js';
-import { StorageError, isChronosError } from '../../errors.js';
+import { isChronosError } from '../../errors.js';
 import type { PayloadCompression } from './payload-codec.js';
 import { NO_COMPRESSION, decodeItem, encodeItem } from './payload-codec.js';
 import { splitBlobProps } from './written-bytes.js';
@@ -219,11 +219,5 @@ export class PayloadStore {
 
 function isLegacyBlobRef(value: unknown): value is LegacyBlobRef {
   return typeof value === 'object' && value !== null && '$chronosBlob' in value;
-}
-
-/** Wraps a storage failure that is not a Chronos error yet, keeping typed errors as they are. */
-export function asStorageError(e: unknown, what: string): Error {
-  if (isChronosError(e)) return e;
-  return new StorageError(`${what} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e, transient: true });
 }
 

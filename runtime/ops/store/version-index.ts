@@ -6,7 +6,8 @@
  * ({@link isCommitted}); `state` is set to `committed` only by repairs, never on the write path.
  * Every query on rows lives in this file. See `write-protocol.md`.
  */
-import { GroupCommit, duplicateKeyIndexes, sharedGroupCommit, unorderedSend } from './group-commit.js';
+import { GroupCommit, sharedGroupCommit, unorderedSend } from './group-commit.js';
+import { duplicateKeyIndexes } from '../../mongo/bulk-write-errors.js';
 import type { Collection, Db } from 'mongodb';
 import type { StoredSystem } from '../stored-state.js';
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- imported for the {@link} in the TSDoc below

@@ -19,12 +19,15 @@ import { mkdir, open, readFile, rename, rmdir, stat, unlink } from 'node:fs/prom
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { NotFoundError, StorageError } from '../../errors.js';
+import { errnoCode, missingBucket, pathConflict, storageError } from './local-errors.js';
 import { forEachConcurrently } from '../bounded-concurrency.js';
 import { assertKeyPrefix } from '../object-key.js';
 import type { ListOptions, ObjectInfo, ObjectListPage, ObjectStore, PutOptions } from '../object-store.js';
 import { assertPresignTtl, bodyBytes, listPageSize } from '../request-limits.js';
 import { collectKeys } from './local-listing.js';
 import { localPaths } from './local-paths.js';
+import { startRetries } from '../../retry/policy.js';
+import { LOCAL_PUT_RACES } from '../../retry/schedules.js';
 
 /** Options of {@link createLocalObjectStore}. */
 export interface LocalObjectStoreOptions {
@@ -32,37 +35,8 @@ export interface LocalObjectStoreOptions {
   readonly basePath: string;
 }
 
-/** File-system error codes that may clear up on a retry. */
-const TRANSIENT_CODES = new Set(['EMFILE', 'ENFILE', 'EAGAIN', 'EBUSY', 'EINTR']);
 /** How many files `deleteMany` removes at once. */
 const DELETE_CONCURRENCY = 16;
-/** How often `put` retries when a concurrent delete removed the emptied folder it just made. */
-const PUT_ATTEMPTS = 5;
-
-function errnoCode(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException | undefined)?.code;
-}
-
-function storageError(action: string, bucket: string, key: string | undefined, error: unknown): StorageError {
-  const code = errnoCode(error);
-  const where = key === undefined ? `bucket "${bucket}"` : `"${key}" in bucket "${bucket}"`;
-  return new StorageError(`local storage: ${action} ${where} failed (${code ?? String(error)})`, {
-    cause: error,
-    transient: code !== undefined && TRANSIENT_CODES.has(code),
-  });
-}
-
-function missingBucket(bucket: string): StorageError {
-  return new StorageError(`local storage: bucket "${bucket}" does not exist; create it with ensureBucket`);
-}
-
-function pathConflict(bucket: string, key: string, error: unknown): StorageError {
-  return new StorageError(
-    `local storage: cannot write "${key}" in bucket "${bucket}": a folder and a file would share a path ` +
-      '(a key cannot be both an object and a prefix of other objects on the local backend)',
-    { cause: error },
-  );
-}
 
 async function isFolder(dir: string): Promise<boolean> {
   try {
@@ -120,7 +94,9 @@ export function createLocalObjectStore(options: LocalObjectStoreOptions): Object
   }
 
   async function moveIntoPlace(bucket: string, key: string, temp: string, file: string): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
+    // How often `put` retries when a concurrent delete removed the emptied folder it just made.
+    const tries = startRetries(LOCAL_PUT_RACES);
+    for (;;) {
       try {
         await mkdir(path.dirname(file), { recursive: true });
         await rename(temp, file);
@@ -129,7 +105,7 @@ export function createLocalObjectStore(options: LocalObjectStoreOptions): Object
         const code = errnoCode(error);
         if (code === 'EEXIST' || code === 'ENOTDIR' || code === 'EISDIR') throw pathConflict(bucket, key, error);
         // ENOENT: a concurrent delete pruned the folder between mkdir and rename; make it again.
-        if (code !== 'ENOENT' || attempt >= PUT_ATTEMPTS) throw storageError('writing', bucket, key, error);
+        if (code !== 'ENOENT' || !(await tries.next())) throw storageError('writing', bucket, key, error);
       }
     }
   }
