@@ -22,12 +22,23 @@ export interface Base64Prop {
 }
 
 /**
+ * What a declaration's `schema` must be at compile time: an object schema, seen only through its
+ * `shape`. Not zod's `ZodObject` itself: with that as the bound, the compiler relates every
+ * inline `z.object({...})` to zod's widest object type while inferring a declaration, which is a
+ * large part of what declarations cost to type-check. `defineCollection` checks at run time that
+ * the schema is a zod object.
+ */
+export interface ObjectSchema {
+  readonly shape: object;
+}
+
+/**
  * A declared collection. Produced by {@link defineCollection} only; the type parameters carry
  * what the compiler checks other declarations against (entity keys, tiers).
  */
 export interface CollectionDefinition<
   Name extends string = string,
-  Schema extends ZodObject = ZodObject,
+  Schema extends ObjectSchema = ZodObject,
   Indexed extends string = string,
   P = Placement | readonly Placement[],
 > {
@@ -115,7 +126,7 @@ export interface DeclaredCounterRule {
 /** What {@link defineCollection} takes. */
 export interface CollectionDeclaration<
   Name extends string,
-  Schema extends ZodObject,
+  Schema extends ObjectSchema,
   Indexed extends string,
   P extends Placement | readonly Placement[],
   Targets extends readonly AnyCollectionDefinition[],
@@ -164,7 +175,7 @@ export interface CollectionDeclaration<
  */
 export function defineCollection<
   const Name extends string,
-  Schema extends ZodObject,
+  Schema extends ObjectSchema,
   const Indexed extends string,
   const P extends Placement | readonly Placement[],
   const Targets extends readonly AnyCollectionDefinition[] = [],
