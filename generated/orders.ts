@@ -136,7 +136,7 @@ export interface OrdersPage {
 }
 
 /** A `orders` version read with `presign: true`: `invoicePdf` holds a presigned URL, not base64 content. */
-export type OrdersPresignedRecord = Omit<OrdersRecord, 'invoicePdf'> & {
+export type OrdersPresignedRecord = OrdersRecord & {
   invoicePdf?: PresignedUrl;
 };
 

@@ -58,7 +58,7 @@ export interface ProductsPage {
 }
 
 /** A `products` version read with `presign: true`: `image` holds a presigned URL, not base64 content. */
-export type ProductsPresignedRecord = Omit<ProductsRecord, 'image'> & {
+export type ProductsPresignedRecord = ProductsRecord & {
   image?: PresignedUrl;
 };
 

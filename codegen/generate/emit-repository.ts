@@ -79,7 +79,9 @@ export function emitRepository(file: StatementCollector, declaration: LoadedDecl
       isExported: true,
       name: n.presigned,
       docs: [`A \`${definition.name}\` version read with \`presign: true\`: ${base64.map((p) => `\`${p}\``).join(', ')} hold${base64.length > 1 ? '' : 's'} a presigned URL, not base64 content.`],
-      type: `Omit<${n.record}, ${base64.map((p) => `'${p}'`).join(' | ')}> & {\n${base64.map((p) => `${propertyName(p)}?: PresignedUrl;`).join('\n')}\n}`,
+      // An intersection narrows each base64 prop to PresignedUrl (a branded string) and keeps its
+      // optionality; Omit would be a mapped type over every key, evaluated for each collection.
+      type: `${n.record} & {\n${base64.map((p) => `${propertyName(p)}?: PresignedUrl;`).join('\n')}\n}`,
     });
   }
   file.addInterface({
