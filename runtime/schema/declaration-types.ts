@@ -41,14 +41,18 @@ type NotAField<Name> = `${Name & string}: not a field of the schema (use a top-l
  * What `indexedProps` accepts for each name written there: the name itself when the schema has
  * that field, else a message naming the fix. Written out rather than through {@link FieldSchemaAt}:
  * the compiler evaluates it for every name while it infers the declaration, and each extra
- * alias or `[never]` test there costs instantiations in every declaration of a program.
+ * alias or `[never]` test there costs instantiations in every declaration of a program. A child
+ * of a plain nested object is matched against its `shape` directly; one under an optional,
+ * nullable or defaulted object goes through {@link InnerShape}.
  */
 export type IndexedPropsOf<Shape, Indexed> = Indexed extends keyof Shape
   ? Indexed
   : Indexed extends `${infer Head extends keyof Shape & string}.${infer Child}`
-    ? Child extends keyof InnerShape<Shape[Head]>
+    ? Shape[Head] extends { shape: { [K in Child]: unknown } }
       ? Indexed
-      : NotAField<Indexed>
+      : Child extends keyof InnerShape<Shape[Head]>
+        ? Indexed
+        : NotAField<Indexed>
     : NotAField<Indexed>;
 
 /**

@@ -94,7 +94,7 @@ export interface EntityDefinition {
  * placed database type / tier pairs.
  */
 export type EntityDeclaration<Shape, Target> =
-  Target extends CollectionDefinition<string, ZodObject, infer Indexed, infer P>
+  Target extends CollectionDefinition<string, ObjectSchema, infer Indexed, infer P>
     ? { readonly property: keyof Shape & string; readonly collection: Target; readonly keyProperty: Indexed; readonly domain?: string } & LocationsOf<P>
     : never;
 
