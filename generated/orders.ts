@@ -2,7 +2,7 @@
 // change the collection declarations and run the command again.
 
 import { declaredRepository } from '../runtime/schema/index.js';
-import type { ChronosRecord, CreateOptions, CreateResult, DeleteResult, EnrichOptions, EntityResult, FieldFilter, PresignedReadOptions, PresignedUrl, ReadOptions, RestoreObjectTarget, SortDirection, SystemFilter, SystemSort, TypedListQuery, UpdateResult, VersionInfo } from '../runtime/schema/index.js';
+import type { ChronosRecord, CreateOptions, CreateResult, DeleteResult, EnrichOptions, EntityResult, FieldFilter, PresignedReadOptions, PresignedUrl, ReadOptions, RestoreObjectOptions, RestoreObjectTarget, SortDirection, SystemFilter, SystemSort, TypedListQuery, UpdateResult, VersionInfo, WriteOptions } from '../runtime/schema/index.js';
 import { orders as declaration } from '../schemas/orders.js';
 import type { CustomersRecord } from './customers.js';
 import type { ProductsRecord } from './products.js';
@@ -136,7 +136,7 @@ export interface OrdersPage {
 }
 
 /** A `orders` version read with `presign: true`: `invoicePdf` holds a presigned URL, not base64 content. */
-export type OrdersPresignedRecord = Omit<OrdersRecord, 'invoicePdf'> & {
+export type OrdersPresignedRecord = OrdersRecord & {
   invoicePdf?: PresignedUrl;
 };
 
@@ -149,12 +149,12 @@ export interface OrdersRepository {
   create(input: OrdersInput, actor?: string, reason?: string, options?: CreateOptions): Promise<CreateResult>;
   /** Creates several records; all are validated before the first is written. */
   createMany(inputs: readonly OrdersInput[], actor?: string, reason?: string): Promise<CreateResult[]>;
-  /** Replaces a record's data with a new version; with `expectedOv`, only if the head is still at that version. */
-  update(id: string, input: OrdersInput, expectedOv?: number, actor?: string, reason?: string): Promise<UpdateResult>;
+  /** Replaces a record's data with a new version; with `expectedOv`, only if the head is still at that version. `options.opId` makes a retry of the same update a no-op. */
+  update(id: string, input: OrdersInput, expectedOv?: number, actor?: string, reason?: string, options?: WriteOptions): Promise<UpdateResult>;
   /** Deep-merges a partial record (or several, in order) into a new version. */
   enrich(id: string, patch: OrdersPatch | OrdersPatch[], options?: EnrichOptions): Promise<UpdateResult>;
-  /** Deletes a record (logically, unless the configuration says otherwise). */
-  delete(id: string, expectedOv?: number, actor?: string, reason?: string): Promise<DeleteResult>;
+  /** Deletes a record (logically, unless the configuration says otherwise). `options.opId` makes a retry of the same delete a no-op. */
+  delete(id: string, expectedOv?: number, actor?: string, reason?: string, options?: WriteOptions): Promise<DeleteResult>;
   /** The latest version, or null. With `presign: true`, base64 props hold presigned URLs. */
   getLatest(id: string, options: PresignedReadOptions): Promise<OrdersPresignedRecord | null>;
   /** The latest version, or null. */
@@ -171,10 +171,10 @@ export interface OrdersRepository {
   listByMeta(query?: OrdersListQuery, options?: ReadOptions): Promise<OrdersPage>;
   /** Every version of a record, oldest first. */
   history(id: string): Promise<VersionInfo[]>;
-  /** Makes an earlier version (by ov or instant) the latest, as a new version. */
-  restoreObject(id: string, target: RestoreObjectTarget, actor?: string, reason?: string): Promise<UpdateResult>;
+  /** Makes an earlier version (by ov or instant) the latest, as a new version; with `options.expectedOv`, only if the head is still at that version. */
+  restoreObject(id: string, target: RestoreObjectTarget, actor?: string, reason?: string, options?: RestoreObjectOptions): Promise<UpdateResult>;
   /** @deprecated Use `restoreObject` (the untyped API's name); kept for existing callers. */
-  restore(id: string, target: RestoreObjectTarget, actor?: string, reason?: string): Promise<UpdateResult>;
+  restore(id: string, target: RestoreObjectTarget, actor?: string, reason?: string, options?: RestoreObjectOptions): Promise<UpdateResult>;
   /** Validates the record and its entities, saves each entity to its own collection, then creates the record. */
   insertWithEntities(input: OrdersInput, actor?: string, reason?: string): Promise<{ mainRecordId: string; entityResults: OrdersEntityResults }>;
   /** Reads a record and the latest version of each entity it references. */

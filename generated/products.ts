@@ -2,7 +2,7 @@
 // change the collection declarations and run the command again.
 
 import { declaredRepository } from '../runtime/schema/index.js';
-import type { ChronosRecord, CreateOptions, CreateResult, DeleteResult, EnrichOptions, FieldFilter, PresignedReadOptions, PresignedUrl, ReadOptions, RestoreObjectTarget, SortDirection, SystemFilter, SystemSort, TypedListQuery, UpdateResult, VersionInfo } from '../runtime/schema/index.js';
+import type { ChronosRecord, CreateOptions, CreateResult, DeleteResult, EnrichOptions, FieldFilter, PresignedReadOptions, PresignedUrl, ReadOptions, RestoreObjectOptions, RestoreObjectTarget, SortDirection, SystemFilter, SystemSort, TypedListQuery, UpdateResult, VersionInfo, WriteOptions } from '../runtime/schema/index.js';
 import { products as declaration } from '../schemas/products.js';
 
 /** The data of a `products` record as stored and read back (defaults applied). */
@@ -58,7 +58,7 @@ export interface ProductsPage {
 }
 
 /** A `products` version read with `presign: true`: `image` holds a presigned URL, not base64 content. */
-export type ProductsPresignedRecord = Omit<ProductsRecord, 'image'> & {
+export type ProductsPresignedRecord = ProductsRecord & {
   image?: PresignedUrl;
 };
 
@@ -71,12 +71,12 @@ export interface ProductsRepository {
   create(input: ProductsInput, actor?: string, reason?: string, options?: CreateOptions): Promise<CreateResult>;
   /** Creates several records; all are validated before the first is written. */
   createMany(inputs: readonly ProductsInput[], actor?: string, reason?: string): Promise<CreateResult[]>;
-  /** Replaces a record's data with a new version; with `expectedOv`, only if the head is still at that version. */
-  update(id: string, input: ProductsInput, expectedOv?: number, actor?: string, reason?: string): Promise<UpdateResult>;
+  /** Replaces a record's data with a new version; with `expectedOv`, only if the head is still at that version. `options.opId` makes a retry of the same update a no-op. */
+  update(id: string, input: ProductsInput, expectedOv?: number, actor?: string, reason?: string, options?: WriteOptions): Promise<UpdateResult>;
   /** Deep-merges a partial record (or several, in order) into a new version. */
   enrich(id: string, patch: ProductsPatch | ProductsPatch[], options?: EnrichOptions): Promise<UpdateResult>;
-  /** Deletes a record (logically, unless the configuration says otherwise). */
-  delete(id: string, expectedOv?: number, actor?: string, reason?: string): Promise<DeleteResult>;
+  /** Deletes a record (logically, unless the configuration says otherwise). `options.opId` makes a retry of the same delete a no-op. */
+  delete(id: string, expectedOv?: number, actor?: string, reason?: string, options?: WriteOptions): Promise<DeleteResult>;
   /** The latest version, or null. With `presign: true`, base64 props hold presigned URLs. */
   getLatest(id: string, options: PresignedReadOptions): Promise<ProductsPresignedRecord | null>;
   /** The latest version, or null. */
@@ -93,10 +93,10 @@ export interface ProductsRepository {
   listByMeta(query?: ProductsListQuery, options?: ReadOptions): Promise<ProductsPage>;
   /** Every version of a record, oldest first. */
   history(id: string): Promise<VersionInfo[]>;
-  /** Makes an earlier version (by ov or instant) the latest, as a new version. */
-  restoreObject(id: string, target: RestoreObjectTarget, actor?: string, reason?: string): Promise<UpdateResult>;
+  /** Makes an earlier version (by ov or instant) the latest, as a new version; with `options.expectedOv`, only if the head is still at that version. */
+  restoreObject(id: string, target: RestoreObjectTarget, actor?: string, reason?: string, options?: RestoreObjectOptions): Promise<UpdateResult>;
   /** @deprecated Use `restoreObject` (the untyped API's name); kept for existing callers. */
-  restore(id: string, target: RestoreObjectTarget, actor?: string, reason?: string): Promise<UpdateResult>;
+  restore(id: string, target: RestoreObjectTarget, actor?: string, reason?: string, options?: RestoreObjectOptions): Promise<UpdateResult>;
 }
 
 /** Makes the `products` repository over the engine's operations in one routed database (`createRepositories` does this). */

@@ -12,7 +12,7 @@ import { ZodTypeRenderer, propertyName } from './zod-to-ts.js';
 type Schema = Parameters<ZodTypeRenderer['members']>[0];
 
 /** The runtime types the repository interface names (imported type-only). */
-export const REPOSITORY_TYPE_IMPORTS = ['CreateOptions', 'CreateResult', 'DeleteResult', 'EnrichOptions', 'ReadOptions', 'RestoreObjectTarget', 'UpdateResult', 'VersionInfo'];
+export const REPOSITORY_TYPE_IMPORTS = ['CreateOptions', 'CreateResult', 'DeleteResult', 'EnrichOptions', 'ReadOptions', 'RestoreObjectOptions', 'RestoreObjectTarget', 'UpdateResult', 'VersionInfo', 'WriteOptions'];
 
 /** The types a collection with base64 props adds for presigned reads. */
 export const PRESIGNED_TYPE_IMPORTS = ['PresignedReadOptions', 'PresignedUrl'];
@@ -79,7 +79,9 @@ export function emitRepository(file: StatementCollector, declaration: LoadedDecl
       isExported: true,
       name: n.presigned,
       docs: [`A \`${definition.name}\` version read with \`presign: true\`: ${base64.map((p) => `\`${p}\``).join(', ')} hold${base64.length > 1 ? '' : 's'} a presigned URL, not base64 content.`],
-      type: `Omit<${n.record}, ${base64.map((p) => `'${p}'`).join(' | ')}> & {\n${base64.map((p) => `${propertyName(p)}?: PresignedUrl;`).join('\n')}\n}`,
+      // An intersection narrows each base64 prop to PresignedUrl (a branded string) and keeps its
+      // optionality; Omit would be a mapped type over every key, evaluated for each collection.
+      type: `${n.record} & {\n${base64.map((p) => `${propertyName(p)}?: PresignedUrl;`).join('\n')}\n}`,
     });
   }
   file.addInterface({
@@ -92,14 +94,14 @@ export function emitRepository(file: StatementCollector, declaration: LoadedDecl
     methods: [
       method('create', 'Creates a record (ov 0) after validating it.', [param('input', n.input), param('actor', 'string', true), param('reason', 'string', true), param('options', 'CreateOptions', true)], 'Promise<CreateResult>'),
       method('createMany', 'Creates several records; all are validated before the first is written.', [param('inputs', `readonly ${n.input}[]`), param('actor', 'string', true), param('reason', 'string', true)], 'Promise<CreateResult[]>'),
-      method('update', 'Replaces a record\'s data with a new version; with `expectedOv`, only if the head is still at that version.', [param('id', 'string'), param('input', n.input), param('expectedOv', 'number', true), param('actor', 'string', true), param('reason', 'string', true)], 'Promise<UpdateResult>'),
+      method('update', 'Replaces a record\'s data with a new version; with `expectedOv`, only if the head is still at that version. `options.opId` makes a retry of the same update a no-op.', [param('id', 'string'), param('input', n.input), param('expectedOv', 'number', true), param('actor', 'string', true), param('reason', 'string', true), param('options', 'WriteOptions', true)], 'Promise<UpdateResult>'),
       method('enrich', 'Deep-merges a partial record (or several, in order) into a new version.', [param('id', 'string'), param('patch', `${n.patch} | ${n.patch}[]`), param('options', 'EnrichOptions', true)], 'Promise<UpdateResult>'),
-      method('delete', 'Deletes a record (logically, unless the configuration says otherwise).', [param('id', 'string'), param('expectedOv', 'number', true), param('actor', 'string', true), param('reason', 'string', true)], 'Promise<DeleteResult>'),
+      method('delete', 'Deletes a record (logically, unless the configuration says otherwise). `options.opId` makes a retry of the same delete a no-op.', [param('id', 'string'), param('expectedOv', 'number', true), param('actor', 'string', true), param('reason', 'string', true), param('options', 'WriteOptions', true)], 'Promise<DeleteResult>'),
       ...readMethods(n.record, base64.length > 0 ? n.presigned : undefined),
       method('listByMeta', 'One page of records matching a filter on indexed props and `_system` fields.', [param('query', n.listQuery, true), param('options', 'ReadOptions', true)], `Promise<${n.page}>`),
       method('history', 'Every version of a record, oldest first.', [param('id', 'string')], 'Promise<VersionInfo[]>'),
-      method('restoreObject', 'Makes an earlier version (by ov or instant) the latest, as a new version.', [param('id', 'string'), param('target', 'RestoreObjectTarget'), param('actor', 'string', true), param('reason', 'string', true)], 'Promise<UpdateResult>'),
-      method('restore', '@deprecated Use `restoreObject` (the untyped API\'s name); kept for existing callers.', [param('id', 'string'), param('target', 'RestoreObjectTarget'), param('actor', 'string', true), param('reason', 'string', true)], 'Promise<UpdateResult>'),
+      method('restoreObject', 'Makes an earlier version (by ov or instant) the latest, as a new version; with `options.expectedOv`, only if the head is still at that version.', [param('id', 'string'), param('target', 'RestoreObjectTarget'), param('actor', 'string', true), param('reason', 'string', true), param('options', 'RestoreObjectOptions', true)], 'Promise<UpdateResult>'),
+      method('restore', '@deprecated Use `restoreObject` (the untyped API\'s name); kept for existing callers.', [param('id', 'string'), param('target', 'RestoreObjectTarget'), param('actor', 'string', true), param('reason', 'string', true), param('options', 'RestoreObjectOptions', true)], 'Promise<UpdateResult>'),
       ...(definition.entities.length > 0 ? entityMethods(n) : []),
     ],
   });

@@ -20,6 +20,7 @@ import type {
   SystemFields,
   UpdateResult,
   VersionInfo,
+  WriteOptions,
 } from '../ops/types.js';
 import type { CollectionHandle } from './define-collection.js';
 import { entityMappingsOf, entityObject } from './entity-support.js';
@@ -30,6 +31,12 @@ import { validatePatch, validateRecord, validateRecords } from './validate-input
 function typed<T extends object>(record: ChronosRecord | null): ChronosRecord<T> | null {
   return record as unknown as ChronosRecord<T> | null;
 }
+
+/**
+ * Options of a typed `restoreObject`: the engine's own (`expectedOv` makes the restore
+ * compare-and-set, refused with a ConflictError when the head has moved on).
+ */
+export type RestoreObjectOptions = NonNullable<Parameters<CollectionOps['restoreObject']>[4]>;
 
 /**
  * A version exactly as stored, for audits: its payload may follow any revision of the
@@ -68,8 +75,8 @@ export class CollectionRepository<Data extends object, Input, Filter extends Met
   }
 
   /** Replaces a record's data with a new version; with `expectedOv`, only if the head is still at that version. */
-  async update(id: string, input: Input, expectedOv?: number, actor?: string, reason?: string): Promise<UpdateResult> {
-    return this.ops.update(id, validateRecord(this.declaration, input), expectedOv, actor, reason);
+  async update(id: string, input: Input, expectedOv?: number, actor?: string, reason?: string, options?: WriteOptions): Promise<UpdateResult> {
+    return this.ops.update(id, validateRecord(this.declaration, input), expectedOv, actor, reason, options);
   }
 
   /** Deep-merges a partial record (or several, in order) into a new version. */
@@ -78,8 +85,8 @@ export class CollectionRepository<Data extends object, Input, Filter extends Met
   }
 
   /** Deletes a record (logically, unless the configuration says otherwise). */
-  async delete(id: string, expectedOv?: number, actor?: string, reason?: string): Promise<DeleteResult> {
-    return this.ops.delete(id, expectedOv, actor, reason);
+  async delete(id: string, expectedOv?: number, actor?: string, reason?: string, options?: WriteOptions): Promise<DeleteResult> {
+    return this.ops.delete(id, expectedOv, actor, reason, options);
   }
 
   /** The latest version, or null. */
@@ -121,13 +128,13 @@ export class CollectionRepository<Data extends object, Input, Filter extends Met
   }
 
   /** Makes an earlier version (by ov or instant) the latest, as a new version (the same name as the untyped API's). */
-  async restoreObject(id: string, target: RestoreObjectTarget, actor?: string, reason?: string): Promise<UpdateResult> {
-    return this.ops.restoreObject(id, target, actor, reason);
+  async restoreObject(id: string, target: RestoreObjectTarget, actor?: string, reason?: string, options?: RestoreObjectOptions): Promise<UpdateResult> {
+    return this.ops.restoreObject(id, target, actor, reason, options);
   }
 
   /** @deprecated Use {@link restoreObject}, the name the untyped API uses; this alias stays for existing callers. */
-  async restore(id: string, target: RestoreObjectTarget, actor?: string, reason?: string): Promise<UpdateResult> {
-    return this.restoreObject(id, target, actor, reason);
+  async restore(id: string, target: RestoreObjectTarget, actor?: string, reason?: string, options?: RestoreObjectOptions): Promise<UpdateResult> {
+    return this.restoreObject(id, target, actor, reason, options);
   }
 
   /** Validates the record and its entities, then `insertWithEntities` with the declared mappings; results keyed by property. */

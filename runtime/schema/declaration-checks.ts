@@ -3,13 +3,16 @@
  * TypeScript callers, for declarations written in JavaScript or built dynamically.
  */
 import { ConfigError, type ErrorIssue } from '../errors.js';
-import type { AnyCollectionDefinition } from './define-collection.js';
+import type { AnyCollectionDefinition, CollectionDefinition, ObjectSchema } from './define-collection.js';
+
+/** A declaration as checked here: any object schema (the checks read it through `runtimeSchema`). */
+type CheckedDefinition = CollectionDefinition<string, ObjectSchema, string, unknown>;
 import { TIERS_BY_DATABASE_TYPE, type CollectionDatabaseType } from './placement.js';
 import { fieldAt, isZodSchema, runtimeSchema, unwrap, type ZodSchemaLike } from './zod-shape.js';
 
 const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
 
-function checkPlacement(definition: AnyCollectionDefinition, issues: ErrorIssue[]): void {
+function checkPlacement(definition: CheckedDefinition, issues: ErrorIssue[]): void {
   if (definition.locations.length === 0) {
     issues.push({ path: ['placement'], message: 'no database type and tier given: say where the collection lives, e.g. { databaseType: "runtime", tiers: ["tenant"] }' });
   }
@@ -22,7 +25,7 @@ function checkPlacement(definition: AnyCollectionDefinition, issues: ErrorIssue[
   });
 }
 
-function checkProps(definition: AnyCollectionDefinition, issues: ErrorIssue[]): void {
+function checkProps(definition: CheckedDefinition, issues: ErrorIssue[]): void {
   definition.indexedProps.forEach((prop, i) => {
     if (!fieldAt(runtimeSchema(definition.schema), prop)) issues.push({ path: ['indexedProps', i], message: `"${prop}" is not a field of the schema` });
   });
@@ -35,7 +38,7 @@ function checkProps(definition: AnyCollectionDefinition, issues: ErrorIssue[]): 
   }
 }
 
-function checkEntities(definition: AnyCollectionDefinition, issues: ErrorIssue[]): void {
+function checkEntities(definition: CheckedDefinition, issues: ErrorIssue[]): void {
   definition.entities.forEach((entity, i) => {
     const path = ['entities', i];
     const field = fieldAt(runtimeSchema(definition.schema), entity.property);
@@ -93,7 +96,7 @@ function enumValues(field: ZodSchemaLike): string {
   return def.type === 'enum' && def.entries ? ` (one of ${Object.values(def.entries).map((v) => JSON.stringify(v)).join(', ')})` : '';
 }
 
-function checkCounterRules(definition: AnyCollectionDefinition, issues: ErrorIssue[]): void {
+function checkCounterRules(definition: CheckedDefinition, issues: ErrorIssue[]): void {
   const schema = runtimeSchema(definition.schema);
   definition.counterRules.forEach((rule, i) => {
     const meta = (rule.scope ?? 'meta') === 'meta';
@@ -112,7 +115,7 @@ function checkCounterRules(definition: AnyCollectionDefinition, issues: ErrorIss
   });
 }
 
-function checkUpcasters(definition: AnyCollectionDefinition, issues: ErrorIssue[]): void {
+function checkUpcasters(definition: CheckedDefinition, issues: ErrorIssue[]): void {
   for (const [key, upcaster] of Object.entries(definition.upcasters ?? {})) {
     const revision = Number(key);
     if (!Number.isSafeInteger(revision) || revision < 2) {
@@ -144,7 +147,7 @@ function checkKeys(raw: object, issues: ErrorIssue[]): void {
  * Throws a {@link ConfigError} listing every problem of a declaration; returns when there is none.
  * `raw` is the object the caller wrote, checked for unknown keys.
  */
-export function checkDeclaration(definition: AnyCollectionDefinition, raw?: object): void {
+export function checkDeclaration(definition: CheckedDefinition, raw?: object): void {
   const issues: ErrorIssue[] = [];
   if (raw) checkKeys(raw, issues);
   if (!NAME_PATTERN.test(definition.name)) {

@@ -7,7 +7,7 @@
  * reads e.g. `Type '"amout"' is not assignable to type '"amout: not an indexed prop (index it,
  * or use scope 'payload' to read the record's data)"'`.
  */
-import type { output } from 'zod';
+import type { output, ZodNullable, ZodOptional, ZodString } from 'zod';
 import type { FieldCondition } from './typed-query.js';
 import type { Base64Prop } from './define-collection.js';
 
@@ -34,21 +34,41 @@ export type FieldSchemaAt<Shape, Path> = Path extends keyof Shape
 /** `Path` when it names a field of the schema (top-level, or one level into a nested object). */
 type KnownPath<Shape, Path> = [FieldSchemaAt<Shape, Path>] extends [never] ? never : Path;
 
+/** The message `indexedProps` shows for a name the schema does not have. */
+type NotAField<Name> = `${Name & string}: not a field of the schema (use a top-level key or parent.child)`;
+
 /**
  * What `indexedProps` accepts for each name written there: the name itself when the schema has
- * that field, else a message naming the fix.
+ * that field, else a message naming the fix. Written out rather than through {@link FieldSchemaAt}:
+ * the compiler evaluates it for every name while it infers the declaration, and each extra
+ * alias or `[never]` test there costs instantiations in every declaration of a program. A child
+ * of a plain nested object is matched against its `shape` directly; one under an optional,
+ * nullable or defaulted object goes through {@link InnerShape}.
  */
-export type IndexedPropsOf<Shape, Indexed> = Indexed extends string
-  ? [KnownPath<Shape, Indexed>] extends [never]
-    ? `${Indexed}: not a field of the schema (use a top-level key or parent.child)`
-    : Indexed
-  : never;
+export type IndexedPropsOf<Shape, Indexed> = Indexed extends keyof Shape
+  ? Indexed
+  : Indexed extends `${infer Head extends keyof Shape & string}.${infer Child}`
+    ? Shape[Head] extends { shape: { [K in Child]: unknown } }
+      ? Indexed
+      : Child extends keyof InnerShape<Shape[Head]>
+        ? Indexed
+        : NotAField<Indexed>
+    : NotAField<Indexed>;
+
+/**
+ * The usual string fields, matched by identity before the structural test below: comparing a
+ * field's schema with one of these is a lookup, while the structural test resolves every member
+ * of zod's schema interfaces (the largest part of a base64 prop's cost to the compiler).
+ */
+type PlainStringSchema = ZodString | ZodOptional<ZodString> | ZodNullable<ZodString> | ZodOptional<ZodNullable<ZodString>>;
 
 /** What `base64Props` accepts for `Name`: its settings when the schema has a string field there, else a message naming the fix. */
 export type Base64PropOf<Shape, Name> = Name extends keyof Shape
-  ? Unwrapped<Shape[Name]> extends { _zod: { def: { type: 'string' } } }
+  ? Shape[Name] extends PlainStringSchema
     ? Base64Prop
-    : `${Name & string}: not a string field (base64 props hold base64 text)`
+    : Unwrapped<Shape[Name]> extends { _zod: { def: { type: 'string' } } }
+      ? Base64Prop
+      : `${Name & string}: not a string field (base64 props hold base64 text)`
   : `${Name & string}: not a field of the schema`;
 
 /** What a counter rule's `when` accepts for a field of type `V`: the value, or an operator object on it. */

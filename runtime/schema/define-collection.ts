@@ -22,12 +22,23 @@ export interface Base64Prop {
 }
 
 /**
+ * What a declaration's `schema` must be at compile time: an object schema, seen only through its
+ * `shape`. Not zod's `ZodObject` itself: with that as the bound, the compiler relates every
+ * inline `z.object({...})` to zod's widest object type while inferring a declaration, which is a
+ * large part of what declarations cost to type-check. `defineCollection` checks at run time that
+ * the schema is a zod object.
+ */
+export interface ObjectSchema {
+  readonly shape: object;
+}
+
+/**
  * A declared collection. Produced by {@link defineCollection} only; the type parameters carry
  * what the compiler checks other declarations against (entity keys, tiers).
  */
 export interface CollectionDefinition<
   Name extends string = string,
-  Schema extends ZodObject = ZodObject,
+  Schema extends ObjectSchema = ZodObject,
   Indexed extends string = string,
   P = Placement | readonly Placement[],
 > {
@@ -86,7 +97,7 @@ export interface EntityDefinition {
  * the name instead of the reason.)
  */
 export type EntityDeclaration<Shape, Target> =
-  Target extends CollectionDefinition<string, ZodObject, infer Indexed, infer P>
+  Target extends CollectionDefinition<string, ObjectSchema, infer Indexed, infer P>
     ? { readonly property: { [K in keyof Shape & string]: Shape[K] extends { _zod: { output: infer Out } } ? (NonNullable<Out> extends readonly unknown[] ? `${K} holds an array: an entity property holds one entity (an object field)` : K) : K }[keyof Shape & string]; readonly collection: Target; readonly keyProperty: Indexed; readonly domain?: string } & LocationsOf<P>
     : never;
 
@@ -118,7 +129,7 @@ export interface DeclaredCounterRule {
 /** What {@link defineCollection} takes. */
 export interface CollectionDeclaration<
   Name extends string,
-  Schema extends ZodObject,
+  Schema extends ObjectSchema,
   Indexed extends string,
   P extends Placement | readonly Placement[],
   Targets extends readonly AnyCollectionDefinition[],
@@ -167,7 +178,7 @@ export interface CollectionDeclaration<
  */
 export function defineCollection<
   const Name extends string,
-  Schema extends ZodObject,
+  Schema extends ObjectSchema,
   const Indexed extends string,
   const P extends Placement | readonly Placement[],
   const Targets extends readonly AnyCollectionDefinition[] = [],

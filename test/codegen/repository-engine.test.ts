@@ -11,7 +11,7 @@ import { migrate } from '../../codegen/migrate/migrate.js';
 import { listDatabaseTargets } from '../../codegen/migrate/targets.js';
 import { parseConfig } from '../../runtime/config/parse-config.js';
 import type { ChronosConfig } from '../../runtime/config/schema.js';
-import { ConfigError, ValidationError, initChronos, type Chronos } from '../../runtime/index.js';
+import { ConfigError, ConflictError, ValidationError, initChronos, type Chronos } from '../../runtime/index.js';
 import { collections, createRepositories, type OrdersInput, type Repositories } from '../../generated/index.js';
 import { testServers, uniqueName } from '../support/servers.js';
 
@@ -107,5 +107,38 @@ describe('typed repositories on the engine', () => {
     expect(read.entityRecords.product?.productId).toBe('P-1');
     const stored = await repos.metadata.tenant('acme').customers.listByMeta({ filter: { customerId: 'C-ORD-4' } });
     expect(stored.items.map((c) => c.name)).toEqual(['Ada']);
+  });
+});
+
+describe('typed writes pass the engine options through', () => {
+  it('tags the version a typed update wrote with its opId, so a retry refused by expectedOv leaves one version with it', async () => {
+    const shop = repos.runtime.tenant('acme', { domain: 'retail' }).orders;
+    const { id } = await shop.create(order('ORD-OP'));
+    const first = await shop.update(id, { ...order('ORD-OP'), quantity: 2 }, 0, 'test', 'retry check', { opId: 'op-typed-update' });
+    expect(first.ov).toBe(1);
+    const retry = await shop.update(id, { ...order('ORD-OP'), quantity: 2 }, 0, 'test', 'retry check', { opId: 'op-typed-update' }).catch((e: unknown) => e);
+    expect(retry).toBeInstanceOf(ConflictError);
+    const history = await shop.history(id);
+    expect(history.filter((v) => v.opId === 'op-typed-update').map((v) => v.ov)).toEqual([1]);
+    expect((await shop.getLatest(id))?._system.ov).toBe(1);
+  });
+
+  it('tags a typed delete with its opId', async () => {
+    const shop = repos.runtime.tenant('acme', { domain: 'retail' }).orders;
+    const { id } = await shop.create(order('ORD-DEL'));
+    const deleted = await shop.delete(id, 0, 'test', undefined, { opId: 'op-typed-delete' });
+    expect((await shop.history(id)).find((v) => v.opId === 'op-typed-delete')?.ov).toBe(deleted.ov);
+  });
+
+  it('refuses a typed restore whose expectedOv is stale, and writes nothing', async () => {
+    const shop = repos.runtime.tenant('acme', { domain: 'retail' }).orders;
+    const { id } = await shop.create(order('ORD-RS'));
+    await shop.update(id, { ...order('ORD-RS'), quantity: 3 });
+    const stale = await shop.restoreObject(id, { ov: 0 }, 'test', undefined, { expectedOv: 0 }).catch((e: unknown) => e);
+    expect(stale).toBeInstanceOf(ConflictError);
+    expect((await shop.getLatest(id))?.quantity).toBe(3);
+    const restored = await shop.restoreObject(id, { ov: 0 }, 'test', undefined, { expectedOv: 1 });
+    expect(restored.ov).toBe(2);
+    expect((await shop.getLatest(id))?.quantity).toBe(1);
   });
 });

@@ -23,10 +23,25 @@ describe('defineCollection checks names against the schema', () => {
     defineCollection({ name: 'a', schema, indexedProps: ['reference'], placement: { databaseType: 'runtime', tiers: ['tenant'] } });
   });
 
+  it('checks a parent.child indexed prop against the nested object, optional or not', () => {
+    const nested = z.object({ ref: z.string(), buyer: z.object({ id: z.string() }), ship: z.object({ city: z.string() }).optional() });
+    defineCollection({ name: 'a', schema: nested, indexedProps: ['buyer.id', 'ship.city'], placement: { databaseType: 'runtime', tiers: ['tenant'] } });
+    // @ts-expect-error `buyer.name` is not a field of the nested object
+    defineCollection({ name: 'a', schema: nested, indexedProps: ['buyer.name'], placement: { databaseType: 'runtime', tiers: ['tenant'] } });
+    // @ts-expect-error `ship.zip` is not a field of the optional nested object
+    defineCollection({ name: 'a', schema: nested, indexedProps: ['ship.zip'], placement: { databaseType: 'runtime', tiers: ['tenant'] } });
+  });
+
   it('takes a display field only among the schema\'s top-level fields', () => {
     defineCollection({ name: 'a', schema, indexedProps: [], placement: { databaseType: 'runtime', tiers: ['tenant'] }, displayField: 'ref' });
     // @ts-expect-error `label` is not a field
     defineCollection({ name: 'a', schema, indexedProps: [], placement: { databaseType: 'runtime', tiers: ['tenant'] }, displayField: 'label' });
+  });
+
+  it('takes base64 props on string fields, optional, nullable or formatted', () => {
+    const files = z.object({ a: z.string(), b: z.string().optional(), c: z.string().nullable(), d: z.base64().optional(), e: z.string().default('') });
+    const contentType = 'application/octet-stream';
+    defineCollection({ name: 'a', schema: files, indexedProps: [], base64Props: { a: { contentType }, b: { contentType }, c: { contentType }, d: { contentType }, e: { contentType } }, placement: { databaseType: 'runtime', tiers: ['tenant'] } });
   });
 
   it('refuses a base64 prop that is not a string field', () => {

@@ -143,3 +143,24 @@ describe('entity methods follow the declared mappings', () => {
     void saved.entityResults.custmer;
   });
 });
+
+describe('typed writes take the engine options', () => {
+  it('takes an opId on update and delete and an expectedOv on restores', () => {
+    void orders.update('id', input, 0, 'actor', 'reason', { opId: 'op-1' });
+    void orders.delete('id', 0, 'actor', 'reason', { opId: 'op-2' });
+    void orders.restoreObject('id', { ov: 0 }, 'actor', 'reason', { expectedOv: 1 });
+    void orders.restore('id', { ov: 0 }, 'actor', 'reason', { expectedOv: 1 });
+    void orders.enrich('id', { quantity: 2 }, { opId: 'op-3', expectedOv: 1 });
+    void orders.create(input, 'actor', 'reason', { opId: 'op-4' });
+  });
+
+  it('refuses options of the wrong type', () => {
+    // @ts-expect-error an opId is a string
+    void orders.update('id', input, 0, 'actor', 'reason', { opId: 1 });
+    // @ts-expect-error a restore's expectedOv is a number
+    void orders.restoreObject('id', { ov: 0 }, 'actor', 'reason', { expectedOv: '1' });
+    // @ts-expect-error delete takes no expectedOv in its options (it is the second argument)
+    void orders.delete('id', 0, 'actor', 'reason', { expectedOv: 0 });
+  });
+});
+
