@@ -121,7 +121,7 @@ export function initChronos(input: ChronosConfig): Chronos {
     resolveAnalyticsDb: (event) => analyticsDbForRuntimeDb(config, pool, event.dbName, event.tenantId),
     rules: counterRulesOf(config),
     debounceMs: config.writeOptimization.debounceMs ?? DEFAULT_COUNTER_DEBOUNCE_MS,
-    ...(config.writeOptimization.batchSize !== undefined && { batchSize: config.writeOptimization.batchSize }),
+    ...(config.writeOptimization.counterBatchSize !== undefined && { batchSize: config.writeOptimization.counterBatchSize }),
     onError: (error) => process.emitWarning(`chronos counters: ${String(error)} (the increments stay pending and are retried)`),
   });
   const handles = new Map<string, unknown>();

@@ -34,7 +34,7 @@ export interface CounterRecorderOptions {
   rules: readonly CounterRule[];
   /** How long contributions wait in memory before a batch (`writeOptimization.debounceMs`); 0 sends one right after the event, still after the write returned. */
   debounceMs: number;
-  /** Contributions that send a batch at once (`writeOptimization.batchSize`); default {@link DEFAULT_COUNTER_BATCH_SIZE}. */
+  /** Contributions that send a batch at once (`writeOptimization.counterBatchSize`); default {@link DEFAULT_COUNTER_BATCH_SIZE}. */
   batchSize?: number;
   /** Called when a background batch fails; the batch stays pending and is retried with backoff. */
   onError?: (error: unknown) => void;

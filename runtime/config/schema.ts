@@ -8,6 +8,7 @@ import { analyticsConfigSchema } from '../analytics/analytics-rules.js';
 import { counterRuleSchema } from '../analytics/counter-rule.js';
 import type { CollectionsInput } from './declared-collections.js';
 import { mongoUriProblem } from './mongo-uri.js';
+import { writeOptimizationSchema } from './write-optimization.js';
 import type { ConfigDatabaseType, TierConfigKeys } from './vocabulary.js';
 
 const nonEmpty = z.string().trim().min(1, { error: 'must be a non-empty string' });
@@ -164,13 +165,7 @@ export const chronosConfigSchema = z.strictObject({
     .optional(),
   logicalDelete: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
   versioning: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
-  writeOptimization: z
-    .strictObject({
-      batchSize: positiveInt.optional(),
-      debounceMs: z.number().int().nonnegative().optional(),
-      compressionEnabled: z.boolean().optional(),
-    })
-    .default({}),
+  writeOptimization: writeOptimizationSchema,
   /**
    * Timing of the write protocol (`runtime/ops/write-protocol.md`): `budgetMs`, how long a write
    * without `expectedOv` (and every enrich) keeps retrying when other writers hold the record

@@ -111,7 +111,7 @@ export function createCollectionHandle(inputs: CollectionHandleInputs): Collecti
   });
   return {
     ...engineOps,
-    createMany: (records, actor, reason) => engineOps.createMany(records, actor, reason, inputs.config.writeOptimization.batchSize),
+    createMany: (records, actor, reason) => engineOps.createMany(records, actor, reason, inputs.config.writeOptimization.createManyBatchSize),
     insertWithEntities: async (record, mappings, actor, reason) =>
       insertWithEntities(entities(), record as Record<string, unknown>, mappingsFor(inputs.config, route.collection, mappings), actor, reason),
     getWithEntities: async (id, mappings, options) => getWithEntities(entities(), id, mappingsFor(inputs.config, route.collection, mappings), options),

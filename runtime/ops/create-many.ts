@@ -1,6 +1,6 @@
 /**
  * `createMany`: many creates by the same protocol as one (`write-protocol.md`), batched. Every
- * record is validated first; then, per batch of `writeOptimization.batchSize` records (default
+ * record is validated first; then, per batch of `writeOptimization.createManyBatchSize` records (default
  * {@link DEFAULT_CREATE_MANY_BATCH}): one unordered `insertMany` of the pending rows (the
  * claims), the payload PUTs {@link PUT_CONCURRENCY} at a time, and one unordered `insertMany` of
  * the heads (the commit; fresh ids have no head yet, so an insert is the cheapest head write).
@@ -31,7 +31,7 @@ import { toStorageError } from '../storage/storage-errors.js';
 import { giveUp, writeVersion } from './write-version.js';
 import { createLimiter, forEachConcurrently, type Limiter } from '../storage/bounded-concurrency.js';
 
-/** Records per batch when `writeOptimization.batchSize` is not set. */
+/** Records per batch when `writeOptimization.createManyBatchSize` is not set. */
 export const DEFAULT_CREATE_MANY_BATCH = 100;
 
 /** Payload uploads in flight at once, over all the batches of one call. */
@@ -67,7 +67,7 @@ export class CreateManyError extends ChronosError {
  * Creates `records`, results in input order. One invalid record is a ValidationError (path
  * `records[i]...`) and nothing is written.
  *
- * @param batchSize records per batch (`writeOptimization.batchSize`).
+ * @param batchSize records per batch (`writeOptimization.createManyBatchSize`).
  */
 export async function createManyRecords(
   engine: Engine,

@@ -1,5 +1,5 @@
 import { MongoClient, type Db } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCounterRecorder } from '../../runtime/analytics/counter-recorder.js';
 import { counterRuleSchema, type CounterRuleInput } from '../../runtime/analytics/counter-rule.js';
 import { getTotals } from '../../runtime/analytics/counter-totals.js';
@@ -230,6 +230,14 @@ describe('debounce', () => {
     void poll();
     await done;
     expect((await getTotals(db, scope)).created).toBe(1);
+    await recorder.close();
+  });
+
+  it('sends a batch before the debounce elapses once batchSize contributions wait', async () => {
+    const db = freshDb();
+    const recorder = createCounterRecorder({ resolveAnalyticsDb: () => db, debounceMs: 3_600_000, batchSize: 3, rules: [] });
+    for (let i = 0; i < 3; i += 1) recorder.observe(event('CREATE', {}));
+    await vi.waitFor(async () => expect((await getTotals(db, scope)).created).toBe(3), { timeout: 10_000, interval: 20 });
     await recorder.close();
   });
 

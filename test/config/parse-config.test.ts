@@ -62,6 +62,38 @@ describe('parseConfig: a valid configuration', () => {
   });
 });
 
+describe('parseConfig: writeOptimization batch sizes', () => {
+  const parsedSizes = (writeOptimization: ChronosConfig['writeOptimization']) => parseConfig({ ...quickStartConfig(), writeOptimization }).writeOptimization;
+
+  it('keeps createManyBatchSize and counterBatchSize apart', () => {
+    expect(parsedSizes({ createManyBatchSize: 50, counterBatchSize: 700 })).toEqual({ createManyBatchSize: 50, counterBatchSize: 700 });
+    expect(parsedSizes({ createManyBatchSize: 50 })).toEqual({ createManyBatchSize: 50 });
+  });
+
+  it('reads the deprecated batchSize of the chronos-db API as both sizes', () => {
+    expect(parsedSizes({ batchSize: 1000, debounceMs: 100, compressionEnabled: true })).toEqual({ createManyBatchSize: 1000, counterBatchSize: 1000, debounceMs: 100, compressionEnabled: true });
+  });
+
+  it('lets each new name win over batchSize for its own use', () => {
+    expect(parsedSizes({ batchSize: 1000, counterBatchSize: 20 })).toEqual({ createManyBatchSize: 1000, counterBatchSize: 20 });
+    expect(parsedSizes({ batchSize: 1000, createManyBatchSize: 10 })).toEqual({ createManyBatchSize: 10, counterBatchSize: 1000 });
+  });
+
+  it('leaves both unset (the engine defaults) when none is given', () => {
+    const config = quickStartConfig();
+    delete config.writeOptimization;
+    expect(parseConfig(config).writeOptimization).toEqual({});
+  });
+
+  it('names a size that is not a positive whole number', () => {
+    expect(issuesOf({ ...quickStartConfig(), writeOptimization: { counterBatchSize: 0, createManyBatchSize: 1.5, batchSize: -1 } }).map((i) => i.path).sort()).toEqual([
+      'writeOptimization.batchSize',
+      'writeOptimization.counterBatchSize',
+      'writeOptimization.createManyBatchSize',
+    ]);
+  });
+});
+
 describe('parseConfig: errors name the path and the fix', () => {
   it('names an unknown dbConnRef with the known connections', () => {
     const config = quickStartConfig();
