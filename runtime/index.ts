@@ -33,4 +33,6 @@ export type { CounterRecoveryReport } from './analytics/counter-recovery.js';
 export type { UncountedReport } from './analytics/uncounted-versions.js';
 export type { AdvancedAnalytics } from './analytics/advanced-analytics.js';
 export type { TimeBasedRuleInput, CrossTenantRuleInput, AnalyticsConfigInput } from './analytics/analytics-rules.js';
-export type { TimeBasedResult, CrossTenantResult, SlaveResult, TimeBasedResultQuery, CrossTenantResultQuery } from './analytics/analytics-results.js';
+export type { TimeBasedResult, CrossTenantResult, MemberResult, TimeBasedResultQuery, CrossTenantResultQuery } from './analytics/analytics-results.js';
+/** @deprecated Use {@link MemberResult}. */
+export type { SlaveResult } from './analytics/analytics-results.js';

@@ -8,6 +8,7 @@ import type { CrossTenantRuleInput, TimeBasedRuleInput } from './analytics-rules
 import {
   CROSS_TENANT_RESULTS,
   crossTenantResultFilter,
+  normalizeCrossTenantResult,
   readNewest,
   TIME_BASED_RESULTS,
   timeBasedResultFilter,
@@ -38,7 +39,7 @@ export interface AdvancedAnalyticsOptions {
 export interface AdvancedAnalytics {
   /** Runs a time-based rule for its tenant (or each configured tenant) and stores one result per tenant. */
   executeTimeBasedRule(rule: TimeBasedRuleInput): Promise<TimeBasedResult[]>;
-  /** Runs a cross-tenant rule over its slaves and stores the result in the master's analytics database. */
+  /** Runs a cross-tenant rule over its member tenants and stores the result in the primary tenant's analytics database. */
   executeCrossTenantRule(rule: CrossTenantRuleInput): Promise<CrossTenantResult>;
   /** Stored time-based results, newest first. */
   getTimeBasedResults(query?: TimeBasedResultQuery): Promise<TimeBasedResult[]>;
@@ -77,8 +78,9 @@ export function createAdvancedAnalytics(options: AdvancedAnalyticsOptions): Adva
       return readNewest<TimeBasedResult>(await analyticsDbsOf(query.tenantId), TIME_BASED_RESULTS, filter, limit);
     },
     async getCrossTenantResults(query = {}) {
-      const { filter, limit } = crossTenantResultFilter(query);
-      return readNewest<CrossTenantResult>(await analyticsDbsOf(query.masterTenantId), CROSS_TENANT_RESULTS, filter, limit);
+      const { filter, limit, primaryTenantId } = crossTenantResultFilter(query);
+      const stored = await readNewest<CrossTenantResult>(await analyticsDbsOf(primaryTenantId), CROSS_TENANT_RESULTS, filter, limit);
+      return stored.map(normalizeCrossTenantResult);
     },
   };
 }

@@ -10,7 +10,7 @@ import { ruleResultStore } from '../mongo/stores.js';
 
 /** Collection of time-based results in a tenant's analytics database. */
 export const TIME_BASED_RESULTS = 'timeBasedResults';
-/** Collection of cross-tenant results in the master tenant's analytics database. */
+/** Collection of cross-tenant results in the primary tenant's analytics database. */
 export const CROSS_TENANT_RESULTS = 'crossTenantResults';
 
 /** The window a result was computed over (`[from, to)` on the records' `_system.updatedAt`). */
@@ -43,8 +43,8 @@ export interface TimeBasedResult {
   timestamp: Date;
 }
 
-/** One slave tenant's part of a cross-tenant result. */
-export interface SlaveResult {
+/** One member tenant's part of a cross-tenant result. */
+export interface MemberResult {
   tenantId: string;
   /** 1/0 in boolean mode; else the sum / max / min of the field (or the match count without one). */
   value: number | null;
@@ -52,19 +52,49 @@ export interface SlaveResult {
   count: number;
 }
 
-/** One stored cross-tenant result (one per rule and master tenant, replaced on each run). */
+/** @deprecated Use {@link MemberResult}. */
+export type SlaveResult = MemberResult;
+
+/**
+ * One stored cross-tenant result (one per rule and primary tenant, replaced on each run).
+ * Results stored by versions that wrote `masterTenantId` / `slaveResults` are read back under the
+ * new names (see {@link normalizeCrossTenantResult}).
+ */
 export interface CrossTenantResult {
   _id: string;
   ruleName: string;
   collection: string;
   mode: CrossTenantRule['mode'];
   field: string | null;
-  /** boolean: slaves with ≥ 1 match; sum: total; max / min: extreme; median: median of the slave values. */
+  /** boolean: members with ≥ 1 match; sum: total; max / min: extreme; median: median of the member values. */
   value: number | null;
-  masterTenantId: string;
-  slaveResults: SlaveResult[];
+  /** The tenant whose analytics database stores the result. */
+  primaryTenantId: string;
+  /** One entry per member tenant, in the rule's order. */
+  memberResults: MemberResult[];
   window: ResultWindow;
   timestamp: Date;
+  /** @deprecated Use `primaryTenantId` (a read-only, non-enumerable alias; not stored). */
+  readonly masterTenantId: string;
+  /** @deprecated Use `memberResults` (a read-only, non-enumerable alias; not stored). */
+  readonly slaveResults: MemberResult[];
+}
+
+/** A cross-tenant result as stored: the new names only. */
+export type StoredCrossTenantResult = Omit<CrossTenantResult, 'masterTenantId' | 'slaveResults'>;
+
+/**
+ * A cross-tenant result as the API returns it: a stored document (of this version, or of one that
+ * wrote `masterTenantId` / `slaveResults`) under the new names, with the deprecated names as
+ * non-enumerable getters so code written against them keeps working.
+ */
+export function normalizeCrossTenantResult(doc: Document): CrossTenantResult {
+  const { masterTenantId, slaveResults, ...rest } = doc;
+  const result = { ...rest, primaryTenantId: rest['primaryTenantId'] ?? masterTenantId, memberResults: rest['memberResults'] ?? slaveResults } as StoredCrossTenantResult;
+  return Object.defineProperties(result, {
+    masterTenantId: { get: () => result.primaryTenantId, enumerable: false },
+    slaveResults: { get: () => result.memberResults, enumerable: false },
+  }) as CrossTenantResult;
 }
 
 /** Filters of {@link AdvancedAnalytics.getTimeBasedResults}. */
@@ -81,6 +111,9 @@ export interface TimeBasedResultQuery {
 /** Filters of {@link AdvancedAnalytics.getCrossTenantResults}. */
 export interface CrossTenantResultQuery {
   ruleName?: string;
+  /** Results of this primary tenant, read from its analytics database only. */
+  primaryTenantId?: string;
+  /** @deprecated Use `primaryTenantId`; giving both with different values is a ValidationError. */
   masterTenantId?: string;
   collection?: string;
   /** Newest first; default 100, at most 1,000. */
@@ -110,9 +143,20 @@ export function timeBasedResultFilter(query: TimeBasedResultQuery): { filter: Do
   return { filter: stringFilter(query, ['ruleName', 'timeframe', 'collection', 'tenantId']), limit: checkLimit(query.limit) };
 }
 
-/** Mongo filter and limit of a {@link CrossTenantResultQuery}. */
-export function crossTenantResultFilter(query: CrossTenantResultQuery): { filter: Document; limit: number } {
-  return { filter: stringFilter(query, ['ruleName', 'masterTenantId', 'collection']), limit: checkLimit(query.limit) };
+/**
+ * Mongo filter and limit of a {@link CrossTenantResultQuery}, and its primary tenant (from either
+ * spelling). The filter matches the primary tenant under both stored names, so results written
+ * before the rename are found too.
+ */
+export function crossTenantResultFilter(query: CrossTenantResultQuery): { filter: Document; limit: number; primaryTenantId: string | undefined } {
+  const filter = stringFilter(query, ['ruleName', 'collection']);
+  const { primaryTenantId, masterTenantId } = stringFilter(query, ['primaryTenantId', 'masterTenantId']) as { primaryTenantId?: string; masterTenantId?: string };
+  if (primaryTenantId !== undefined && masterTenantId !== undefined && primaryTenantId !== masterTenantId) {
+    throw ValidationError.at(['masterTenantId'], `is the deprecated name of primaryTenantId, which says otherwise ("${primaryTenantId}"); give only primaryTenantId`);
+  }
+  const primary = primaryTenantId ?? masterTenantId;
+  if (primary !== undefined) filter['$or'] = [{ primaryTenantId: primary }, { masterTenantId: primary }];
+  return { filter, limit: checkLimit(query.limit), primaryTenantId: primary };
 }
 
 /** The newest `limit` results matching `filter` across `dbs` (newest first, ties by `_id`). */

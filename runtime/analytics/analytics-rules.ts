@@ -7,6 +7,7 @@ import { counterRuleSchema } from './counter-rule.js';
 import { parseDuration } from './duration.js';
 import { checkRuleProps } from './head-filter.js';
 import { predicateSchema } from './predicate.js';
+import { tenantSpellingIssues, tenantsOfRule } from './cross-tenant-spelling.js';
 
 const RULE_NAME = /^[A-Za-z0-9_-]+$/;
 
@@ -57,19 +58,33 @@ export type TimeBasedRuleInput = z.input<typeof timeBasedRuleSchema>;
 /** A validated time-based rule. */
 export type TimeBasedRule = z.output<typeof timeBasedRuleSchema>;
 
+const tenantIdSchema = z.string().min(1);
+const memberTenantIdsSchema = z.array(tenantIdSchema).min(1, 'name at least one member tenant');
+
 /**
- * A cross-tenant rule: the same query run in each slave tenant, combined in the master tenant.
- * `boolean` counts the slaves with at least one match; `sum`, `max`, `min` and `median` combine
- * one value per slave (the sum / max / min of `field`, or the match count without a field).
+ * A cross-tenant rule: the same query run in each member tenant, combined in the primary tenant.
+ * `boolean` counts the members with at least one match; `sum`, `max`, `min` and `median` combine
+ * one value per member (the sum / max / min of `field`, or the match count without a field).
+ * The tenants may also be given by their deprecated names, `masterTenantId` and
+ * `slaveTenantIds`; {@link tenantsOfRule} reads either spelling.
  */
 export const crossTenantRuleSchema = z
   .strictObject({
     ...common,
     mode: z.enum(['boolean', 'sum', 'max', 'min', 'median']),
-    masterTenantId: z.string().min(1),
-    slaveTenantIds: z.array(z.string().min(1)).min(1, 'name at least one slave tenant'),
+    /** The tenant whose analytics database stores the result. */
+    primaryTenantId: tenantIdSchema.optional(),
+    /** The tenants the query runs in, one value each. */
+    memberTenantIds: memberTenantIdsSchema.optional(),
+    /** @deprecated Use `primaryTenantId`; giving both with different values is an error. */
+    masterTenantId: tenantIdSchema.optional(),
+    /** @deprecated Use `memberTenantIds`; giving both with different values is an error. */
+    slaveTenantIds: memberTenantIdsSchema.optional(),
   })
-  .superRefine((rule, ctx) => refineQuery(rule, ctx));
+  .superRefine((rule, ctx) => {
+    for (const issue of tenantSpellingIssues(rule)) ctx.addIssue({ code: 'custom', ...issue });
+    refineQuery(rule, ctx);
+  });
 
 /** A cross-tenant rule as written in the config. */
 export type CrossTenantRuleInput = z.input<typeof crossTenantRuleSchema>;
@@ -104,8 +119,10 @@ export const analyticsConfigSchema = z
     };
     config.timeBasedRules.forEach((rule, i) => checkTenant(rule.tenantId, ['timeBasedRules', i, 'tenantId']));
     config.crossTenantRules.forEach((rule, i) => {
-      checkTenant(rule.masterTenantId, ['crossTenantRules', i, 'masterTenantId']);
-      rule.slaveTenantIds.forEach((slave, j) => checkTenant(slave, ['crossTenantRules', i, 'slaveTenantIds', j]));
+      if (tenantSpellingIssues(rule).length > 0) return; // reported by the rule's own schema
+      const { primary, members } = tenantsOfRule(rule);
+      checkTenant(primary.tenantId, ['crossTenantRules', i, primary.field]);
+      members.tenantIds.forEach((member, j) => checkTenant(member, ['crossTenantRules', i, members.field, j]));
     });
   });
 

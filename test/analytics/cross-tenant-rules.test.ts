@@ -15,7 +15,7 @@ function head(id: string, meta: Record<string, unknown>, updatedAt = ago(1), del
 }
 
 /**
- * Paid orders per slave: s1 10 and 20 (count 2, sum 30, max 20, min 10); s2 none (one open);
+ * Paid orders per member: s1 10 and 20 (count 2, sum 30, max 20, min 10); s2 none (one open);
  * s3 5, 7 and 100 (count 3, sum 112, max 100, min 5), plus a deleted 1000 and an old 9 (48 h).
  */
 const DATA: Record<string, object[]> = {
@@ -56,65 +56,126 @@ afterAll(async () => {
   await client.close();
 });
 
-const base = { collection: 'orders', query: { status: 'paid' }, masterTenantId: 'm', slaveTenantIds: ['s1', 's2', 's3'], relativeTime: { newerThan: 'P1D' } };
+const base = { collection: 'orders', query: { status: 'paid' }, primaryTenantId: 'm', memberTenantIds: ['s1', 's2', 's3'], relativeTime: { newerThan: 'P1D' } };
 
-describe('cross-tenant modes over three slaves', () => {
-  it('boolean counts the slaves with at least one match', async () => {
+describe('cross-tenant modes over three members', () => {
+  it('boolean counts the members with at least one match', async () => {
     const r = await analytics.executeCrossTenantRule({ ...base, name: 'any_paid', mode: 'boolean' });
     expect(r.value).toBe(2);
-    expect(r.slaveResults).toEqual([
+    expect(r.memberResults).toEqual([
       { tenantId: 's1', value: 1, count: 2 },
       { tenantId: 's2', value: 0, count: 0 },
       { tenantId: 's3', value: 1, count: 3 },
     ]);
   });
 
-  it('sum adds the per-slave sums of the field', async () => {
+  it('sum adds the per-member sums of the field', async () => {
     const r = await analytics.executeCrossTenantRule({ ...base, name: 'paid_total', mode: 'sum', field: 'amount' });
-    expect([r.value, r.slaveResults.map((s) => s.value)]).toEqual([142, [30, 0, 112]]);
+    expect([r.value, r.memberResults.map((s) => s.value)]).toEqual([142, [30, 0, 112]]);
   });
 
-  it('max and min take the extremes of the slaves that have numbers', async () => {
+  it('max and min take the extremes of the members that have numbers', async () => {
     const max = await analytics.executeCrossTenantRule({ ...base, name: 'paid_max', mode: 'max', field: 'amount' });
     const min = await analytics.executeCrossTenantRule({ ...base, name: 'paid_min', mode: 'min', field: 'amount' });
-    expect([max.value, max.slaveResults.map((s) => s.value)]).toEqual([100, [20, null, 100]]);
-    expect([min.value, min.slaveResults.map((s) => s.value)]).toEqual([5, [10, null, 5]]);
+    expect([max.value, max.memberResults.map((s) => s.value)]).toEqual([100, [20, null, 100]]);
+    expect([min.value, min.memberResults.map((s) => s.value)]).toEqual([5, [10, null, 5]]);
   });
 
-  it('median is the true median of the per-slave values, odd and even', async () => {
+  it('median is the true median of the per-member values, odd and even', async () => {
     const sums = await analytics.executeCrossTenantRule({ ...base, name: 'median_sum', mode: 'median', field: 'amount' });
     expect(sums.value).toBe(30); // of 0, 30, 112
     const counts = await analytics.executeCrossTenantRule({ ...base, name: 'median_count', mode: 'median' });
     expect(counts.value).toBe(2); // of 0, 2, 3
-    const even = await analytics.executeCrossTenantRule({ ...base, name: 'median_even', mode: 'median', field: 'amount', slaveTenantIds: ['s1', 's3'] });
+    const even = await analytics.executeCrossTenantRule({ ...base, name: 'median_even', mode: 'median', field: 'amount', memberTenantIds: ['s1', 's3'] });
     expect(even.value).toBe(71); // (30 + 112) / 2
   });
 
   it('counts the old record when the window is wider', async () => {
     const r = await analytics.executeCrossTenantRule({ ...base, name: 'paid_week', mode: 'sum', field: 'amount', relativeTime: { newerThan: 'P1W' } });
-    expect(r.slaveResults.map((s) => s.value)).toEqual([30, 0, 121]);
+    expect(r.memberResults.map((s) => s.value)).toEqual([30, 0, 121]);
   });
 });
 
 describe('cross-tenant results', () => {
-  it('are stored once per rule in the master tenant analytics database only', async () => {
+  it('are stored once per rule in the primary tenant analytics database only', async () => {
     await analytics.executeCrossTenantRule({ ...base, name: 'stored', mode: 'boolean' });
-    await analytics.executeCrossTenantRule({ ...base, name: 'stored', mode: 'boolean', slaveTenantIds: ['s2'] });
-    const results = await analytics.getCrossTenantResults({ ruleName: 'stored', masterTenantId: 'm' });
-    expect(results.map((r) => [r._id, r.value, r.slaveResults.length, r.timestamp.toISOString()])).toEqual([['stored|m', 0, 1, NOW.toISOString()]]);
+    await analytics.executeCrossTenantRule({ ...base, name: 'stored', mode: 'boolean', memberTenantIds: ['s2'] });
+    const results = await analytics.getCrossTenantResults({ ruleName: 'stored', primaryTenantId: 'm' });
+    expect(results.map((r) => [r._id, r.value, r.memberResults.length, r.timestamp.toISOString()])).toEqual([['stored|m', 0, 1, NOW.toISOString()]]);
     expect(await tenants.get('s1')!.analyticsDb.collection('crossTenantResults').countDocuments()).toBe(0);
     expect((await analytics.getCrossTenantResults({ collection: 'orders' })).length).toBeGreaterThan(1);
     expect(await analytics.getCrossTenantResults({ collection: 'invoices' })).toEqual([]);
   });
 
   it('refuses unsafe filters and unknown tenants before storing anything', async () => {
-    const master = tenants.get('m')!.analyticsDb.collection('crossTenantResults');
-    const before = await master.countDocuments();
+    const primary = tenants.get('m')!.analyticsDb.collection('crossTenantResults');
+    const before = await primary.countDocuments();
     await expect(analytics.executeCrossTenantRule({ ...base, name: 'bad', mode: 'boolean', query: { $where: 'true' } })).rejects.toThrow(ValidationError);
     await expect(analytics.executeCrossTenantRule({ ...base, name: 'bad', mode: 'boolean', query: { amount: { $function: {} } } })).rejects.toThrow(/query\.amount\.\$function/);
-    await expect(analytics.executeCrossTenantRule({ ...base, name: 'bad', mode: 'boolean', slaveTenantIds: [] })).rejects.toThrow(/slaveTenantIds/);
-    await expect(analytics.executeCrossTenantRule({ ...base, name: 'bad', mode: 'boolean', slaveTenantIds: ['s1', 'nope'] })).rejects.toThrow(RouteError);
-    expect(await master.countDocuments()).toBe(before);
+    await expect(analytics.executeCrossTenantRule({ ...base, name: 'bad', mode: 'boolean', memberTenantIds: [] })).rejects.toThrow(/memberTenantIds/);
+    await expect(analytics.executeCrossTenantRule({ ...base, name: 'bad', mode: 'boolean', memberTenantIds: ['s1', 'nope'] })).rejects.toThrow(RouteError);
+    expect(await primary.countDocuments()).toBe(before);
+  });
+});
+
+describe('the deprecated tenant names masterTenantId and slaveTenantIds', () => {
+  const old = { collection: 'orders', query: { status: 'paid' }, masterTenantId: 'm', slaveTenantIds: ['s1', 's3'], relativeTime: { newerThan: 'P1D' } };
+  const resultsOfM = () => tenants.get('m')!.analyticsDb.collection('crossTenantResults');
+
+  it('run a rule written with them and store the result under the new names', async () => {
+    const r = await analytics.executeCrossTenantRule({ ...old, name: 'old_names', mode: 'sum', field: 'amount' });
+    expect([r.primaryTenantId, r.memberResults.map((s) => [s.tenantId, s.value]), r.value]).toEqual(['m', [['s1', 30], ['s3', 112]], 142]);
+    const stored = await resultsOfM().findOne({ _id: 'old_names|m' as never });
+    expect(Object.keys(stored!)).toEqual(expect.arrayContaining(['primaryTenantId', 'memberResults']));
+    expect(Object.keys(stored!)).not.toEqual(expect.arrayContaining(['masterTenantId']));
+    expect(Object.keys(stored!)).not.toEqual(expect.arrayContaining(['slaveResults']));
+  });
+
+  it('accept both spellings at once when they agree', async () => {
+    const r = await analytics.executeCrossTenantRule({ ...base, masterTenantId: 'm', slaveTenantIds: ['s1', 's2', 's3'], name: 'both_names', mode: 'boolean' });
+    expect([r.primaryTenantId, r.memberResults.map((s) => s.tenantId)]).toEqual(['m', ['s1', 's2', 's3']]);
+  });
+
+  it('refuse both spellings with different values, naming the field, before storing anything', async () => {
+    const before = await resultsOfM().countDocuments();
+    const primaries = analytics.executeCrossTenantRule({ ...base, name: 'clash', mode: 'boolean', masterTenantId: 's1' });
+    await expect(primaries).rejects.toThrow(ValidationError);
+    await expect(primaries).rejects.toMatchObject({ issues: [{ path: ['masterTenantId'], message: expect.stringContaining('primaryTenantId') }] });
+    const members = analytics.executeCrossTenantRule({ ...base, name: 'clash', mode: 'boolean', slaveTenantIds: ['s1'] });
+    await expect(members).rejects.toMatchObject({ issues: [{ path: ['slaveTenantIds'], message: expect.stringContaining('memberTenantIds') }] });
+    expect(await resultsOfM().countDocuments()).toBe(before);
+  });
+
+  it('refuse a rule that names no primary or no member tenant in either spelling', async () => {
+    const { primaryTenantId: _p, memberTenantIds: _m, ...noTenants } = base;
+    const missing = analytics.executeCrossTenantRule({ ...noTenants, name: 'none', mode: 'boolean' });
+    await expect(missing).rejects.toMatchObject({ issues: [{ path: ['primaryTenantId'] }, { path: ['memberTenantIds'] }] });
+  });
+
+  it('still filter results by masterTenantId, and refuse it when primaryTenantId says otherwise', async () => {
+    await analytics.executeCrossTenantRule({ ...base, name: 'by_old_filter', mode: 'boolean' });
+    expect((await analytics.getCrossTenantResults({ ruleName: 'by_old_filter', masterTenantId: 'm' })).map((r) => r._id)).toEqual(['by_old_filter|m']);
+    expect(await analytics.getCrossTenantResults({ ruleName: 'by_old_filter', masterTenantId: 's1' })).toEqual([]);
+    await expect(analytics.getCrossTenantResults({ primaryTenantId: 'm', masterTenantId: 's1' })).rejects.toMatchObject({ name: ValidationError.name, issues: [{ path: ['masterTenantId'] }] });
+  });
+
+  it('read results stored by an older version under the old names, returning the new names', async () => {
+    const timestamp = new Date(NOW.getTime() + 1000);
+    const window = { from: null, to: null };
+    await resultsOfM().insertOne({
+      _id: 'legacy|m' as never,
+      ...{ ruleName: 'legacy', collection: 'orders', mode: 'sum', field: 'amount', value: 42, window, timestamp },
+      masterTenantId: 'm',
+      slaveResults: [{ tenantId: 's1', value: 42, count: 3 }],
+    });
+    for (const query of [{ ruleName: 'legacy', primaryTenantId: 'm' }, { ruleName: 'legacy', masterTenantId: 'm' }, { ruleName: 'legacy' }]) {
+      const [legacy, ...rest] = await analytics.getCrossTenantResults(query);
+      expect(rest).toEqual([]);
+      expect(legacy).toEqual({ _id: 'legacy|m', ruleName: 'legacy', collection: 'orders', mode: 'sum', field: 'amount', value: 42, window, timestamp, primaryTenantId: 'm', memberResults: [{ tenantId: 's1', value: 42, count: 3 }] });
+      expect(Object.keys(legacy!)).not.toEqual(expect.arrayContaining(['masterTenantId']));
+      // Code written against the old names still reads them.
+      expect([legacy!.masterTenantId, legacy!.slaveResults]).toEqual(['m', legacy!.memberResults]);
+    }
   });
 });
 
@@ -139,7 +200,10 @@ describe('analytics config block', () => {
     const config = analyticsConfigSchema.parse({
       counterRules: [{ name: 'logins', when: { action: 'login' }, countUnique: ['user'] }],
       timeBasedRules: [{ name: 'paid', collection: 'orders', query: { status: 'paid' }, operation: 'count', tenantId: 'a' }],
-      crossTenantRules: [{ name: 'x', collection: 'orders', mode: 'boolean', masterTenantId: 'a', slaveTenantIds: ['b'] }],
+      crossTenantRules: [
+        { name: 'x', collection: 'orders', mode: 'boolean', primaryTenantId: 'a', memberTenantIds: ['b'] },
+        { name: 'y', collection: 'orders', mode: 'boolean', masterTenantId: 'a', slaveTenantIds: ['b'] },
+      ],
       tenants: ['a', 'b'],
     });
     expect(config.timeBasedRules[0]?.saveMode).toBe('global');
@@ -167,5 +231,16 @@ describe('analytics config block', () => {
       tenants: ['a', 'b'],
     });
     expect(second.error!.issues.map((i) => i.path.join('.'))).toEqual(['timeBasedRules.1.name', 'timeBasedRules.0.tenantId', 'crossTenantRules.0.slaveTenantIds.0']);
+  });
+
+  it('names the tenant field as written, in either spelling', () => {
+    const parsed = analyticsConfigSchema.safeParse({
+      crossTenantRules: [
+        { name: 'x', collection: 'orders', mode: 'boolean', primaryTenantId: 'zz', memberTenantIds: ['a', 'c'] },
+        { name: 'y', collection: 'orders', mode: 'boolean', masterTenantId: 'a', slaveTenantIds: ['b'], primaryTenantId: 'b' },
+      ],
+      tenants: ['a', 'b'],
+    });
+    expect(parsed.error!.issues.map((i) => i.path.join('.'))).toEqual(['crossTenantRules.1.masterTenantId', 'crossTenantRules.0.primaryTenantId', 'crossTenantRules.0.memberTenantIds.1']);
   });
 });
