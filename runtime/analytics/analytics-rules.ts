@@ -7,7 +7,7 @@ import { counterRuleSchema } from './counter-rule.js';
 import { parseDuration } from './duration.js';
 import { checkRuleProps } from './head-filter.js';
 import { predicateSchema } from './predicate.js';
-import { tenantSpellingIssues, tenantsOfRule } from './cross-tenant-spelling.js';
+import { tenantSpellingIssues, tenantsOfRule, type TenantSpellings } from './cross-tenant-spelling.js';
 
 const RULE_NAME = /^[A-Za-z0-9_-]+$/;
 
@@ -86,8 +86,14 @@ export const crossTenantRuleSchema = z
     refineQuery(rule, ctx);
   });
 
-/** A cross-tenant rule as written in the config. */
-export type CrossTenantRuleInput = z.input<typeof crossTenantRuleSchema>;
+/**
+ * A cross-tenant rule as written: a primary tenant and member tenants, each under its name or
+ * its deprecated chronos-db name (at least one of the two, the same value when both).
+ */
+export type CrossTenantRuleInput = Omit<z.input<typeof crossTenantRuleSchema>, keyof TenantSpellings> & EitherSpelling<'primaryTenantId', 'masterTenantId', string> & EitherSpelling<'memberTenantIds', 'slaveTenantIds', string[]>;
+
+/** `Name` or its deprecated `Old`, at least one of them. */
+type EitherSpelling<Name extends string, Old extends string, T> = ({ [K in Name]: T } & { [K in Old]?: T }) | ({ [K in Name]?: T } & { [K in Old]: T });
 /** A validated cross-tenant rule. */
 export type CrossTenantRule = z.output<typeof crossTenantRuleSchema>;
 

@@ -19,6 +19,8 @@ describe('deprecated names of the public API', () => {
   it('rules and result queries accept both spellings', () => {
     expectTypeOf({ name: 'r', collection: 'orders', mode: 'boolean' as const, masterTenantId: 'm', slaveTenantIds: ['s'] }).toExtend<CrossTenantRuleInput>();
     expectTypeOf({ name: 'r', collection: 'orders', mode: 'boolean' as const, primaryTenantId: 'm', memberTenantIds: ['s'] }).toExtend<CrossTenantRuleInput>();
+    expectTypeOf({ name: 'r', collection: 'orders', mode: 'boolean' as const, masterTenantId: 'm', memberTenantIds: ['s'] }).toExtend<CrossTenantRuleInput>();
+    expectTypeOf({ name: 'r', collection: 'orders', mode: 'boolean' as const, memberTenantIds: ['s'] }).not.toExtend<CrossTenantRuleInput>();
     expectTypeOf({ masterTenantId: 'm' }).toExtend<CrossTenantResultQuery>();
     expectTypeOf({ primaryTenantId: 'm' }).toExtend<CrossTenantResultQuery>();
   });
