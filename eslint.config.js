@@ -12,7 +12,7 @@ import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const TS_FOLDERS = ['runtime', 'codegen', 'schemas', 'generated', 'bench', 'scripts', 'test', 'examples'];
+const TS_FOLDERS = ['runtime', 'codegen', 'cli', 'schemas', 'generated', 'bench', 'scripts', 'test', 'examples'];
 
 /**
  * Project rules: every `.js` file in scripts/lint/ default-exports one flat-config object (or an
@@ -52,7 +52,7 @@ export default defineConfig(
     },
   },
   {
-    files: ['codegen/studio/assets/**/*.js'],
+    files: ['cli/studio/assets/**/*.js'],
     extends: [js.configs.recommended],
     languageOptions: { sourceType: 'module', globals: globals.browser },
     linterOptions: { reportUnusedDisableDirectives: 'error' },

@@ -20,7 +20,7 @@ export default defineConfig([
     outDir: 'dist',
   },
   {
-    entry: { cli: 'codegen/cli.ts' },
+    entry: { cli: 'cli/cli.ts' },
     format: ['esm'],
     splitting: true,
     keepNames: true,
@@ -30,7 +30,7 @@ export default defineConfig([
     banner: { js: '#!/usr/bin/env node' },
     // The Studio's page, script and styles are served from files next to the bundled CLI.
     onSuccess: async () => {
-      await cp('codegen/studio/assets', 'dist/cli/studio-assets', { recursive: true });
+      await cp('cli/studio/assets', 'dist/cli/studio-assets', { recursive: true });
     },
   },
 ]);

@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     const built = path.join(root, 'dist/cli/cli.js');
     const cliRun = existsSync(built)
       ? await timedChild(process.execPath, [built, ...cliArgs])
-      : await timedChild(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'codegen/cli.ts'), ...cliArgs]);
+      : await timedChild(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'cli/cli.ts'), ...cliArgs]);
 
     // The README's tsconfig for applications (with the skipLibCheck it recommends), not the
     // repository's own: that one sets `declaration`, which makes tsc print every declaration's type.
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
     console.log(`collections: ${COUNT}; generated files: ${files.size} (${Math.round(bytes / 1024)} KiB)`);
     console.log(`load average (1 min) ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`);
     console.log(`generate, in process (load ${COUNT} declarations + emit + write): wall ${seconds(inProcess)}, CPU ${seconds(inProcessCpu)}`);
-    console.log(`generate, CLI ${existsSync(built) ? '(dist/cli/cli.js)' : '(tsx codegen/cli.ts; npm run build to time the built CLI)'} incl. start-up (nothing to write): wall ${seconds(cliRun.wall)}, CPU ${seconds(cliRun.cpu)}   target <= 1.2 s CPU`);
+    console.log(`generate, CLI ${existsSync(built) ? '(dist/cli/cli.js)' : '(tsx cli/cli.ts; npm run build to time the built CLI)'} incl. start-up (nothing to write): wall ${seconds(cliRun.wall)}, CPU ${seconds(cliRun.cpu)}   target <= 1.2 s CPU`);
     console.log(`tsc 5.9 --noEmit of an app using all ${COUNT} repositories: wall ${seconds(app5.wall)}, CPU ${seconds(app5.cpu)}, ${app5.instantiations} instantiations   target <= 3.5 s CPU, <= 40000 instantiations`);
     console.log(`  ${perCollection(app5, base5)} (empty app: CPU ${seconds(base5.cpu)}, ${base5.instantiations} instantiations)`);
     if (app7 && base7) {

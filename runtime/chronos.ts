@@ -4,9 +4,9 @@
  */
 import type { Db } from 'mongodb';
 import { createAdvancedAnalytics, type AdvancedAnalytics } from './analytics/advanced-analytics.js';
-import { counterRuleSchema } from './analytics/counter-rule.js';
-import { createCounterRecorder, type CounterRecorder } from './analytics/counter-recorder.js';
-import { getBucketTotals, getTotals, type CounterTotals } from './analytics/counter-totals.js';
+import { counterRuleSchema } from './counters/counter-rule.js';
+import { createCounterRecorder, type CounterRecorder } from './counters/counter-recorder.js';
+import { getBucketTotals, getTotals, type CounterTotals } from './counters/counter-totals.js';
 import { declarationsOf, parseConfig } from './config/parse-config.js';
 import type { AnyCollectionDefinition } from './schema/define-collection.js';
 import type { ChronosConfig, ParsedChronosConfig } from './config/schema.js';

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ChronosConfig } from '../../runtime/config/schema.js';
-import { CliUsageError } from '../cli-args.js';
+import { CliUsageError } from '../../cli/cli-args.js';
 import { importModule } from './load-declarations.js';
 
 /** What a config module gives a command. */

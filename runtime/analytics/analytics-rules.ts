@@ -3,7 +3,7 @@
  * `analytics.crossTenantRules`) and of the whole `analytics` block, reused by the config schema.
  */
 import { z } from 'zod';
-import { counterRuleSchema } from './counter-rule.js';
+import { counterRuleSchema } from '../counters/counter-rule.js';
 import { parseDuration } from './duration.js';
 import { checkRuleProps } from './head-filter.js';
 import { predicateSchema } from './predicate.js';

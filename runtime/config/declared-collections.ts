@@ -8,7 +8,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { ErrorIssue } from '../errors.js';
-import { counterRuleSchema, type CounterRule } from '../analytics/counter-rule.js';
+import { counterRuleSchema, type CounterRule } from '../counters/counter-rule.js';
 import { isCollectionDefinition, type AnyCollectionDefinition } from '../schema/define-collection.js';
 import { collectionMapsFrom, counterRulesFrom } from '../schema/derive-config.js';
 import type { CollectionMapConfig } from './schema.js';

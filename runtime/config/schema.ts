@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { analyticsConfigSchema } from '../analytics/analytics-rules.js';
-import { counterRuleSchema } from '../analytics/counter-rule.js';
+import { counterRuleSchema } from '../counters/counter-rule.js';
 import type { CollectionsInput } from './declared-collections.js';
 import { mongoUriProblem } from './mongo-uri.js';
 import { writeOptimizationSchema } from './write-optimization.js';

@@ -16,7 +16,7 @@ import type { EngineContext } from '../ops/context.js';
 import { createCollectionOps } from '../ops/collection-ops.js';
 import type { EngineCollectionOps } from '../ops/collection-ops.js';
 import type { HeadStore } from '../ops/store/head-store.js';
-import { isCommitted, type VersionIndex } from '../ops/store/version-index.js';
+import { isCommitted, type VersionStore } from '../ops/store/version-store.js';
 import { versionedStores } from '../mongo/stores.js';
 import type { QueuedWrite, ReplayOutcome } from './types.js';
 
@@ -37,7 +37,7 @@ const CAS_ROUNDS = 5;
 
 interface Collections {
   heads: HeadStore;
-  ver: VersionIndex;
+  ver: VersionStore;
 }
 
 /**

@@ -3,8 +3,8 @@
  */
 import type { ParsedChronosConfig } from '../config/schema.js';
 import type { ConnectionPool } from '../connections/connection-pool.js';
-import type { CounterRecorder } from '../analytics/counter-recorder.js';
-import { pruneCounterBuckets, type PruneResult } from '../analytics/counter-retention.js';
+import type { CounterRecorder } from '../counters/counter-recorder.js';
+import { pruneCounterBuckets, type PruneResult } from '../counters/counter-retention.js';
 import { listDatabaseTargets } from '../router/database-targets.js';
 import { checkHealth, type HealthOptions, type HealthReport } from './health.js';
 import { forEachVersionedCollection, listVersionedCollections, type VersionedCollection } from './versioned-collections.js';

@@ -5,9 +5,9 @@
  */
 import type { ParsedChronosConfig } from '../config/schema.js';
 import type { ConnectionPool } from '../connections/connection-pool.js';
-import type { CounterRecorder } from '../analytics/counter-recorder.js';
-import { recoverCounterBatches, type CounterRecoveryReport } from '../analytics/counter-recovery.js';
-import { countUncountedVersions, type UncountedReport } from '../analytics/uncounted-versions.js';
+import type { CounterRecorder } from '../counters/counter-recorder.js';
+import { recoverCounterBatches, type CounterRecoveryReport } from '../counters/counter-recovery.js';
+import { countUncountedVersions, type UncountedReport } from '../counters/uncounted-versions.js';
 import { listDatabaseTargets } from '../router/database-targets.js';
 import { analyticsDbForRuntimeDb } from './tenant-databases.js';
 import { forEachVersionedCollection } from './versioned-collections.js';

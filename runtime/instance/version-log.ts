@@ -7,7 +7,7 @@
 import { ValidationError } from '../errors.js';
 import type { EngineContext } from '../ops/context.js';
 import { checkId } from '../ops/input-validation.js';
-import { isCommitted, type VersionKind } from '../ops/store/version-index.js';
+import { isCommitted, type VersionKind } from '../ops/store/version-store.js';
 import { headStore, versionStore } from '../mongo/stores.js';
 import type { VersionInfo } from '../ops/types.js';
 

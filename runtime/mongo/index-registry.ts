@@ -15,7 +15,7 @@ import { requiredIndexes } from '../ops/indexes.js';
 import { identityIndexes } from '../identities/indexes.js';
 import { fallbackIndexes } from '../fallback/store/indexes.js';
 import { messagingIndexes } from '../messaging/indexes.js';
-import { counterIndexes } from '../analytics/counter-indexes.js';
+import { counterIndexes } from '../counters/counter-indexes.js';
 
 /** Every subsystem's index list, by subsystem. */
 export const INDEX_REGISTRY = {
@@ -27,7 +27,7 @@ export const INDEX_REGISTRY = {
   fallbackQueue: (deadLetterCollection: string): IndexSpec[] => fallbackIndexes(deadLetterCollection),
   /** The messaging database (`messaging/indexes.ts`). */
   messaging: (): IndexSpec[] => messagingIndexes(),
-  /** The counter collections of an analytics database (`analytics/counter-indexes.ts`). */
+  /** The counter collections of an analytics database (`counters/counter-indexes.ts`). */
   counters: (): IndexSpec[] => counterIndexes(),
 } as const;
 

@@ -7,7 +7,7 @@
 import type { Db } from 'mongodb';
 import { mongoNames } from '../ops/context.js';
 import { HeadStore } from '../ops/store/head-store.js';
-import { VersionIndex } from '../ops/store/version-index.js';
+import { VersionStore } from '../ops/store/version-store.js';
 import { cvAllocatorFor, type CvAllocator } from '../ops/store/cv-allocator.js';
 import { SettlementLocks } from '../ops/store/settlement-locks.js';
 import { BackfillMarkerStore } from '../ops/store/backfill-marker-store.js';
@@ -18,10 +18,10 @@ import { FALLBACK_LEASES_COLLECTION } from '../fallback/store/indexes.js';
 import { FALLBACK_OPS_COLLECTION } from '../fallback/types.js';
 import { HeadQueryStore } from '../analytics/store/head-query-store.js';
 import { IndexStore } from './index-store.js';
-import { CounterStore } from '../analytics/store/counter-store.js';
-import { CounterJournalStore } from '../analytics/store/counter-journal.js';
+import { CounterStore } from '../counters/store/counter-store.js';
+import { CounterJournalStore } from '../counters/store/counter-journal.js';
 import { RuleResultStore } from '../analytics/store/rule-result-store.js';
-import { BATCH_COLLECTION, SEEN_COLLECTION, TOTALS_COLLECTION, UNIQUE_COLLECTION } from '../analytics/counter-keys.js';
+import { BATCH_COLLECTION, SEEN_COLLECTION, TOTALS_COLLECTION, UNIQUE_COLLECTION } from '../counters/counter-keys.js';
 import { IdentityStore } from '../identities/store/identity-store.js';
 import { OvClaimStore } from '../identities/store/ov-claim-store.js';
 import { claimsCollectionName } from '../identities/documents.js';
@@ -41,7 +41,7 @@ export const ERASURES_COLLECTION = 'chronos_erasures';
 /** The engine's stores of one Chronos collection. */
 export interface VersionedStores {
   heads: HeadStore;
-  ver: VersionIndex;
+  ver: VersionStore;
   cvs: CvAllocator;
   locks: SettlementLocks;
 }
@@ -52,7 +52,7 @@ export interface VersionedStores {
  */
 export function versionedStores(db: Db, collection: string): VersionedStores {
   const names = mongoNames(collection);
-  const ver = new VersionIndex(db, names.ver);
+  const ver = new VersionStore(db, names.ver);
   return { heads: new HeadStore(db, names.head), ver, cvs: cvAllocatorFor(db, names.counter, ver), locks: new SettlementLocks(db, names.locks) };
 }
 
@@ -62,8 +62,8 @@ export function headStore(db: Db, collection: string): HeadStore {
 }
 
 /** The version rows of `collection` alone. */
-export function versionStore(db: Db, collection: string): VersionIndex {
-  return new VersionIndex(db, mongoNames(collection).ver);
+export function versionStore(db: Db, collection: string): VersionStore {
+  return new VersionStore(db, mongoNames(collection).ver);
 }
 
 /** Read-only queries on the heads of `collection`, for analytics rules. */

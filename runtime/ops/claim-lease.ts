@@ -9,7 +9,7 @@
  */
 import { ChronosError } from '../errors.js';
 import type { Engine } from './engine.js';
-import type { VersionRow } from './store/version-index.js';
+import type { VersionRow } from './store/version-store.js';
 import { DEFAULT_GRACE_MS } from './context.js';
 
 /** Thrown by {@link ClaimLease.check}: the claim may no longer be ours. Never retried. */

@@ -23,7 +23,7 @@ import { checkData, checkNote, newId } from './input-validation.js';
 import { definedNotes } from './create.js';
 import { extractMeta } from './meta.js';
 import { pickSystem, toSystemFields } from './stored-state.js';
-import type { VersionRow } from './store/version-index.js';
+import type { VersionRow } from './store/version-store.js';
 import { holdLease } from './claim-lease.js';
 import { notifyObservers } from './notify.js';
 import { asChronosError } from '../error-boundary.js';

@@ -7,7 +7,7 @@ import type { Db } from 'mongodb';
 import type { EngineContext, WriteStep } from './context.js';
 import { DEFAULT_CLOCK_SKEW_MS, DEFAULT_LEASE_MS, DEFAULT_WRITE_BUDGET_MS } from './context.js';
 import type { HeadStore } from './store/head-store.js';
-import type { VersionIndex } from './store/version-index.js';
+import type { VersionStore } from './store/version-store.js';
 import type { CvAllocator } from './store/cv-allocator.js';
 import { PayloadStore } from './store/payload-store.js';
 import type { SettlementLocks } from './store/settlement-locks.js';
@@ -30,7 +30,7 @@ export class InjectedCrash extends Error {
 export interface Engine {
   ctx: EngineContext;
   heads: HeadStore;
-  ver: VersionIndex;
+  ver: VersionStore;
   cvs: CvAllocator;
   payloads: PayloadStore;
   locks: SettlementLocks;

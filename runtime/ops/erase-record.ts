@@ -33,7 +33,7 @@ import { nextVersionTime, pickSystem } from './stored-state.js';
 import type { StoredSystem } from './stored-state.js';
 import { claimVersion } from './claim-version.js';
 import { holdLease } from './claim-lease.js';
-import type { VersionRow } from './store/version-index.js';
+import type { VersionRow } from './store/version-store.js';
 import type { ErasureAuditDoc, ErasureAuditStore } from './store/erasure-audit-store.js';
 import type { FallbackQueueStore } from '../fallback/store/queue-store.js';
 import { erasureAuditStore, fallbackQueueStore } from '../mongo/stores.js';

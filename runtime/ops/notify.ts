@@ -2,7 +2,7 @@
  * Tells the context's observers about a committed version. Observers run after the commit and
  * their failures never undo it; a failure is reported as a process warning, not thrown to the
  * writer, whose write did succeed. Delivery is at most once: a crash after the commit skips it
- * (the counters find such versions again in `admin.reconcile()`: `analytics/uncounted-versions.ts`).
+ * (the counters find such versions again in `admin.reconcile()`: `counters/uncounted-versions.ts`).
  */
 import type { Engine } from './engine.js';
 import type { WriteEvent } from './write-event.js';

@@ -14,7 +14,7 @@ import { pickSystem } from './stored-state.js';
 import { needsUpgrade, readCurrentDataForWrite } from './current-data.js';
 import { checkData } from './input-validation.js';
 import type { HeadDoc } from './store/head-store.js';
-import type { VersionRow } from './store/version-index.js';
+import type { VersionRow } from './store/version-store.js';
 
 /** Options of restoreObject beyond the chronos-db API's signature. */
 export interface RestoreObjectOptions {

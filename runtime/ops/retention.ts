@@ -6,7 +6,7 @@ import { ValidationError } from '../errors.js';
 import type { EngineContext } from './context.js';
 import { createEngine } from './engine.js';
 import type { Engine } from './engine.js';
-import type { VersionRow } from './store/version-index.js';
+import type { VersionRow } from './store/version-store.js';
 
 /** Which versions to keep. */
 export interface RetentionPolicy {

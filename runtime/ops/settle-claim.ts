@@ -17,7 +17,7 @@
  */
 import type { Engine } from './engine.js';
 import type { HeadDoc } from './store/head-store.js';
-import type { VersionRow } from './store/version-index.js';
+import type { VersionRow } from './store/version-store.js';
 import { pickSystem } from './stored-state.js';
 import { notifyObservers } from './notify.js';
 import { finishHardDelete } from './hard-delete-steps.js';

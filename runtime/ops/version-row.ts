@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Engine } from './engine.js';
 import type { StoredSystem } from './stored-state.js';
-import type { VersionKind, VersionRow } from './store/version-index.js';
+import type { VersionKind, VersionRow } from './store/version-store.js';
 
 /** What a new version row is made of; {@link pendingRow} adds the claim. */
 export interface PendingRowFields {

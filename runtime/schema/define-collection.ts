@@ -5,7 +5,7 @@
  */
 import type { ZodObject } from 'zod';
 import { checkDeclaration } from './declaration-checks.js';
-import type { CounterRuleInput } from '../analytics/counter-rule.js';
+import type { CounterRuleInput } from '../counters/counter-rule.js';
 import { locationsOf, type Location, type LocationsOf, type Placement } from './placement.js';
 import type { UpcasterMap } from './upcasters.js';
 import type { Base64PropOf, CounterRulesCheck, IndexedPropsOf } from './declaration-types.js';

@@ -3,7 +3,7 @@
  * the declarations, so they are never written twice.
  */
 import { ConfigError, type ErrorIssue } from '../errors.js';
-import type { CounterRuleInput } from '../analytics/counter-rule.js';
+import type { CounterRuleInput } from '../counters/counter-rule.js';
 import type { CollectionMapConfig } from '../config/schema.js';
 import type { AnyCollectionDefinition } from './define-collection.js';
 

@@ -1,6 +1,6 @@
 // The store boundary: only the stores send queries to MongoDB. A store is a module in a `store/`
 // folder (runtime/ops/store/, runtime/fallback/store/, …), in runtime/mongo/ (the store factory
-// and the index builder) or in codegen/migrate/store/ (what `chronos migrate` reads and writes).
+// and the index builder) or in cli/migrate/store/ (what `chronos migrate` reads and writes).
 // Everywhere else in runtime/ and codegen/:
 // - `x.collection(…)` (opening a Mongo collection: `Db.collection`) is an error, so no other
 //   module can reach a collection to call find, updateOne, bulkWrite, createIndex, … on;
@@ -11,7 +11,7 @@
 //   over object storage, is the one class built where it is used).
 // Default export: one flat-config object (eslint.config.js appends every file of scripts/lint/).
 
-const STORE_MODULES = ['runtime/**/store/**', 'runtime/mongo/**', 'codegen/migrate/store/**'];
+const STORE_MODULES = ['runtime/**/store/**', 'runtime/mongo/**', 'cli/migrate/store/**'];
 
 /** Store classes that do not address MongoDB, and so are not the factory's to build. */
 const NOT_MONGO_STORES = new Set(['PayloadStore']);

@@ -1,10 +1,10 @@
 import { MongoClient, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bucketOf } from '../../runtime/analytics/counter-keys.js';
-import { createCounterRecorder } from '../../runtime/analytics/counter-recorder.js';
-import { pruneCounterBuckets } from '../../runtime/analytics/counter-retention.js';
-import { counterRuleSchema } from '../../runtime/analytics/counter-rule.js';
-import { getBucketTotals, getTotals } from '../../runtime/analytics/counter-totals.js';
+import { bucketOf } from '../../runtime/counters/counter-keys.js';
+import { createCounterRecorder } from '../../runtime/counters/counter-recorder.js';
+import { pruneCounterBuckets } from '../../runtime/counters/counter-retention.js';
+import { counterRuleSchema } from '../../runtime/counters/counter-rule.js';
+import { getBucketTotals, getTotals } from '../../runtime/counters/counter-totals.js';
 import { ValidationError } from '../../runtime/errors.js';
 import type { WriteEvent } from '../../runtime/ops/write-event.js';
 import { testServers, uniqueName } from '../support/servers.js';

@@ -9,12 +9,12 @@
  */
 import { MongoClient, MongoNetworkError, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CountersPendingError, InjectedCounterCrash } from '../../runtime/analytics/counter-errors.js';
-import { createCounterRecorder, type CounterRecorder, type CounterRecorderOptions } from '../../runtime/analytics/counter-recorder.js';
-import { recoverCounterBatches } from '../../runtime/analytics/counter-recovery.js';
-import { counterRuleSchema } from '../../runtime/analytics/counter-rule.js';
-import { getBucketTotals, getTotals } from '../../runtime/analytics/counter-totals.js';
-import type { CounterStep } from '../../runtime/analytics/counter-writer.js';
+import { CountersPendingError, InjectedCounterCrash } from '../../runtime/counters/counter-errors.js';
+import { createCounterRecorder, type CounterRecorder, type CounterRecorderOptions } from '../../runtime/counters/counter-recorder.js';
+import { recoverCounterBatches } from '../../runtime/counters/counter-recovery.js';
+import { counterRuleSchema } from '../../runtime/counters/counter-rule.js';
+import { getBucketTotals, getTotals } from '../../runtime/counters/counter-totals.js';
+import type { CounterStep } from '../../runtime/counters/counter-writer.js';
 import type { WriteEvent } from '../../runtime/ops/write-event.js';
 import { testServers, uniqueName } from '../support/servers.js';
 

@@ -7,10 +7,10 @@
  */
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCounterRecorder, type CounterRecorder } from '../../runtime/analytics/counter-recorder.js';
-import { counterRuleSchema } from '../../runtime/analytics/counter-rule.js';
-import { getTotals } from '../../runtime/analytics/counter-totals.js';
-import { countUncountedVersions } from '../../runtime/analytics/uncounted-versions.js';
+import { createCounterRecorder, type CounterRecorder } from '../../runtime/counters/counter-recorder.js';
+import { counterRuleSchema } from '../../runtime/counters/counter-rule.js';
+import { getTotals } from '../../runtime/counters/counter-totals.js';
+import { countUncountedVersions } from '../../runtime/counters/uncounted-versions.js';
 import { createCollectionOps } from '../../runtime/ops/collection-ops.js';
 import { InjectedCrash } from '../../runtime/ops/engine.js';
 import { openFixture, type Fixture } from '../ops/support/fixture.js';

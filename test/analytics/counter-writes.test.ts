@@ -1,8 +1,8 @@
 import { MongoClient, MongoNetworkError, type CommandStartedEvent, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCounterRecorder } from '../../runtime/analytics/counter-recorder.js';
-import { counterRuleSchema } from '../../runtime/analytics/counter-rule.js';
-import { getTotals } from '../../runtime/analytics/counter-totals.js';
+import { createCounterRecorder } from '../../runtime/counters/counter-recorder.js';
+import { counterRuleSchema } from '../../runtime/counters/counter-rule.js';
+import { getTotals } from '../../runtime/counters/counter-totals.js';
 import type { WriteEvent } from '../../runtime/ops/write-event.js';
 import { testServers, uniqueName } from '../support/servers.js';
 

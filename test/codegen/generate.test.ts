@@ -145,7 +145,7 @@ describe('chronos generate --check', () => {
   indexedProps: ['pinned'],
   placement: { databaseType: 'logs', tiers: ['single'] },
 });`);
-    const cli = ['--import', 'tsx', path.join(root, 'codegen/cli.ts'), 'generate', '--schemas', dir, '--out', out];
+    const cli = ['--import', 'tsx', path.join(root, 'cli/cli.ts'), 'generate', '--schemas', dir, '--out', out];
     const stale = await run(process.execPath, [...cli, '--check'], { cwd: root }).then(
       () => ({ code: 0, stderr: '' }),
       (e: { code: number; stderr: string }) => e,

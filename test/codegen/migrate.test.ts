@@ -9,11 +9,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, type IndexStatus, type MigrateResult } from '../../codegen/migrate/migrate.js';
-import { LOCK_COLLECTION } from '../../codegen/migrate/store/migrate-lock.js';
-import type { DatabaseTarget } from '../../codegen/migrate/targets.js';
-import { counterIndexes } from '../../runtime/analytics/counter-indexes.js';
-import { getBucketTotals } from '../../runtime/analytics/counter-totals.js';
+import { migrate, type IndexStatus, type MigrateResult } from '../../cli/migrate/migrate.js';
+import { LOCK_COLLECTION } from '../../cli/migrate/store/migrate-lock.js';
+import type { DatabaseTarget } from '../../cli/migrate/targets.js';
+import { counterIndexes } from '../../runtime/counters/counter-indexes.js';
+import { getBucketTotals } from '../../runtime/counters/counter-totals.js';
 import { fallbackIndexes } from '../../runtime/fallback/store/indexes.js';
 import { identityIndexes } from '../../runtime/identities/indexes.js';
 import { INDEX_REGISTRY, subsystemIndexes } from '../../runtime/mongo/index-registry.js';
@@ -227,7 +227,7 @@ describe('chronos migrate on the command line', () => {
         },
       })};\n`,
     );
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'codegen/cli.ts'), 'migrate', '--config', config, '--json'], { cwd: root });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'cli/cli.ts'), 'migrate', '--config', config, '--json'], { cwd: root });
     const result = JSON.parse(stdout) as MigrateResult;
     expect(result.ok).toBe(true);
     expect(result.databases.map((d) => [d.dbName, d.targets])).toEqual([

@@ -61,7 +61,7 @@ describe('chronos generate --watch', () => {
     const out = path.join(scratch, 'generated');
     await mkdir(schemas, { recursive: true });
     await writeFile(path.join(schemas, 'notes.ts'), declaration(schemas, "'pinned'"));
-    child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'codegen/cli.ts'), 'generate', '--watch', '--schemas', schemas, '--out', out, '--runtime-import', 'chronos-db'], { cwd: root });
+    child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'cli/cli.ts'), 'generate', '--watch', '--schemas', schemas, '--out', out, '--runtime-import', 'chronos-db'], { cwd: root });
     expect(await nextLine(child, /written/)).toMatch(/5 written/);
     expect(await readFile(path.join(out, 'notes.ts'), 'utf8')).not.toContain('topic?: FieldFilter');
 
@@ -105,7 +105,7 @@ export const notes = defineCollection({ name: 'notes', schema: z.object({ text: 
     await writeFile(path.join(schemas, 'people.ts'), people("'personId'"));
     await writeFile(path.join(schemas, 'tickets.ts'), tickets("'ticketId'"));
     await writeFile(path.join(schemas, 'notes.ts'), other);
-    const linked = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'codegen/cli.ts'), 'generate', '--watch', '--schemas', schemas, '--out', out, '--runtime-import', 'chronos-db'], { cwd: root });
+    const linked = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'cli/cli.ts'), 'generate', '--watch', '--schemas', schemas, '--out', out, '--runtime-import', 'chronos-db'], { cwd: root });
     try {
       expect(await nextLine(linked, /written|chronos generate:/)).toMatch(/9 written/);
       const target = nextLine(linked, /written|chronos generate:/);

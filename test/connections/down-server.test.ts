@@ -155,7 +155,7 @@ describe('a Mongo server that is down', () => {
 
 describe('chronos migrate against a MongoDB that is down', () => {
   it('records the database as failed after the configured wait, not the driver default of 30 s', async () => {
-    const { migrate } = await import('../../codegen/migrate/migrate.js');
+    const { migrate } = await import('../../cli/migrate/migrate.js');
     const target = { databaseType: 'runtime', tier: 'tenant', tenantId: 't1', dbConnRef: 'mongo', mongoUri: CLOSED_PORT_URI, dbName: 'down_db' } as const;
     const config = { dbConnections: { mongo: { mongoUri: CLOSED_PORT_URI, serverSelectionTimeoutMS: 400 } } };
     const handed: unknown[] = [];

@@ -6,8 +6,8 @@
  * second run finds nothing to do. Real FerretDB and a local folder.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../codegen/migrate/migrate.js';
-import { formatResult } from '../../codegen/migrate/run-migrate.js';
+import { migrate } from '../../cli/migrate/migrate.js';
+import { formatResult } from '../../cli/migrate/run-migrate.js';
 import { parseConfig } from '../../runtime/config/parse-config.js';
 import { listDatabaseTargets } from '../../runtime/router/database-targets.js';
 import { atRevision, initChronos, type Chronos, type ChronosConfig, type CollectionOps } from '../../runtime/index.js';

@@ -5,7 +5,7 @@
 import { MongoClient, type CommandStartedEvent, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CV_BLOCK_SIZE, CvAllocator } from '../../runtime/ops/store/cv-allocator.js';
-import { VersionIndex } from '../../runtime/ops/store/version-index.js';
+import { VersionStore } from '../../runtime/ops/store/version-store.js';
 import { mongoUri } from '../support/fresh-db.js';
 import { uniqueName } from '../support/servers.js';
 
@@ -28,7 +28,7 @@ describe('cv allocator', () => {
   });
 
   function allocator(name: string): CvAllocator {
-    return new CvAllocator(db.collection(`${name}_counter`), new VersionIndex(db, `${name}_ver`));
+    return new CvAllocator(db.collection(`${name}_counter`), new VersionStore(db, `${name}_ver`));
   }
 
   it('draws a block with one reservation and hands out increasing cvs from it', async () => {

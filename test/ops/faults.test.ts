@@ -13,7 +13,7 @@ import { InjectedCrash } from '../../runtime/ops/engine.js';
 import { reconcileCollection } from '../../runtime/ops/reconcile.js';
 import type { ReconcileReport } from '../../runtime/ops/reconcile.js';
 import type { ObjectStore } from '../../runtime/storage/object-store.js';
-import type { VersionRow } from '../../runtime/ops/store/version-index.js';
+import type { VersionRow } from '../../runtime/ops/store/version-store.js';
 import { manualClock } from '../support/manual-clock.js';
 import { BACKENDS, openFixture, type Fixture } from './support/fixture.js';
 import { violations } from './support/invariants.js';

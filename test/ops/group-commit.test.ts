@@ -10,7 +10,7 @@ import { outcomesFromBulkError } from '../../runtime/mongo/bulk-write-errors.js'
 import { isTransientError } from '../../runtime/retry/transient.js';
 import { HeadStore } from '../../runtime/ops/store/head-store.js';
 import { isDuplicateKeyError } from '../../runtime/mongo/duplicate-key.js';
-import { VersionIndex, type VersionRow } from '../../runtime/ops/store/version-index.js';
+import { VersionStore, type VersionRow } from '../../runtime/ops/store/version-store.js';
 import { ensureIndexes } from '../../runtime/ops/engine.js';
 import { mongoUri } from '../support/fresh-db.js';
 import { uniqueName } from '../support/servers.js';
@@ -57,7 +57,7 @@ describe('group commit on the real server', () => {
   });
 
   it('sends 40 concurrent claims in fewer inserts than claims, and every one is stored', async () => {
-    const ver = new VersionIndex(db, 'gc_ver');
+    const ver = new VersionStore(db, 'gc_ver');
     sent.length = 0;
     await Promise.all(Array.from({ length: 40 }, (_, i) => ver.claim(row(`r${i}`, 0, i + 1))));
     const inserts = sent.filter((s) => s === 'insert:gc_ver').length;
@@ -67,14 +67,14 @@ describe('group commit on the real server', () => {
   });
 
   it('sends a lone claim at once, as a command of its own', async () => {
-    const ver = new VersionIndex(db, 'gc_alone_ver');
+    const ver = new VersionStore(db, 'gc_alone_ver');
     sent.length = 0;
     for (let i = 0; i < 3; i += 1) await ver.claim(row(`alone${i}`, 0, i + 1));
     expect(sent.filter((s) => s === 'insert:gc_alone_ver')).toHaveLength(3);
   });
 
   it('gives a duplicate claim in a shared batch its own E11000 and stores the others', async () => {
-    const ver = new VersionIndex(db, 'gc_dup_ver');
+    const ver = new VersionStore(db, 'gc_dup_ver');
     const outcomes = await Promise.allSettled([
       ver.claim(row('a', 0, 1)),
       ver.claim(row('b', 0, 2)),

@@ -8,8 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandStartedEvent } from 'mongodb';
 import { reconcileCollection } from '../../runtime/ops/reconcile.js';
-import { VersionIndex } from '../../runtime/ops/store/version-index.js';
-import type { VersionRow } from '../../runtime/ops/store/version-index.js';
+import { VersionStore } from '../../runtime/ops/store/version-store.js';
+import type { VersionRow } from '../../runtime/ops/store/version-store.js';
 import { serverProfile } from '../../runtime/mongo/server-profile.js';
 import { openFixture, type Fixture } from './support/fixture.js';
 
@@ -62,7 +62,7 @@ describe('reconcile after many writes', () => {
   });
 
   it('marks many rows committed in one command, each only while it carries the claim token that was read', async () => {
-    const ver = new VersionIndex(fx.db, 'marks_ver');
+    const ver = new VersionStore(fx.db, 'marks_ver');
     const rows = Array.from({ length: 5 }, (_, i) => row(`r${i}`, 0, `claim-${i}`));
     for (const r of rows) await ver.claim(r);
     // r4 was released and claimed again by another writer since it was read: a new token.

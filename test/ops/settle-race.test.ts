@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InjectedCrash, createEngine } from '../../runtime/ops/engine.js';
 import { settleClaim } from '../../runtime/ops/settle-claim.js';
 import { reconcileCollection } from '../../runtime/ops/reconcile.js';
-import type { VersionRow } from '../../runtime/ops/store/version-index.js';
+import type { VersionRow } from '../../runtime/ops/store/version-store.js';
 import type { HeadDoc } from '../../runtime/ops/store/head-store.js';
 import { testServers } from '../support/servers.js';
 import { BACKENDS, openFixture, type Fixture } from './support/fixture.js';

@@ -18,7 +18,7 @@ import { createCollectionOps } from '../../runtime/ops/collection-ops.js';
 import { DEFAULT_CLOCK_SKEW_MS, resolveCollectionSettings } from '../../runtime/ops/context.js';
 import { createLocalObjectStore } from '../../runtime/storage/local/local-object-store.js';
 import type { HeadStore } from '../../runtime/ops/store/head-store.js';
-import type { VersionRow } from '../../runtime/ops/store/version-index.js';
+import type { VersionRow } from '../../runtime/ops/store/version-store.js';
 import { reconcileCollection } from '../../runtime/ops/reconcile.js';
 import { manualClock } from '../support/manual-clock.js';
 import { testServers } from '../support/servers.js';

@@ -1,7 +1,7 @@
 /** The filter inputs the Studio offers for a collection's indexed props, and the values they send. */
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { collectionFields, filterValue, type FilterField } from '../../codegen/studio/collection-fields.js';
+import { collectionFields, filterValue, type FilterField } from '../../cli/studio/collection-fields.js';
 import { parseConfig } from '../../runtime/config/parse-config.js';
 import { defineCollection } from '../../runtime/schema/index.js';
 

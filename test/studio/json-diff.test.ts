@@ -1,6 +1,6 @@
 /** The path diff the Studio shows between two versions. */
 import { describe, expect, it } from 'vitest';
-import { diffJson } from '../../codegen/studio/json-diff.js';
+import { diffJson } from '../../cli/studio/json-diff.js';
 
 describe('diffJson', () => {
   it('names added, removed and changed paths inside nested objects', () => {

@@ -21,7 +21,7 @@ const tsx = pathToFileURL(resolve(root, 'node_modules/tsx/dist/loader.mjs')).hre
 
 function runCli(args: string[], cwd = root): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, ['--import', tsx, resolve(root, 'codegen/cli.ts'), ...args], { cwd, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['--import', tsx, resolve(root, 'cli/cli.ts'), ...args], { cwd, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } }, (error, stdout, stderr) => {
       done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });

@@ -2,7 +2,7 @@
  * A tiny HTTP client for the Studio tests: requests with or without the access cookie, JSON
  * bodies, and the CSRF token of the session.
  */
-import type { StudioServer } from '../../codegen/studio/studio-server.js';
+import type { StudioServer } from '../../cli/studio/studio-server.js';
 
 /** A JSON answer as the tests read it (its shape is what the assertions check). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read answers of many shapes and their assertions check them

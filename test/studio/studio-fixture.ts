@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { initChronos, type Chronos, type ChronosConfig } from '../../runtime/index.js';
 import { collectionMapsFrom, counterRulesFrom } from '../../runtime/schema/index.js';
-import { startStudioServer, type StudioServer } from '../../codegen/studio/studio-server.js';
+import { startStudioServer, type StudioServer } from '../../cli/studio/studio-server.js';
 import { testConfig, type TestStorage } from '../support/chronos-config.js';
 import { notes } from './fixture-schemas/notes.js';
 

@@ -4,8 +4,8 @@
  * cursors tied to the filter they were made for.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listQueryFrom, prefixEnd } from '../../codegen/studio/list-query.js';
-import { collectionFields } from '../../codegen/studio/collection-fields.js';
+import { listQueryFrom, prefixEnd } from '../../cli/studio/list-query.js';
+import { collectionFields } from '../../cli/studio/collection-fields.js';
 import { requiredIndexes } from '../../runtime/ops/indexes.js';
 import { translateMetaFilter } from '../../runtime/ops/meta-filter.js';
 import { servingIndex, shapeOf } from '../../runtime/ops/query-shape.js';

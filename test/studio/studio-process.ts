@@ -18,14 +18,14 @@ export interface StudioProcess {
 
 /** Which CLI to run: the sources through tsx (default) or a built `cli.js`, from a working folder. */
 export interface CliLocation {
-  /** Path of a built `dist/cli.js`; without it, `codegen/cli.ts` runs through tsx. */
+  /** Path of a built `dist/cli.js`; without it, `cli/cli.ts` runs through tsx. */
   builtCli?: string;
   cwd?: string;
 }
 
 /** Starts `chronos studio --config <file> --port 0 --no-open [...extra]` and resolves once it printed its URL. */
 export function startStudioProcess(configFile: string, extra: string[] = [], where: CliLocation = {}): Promise<StudioProcess> {
-  const cli = where.builtCli ? [where.builtCli] : ['--import', 'tsx', resolve(root, 'codegen/cli.ts')];
+  const cli = where.builtCli ? [where.builtCli] : ['--import', 'tsx', resolve(root, 'cli/cli.ts')];
   const child: ChildProcess = spawn(process.execPath, [...cli, 'studio', '--config', configFile, '--port', '0', '--no-open', ...extra], {
     cwd: where.cwd ?? root,
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allowedHostsFor, startStudioServer } from '../../codegen/studio/studio-server.js';
+import { allowedHostsFor, startStudioServer } from '../../cli/studio/studio-server.js';
 import { initChronos } from '../../runtime/index.js';
 import { NOTES_CTX, startStudioFixture, type StudioFixture } from './studio-fixture.js';
 import { postRestore, studioRequest } from './studio-client.js';
@@ -154,7 +154,7 @@ describe('secrets of the config', () => {
 
 describe('offline', () => {
   it('the page loads nothing from another origin', () => {
-    const dir = resolve(import.meta.dirname, '../../codegen/studio/assets');
+    const dir = resolve(import.meta.dirname, '../../cli/studio/assets');
     for (const file of readdirSync(dir)) {
       const text = readFileSync(resolve(dir, file), 'utf8');
       expect(text, file).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//);

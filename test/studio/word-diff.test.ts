@@ -1,6 +1,6 @@
 /** The word segments the Studio marks inside a changed string. */
 import { describe, expect, it } from 'vitest';
-import { wordSegments } from '../../codegen/studio/word-diff.js';
+import { wordSegments } from '../../cli/studio/word-diff.js';
 
 describe('wordSegments', () => {
   it('marks the changed words and keeps the rest as common text that joins back exactly', () => {

@@ -13,7 +13,7 @@
  * order; gaps are allowed (a process that stops leaves the rest of its block unused).
  */
 import type { Collection, Db, MongoClient } from 'mongodb';
-import type { VersionIndex } from './version-index.js';
+import type { VersionStore } from './version-store.js';
 import { isDuplicateKeyError } from '../../mongo/duplicate-key.js';
 import { startRetries } from '../../retry/policy.js';
 import { FIRST_UPSERT_RACES } from '../../retry/schedules.js';
@@ -36,7 +36,7 @@ export class CvAllocator {
 
   constructor(
     private readonly counter: Collection<CounterDoc>,
-    private readonly ver: VersionIndex,
+    private readonly ver: VersionStore,
     private readonly blockSize = CV_BLOCK_SIZE,
   ) {}
 
@@ -109,7 +109,7 @@ export class CvAllocator {
 const allocators = new WeakMap<MongoClient, Map<string, CvAllocator>>();
 
 /** The allocator of `counterName` in `db`, shared by every handle of this process on the same client and database. */
-export function cvAllocatorFor(db: Db, counterName: string, ver: VersionIndex): CvAllocator {
+export function cvAllocatorFor(db: Db, counterName: string, ver: VersionStore): CvAllocator {
   let byName = allocators.get(db.client);
   if (!byName) {
     byName = new Map();

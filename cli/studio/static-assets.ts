@@ -1,6 +1,6 @@
 /**
  * The Studio's page, script and styles, served from files shipped in the package (no CDN, works
- * offline). From the sources they sit in `codegen/studio/assets/`; the build copies them to
+ * offline). From the sources they sit in `cli/studio/assets/`; the build copies them to
  * `dist/cli/studio-assets/`, next to the bundled CLI.
  */
 import { existsSync } from 'node:fs';

@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { initChronos } from '../../runtime/chronos.js';
 import type { AnyCollectionDefinition } from '../../runtime/schema/define-collection.js';
-import { loadConfigModule } from '../load/load-config.js';
-import { loadDeclarations } from '../load/load-declarations.js';
+import { loadConfigModule } from '../../codegen/load/load-config.js';
+import { loadDeclarations } from '../../codegen/load/load-declarations.js';
 import { allowedHostsFor, startStudioServer } from './studio-server.js';
 import { CliUsageError, withUsageErrors } from '../cli-args.js';
 

@@ -80,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
       }),
     );
     await requireCliPackages('chronos generate', ['tsx']);
-    const { generateCommandText, runGenerate } = await import('./generate/run-generate.js');
+    const { generateCommandText, runGenerate } = await import('../codegen/generate/run-generate.js');
     const options = {
       schemasDir: values.schemas,
       outDir: values.out,
@@ -90,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
       watch: values.watch,
     };
     if (options.watch) {
-      const { watchInProcess } = await import('./generate/watch-generate.js');
+      const { watchInProcess } = await import('../codegen/generate/watch-generate.js');
       watchInProcess(options, log, error);
       return new Promise<number>(() => {});
     }

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { WriteEvent, WriteKind } from '../ops/write-event.js';
-import { matchesPredicate, predicateSchema, readPath, type Predicate } from './predicate.js';
+import { matchesPredicate, predicateSchema, readPath, type Predicate } from '../analytics/predicate.js';
 
 /** Rule names and unique props become Mongo field names, so they must be plain identifiers. */
 const RULE_NAME = /^(?!__proto__$)[A-Za-z0-9_-]+$/;
@@ -34,7 +34,7 @@ export const counterRuleSchema = z
      * write whose new version makes `when` hold while the version it replaced did not (a create
      * that matches counts). `transitions`: also the write after which it stops holding (a delete
      * of a matching record included), counted as rule `<name>_left`. Semantics:
-     * runtime/analytics/counter-protocol.md.
+     * runtime/counters/counter-protocol.md.
      */
     count: z.enum(['every', 'transition', 'transitions']).default('every'),
     /** Count writes to this collection only (rules derived from a declaration carry it); absent = every runtime collection. */

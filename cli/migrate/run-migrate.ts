@@ -8,15 +8,15 @@
 import { parseArgs } from 'node:util';
 import { withUsageErrors } from '../cli-args.js';
 import { declarationsOf, parseConfig } from '../../runtime/config/parse-config.js';
-import { loadConfigModule } from '../load/load-config.js';
-import { loadDeclarations } from '../load/load-declarations.js';
+import { loadConfigModule } from '../../codegen/load/load-config.js';
+import { loadDeclarations } from '../../codegen/load/load-declarations.js';
 import { migrate, type BackfillRunner, type IndexResult, type MigrateResult } from './migrate.js';
 import { mongoClientOptions } from '../../runtime/connections/mongo-client-options.js';
 import { listDatabaseTargets } from './targets.js';
 import { initChronos } from '../../runtime/chronos.js';
 import { atRevision, type AnyCollectionDefinition } from '../../runtime/schema/define-collection.js';
-import { readLock } from '../evolution/lock-file.js';
-import { currentRevisions } from '../evolution/plan-revisions.js';
+import { readLock } from '../../codegen/evolution/lock-file.js';
+import { currentRevisions } from '../../codegen/evolution/plan-revisions.js';
 
 type Log = (line: string) => void;
 

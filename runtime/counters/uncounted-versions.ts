@@ -11,8 +11,8 @@
 import type { Db } from 'mongodb';
 import type { EngineContext } from '../ops/context.js';
 import { createEngine } from '../ops/engine.js';
-import type { VersionKind, VersionRow } from '../ops/store/version-index.js';
-import { isCommitted } from '../ops/store/version-index.js';
+import type { VersionKind, VersionRow } from '../ops/store/version-store.js';
+import { isCommitted } from '../ops/store/version-store.js';
 import type { WriteEvent, WriteKind, WriteObserver } from '../ops/write-event.js';
 import { versionKey } from './counter-keys.js';
 import { counterStore } from '../mongo/stores.js';

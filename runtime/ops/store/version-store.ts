@@ -70,7 +70,7 @@ export function isCommitted(row: VersionRow, head: Pick<HeadDoc, 'ov'> | null): 
 }
 
 /** Access to one collection's version rows. */
-export class VersionIndex {
+export class VersionStore {
   private readonly coll: Collection<VersionRow>;
 
   private readonly claims: GroupCommit<VersionRow & { _id: string }>;
