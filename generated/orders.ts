@@ -2,7 +2,7 @@
 // change the collection declarations and run the command again.
 
 import { declaredRepository } from '../runtime/schema/index.js';
-import type { ChronosRecord, CreateOptions, CreateResult, DeleteResult, EnrichOptions, EntityResult, FieldFilter, PresignedReadOptions, PresignedUrl, ReadOptions, RestoreObjectOptions, RestoreObjectTarget, SortDirection, SystemFilter, SystemSort, TypedListQuery, UpdateResult, VersionInfo, WriteOptions } from '../runtime/schema/index.js';
+import type { ChronosRecord, CreateManyOptions, CreateOptions, CreateResult, DeleteResult, EnrichOptions, EntityResult, FieldFilter, PresignedReadOptions, PresignedUrl, ReadOptions, RestoreObjectOptions, RestoreObjectTarget, SortDirection, SystemFilter, SystemSort, TypedListQuery, UpdateResult, VersionInfo, WriteOptions } from '../runtime/schema/index.js';
 import { orders as declaration } from '../schemas/orders.js';
 import type { CustomersRecord } from './customers.js';
 import type { ProductsRecord } from './products.js';
@@ -147,8 +147,8 @@ export type OrdersPresignedRecord = OrdersRecord & {
 export interface OrdersRepository {
   /** Creates a record (ov 0) after validating it. */
   create(input: OrdersInput, actor?: string, reason?: string, options?: CreateOptions): Promise<CreateResult>;
-  /** Creates several records; all are validated before the first is written. */
-  createMany(inputs: readonly OrdersInput[], actor?: string, reason?: string): Promise<CreateResult[]>;
+  /** Creates several records; all are validated before the first is written. `options.batchSize` sets the records per batch. */
+  createMany(inputs: readonly OrdersInput[], actor?: string, reason?: string, options?: CreateManyOptions): Promise<CreateResult[]>;
   /** Replaces a record's data with a new version; with `expectedOv`, only if the head is still at that version. `options.opId` makes a retry of the same update a no-op. */
   update(id: string, input: OrdersInput, expectedOv?: number, actor?: string, reason?: string, options?: WriteOptions): Promise<UpdateResult>;
   /** Deep-merges a partial record (or several, in order) into a new version. */

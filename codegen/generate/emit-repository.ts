@@ -12,7 +12,7 @@ import { ZodTypeRenderer, propertyName } from './zod-to-ts.js';
 type Schema = Parameters<ZodTypeRenderer['members']>[0];
 
 /** The runtime types the repository interface names (imported type-only). */
-export const REPOSITORY_TYPE_IMPORTS = ['CreateOptions', 'CreateResult', 'DeleteResult', 'EnrichOptions', 'ReadOptions', 'RestoreObjectOptions', 'RestoreObjectTarget', 'UpdateResult', 'VersionInfo', 'WriteOptions'];
+export const REPOSITORY_TYPE_IMPORTS = ['CreateManyOptions', 'CreateOptions', 'CreateResult', 'DeleteResult', 'EnrichOptions', 'ReadOptions', 'RestoreObjectOptions', 'RestoreObjectTarget', 'UpdateResult', 'VersionInfo', 'WriteOptions'];
 
 /** The types a collection with base64 props adds for presigned reads. */
 export const PRESIGNED_TYPE_IMPORTS = ['PresignedReadOptions', 'PresignedUrl'];
@@ -93,7 +93,7 @@ export function emitRepository(file: StatementCollector, declaration: LoadedDecl
     ],
     methods: [
       method('create', 'Creates a record (ov 0) after validating it.', [param('input', n.input), param('actor', 'string', true), param('reason', 'string', true), param('options', 'CreateOptions', true)], 'Promise<CreateResult>'),
-      method('createMany', 'Creates several records; all are validated before the first is written.', [param('inputs', `readonly ${n.input}[]`), param('actor', 'string', true), param('reason', 'string', true)], 'Promise<CreateResult[]>'),
+      method('createMany', 'Creates several records; all are validated before the first is written. `options.batchSize` sets the records per batch.', [param('inputs', `readonly ${n.input}[]`), param('actor', 'string', true), param('reason', 'string', true), param('options', 'CreateManyOptions', true)], 'Promise<CreateResult[]>'),
       method('update', 'Replaces a record\'s data with a new version; with `expectedOv`, only if the head is still at that version. `options.opId` makes a retry of the same update a no-op.', [param('id', 'string'), param('input', n.input), param('expectedOv', 'number', true), param('actor', 'string', true), param('reason', 'string', true), param('options', 'WriteOptions', true)], 'Promise<UpdateResult>'),
       method('enrich', 'Deep-merges a partial record (or several, in order) into a new version.', [param('id', 'string'), param('patch', `${n.patch} | ${n.patch}[]`), param('options', 'EnrichOptions', true)], 'Promise<UpdateResult>'),
       method('delete', 'Deletes a record (logically, unless the configuration says otherwise). `options.opId` makes a retry of the same delete a no-op.', [param('id', 'string'), param('expectedOv', 'number', true), param('actor', 'string', true), param('reason', 'string', true), param('options', 'WriteOptions', true)], 'Promise<DeleteResult>'),

@@ -13,6 +13,7 @@ import { getWithEntities } from '../entities/get-with-entities.js';
 import { insertWithEntities } from '../entities/insert-with-entities.js';
 import type { EntityResolver } from '../entities/entity-types.js';
 import { createCollectionOps } from '../ops/collection-ops.js';
+import { checkBatchSize } from '../ops/input-validation.js';
 import type { EngineContext } from '../ops/context.js';
 import type { CollectionOps, EntityMapping } from '../ops/types.js';
 import type { WriteObserver } from '../ops/write-event.js';
@@ -111,7 +112,8 @@ export function createCollectionHandle(inputs: CollectionHandleInputs): Collecti
   });
   return {
     ...engineOps,
-    createMany: (records, actor, reason) => engineOps.createMany(records, actor, reason, inputs.config.writeOptimization.createManyBatchSize),
+    createMany: async (records, actor, reason, options) =>
+      engineOps.createMany(records, actor, reason, checkBatchSize(options?.batchSize) ?? inputs.config.writeOptimization.createManyBatchSize),
     insertWithEntities: async (record, mappings, actor, reason) =>
       insertWithEntities(entities(), record as Record<string, unknown>, mappingsFor(inputs.config, route.collection, mappings), actor, reason),
     getWithEntities: async (id, mappings, options) => getWithEntities(entities(), id, mappingsFor(inputs.config, route.collection, mappings), options),

@@ -44,6 +44,15 @@ export function checkOv(ov: unknown, field: FieldPath = 'ov'): number {
   return ov;
 }
 
+/** Checks a per-call batch size: an integer from 1 to 1000 (absent: the configured one). */
+export function checkBatchSize(value: unknown, field: FieldPath = ['options', 'batchSize']): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > 1000) {
+    throw ValidationError.at(pathOf(field), `expected an integer from 1 to 1000, got ${describe(value)}`);
+  }
+  return value;
+}
+
 /** Checks a collection version number: a positive integer. */
 export function checkCv(cv: unknown, field: FieldPath = 'cv'): number {
   if (typeof cv !== 'number' || !Number.isSafeInteger(cv) || cv < 0) {

@@ -65,6 +65,15 @@ export interface WriteOptions {
   opId?: string;
 }
 
+/** Options of {@link CollectionOps.createMany}. */
+export interface CreateManyOptions {
+  /**
+   * Records written per batch (each batch: one claim insert, its payload uploads, one head
+   * insert), from 1 to 1000; default `writeOptimization.createManyBatchSize` (100 unless set).
+   */
+  batchSize?: number;
+}
+
 /** Result of {@link CollectionOps.create}. */
 export interface CreateResult {
   id: string;
@@ -185,7 +194,7 @@ export interface VersionInfo {
  */
 export interface CollectionOps<T extends object = Record<string, unknown>> extends VersionedOps<T> {
   /** Creates several records; every record is validated before the first is written. Results are in input order. */
-  createMany(records: T[], actor?: string, reason?: string): Promise<CreateResult[]>;
+  createMany(records: T[], actor?: string, reason?: string, options?: CreateManyOptions): Promise<CreateResult[]>;
   /**
    * Saves the entities embedded in `record` (per `mappings`) to their own collections, creating
    * or updating each by its key, then creates the record itself. For a collection declared in

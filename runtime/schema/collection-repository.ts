@@ -21,6 +21,7 @@ import type {
   UpdateResult,
   VersionInfo,
   WriteOptions,
+  CreateManyOptions,
 } from '../ops/types.js';
 import type { CollectionHandle } from './define-collection.js';
 import { entityMappingsOf, entityObject } from './entity-support.js';
@@ -70,8 +71,8 @@ export class CollectionRepository<Data extends object, Input, Filter extends Met
   }
 
   /** Creates several records; all are validated before the first is written. */
-  async createMany(inputs: readonly Input[], actor?: string, reason?: string): Promise<CreateResult[]> {
-    return this.ops.createMany(validateRecords(this.declaration, inputs), actor, reason);
+  async createMany(inputs: readonly Input[], actor?: string, reason?: string, options?: CreateManyOptions): Promise<CreateResult[]> {
+    return this.ops.createMany(validateRecords(this.declaration, inputs), actor, reason, options);
   }
 
   /** Replaces a record's data with a new version; with `expectedOv`, only if the head is still at that version. */

@@ -19,4 +19,4 @@ export type * from './typed-query.js';
 export type { IndexKey, IndexSpec } from '../mongo/index-spec.js';
 export type { ChronosRecord, CollectionOps, DeepPartial, EntityResult, ListPage, ReadOptions } from '../ops/types.js';
 export type * from './presigned.js';
-export type { CreateOptions, CreateResult, DeleteResult, EnrichOptions, UpdateResult, VersionInfo, RestoreObjectTarget, WriteOptions } from '../ops/types.js';
+export type { CreateManyOptions, CreateOptions, CreateResult, DeleteResult, EnrichOptions, UpdateResult, VersionInfo, RestoreObjectTarget, WriteOptions } from '../ops/types.js';

@@ -123,6 +123,15 @@ describe('typed writes pass the engine options through', () => {
     expect((await shop.getLatest(id))?._system.ov).toBe(1);
   });
 
+  it('passes a typed createMany its batchSize (an invalid one is refused by the engine, naming it)', async () => {
+    const shop = repos.runtime.tenant('acme', { domain: 'retail' }).orders;
+    const made = await shop.createMany([order('ORD-B1'), order('ORD-B2'), order('ORD-B3')], 'test', undefined, { batchSize: 2 });
+    expect(made.map((r) => r.ov)).toEqual([0, 0, 0]);
+    const error = await shop.createMany([order('ORD-B4')], 'test', undefined, { batchSize: 0 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((i) => i.path.join('.'))).toEqual(['options.batchSize']);
+  });
+
   it('tags a typed delete with its opId', async () => {
     const shop = repos.runtime.tenant('acme', { domain: 'retail' }).orders;
     const { id } = await shop.create(order('ORD-DEL'));

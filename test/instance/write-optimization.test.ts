@@ -8,6 +8,7 @@
 import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { initChronos, type Chronos } from '../../runtime/chronos.js';
+import { ValidationError } from '../../runtime/errors.js';
 import type { ChronosConfig } from '../../runtime/config/schema.js';
 import { parseConfig } from '../../runtime/config/parse-config.js';
 import { ConnectionPool } from '../../runtime/connections/connection-pool.js';
@@ -73,7 +74,7 @@ describe('a write through initChronos with both switched on', () => {
 const orders = { databaseType: 'runtime' as const, tenantId: 'acme', collection: 'orders' };
 
 /** MongoDB `insert` commands one `createMany` of `count` records sends through a collection handle built from `writeOptimization`. */
-async function createManyInserts(writeOptimization: ChronosConfig['writeOptimization'], count: number): Promise<number> {
+async function createManyInserts(writeOptimization: ChronosConfig['writeOptimization'], count: number, options?: { batchSize?: number }): Promise<number> {
   const config = parseConfig(testConfig('local', { writeOptimization }));
   const pool = new ConnectionPool(config, (cfg, connRef) => withBucketCreation(objectStoreFor(cfg, connRef)));
   const route = resolveRoute(config, orders);
@@ -95,7 +96,7 @@ async function createManyInserts(writeOptimization: ChronosConfig['writeOptimiza
     client.on('commandStarted', (e) => {
       if (e.commandName === 'insert') inserts += 1;
     });
-    expect(await handle.createMany(Array.from({ length: count }, (_, n) => ({ orderId: `o${n}`, status: 'new' })))).toHaveLength(count);
+    expect(await handle.createMany(Array.from({ length: count }, (_, n) => ({ orderId: `o${n}`, status: 'new' })), undefined, undefined, options)).toHaveLength(count);
     return inserts;
   } finally {
     await client.close();
@@ -111,6 +112,22 @@ describe('createManyBatchSize through a collection handle', () => {
 
   it('takes the size from the deprecated batchSize when createManyBatchSize is absent', async () => {
     expect(await createManyInserts({ batchSize: 2 }, 6)).toBe(6);
+  });
+
+  it('lets the batchSize of a call win over the configured size', async () => {
+    expect(await createManyInserts({ createManyBatchSize: 6 }, 6, { batchSize: 2 })).toBe(6);
+  });
+
+  it('refuses a batchSize outside 1..1000 in a call, naming it, and writes nothing', async () => {
+    const chronos = initChronos(testConfig('local'));
+    opened.push(chronos);
+    const handle = chronos.with(orders);
+    for (const batchSize of [0, 1001, 2.5]) {
+      const error = await handle.createMany([{ orderId: `bad-${batchSize}`, status: 'new' }], undefined, undefined, { batchSize }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).issues.map((i) => i.path.join('.'))).toEqual(['options.batchSize']);
+    }
+    expect((await handle.listByMeta({ filter: { orderId: 'bad-0' } })).items).toEqual([]);
   });
 
   it('lets createManyBatchSize win over batchSize, and counterBatchSize leave it alone', async () => {

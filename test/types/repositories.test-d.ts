@@ -152,6 +152,7 @@ describe('typed writes take the engine options', () => {
     void orders.restore('id', { ov: 0 }, 'actor', 'reason', { expectedOv: 1 });
     void orders.enrich('id', { quantity: 2 }, { opId: 'op-3', expectedOv: 1 });
     void orders.create(input, 'actor', 'reason', { opId: 'op-4' });
+    void orders.createMany([input, input], 'actor', 'reason', { batchSize: 50 });
   });
 
   it('refuses options of the wrong type', () => {
@@ -159,6 +160,8 @@ describe('typed writes take the engine options', () => {
     void orders.update('id', input, 0, 'actor', 'reason', { opId: 1 });
     // @ts-expect-error a restore's expectedOv is a number
     void orders.restoreObject('id', { ov: 0 }, 'actor', 'reason', { expectedOv: '1' });
+    // @ts-expect-error a batch size is a number
+    void orders.createMany([input], 'actor', 'reason', { batchSize: '50' });
     // @ts-expect-error delete takes no expectedOv in its options (it is the second argument)
     void orders.delete('id', 0, 'actor', 'reason', { expectedOv: 0 });
   });
