@@ -91,14 +91,11 @@ export interface EntityDefinition {
 /**
  * One entity mapping as written in a declaration: `property` of this record holds an entity of
  * `collection` (another declaration), found by its indexed `keyProperty`, in one of the target's
- * placed database type / tier pairs. A field holding an array is spelled in `property`'s type as
- * the reason it is refused (an entity property holds one entity), so naming it is a compile error
- * that says why. (Written out here rather than as a named type: the compiler's message would show
- * the name instead of the reason.)
+ * placed database type / tier pairs.
  */
 export type EntityDeclaration<Shape, Target> =
   Target extends CollectionDefinition<string, ObjectSchema, infer Indexed, infer P>
-    ? { readonly property: { [K in keyof Shape & string]: Shape[K] extends { _zod: { output: infer Out } } ? (NonNullable<Out> extends readonly unknown[] ? `${K} holds an array: an entity property holds one entity (an object field)` : K) : K }[keyof Shape & string]; readonly collection: Target; readonly keyProperty: Indexed; readonly domain?: string } & LocationsOf<P>
+    ? { readonly property: keyof Shape & string; readonly collection: Target; readonly keyProperty: Indexed; readonly domain?: string } & LocationsOf<P>
     : never;
 
 /**

@@ -69,11 +69,6 @@ const CASES = {
     right: `defineCollection({ name: 'a', schema, indexedProps: [], base64Props: { doc: { contentType: 'x' } }, placement: place });`,
     message: 'amount: not a string field (base64 props hold base64 text)',
   },
-  entityArray: {
-    wrong: `const t = defineCollection({ name: 't', schema: z.object({ key: z.string() }), indexedProps: ['key'], placement: place }); defineCollection({ name: 'a', schema: z.object({ lines: z.array(z.object({ key: z.string() })), one: z.object({ key: z.string() }) }), indexedProps: [], placement: place, entities: [{ property: 'lines', collection: t, keyProperty: 'key', databaseType: 'runtime', tier: 'tenant' }] });`,
-    right: `const t = defineCollection({ name: 't', schema: z.object({ key: z.string() }), indexedProps: ['key'], placement: place }); defineCollection({ name: 'a', schema: z.object({ lines: z.array(z.object({ key: z.string() })), one: z.object({ key: z.string() }) }), indexedProps: [], placement: place, entities: [{ property: 'one', collection: t, keyProperty: 'key', databaseType: 'runtime', tier: 'tenant' }] });`,
-    message: 'lines holds an array: an entity property holds one entity (an object field)',
-  },
   presigned: {
     wrong: `void (async () => { const url: string | undefined = (await orders.getLatest('id'))?.invoicePdf; const link: PresignedUrl | undefined = url; return link; })();`,
     right: `void (async () => { const link: PresignedUrl | undefined = (await orders.getLatest('id', { presign: true }))?.invoicePdf; return link; })();`,
