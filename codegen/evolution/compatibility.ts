@@ -6,6 +6,7 @@
  * member added, a type widened) and no field disappeared; anything else is breaking and needs an
  * upcaster. Only the keywords zod emits are read; one it does not know counts as a change.
  */
+import { isDeepStrictEqual } from 'node:util';
 
 /** A JSON Schema as zod writes it (the subset read here). */
 export type JsonSchema = boolean | { readonly [keyword: string]: unknown };
@@ -31,6 +32,8 @@ type Obj = { readonly [keyword: string]: unknown };
 const LOWER_BOUNDS = ['minLength', 'minimum', 'exclusiveMinimum', 'minItems', 'minProperties'] as const;
 const UPPER_BOUNDS = ['maxLength', 'maximum', 'exclusiveMaximum', 'maxItems', 'maxProperties'] as const;
 const EXACT = ['pattern', 'format', 'multipleOf', 'contentEncoding', 'uniqueItems'] as const;
+/** Keywords the check compares itself; a change to any other (not an annotation) is treated as breaking. */
+const COMPARED_KEYWORDS = new Set<string>(['type', 'enum', 'const', 'anyOf', 'oneOf', 'properties', 'required', 'additionalProperties', 'items', ...LOWER_BOUNDS, ...UPPER_BOUNDS, ...EXACT]);
 /** Keywords that describe but do not constrain. */
 const ANNOTATIONS = new Set(['$schema', 'description', 'title', 'default', 'examples', 'readOnly', 'writeOnly', 'deprecated', '$comment', 'id']);
 
@@ -109,6 +112,8 @@ class CompatibilityCheck {
 
   /** Records why values of `oldS` may fail `newS` at `path`. */
   accepts(oldS: JsonSchema, newS: JsonSchema, path: string): void {
+    // Most of a declaration is unchanged between two revisions: an identical subtree accepts all it did.
+    if (isDeepStrictEqual(oldS, newS)) return;
     const o = asObj(oldS);
     const n = asObj(newS);
     const oldOptions = (o.anyOf ?? o.oneOf) as JsonSchema[] | undefined;
@@ -168,13 +173,12 @@ class CompatibilityCheck {
     const tighter: string[] = [];
     for (const k of LOWER_BOUNDS) if (typeof n[k] === 'number' && !(typeof o[k] === 'number' && (o[k] as number) >= (n[k] as number))) tighter.push(`${k} ${String(n[k])}`);
     for (const k of UPPER_BOUNDS) if (typeof n[k] === 'number' && !(typeof o[k] === 'number' && (o[k] as number) <= (n[k] as number))) tighter.push(`${k} ${String(n[k])}`);
-    for (const k of EXACT) if (n[k] !== undefined && JSON.stringify(n[k]) !== JSON.stringify(o[k])) tighter.push(`${k} ${JSON.stringify(n[k])}`);
+    for (const k of EXACT) if (n[k] !== undefined && !isDeepStrictEqual(n[k], o[k])) tighter.push(`${k} ${JSON.stringify(n[k])}`);
     if (tighter.length > 0) this.add('narrowed', path, oldS, newS, `new constraint ${tighter.join(', ')}`);
   }
 
   private unknownKeywords(o: Obj, n: Obj, path: string, oldS: JsonSchema, newS: JsonSchema): void {
-    const read = new Set(['type', 'enum', 'const', 'anyOf', 'oneOf', 'properties', 'required', 'additionalProperties', 'items', ...LOWER_BOUNDS, ...UPPER_BOUNDS, ...EXACT]);
-    const other = Object.keys(n).filter((k) => !read.has(k) && !ANNOTATIONS.has(k) && JSON.stringify(n[k]) !== JSON.stringify(o[k]));
+    const other = Object.keys(n).filter((k) => !COMPARED_KEYWORDS.has(k) && !ANNOTATIONS.has(k) && !isDeepStrictEqual(n[k], o[k]));
     if (other.length > 0) this.add('narrowed', path, oldS, newS, `changed ${other.join(', ')} (not compared: treated as breaking)`);
   }
 

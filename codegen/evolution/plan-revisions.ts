@@ -5,6 +5,7 @@
  * revision. Everything else is refused, with a message naming the collection, each field, its
  * old and new type, and the fix.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import type { AnyCollectionDefinition } from '../../runtime/schema/define-collection.js';
 import { breakingChanges, fixFor, type BreakingChange, type JsonSchema } from './compatibility.js';
@@ -41,7 +42,6 @@ export function schemasOf(definition: AnyCollectionDefinition): { input: JsonSch
   };
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 function breakingMessage(collection: string, revision: number, changes: readonly BreakingChange[]): string {
   const names = revisionNamesOf(collection);
@@ -97,7 +97,7 @@ export function planRevisions(lock: LockFile, declarations: readonly AnyCollecti
       refusals.push(...upcasterRefusals(definition, [], 1));
       continue;
     }
-    const changed = !same(last.output, schemas.output) || !same(last.input, schemas.input);
+    const changed = !isDeepStrictEqual(last.output, schemas.output) || !isDeepStrictEqual(last.input, schemas.input);
     const next = changed ? last.revision + 1 : last.revision;
     const ownRefusals = upcasterRefusals(definition, history, changed ? next : next + 1);
     refusals.push(...ownRefusals);
