@@ -60,6 +60,6 @@ export async function statusOnceExpired(url: string, withinMs: number): Promise<
     const response = await fetch(url);
     await response.arrayBuffer();
     if (response.status !== 200 || Date.now() > deadline) return response.status;
-    await delay(250);
+    await delay(100);
   }
 }
