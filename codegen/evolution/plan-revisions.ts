@@ -42,7 +42,6 @@ export function schemasOf(definition: AnyCollectionDefinition): { input: JsonSch
   };
 }
 
-
 function breakingMessage(collection: string, revision: number, changes: readonly BreakingChange[]): string {
   const names = revisionNamesOf(collection);
   const lines = changes.map((c) => `  - ${c.path}: ${c.detail} (was ${c.oldType}, now ${c.newType}). Fix: ${fixFor(c.kind)}`);

@@ -134,8 +134,9 @@ export async function runMetaBackfill(
   const batchSize = options.batchSize ?? 100;
   const report: MetaBackfillReport = { examined: 0, updated: 0, movedOn: 0, failed: [] };
   const { revision, indexedProps, scope } = plan;
+  const markers = backfillMarkerStore(ctx.db);
   const save = (fields: Partial<BackfillMarker>) =>
-    backfillMarkerStore(ctx.db).save(ctx.collection, { revision, indexedProps, scope, complete: false, updatedAt: engine.now(), ...fields });
+    markers.save(ctx.collection, { revision, indexedProps, scope, complete: false, updatedAt: engine.now(), ...fields });
   let after = plan.resumeAfter;
   await save(after === undefined ? {} : { after });
   const parts: Filter<HeadDoc>[] = [scopeFilter(scope, revision)];

@@ -133,18 +133,10 @@ export class HeadStore {
   }
 
   /**
-   * Gives the head of version `head.ov` new indexed props (a meta backfill), written whole like
-   * every head; a head that has moved on since it was read is left alone (its writer computed
-   * its meta under the current declaration). True when it was replaced.
-   */
-  async replaceMetaAt(head: HeadDoc, meta: Record<string, unknown>): Promise<boolean> {
-    const res = await this.coll.replaceOne({ _id: head._id, ov: head.ov }, headDoc(head._id, head, meta));
-    return res.matchedCount > 0;
-  }
-
-  /**
-   * {@link replaceMetaAt} for the changed heads of a backfill batch, in one bulk write; returns
-   * how many were replaced (a head that moved on matches nothing).
+   * Gives the changed heads of a meta backfill batch their new indexed props, in one bulk write.
+   * Each head is written whole like every head, and only while still at the version read
+   * (`{ _id, ov }`): a head that moved on is left alone (its writer computed its meta under the
+   * current declaration). Returns how many were replaced.
    */
   async replaceMetaMany(changes: ReadonlyArray<{ head: HeadDoc; meta: Record<string, unknown> }>): Promise<number> {
     if (changes.length === 0) return 0;
