@@ -109,7 +109,7 @@ export interface GenerateResult {
  * when a declaration changed in a breaking way without an upcaster.
  */
 export async function generateWithLock(options: GenerateOptions, loaded?: readonly LoadedDeclaration[]): Promise<GenerateResult> {
-  const declarations = loaded ?? (await loadDeclarations(options.schemasDir, options.outDir));
+  const declarations = loaded ?? (await loadDeclarations(options.schemasDir, options.outDir, undefined, { bundle: true }));
   const plan = planRevisions(await readLock(options.schemasDir), declarations.map((d) => d.definition));
   if (plan.refusals.length > 0) throw new RevisionRefusedError(plan);
   const files = generateFromDeclarations(declarations, options, plan.lock);

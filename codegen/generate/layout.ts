@@ -5,8 +5,14 @@
  */
 
 const STRING = /'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"|`(?:\\.|[^`\\])*`/g;
-const OPENERS = new Set(['{', '[', '(']);
-const CLOSERS = new Set(['}', ']', ')']);
+const QUOTE = /['"`]/;
+
+/** 1 for `{ [ (`, -1 for `} ] )`, 0 for any other character code. */
+function bracket(code: number): number {
+  if (code === 123 || code === 91 || code === 40) return 1;
+  if (code === 125 || code === 93 || code === 41) return -1;
+  return 0;
+}
 
 /** `text` with every line indented by its nesting; blank lines kept, trailing spaces dropped. */
 export function reindent(text: string): string {
@@ -31,18 +37,18 @@ export function reindent(text: string): string {
         return printed;
       }
       if (trimmed.startsWith('//')) return pad(trimmed);
-      const code = trimmed.replace(STRING, '""');
+      const code = QUOTE.test(trimmed) ? trimmed.replace(STRING, '""') : trimmed;
       let i = 0;
-      while (i < code.length && CLOSERS.has(code[i]!)) {
+      while (i < code.length && bracket(code.charCodeAt(i)) < 0) {
         close();
         i += 1;
       }
       const printed = pad(trimmed);
       let pending = 0;
       for (; i < code.length; i += 1) {
-        const ch = code[i]!;
-        if (OPENERS.has(ch)) pending += 1;
-        else if (CLOSERS.has(ch)) {
+        const kind = bracket(code.charCodeAt(i));
+        if (kind > 0) pending += 1;
+        else if (kind < 0) {
           if (pending > 0) pending -= 1;
           else close();
         }
