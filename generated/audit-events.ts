@@ -3,7 +3,7 @@
 
 import { declaredRepository } from '../runtime/schema/index.js';
 import type { ChronosRecord, CreateManyOptions, CreateOptions, CreateResult, DeleteResult, EnrichOptions, FieldFilter, ReadOptions, RestoreObjectOptions, RestoreObjectTarget, SortDirection, SystemFilter, SystemSort, TypedListQuery, UpdateResult, VersionInfo, WriteOptions } from '../runtime/schema/index.js';
-import { auditEvents as declaration } from '../schemas/audit-events.js';
+import * as schemaModule from '../schemas/audit-events.js';
 
 /** The data of a `auditEvents` record as stored and read back (defaults applied). */
 export interface AuditEventsData {
@@ -85,4 +85,4 @@ export interface AuditEventsRepository {
 }
 
 /** Makes the `auditEvents` repository over the engine's operations in one routed database (`createRepositories` does this). */
-export const AuditEventsRepository = declaredRepository<AuditEventsRepository>(declaration);
+export const AuditEventsRepository = declaredRepository<AuditEventsRepository>(schemaModule, 'auditEvents' satisfies keyof typeof schemaModule);

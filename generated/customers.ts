@@ -3,7 +3,7 @@
 
 import { declaredRepository } from '../runtime/schema/index.js';
 import type { ChronosRecord, CreateManyOptions, CreateOptions, CreateResult, DeleteResult, EnrichOptions, FieldFilter, ReadOptions, RestoreObjectOptions, RestoreObjectTarget, SortDirection, SystemFilter, SystemSort, TypedListQuery, UpdateResult, VersionInfo, WriteOptions } from '../runtime/schema/index.js';
-import { customers as declaration } from '../schemas/customers.js';
+import * as schemaModule from '../schemas/customers.js';
 
 /** The data of a `customers` record as stored and read back (defaults applied). */
 export interface CustomersData {
@@ -85,4 +85,4 @@ export interface CustomersRepository {
 }
 
 /** Makes the `customers` repository over the engine's operations in one routed database (`createRepositories` does this). */
-export const CustomersRepository = declaredRepository<CustomersRepository>(declaration);
+export const CustomersRepository = declaredRepository<CustomersRepository>(schemaModule, 'customers' satisfies keyof typeof schemaModule);

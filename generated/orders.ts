@@ -3,7 +3,7 @@
 
 import { declaredRepository } from '../runtime/schema/index.js';
 import type { ChronosRecord, CreateManyOptions, CreateOptions, CreateResult, DeleteResult, EnrichOptions, EntityResult, FieldFilter, PresignedReadOptions, PresignedUrl, ReadOptions, RestoreObjectOptions, RestoreObjectTarget, SortDirection, SystemFilter, SystemSort, TypedListQuery, UpdateResult, VersionInfo, WriteOptions } from '../runtime/schema/index.js';
-import { orders as declaration } from '../schemas/orders.js';
+import * as schemaModule from '../schemas/orders.js';
 import type { CustomersRecord } from './customers.js';
 import type { ProductsRecord } from './products.js';
 
@@ -182,4 +182,4 @@ export interface OrdersRepository {
 }
 
 /** Makes the `orders` repository over the engine's operations in one routed database (`createRepositories` does this). */
-export const OrdersRepository = declaredRepository<OrdersRepository>(declaration);
+export const OrdersRepository = declaredRepository<OrdersRepository>(schemaModule, 'orders' satisfies keyof typeof schemaModule);

@@ -3,7 +3,7 @@
 
 import { declaredRepository } from '../runtime/schema/index.js';
 import type { ChronosRecord, CreateManyOptions, CreateOptions, CreateResult, DeleteResult, EnrichOptions, FieldFilter, PresignedReadOptions, PresignedUrl, ReadOptions, RestoreObjectOptions, RestoreObjectTarget, SortDirection, SystemFilter, SystemSort, TypedListQuery, UpdateResult, VersionInfo, WriteOptions } from '../runtime/schema/index.js';
-import { products as declaration } from '../schemas/products.js';
+import * as schemaModule from '../schemas/products.js';
 
 /** The data of a `products` record as stored and read back (defaults applied). */
 export interface ProductsData {
@@ -100,4 +100,4 @@ export interface ProductsRepository {
 }
 
 /** Makes the `products` repository over the engine's operations in one routed database (`createRepositories` does this). */
-export const ProductsRepository = declaredRepository<ProductsRepository>(declaration);
+export const ProductsRepository = declaredRepository<ProductsRepository>(schemaModule, 'products' satisfies keyof typeof schemaModule);

@@ -107,10 +107,8 @@ export function emitCollection(file: StatementCollector, declaration: LoadedDecl
   if (Object.keys(definition.base64Props).length > 0) typeImports.push(...PRESIGNED_TYPE_IMPORTS);
   file.addImportDeclaration({ moduleSpecifier: context.runtimeImport, namedImports: ['declaredRepository'] });
   file.addImportDeclaration({ moduleSpecifier: context.runtimeImport, isTypeOnly: true, namedImports: typeImports.sort() });
-  file.addImportDeclaration({
-    moduleSpecifier: importSpecifier(context.outDir, declaration.file),
-    namedImports: [declaration.exportName === 'declaration' ? 'declaration' : { name: declaration.exportName, alias: 'declaration' }],
-  });
+  // The schema module's namespace, not the declaration: see emitRepository.
+  file.addImportDeclaration({ moduleSpecifier: importSpecifier(context.outDir, declaration.file), namespaceImport: 'schemaModule' });
   const targets = [...new Set(definition.entities.map((e) => e.collection.name))].filter((t) => t !== definition.name).sort();
   for (const target of targets) {
     file.addImportDeclaration({ moduleSpecifier: namesOf(target).module, isTypeOnly: true, namedImports: [namesOf(target).record] });

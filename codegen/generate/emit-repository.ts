@@ -5,6 +5,7 @@
  * a generic repository per collection (the cost that grew with the number of collections).
  */
 import type { LoadedDeclaration } from '../load/load-declarations.js';
+import { literal } from './literal.js';
 import { namesOf } from './naming.js';
 import { VariableDeclarationKind, type StatementCollector } from './statements.js';
 import { ZodTypeRenderer, propertyName } from './zod-to-ts.js';
@@ -105,10 +106,13 @@ export function emitRepository(file: StatementCollector, declaration: LoadedDecl
       ...(definition.entities.length > 0 ? entityMethods(n) : []),
     ],
   });
+  // The declaration goes by its module's namespace and export name: naming it in an expression
+  // would make an application's type-check infer its type (zod's and defineCollection's) again
+  // here, in every file that does. `satisfies` still refuses an export the module no longer has.
   file.addVariableStatement({
     isExported: true,
     declarationKind: VariableDeclarationKind.Const,
     docs: [`Makes the \`${definition.name}\` repository over the engine's operations in one routed database (\`createRepositories\` does this).`],
-    declarations: [{ name: n.repository, initializer: `declaredRepository<${n.repository}>(declaration)` }],
+    declarations: [{ name: n.repository, initializer: `declaredRepository<${n.repository}>(schemaModule, ${literal(declaration.exportName)} satisfies keyof typeof schemaModule)` }],
   });
 }

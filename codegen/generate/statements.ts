@@ -27,6 +27,8 @@ export interface ParameterStructure {
 export interface ImportDeclarationStructure {
   moduleSpecifier: string;
   namedImports?: ReadonlyArray<string | { name: string; alias?: string }>;
+  /** `import * as <name>`, in place of named imports. */
+  namespaceImport?: string;
   isTypeOnly?: boolean;
 }
 
@@ -178,7 +180,8 @@ export class StatementCollector {
 
   addImportDeclaration(s: ImportDeclarationStructure): void {
     const names = (s.namedImports ?? []).map((n) => (typeof n === 'string' ? n : n.alias ? `${n.name} as ${n.alias}` : n.name));
-    this.statements.push(`import ${s.isTypeOnly ? 'type ' : ''}{ ${names.join(', ')} } from '${s.moduleSpecifier}';`);
+    const what = s.namespaceImport ? `* as ${s.namespaceImport}` : `{ ${names.join(', ')} }`;
+    this.statements.push(`import ${s.isTypeOnly ? 'type ' : ''}${what} from '${s.moduleSpecifier}';`);
   }
 
   addExportDeclaration(s: ExportDeclarationStructure): void {

@@ -23,7 +23,8 @@ import type {
   WriteOptions,
   CreateManyOptions,
 } from '../ops/types.js';
-import type { CollectionHandle } from './define-collection.js';
+import { ConfigError } from '../errors.js';
+import { isCollectionDefinition, type CollectionHandle } from './define-collection.js';
 import { entityMappingsOf, entityObject } from './entity-support.js';
 import type { TypedListQuery } from './typed-query.js';
 import { validatePatch, validateRecord, validateRecords } from './validate-input.js';
@@ -171,11 +172,30 @@ export class DeclaredRepository extends CollectionRepository<object, unknown, Me
 }
 
 /**
+ * The declaration exported as `exportName` by the module whose namespace is `module`. Generated
+ * repositories pass the schema module's namespace rather than the declaration itself: naming the
+ * declaration in an expression makes the compiler infer its type (the zod schema and every
+ * check of `defineCollection`) again in each file that does, while a namespace and an export
+ * name cost nothing to type-check.
+ */
+function exportedDeclaration(module: object, exportName: string): CollectionHandle {
+  const value = (module as Record<string, unknown>)[exportName];
+  if (!isCollectionDefinition(value)) {
+    throw new ConfigError([{ path: [exportName], message: 'not a collection made by defineCollection (run chronos generate again)' }], 'Generated repository: the schema module does not export its declaration');
+  }
+  return value;
+}
+
+/**
  * The constructor of a generated repository: a subclass of {@link DeclaredRepository} bound to
  * one declaration, typed as the generated interface `R` (which the generator derives from the
- * same declaration, so the two agree by construction).
+ * same declaration, so the two agree by construction). The declaration is given as itself, or
+ * (what generated code does) as the namespace of the module that exports it and the export's name.
  */
-export function declaredRepository<R>(declaration: CollectionHandle): new (ops: CollectionOps) => R {
+export function declaredRepository<R>(declaration: CollectionHandle): new (ops: CollectionOps) => R;
+export function declaredRepository<R>(module: object, exportName: string): new (ops: CollectionOps) => R;
+export function declaredRepository<R>(source: object, exportName?: string): new (ops: CollectionOps) => R {
+  const declaration = exportName === undefined ? (source as CollectionHandle) : exportedDeclaration(source, exportName);
   const Repository = class extends DeclaredRepository {
     constructor(ops: CollectionOps) {
       super(ops, declaration);

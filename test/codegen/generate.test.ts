@@ -159,7 +159,7 @@ describe('chronos generate --check', () => {
     expect(stdout).toContain('5 files up to date');
     const notes = await readFile(path.join(out, 'notes.ts'), 'utf8');
     expect(notes).toContain('export interface NotesRepository {');
-    expect(notes).toContain('export const NotesRepository = declaredRepository<NotesRepository>(declaration);');
+    expect(notes).toContain("export const NotesRepository = declaredRepository<NotesRepository>(schemaModule, 'notes' satisfies keyof typeof schemaModule);");
   });
 });
 
