@@ -7,16 +7,16 @@ import { AuditEventsRepository } from './audit-events.js';
 import { CustomersRepository } from './customers.js';
 import { OrdersRepository } from './orders.js';
 import { ProductsRepository } from './products.js';
-import { auditEvents as auditEventsDeclaration } from '../schemas/audit-events.js';
-import { customers as customersDeclaration } from '../schemas/customers.js';
-import { orders as ordersDeclaration } from '../schemas/orders.js';
-import { products as productsDeclaration } from '../schemas/products.js';
+import * as auditEventsModule from '../schemas/audit-events.js';
+import * as customersModule from '../schemas/customers.js';
+import * as ordersModule from '../schemas/orders.js';
+import * as productsModule from '../schemas/products.js';
 
 /**
  * Every collection declaration, for `initChronos({ ...config, collections })`: the engine derives each collection's indexed props, base64 props, counter rules and write validation from them,
  * and tags every version with the declaration revision recorded in the lock file.
  */
-export const collections = [atRevision(auditEventsDeclaration, 1), atRevision(customersDeclaration, 1), atRevision(ordersDeclaration, 1), atRevision(productsDeclaration, 1)] as const;
+export const collections = [atRevision(auditEventsModule, 'auditEvents' satisfies keyof typeof auditEventsModule, 1), atRevision(customersModule, 'customers' satisfies keyof typeof customersModule, 1), atRevision(ordersModule, 'orders' satisfies keyof typeof ordersModule, 1), atRevision(productsModule, 'products' satisfies keyof typeof productsModule, 1)] as const;
 
 /** The collections placed in metadata/tenant. */
 export interface MetadataTenantRepositories extends MetadataTenantRepositoriesElsewhere {

@@ -110,6 +110,12 @@ function groupObject(location: Location, collections: readonly string[]): string
  * `revisions` (collection → current revision in the lock file) stamps each declaration of
  * `collections`, so the engine tags every version with it.
  */
+/** `atRevision(ordersModule, 'orders' satisfies keyof typeof ordersModule, 2)`: the stale-export check stays a compile error. */
+function atRevisionCall(declaration: LoadedDeclaration, revision: number): string {
+  const module = namesOf(declaration.definition.name).declarationModule;
+  return `atRevision(${module}, ${literal(declaration.exportName)} satisfies keyof typeof ${module}, ${revision})`;
+}
+
 export function emitFactory(file: StatementCollector, declarations: readonly LoadedDeclaration[], runtimeImport: string, outDir: string, revisions: ReadonlyMap<string, number> = new Map()): void {
   const groups = groupLocations(declarations);
   file.addImportDeclaration({ moduleSpecifier: runtimeImport, namedImports: ['atRevision', 'requireDeclarations'] });
@@ -117,11 +123,10 @@ export function emitFactory(file: StatementCollector, declarations: readonly Loa
   for (const { definition } of declarations) {
     file.addImportDeclaration({ moduleSpecifier: namesOf(definition.name).module, namedImports: [namesOf(definition.name).repository] });
   }
+  // Each declaration goes by its module's namespace and export name (as in the repository
+  // modules): naming the declarations would make the type-check infer all of them again here.
   for (const declaration of declarations) {
-    file.addImportDeclaration({
-      moduleSpecifier: importSpecifier(outDir, declaration.file),
-      namedImports: [{ name: declaration.exportName, alias: namesOf(declaration.definition.name).declaration }],
-    });
+    file.addImportDeclaration({ moduleSpecifier: importSpecifier(outDir, declaration.file), namespaceImport: namesOf(declaration.definition.name).declarationModule });
   }
   file.addVariableStatement({
     isExported: true,
@@ -133,7 +138,7 @@ export function emitFactory(file: StatementCollector, declarations: readonly Loa
     declarations: [
       {
         name: 'collections',
-        initializer: `[${declarations.map((d) => `atRevision(${namesOf(d.definition.name).declaration}, ${revisions.get(d.definition.name) ?? 1})`).join(', ')}] as const`,
+        initializer: `[${declarations.map((d) => atRevisionCall(d, revisions.get(d.definition.name) ?? 1)).join(', ')}] as const`,
       },
     ],
   });

@@ -31,7 +31,7 @@ export function namesOf(collection: string) {
     entityResults: `${base}EntityResults`,
     entityRecords: `${base}EntityRecords`,
     repository: `${base}Repository`,
-    declaration: `${base[0]!.toLowerCase()}${base.slice(1)}Declaration`,
+    declarationModule: `${base[0]!.toLowerCase()}${base.slice(1)}Module`,
     file: `${kebabCase(collection)}.ts`,
     module: `./${kebabCase(collection)}.js`,
   };

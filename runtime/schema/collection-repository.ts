@@ -23,8 +23,7 @@ import type {
   WriteOptions,
   CreateManyOptions,
 } from '../ops/types.js';
-import { ConfigError } from '../errors.js';
-import { isCollectionDefinition, type CollectionHandle } from './define-collection.js';
+import { exportedDeclaration, type CollectionHandle } from './define-collection.js';
 import { entityMappingsOf, entityObject } from './entity-support.js';
 import type { TypedListQuery } from './typed-query.js';
 import { validatePatch, validateRecord, validateRecords } from './validate-input.js';
@@ -169,21 +168,6 @@ export class DeclaredRepository extends CollectionRepository<object, unknown, Me
   async getWithEntities(id: string, options?: ReadOptions): Promise<{ mainRecord: ChronosRecord<object> | null; entityRecords: Record<string, ChronosRecord> }> {
     return this.readWithEntities(id, options);
   }
-}
-
-/**
- * The declaration exported as `exportName` by the module whose namespace is `module`. Generated
- * repositories pass the schema module's namespace rather than the declaration itself: naming the
- * declaration in an expression makes the compiler infer its type (the zod schema and every
- * check of `defineCollection`) again in each file that does, while a namespace and an export
- * name cost nothing to type-check.
- */
-function exportedDeclaration(module: object, exportName: string): CollectionHandle {
-  const value = (module as Record<string, unknown>)[exportName];
-  if (!isCollectionDefinition(value)) {
-    throw new ConfigError([{ path: [exportName], message: 'not a collection made by defineCollection (run chronos generate again)' }], 'Generated repository: the schema module does not export its declaration');
-  }
-  return value;
 }
 
 /**

@@ -4,6 +4,7 @@
  * `counterRules` of `initChronos`.
  */
 import type { ZodObject } from 'zod';
+import { ConfigError } from '../errors.js';
 import { checkDeclaration } from './declaration-checks.js';
 import type { CounterRuleInput } from '../counters/counter-rule.js';
 import { locationsOf, type Location, type LocationsOf, type Placement } from './placement.js';
@@ -208,10 +209,33 @@ export function isCollectionDefinition(value: unknown): value is AnyCollectionDe
 }
 
 /**
- * The declaration at the revision the lock file records for it: what the generated
- * `collections` give `initChronos`, so every version written is tagged with that revision.
+ * The declaration exported as `exportName` by the module whose namespace is `module`. Generated
+ * code names a declaration so (`import * as ordersModule`, then the module and `'orders'`):
+ * naming the declaration itself in an expression makes an app's type-check infer its type (the
+ * zod schema and every check of `defineCollection`) again in each file that does, while a
+ * namespace and an export name cost nothing to check.
+ *
+ * @throws ConfigError when the export is not a declaration (generated code older than the module).
  */
-export function atRevision<D extends AnyCollectionDefinition>(definition: D, revision: number): D {
-  if (!Number.isSafeInteger(revision) || revision < 1) throw new RangeError(`${definition.name}: a revision is a whole number from 1, got ${revision}`);
+export function exportedDeclaration(module: object, exportName: string): AnyCollectionDefinition {
+  const value = (module as Record<string, unknown>)[exportName];
+  if (!isCollectionDefinition(value)) {
+    throw new ConfigError([{ path: [exportName], message: 'not a collection made by defineCollection (run chronos generate again)' }], 'Generated code: the schema module does not export its declaration');
+  }
+  return value;
+}
+
+/**
+ * The declaration at the revision the lock file records for it: what the generated
+ * `collections` give `initChronos`, so every version written is tagged with that revision. The
+ * declaration is given as itself, or (what generated code does) as the namespace of the module
+ * that exports it and the export's name.
+ */
+export function atRevision<D extends AnyCollectionDefinition>(definition: D, revision: number): D;
+export function atRevision(module: object, exportName: string, revision: number): AnyCollectionDefinition;
+export function atRevision(source: object, second: number | string, third?: number): AnyCollectionDefinition {
+  const definition = typeof second === 'string' ? exportedDeclaration(source, second) : (source as AnyCollectionDefinition);
+  const revision = typeof second === 'string' ? third : second;
+  if (revision === undefined || !Number.isSafeInteger(revision) || revision < 1) throw new RangeError(`${definition.name}: a revision is a whole number from 1, got ${revision}`);
   return Object.freeze({ ...definition, revision });
 }

@@ -173,7 +173,7 @@ describe('the generate command and its lock file', () => {
     expect(written.code).toBe(0);
     expect(written.out).toContain('pets: recorded revision 2 (breaking change)');
     expect(JSON.parse(await readFile(path.join(dir, 'chronos.lock.json'), 'utf8')).collections.pets.revisions.map((r: { change: string }) => r.change)).toEqual(['initial', 'breaking']);
-    expect(await readFile(path.join(dir, 'generated', 'repositories.ts'), 'utf8')).toContain('atRevision(petsDeclaration, 2)');
+    expect(await readFile(path.join(dir, 'generated', 'repositories.ts'), 'utf8')).toContain("atRevision(petsModule, 'pets' satisfies keyof typeof petsModule, 2)");
     expect(await readFile(path.join(dir, 'generated', 'pets.revisions.ts'), 'utf8')).toContain('readonly 2?: (previous: PetsRevision1) => PetsRevision2;');
     expect((await generateRun(true)).code).toBe(0);
   });
