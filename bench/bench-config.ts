@@ -13,7 +13,7 @@ export interface BenchServers {
 export type BenchBackend = 's3' | 'local';
 
 /** The scenarios of a run, in the order it takes them (see scenarios.ts). */
-export const BENCH_SCENARIOS = ['floor', 'history', 'create-many', 'concurrency', 'collection-size', 'shadow', 'evolution', 'backfill', 'shapes', 'reconcile'] as const;
+export const BENCH_SCENARIOS = ['floor', 'history', 'create-many', 'concurrency', 'collection-size', 'shadow', 'evolution', 'backfill', 'shapes', 'reconcile', 'codegen'] as const;
 
 /** One scenario of {@link BENCH_SCENARIOS}. */
 export type BenchScenario = (typeof BENCH_SCENARIOS)[number];
@@ -128,7 +128,7 @@ function enabled(src: Sources, name: string): boolean {
  * 50 [15]; build-seconds 150 [30]; reconcile-writes 2,000 [300] over reconcile-records 300 [50];
  * backfill-records 10,000 [300]; out bench/results/latest.md; backends s3; only: every scenario
  * (floor, history, create-many, concurrency, collection-size, shadow, evolution, backfill, shapes,
- * reconcile).
+ * reconcile, codegen: the typed layer's CPU budgets, `bench/codegen-figures.ts`).
  *
  * The 1,000 and 10,000 sizes are the ones the summary's growth targets are about. `build-seconds`
  * caps each build (one record's history, one full collection) for an engine whose writes slow down

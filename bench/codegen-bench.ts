@@ -5,7 +5,8 @@
  * installed into .tools/ts7 by scripts/ts7.sh). The app sees the runtime as an application
  * does: through declaration files (emitted here from runtime/ with tsc, with skipLibCheck), so
  * the figures are the app's own cost, not a type-check of the engine's sources.
- * Run: `npx tsx bench/codegen-bench.ts` (`--keep` keeps the fixture).
+ * Run: `npx tsx bench/codegen-bench.ts` (`--keep` keeps the fixture; `--json` ends with a line of
+ * the figures for `npm run bench`, whose `codegen` scenario runs this after building the package).
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,6 +16,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { generate } from '../codegen/generate/generate.js';
 import { writeOutput } from '../codegen/generate/output-files.js';
+import { FIGURES_PREFIX, type CodegenFigures } from './codegen-figures.js';
 import { writeFixture } from './codegen-fixture.js';
 
 const COUNT = 100;
@@ -160,6 +162,10 @@ async function main(): Promise<void> {
       console.log(`tsc 7 --noEmit of the same app, median of ${ROUNDS}: wall ${seconds(app7.wall)}, CPU ${seconds(app7.cpu)}, ${app7.instantiations} instantiations   target <= 1.2 s CPU`);
       console.log(`  ${perCollection(app7, base7)} (empty app: CPU ${seconds(base7.cpu)})`);
       if (schemas7) console.log(`  the ${COUNT} declaration files alone: CPU ${seconds(schemas7.cpu)}`);
+    }
+    if (process.argv.includes('--json')) {
+      const figures: CodegenFigures = { generateCpu: cliRun.cpu, tsc5Cpu: app5.cpu, tsc5Instantiations: app5.instantiations, declarations5Cpu: schemas5.cpu, ...(app7 && { tsc7Cpu: app7.cpu }) };
+      console.log(`${FIGURES_PREFIX}${JSON.stringify(figures)}`);
     }
   } finally {
     if (!process.argv.includes('--keep')) await rm(dir, { recursive: true, force: true });

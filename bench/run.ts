@@ -3,7 +3,8 @@
  * "Performance"), getLatest and update as one record's history grows, create as the collection
  * grows, createMany vs sequential create, 8 concurrent callers vs 1, getLatest with the dev shadow
  * on vs off, which declared index serves each query the engine sends, and how long
- * `admin.reconcile()` takes after a burst of writes (scenarios.ts). Ends with one summary table of
+ * `admin.reconcile()` takes after a burst of writes, and what the typed layer costs an app
+ * (generate and tsc CPU for 100 collections) (scenarios.ts). Ends with one summary table of
  * every ratio and its target (`bench/summary.ts`), also written to `options.out`. Needs the test
  * servers (MONGODB_URI, CHRONOS_TEST_S3_*); see bench-config.ts for the knobs. Everything it
  * creates in the servers is removed at the end.

@@ -29,6 +29,7 @@ import { runReconcileSuite } from './reconcile-suite.js';
 import type { ReconcileRow } from './reconcile-suite.js';
 import { runEvolutionReadSuite, runLockGenerateSuite } from './evolution-suite.js';
 import { backfillSummaryRow, printBackfill, runBackfillSuite } from './backfill-suite.js';
+import { runCodegenBench } from './codegen-figures.js';
 import { FLOOR_TARGETS, ms, perSecond } from './summary.js';
 import type { SummaryRow } from './summary.js';
 
@@ -389,4 +390,5 @@ export const SCENARIOS: ReadonlyArray<{ name: BenchScenario; run: (run: Scenario
   { name: 'backfill', run: backfillScenario },
   { name: 'shapes', run: shapesScenario },
   { name: 'reconcile', run: reconcileScenario },
+  { name: 'codegen', run: async ({ log }) => runCodegenBench(log) },
 ];

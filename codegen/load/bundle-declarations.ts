@@ -73,7 +73,7 @@ async function importEsbuild(file: string): Promise<Esbuild> {
  * the bundle's folder, which is the declarations' own.
  */
 function externalJavaScript(build: PluginBuild): void {
-  build.onResolve({ filter: /^(?:\.\.?\/|\/)/ }, (args) => {
+  build.onResolve({ filter: /^(?:\.\.?[\\/]|[\\/]|[A-Za-z]:[\\/])/ }, (args) => {
     const target = path.resolve(args.resolveDir, args.path);
     if (!JAVASCRIPT_FILE.test(target) || !existsSync(target)) return undefined;
     return { path: pathToFileURL(target).href, external: true };
