@@ -236,5 +236,8 @@ export async function renderRecord(main, params, isCurrent = () => true) {
   sel.b = versions[0].ov;
   sel.a = versions.length > 1 ? versions[1].ov : versions[0].ov;
   markSelection();
-  await Promise.all([showDiff(), showVersion(versions[0].ov, false)]);
+  // The first fill of each box yields to whatever the user asked for while the page loaded (an
+  // as-of time, a version's JSON, a comparison): it must not replace that answer.
+  const untouched = (box) => !latestRequest.has(box);
+  await Promise.all([untouched(diffBox) ? showDiff() : null, untouched(jsonBox) ? showVersion(versions[0].ov, false) : null]);
 }
