@@ -57,6 +57,12 @@ export interface ReconcileReport {
   orphansRemoved: VersionRef[];
   /** With versioning off: older versions a crashed write had not pruned. */
   versionsPruned: number;
+  /**
+   * Pending versions of a dead writer that another settler (a writer of the record, or another
+   * reconcile) was settling at that moment: left to it, as it holds their settlement lock. Should
+   * that settler die, its lock's lease runs out and the next run settles them.
+   */
+  settlementsInProgress: VersionRef[];
 }
 
 /**
@@ -75,6 +81,7 @@ export async function reconcileCollection(ctx: EngineContext, options: Reconcile
     headsAdvanced: [],
     orphansRemoved: [],
     versionsPruned: 0,
+    settlementsInProgress: [],
   };
   const pending = await engine.ver.pending();
   const deleting = new Set(pending.filter((r) => r.kind === 'hard-delete').map((r) => r.id));
@@ -155,6 +162,7 @@ async function settlePending(engine: Engine, pending: VersionRow[], graceMs: num
       if (outcome === 'rolled-forward') report.rolledForward.push(ref);
       else if (outcome === 'rolled-back') report.rolledBack.push(ref);
       else if (outcome === 'hard-delete-finished') report.hardDeletesFinished.push(ref);
+      else report.settlementsInProgress.push(ref);
     }
   }
 }
