@@ -123,14 +123,9 @@ async function main(): Promise<void> {
     });
     const cliArgs = ['generate', '--schemas', schemasDir, '--out', outDir, '--runtime-import', rel(outDir)];
     const built = path.join(root, 'dist/cli/cli.js');
+    const cliCommand = existsSync(built) ? [built, ...cliArgs] : [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'cli/cli.ts'), ...cliArgs];
     const cliRuns: { wall: number; cpu: number }[] = [];
-    for (let round = 0; round < ROUNDS; round += 1) {
-      cliRuns.push(
-        existsSync(built)
-          ? await timedChild(process.execPath, [built, ...cliArgs])
-          : await timedChild(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'cli/cli.ts'), ...cliArgs]),
-      );
-    }
+    for (let round = 0; round < ROUNDS; round += 1) cliRuns.push(await timedChild(process.execPath, cliCommand));
     const cliRun = medianTiming(cliRuns);
 
     // The README's tsconfig for applications (with the skipLibCheck it recommends), not the

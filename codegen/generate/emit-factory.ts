@@ -105,17 +105,17 @@ function groupObject(location: Location, collections: readonly string[]): string
   return `{\n${getters.join('\n')}\n}`;
 }
 
-/**
- * Fills `file` with the repository groups, the `Repositories` type and `createRepositories`.
- * `revisions` (collection → current revision in the lock file) stamps each declaration of
- * `collections`, so the engine tags every version with it.
- */
 /** `atRevision(ordersModule, 'orders' satisfies keyof typeof ordersModule, 2)`: the stale-export check stays a compile error. */
 function atRevisionCall(declaration: LoadedDeclaration, revision: number): string {
   const module = namesOf(declaration.definition.name).declarationModule;
   return `atRevision(${module}, ${literal(declaration.exportName)} satisfies keyof typeof ${module}, ${revision})`;
 }
 
+/**
+ * Fills `file` with the repository groups, the `Repositories` type and `createRepositories`.
+ * `revisions` (collection → current revision in the lock file) stamps each declaration of
+ * `collections`, so the engine tags every version with it.
+ */
 export function emitFactory(file: StatementCollector, declarations: readonly LoadedDeclaration[], runtimeImport: string, outDir: string, revisions: ReadonlyMap<string, number> = new Map()): void {
   const groups = groupLocations(declarations);
   file.addImportDeclaration({ moduleSpecifier: runtimeImport, namedImports: ['atRevision', 'requireDeclarations'] });

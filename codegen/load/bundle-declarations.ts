@@ -34,7 +34,8 @@ interface PluginBuild {
 /** Name prefix of the bundle files; the declaration loader skips files named so. */
 export const BUNDLE_PREFIX = '.chronos-declarations-';
 
-const TYPESCRIPT_FILE = /\.(?:[cm]?ts|tsx)$/;
+/** A module esbuild transpiles (and Node, without a loader, cannot import). */
+export const TYPESCRIPT_FILE = /\.(?:[cm]?ts|tsx)$/;
 const JAVASCRIPT_FILE = /\.[cm]?js$/;
 
 /** esbuild as tsx depends on it (the CLI's peer), else as the app has it; undefined when neither resolves. */
@@ -86,8 +87,7 @@ function externalJavaScript(build: PluginBuild): void {
  * imports them one by one).
  */
 export async function importBundled(dir: string, files: readonly string[]): Promise<Map<string, Record<string, unknown>> | undefined> {
-  const typescript = files.filter((file) => TYPESCRIPT_FILE.test(file));
-  if (typescript.length === 0) return undefined;
+  if (!files.some((file) => TYPESCRIPT_FILE.test(file))) return undefined;
   const esbuild = await loadEsbuild();
   if (!esbuild) return undefined;
   const entry = files.map((file, i) => `export * as m${i} from ${JSON.stringify(file)};`).join('\n');

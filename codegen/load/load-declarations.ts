@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isCollectionDefinition, type AnyCollectionDefinition } from '../../runtime/schema/define-collection.js';
-import { BUNDLE_PREFIX, importBundled } from './bundle-declarations.js';
+import { BUNDLE_PREFIX, TYPESCRIPT_FILE, importBundled } from './bundle-declarations.js';
 
 /** A declaration and where it is exported from (the generated code imports it from there). */
 export interface LoadedDeclaration {
@@ -33,7 +33,6 @@ async function listModules(dir: string, ignore: string | undefined): Promise<str
 
 let loaderChecked = false;
 let nativeTypeScript: Promise<boolean> | undefined;
-const TYPESCRIPT_FILE = /\.[cm]?ts$/;
 
 /**
  * True when this process can already import TypeScript the way declarations are written (e.g. the
@@ -54,6 +53,11 @@ async function canImportTypeScript(): Promise<boolean> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** {@link canImportTypeScript}, probed once per process. */
+function importsTypeScript(): Promise<boolean> {
+  return (nativeTypeScript ??= canImportTypeScript());
 }
 
 /**
@@ -85,7 +89,7 @@ async function registerTypeScript(file: string): Promise<void> {
 export async function importModule(file: string, query?: string): Promise<Record<string, unknown>> {
   // JavaScript modules load without tsx; only the first TypeScript one decides whether it is needed.
   if (!loaderChecked && TYPESCRIPT_FILE.test(file)) {
-    if (!(await (nativeTypeScript ??= canImportTypeScript()))) await registerTypeScript(file);
+    if (!(await importsTypeScript())) await registerTypeScript(file);
     loaderChecked = true;
   }
   const url = pathToFileURL(path.resolve(file)).href;
@@ -117,7 +121,7 @@ export async function loadDeclarations(dir: string, ignore?: string, load: (file
   const byName = new Map<string, LoadedDeclaration>();
   const files = await listModules(path.resolve(dir), ignore === undefined ? undefined : path.resolve(ignore));
   // On plain Node, one esbuild bundle of every TypeScript module costs a fraction of tsx's loaders.
-  const bundled = bundle && !loaderChecked && !(await (nativeTypeScript ??= canImportTypeScript())) ? await importBundled(path.resolve(dir), files) : undefined;
+  const bundled = bundle && !loaderChecked && !(await importsTypeScript()) ? await importBundled(path.resolve(dir), files) : undefined;
   for (const file of files) {
     const exports = namedExports(bundled?.get(file) ?? (await load(file)));
     for (const [exportName, value] of Object.entries(exports).sort(([a], [b]) => a.localeCompare(b))) {

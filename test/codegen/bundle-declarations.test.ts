@@ -57,7 +57,7 @@ const leftovers = async () => (await readdir(dir, { recursive: true })).filter((
 
 describe('importBundled', () => {
   it('returns every module’s exports by file; imports between them, TypeScript helpers and JavaScript modules keep one instance each', async () => {
-    const status = await write('shared/status.ts', "export const STATUSES = ['new', 'paid'] as const satisfies readonly string[];\n");
+    const status = await write('enums/status.ts', "export const STATUSES = ['new', 'paid'] as const satisfies readonly string[];\n");
     const label = await write('label.js', 'export const LABEL = { text: "from JavaScript" };\n');
     const customers = await write(
       'customers.ts',
@@ -67,7 +67,7 @@ describe('importBundled', () => {
     const orders = await write(
       'nested/orders.ts',
       `import { z } from 'zod';\nimport { defineCollection } from ${runtime(path.join(dir, 'nested'))};\n` +
-        `import { customers } from '../customers.js';\nimport { STATUSES } from '../shared/status.js';\nimport { LABEL } from '../label.js';\n` +
+        `import { customers } from '../customers.js';\nimport { STATUSES } from '../enums/status.js';\nimport { LABEL } from '../label.js';\n` +
         `export const label = LABEL;\n` +
         `export const orders = defineCollection({ name: 'orders', schema: z.object({ status: z.enum(STATUSES), buyer: z.object({ customerId: z.string() }) }), indexedProps: ['status'], ` +
         `entities: [{ property: 'buyer', collection: customers, keyProperty: 'customerId', databaseType: 'runtime', tier: 'tenant' }], placement: { databaseType: 'runtime', tiers: ['tenant'] } });\n`,
